@@ -1,0 +1,1 @@
+Office.onReady(() => { /* wired up by the adapter */ });

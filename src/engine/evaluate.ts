@@ -1,0 +1,641 @@
+/**
+ * Evaluation: every row of every detected table judged against its target, with polarity, variance,
+ * trend and findings. Pure: the same snapshot and settings always give the same result.
+ */
+import { cellAddress, columnIndex } from './address';
+import { floatCmp, roundTo } from './compare';
+import { DetectedTable, detectTables, Detection, TableColumn } from './detect';
+import { Finding, makeFinding } from './findings';
+import { bandWidth, describeInterval, judgeValue, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
+import { ARROW_DOWN, ARROW_FLAT, ARROW_UP, TOLERANCE } from './patterns';
+import { comparePeriods, financialYearKey, isWholeYear, Period } from './period';
+import { Polarity, PolarityReading, resolvePolarity } from './polarity';
+import { cellAt, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
+import { parseTarget, TargetSpec } from './target';
+import { Candidate, formatNumber, NumberValue, parseCell, ParsedCell, Unit } from './value';
+
+/** Per-table choices a user makes in the pane; they survive in the workbook's settings. */
+export interface TableOverride {
+  readonly sheet: string;
+  /** The table's range as detected ("A22:H32"); omitted = every table of the sheet. */
+  readonly range?: string;
+  readonly exclude?: boolean;
+  /** Column letter of the target column, when detection picked the wrong one. */
+  readonly targetColumn?: string;
+  /** Polarity per 1-based sheet row. */
+  readonly rowPolarity?: Readonly<Record<string, Exclude<Polarity, 'unknown'>>>;
+}
+
+/** Settings of an evaluation. Defaults: green tolerance 0, amber 5% of the bound. */
+export interface EvaluationSettings {
+  readonly green: Tolerance;
+  readonly amber: Tolerance;
+  readonly overrides?: readonly TableOverride[];
+}
+
+/** The settings a scorecard is judged by unless the workbook says otherwise. */
+export const DEFAULT_SETTINGS: EvaluationSettings = {
+  green: { kind: 'relative', value: 0 },
+  amber: { kind: 'relative', value: 0.05 },
+};
+
+/** A value taken from a period cell. */
+export interface Observation {
+  readonly value: NumberValue;
+  readonly period: Period | null;
+  readonly periodLabel: string;
+  readonly row: number;
+  readonly col: number;
+  readonly cell: string;
+}
+
+/** Budget facts of a budget-table row. */
+export interface BudgetFacts {
+  readonly budget: Observation | null;
+  readonly forecast: Observation | null;
+  /** Published variance, turned to over-positive (overspend positive). */
+  readonly publishedVariance: number | null;
+  /** Earlier variance, over-positive. */
+  readonly priorVariance: number | null;
+  /** Published movement, adverse-positive. */
+  readonly movement: number | null;
+}
+
+/** One evaluated row. */
+export interface EvaluatedRow {
+  /** 0-based sheet row. */
+  readonly row: number;
+  readonly measure: string;
+  readonly measureCell: string;
+  readonly label: string | null;
+  readonly polarity: PolarityReading;
+  readonly target: {
+    readonly spec: TargetSpec | null;
+    readonly interval: TargetInterval | null;
+    readonly readable: string;
+    readonly text: string;
+    readonly cell: string | null;
+  };
+  readonly latest: Observation | null;
+  readonly previous: Observation | null;
+  readonly variance: number | null;
+  readonly variancePct: number | null;
+  readonly status: Status;
+  readonly statusReason: string;
+  readonly trend: Trend;
+  readonly trendReason: string;
+  readonly green: Tolerance;
+  readonly amber: Tolerance;
+  readonly budget?: BudgetFacts;
+  readonly findings: readonly Finding[];
+}
+
+/** One evaluated table. */
+export interface EvaluatedTable {
+  readonly table: DetectedTable;
+  readonly rows: readonly EvaluatedRow[];
+  /** How the table's published arrows read: ▲ = improving, or ▲ = increasing. */
+  readonly arrowConvention?: 'improving' | 'increasing';
+  readonly findings: readonly Finding[];
+}
+
+/** The evaluation of a workbook. */
+export interface Evaluation {
+  readonly detection: Detection;
+  readonly tables: readonly EvaluatedTable[];
+}
+
+const STOPWORDS = new Set(['the', 'of', 'and', 'or', 'a', 'an', 'in', 'at', 'to', 'for', 'by', 'on', 'with', 'all', 'other', 'is', 'are', 'be']);
+
+function wordsOf(text: string): string[] {
+  return (text.toLowerCase().match(/[a-z][a-z0-9]+/g) ?? []).filter((w) => !STOPWORDS.has(w));
+}
+
+/** Picks the number a cell holding several means: the one labelled like the measure, else the one consistent with the row. */
+export function chooseCandidate(candidates: readonly Candidate[], measure: string, references: readonly number[]): Candidate | undefined {
+  const measureWords = new Set(wordsOf(measure));
+  const scored = candidates.map((c) => {
+    const words = wordsOf(c.label ?? '');
+    return { c, score: words.length === 0 ? 0 : words.filter((w) => measureWords.has(w)).length / words.length };
+  });
+  const best = Math.max(...scored.map((s) => s.score));
+  const tied = scored.filter((s) => floatCmp(s.score, best) === 0);
+  if (tied.length === 1 && best > 0) return tied[0]?.c;
+  const pool = best > 0 ? tied : scored;
+  if (references.length === 0) return undefined;
+  const distance = (v: number): number => Math.min(...references.map((r) => (v === 0 || r === 0 || Math.sign(v) !== Math.sign(r) ? Math.abs(v - r) + 10 : Math.abs(Math.log(Math.abs(v) / Math.abs(r))))));
+  return [...pool].sort((a, b) => distance(a.c.value.value) - distance(b.c.value.value))[0]?.c;
+}
+
+/** Counts and amounts that accumulate over a period: a quarter's figure is not comparable with a year's. */
+const ACCUMULATES = /\b(?:received|turned around|achieved|delivered|awarded|paid|spent|income|savings?|generated|raised|collected|referrals? received)\b/i;
+const RATE_WORDS = /%|\b(?:rate|average|per|ratio|proportion|percentage|score|index)\b/i;
+
+function accumulates(measure: string, unit: Unit): boolean {
+  if (unit === 'percent' || RATE_WORDS.test(measure)) return false;
+  return ACCUMULATES.test(measure) || unit === 'currency';
+}
+
+function tableOverride(table: DetectedTable, settings: EvaluationSettings): TableOverride | undefined {
+  return settings.overrides?.find((o) => o.sheet === table.sheet && (o.range === undefined || o.range === table.range));
+}
+
+function parseTolerance(text: string, unit: Unit): Tolerance | undefined {
+  const m = TOLERANCE.exec(text.trim())?.groups;
+  if (m?.num === undefined) return undefined;
+  const n = Number(m.num);
+  const u = (m.unit ?? '').toLowerCase();
+  if (u === '%') return { kind: 'relative', value: n / 100 };
+  if (u !== '') return { kind: 'absolute', value: unit === 'percent' ? n / 100 : n };
+  return { kind: 'absolute', value: n };
+}
+
+function fractionFinding(v: NumberValue, cell: string): Finding | undefined {
+  if (v.fraction === undefined || v.unit !== 'percent' || v.fraction.denominator === 0) return undefined;
+  const computed = v.fraction.numerator / v.fraction.denominator;
+  const d = v.decimals + 2;
+  if (floatCmp(roundTo(computed, d), roundTo(v.value, d)) === 0) return undefined;
+  return makeFinding('fraction-mismatch', cell, {
+    printed: formatNumber(v), numerator: v.fraction.numerator, denominator: v.fraction.denominator,
+    computed: formatNumber({ value: computed, unit: 'percent', decimals: v.decimals }),
+  });
+}
+
+interface RowContext {
+  readonly sheet: SheetSnapshot;
+  readonly table: DetectedTable;
+  readonly settings: EvaluationSettings;
+  readonly override: TableOverride | undefined;
+}
+
+function firstColumn(table: DetectedTable, role: TableColumn['role']): TableColumn | undefined {
+  return table.columns.find((c) => c.role === role);
+}
+
+function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (period: string | null) => Observation | null | 'no-column', cell: string, findings: Finding[]): { interval: TargetInterval | null; readable: string } {
+  if (spec === null) return { interval: null, readable: '' };
+  switch (spec.kind) {
+    case 'bound': {
+      const v = spec.value;
+      const common = { unit: v.unit, decimals: v.decimals, ...(v.currency !== undefined ? { currency: v.currency } : {}) };
+      const f = fractionFinding(v, cell);
+      if (f) findings.push(f);
+      let side: 'min' | 'max' | undefined;
+      let inclusive = true;
+      if (spec.comparator === 'ge' || spec.comparator === 'gt') { side = 'min'; inclusive = spec.comparator === 'ge'; }
+      else if (spec.comparator === 'le' || spec.comparator === 'lt') { side = 'max'; inclusive = spec.comparator === 'le'; }
+      else if (polarity === 'higher') side = 'min';
+      else if (polarity === 'lower') side = 'max';
+      if (side === undefined) {
+        findings.push(makeFinding('target-no-direction', cell, { targetText: spec.text }));
+        return { interval: null, readable: `${formatNumber(v)} (direction unknown)` };
+      }
+      const interval: TargetInterval = side === 'min'
+        ? { min: v.value, max: null, minInclusive: inclusive, maxInclusive: true, ...common }
+        : { min: null, max: v.value, minInclusive: true, maxInclusive: inclusive, ...common };
+      return { interval, readable: describeInterval(interval) + (spec.label ? ` (${spec.label})` : '') };
+    }
+    case 'range': {
+      const interval: TargetInterval = { min: spec.min.value, max: spec.max.value, minInclusive: true, maxInclusive: true, unit: spec.max.unit, decimals: Math.max(spec.min.decimals, spec.max.decimals), ...(spec.max.currency ? { currency: spec.max.currency } : {}) };
+      return { interval, readable: describeInterval(interval) };
+    }
+    case 'relative': {
+      const base = baseline(spec.basePeriod);
+      const periodName = spec.basePeriod ?? 'the previous year';
+      if (base === null || base === 'no-column') {
+        findings.push(makeFinding('baseline-missing', cell, { text: spec.text, period: periodName }));
+        return { interval: null, readable: `${spec.text} (no baseline)` };
+      }
+      const b = base.value.value;
+      const delta = spec.changeUnit === 'percent' ? Math.abs(b) * spec.change : spec.change;
+      const bound = spec.direction === 'lower' ? b - delta : b + delta;
+      const common = { unit: base.value.unit, decimals: base.value.decimals + (spec.changeUnit === 'percent' && spec.change !== 0 ? 1 : 0), ...(base.value.currency ? { currency: base.value.currency } : {}) };
+      const interval: TargetInterval = spec.direction === 'lower'
+        ? { min: null, max: bound, minInclusive: true, maxInclusive: !spec.strict, ...common }
+        : { min: bound, max: null, minInclusive: !spec.strict, maxInclusive: true, ...common };
+      const how = spec.change === 0 ? `${spec.direction === 'lower' ? 'below' : 'above'} ${base.periodLabel}` : `${spec.text} on ${base.periodLabel}`;
+      return { interval, readable: `${describeInterval(interval)} (${how})` };
+    }
+    case 'multi-part':
+      findings.push(makeFinding('multi-part-target', cell, { text: spec.text, parts: spec.parts.length }));
+      return { interval: null, readable: `${spec.text} (several parts)` };
+    case 'unparsed':
+      findings.push(makeFinding('unparsed-target', cell, { text: spec.text }));
+      return { interval: null, readable: `${spec.text} (not understood)` };
+    case 'missing':
+      return { interval: null, readable: spec.text };
+  }
+}
+
+/** Reads the observation of one period cell, resolving units and several-number cells; records findings. */
+function observe(ctx: RowContext, r: number, col: TableColumn, parsed: ParsedCell, measure: string, rowUnit: Unit | undefined, targetSpec: TargetSpec | null, references: number[], findings: Finding[]): { obs?: Observation; mismatch?: Observation } {
+  const cell = cellAddress(r, col.col);
+  const text = textAt(ctx.sheet, r, col.col);
+  let v: NumberValue | undefined;
+  switch (parsed.kind) {
+    case 'number':
+      v = parsed;
+      break;
+    case 'several': {
+      const chosen = chooseCandidate(parsed.candidates, measure, references);
+      if (chosen === undefined) {
+        findings.push(makeFinding('unparsed-value', cell, { text }));
+        return {};
+      }
+      v = chosen.value;
+      findings.push(makeFinding('extracted-value', cell, { value: formatNumber(v), text, label: chosen.label }));
+      break;
+    }
+    case 'band':
+      findings.push(makeFinding('value-is-band', cell, { text }));
+      return {};
+    case 'text':
+      findings.push(makeFinding('unparsed-value', cell, { text }));
+      return {};
+    case 'missing':
+      if (parsed.reason === 'suppressed') findings.push(makeFinding('suppressed-value', cell, { text }));
+      return {};
+  }
+  const ff = fractionFinding(v, cell);
+  if (ff) findings.push(ff);
+  const base = { period: col.period ?? null, periodLabel: col.period?.label ?? col.header, row: r, col: col.col, cell };
+  const hasTarget = targetSpec !== null && (targetSpec.kind === 'bound' || targetSpec.kind === 'range');
+  const targetWord = targetSpec?.kind === 'bound' ? targetSpec.value.unitWord : undefined;
+  if (v.unitWord !== undefined && v.unitWord !== 'rank' && hasTarget && targetWord !== v.unitWord) {
+    findings.push(makeFinding('unit-mismatch', cell, { value: text, targetText: targetSpec?.text ?? '' }));
+    return { mismatch: { ...base, value: v } };
+  }
+  if (hasTarget && rowUnit === 'percent' && v.unit === 'plain') {
+    const readAs: NumberValue = { ...v, unit: 'percent', value: v.value > 1 ? v.value / 100 : v.value, decimals: v.value > 1 ? v.decimals : Math.max(0, v.decimals - 2) };
+    findings.push(makeFinding('unit-assumed', cell, { text, readAs: formatNumber(readAs) }));
+    return { obs: { ...base, value: readAs } };
+  }
+  if (hasTarget && rowUnit !== undefined && rowUnit !== 'percent' && v.unit === 'percent') {
+    findings.push(makeFinding('unit-mismatch', cell, { value: text, targetText: targetSpec?.text ?? '' }));
+    return { mismatch: { ...base, value: v } };
+  }
+  return { obs: { ...base, value: v } };
+}
+
+function byPeriod(a: { period: Period | null; col: number }, b: { period: Period | null; col: number }): number {
+  if (a.period && b.period) return comparePeriods(a.period, b.period) || a.col - b.col;
+  return a.col - b.col;
+}
+
+/** Picks the comparison value: the previous year's where there is one (KPI tables), else the preceding period. */
+function previousOf(latest: Observation, usable: readonly Observation[], kind: DetectedTable['kind']): Observation | null {
+  const earlier = usable.filter((o) => o !== latest && byPeriod(o, latest) < 0 && (!o.period || !latest.period || o.period.end < latest.period.end || o.period.start > latest.period.start));
+  if (earlier.length === 0) return null;
+  if (kind === 'kpi' && latest.period) {
+    const start = latest.period.start;
+    const years = earlier.filter((o) => o.period && isWholeYear(o.period) && o.period.end < start);
+    const lastYear = years[years.length - 1];
+    if (lastYear) return lastYear;
+  }
+  return earlier[earlier.length - 1] ?? null;
+}
+
+function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
+  const { sheet, table, settings, override } = ctx;
+  const findings: Finding[] = [];
+  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
+  const measureC = measureCol?.col ?? table.left;
+  const measure = textAt(sheet, r, measureC);
+  const targetCol = override?.targetColumn !== undefined
+    ? table.columns.find((c) => c.col === columnIndex(override.targetColumn as string))
+    : firstColumn(table, 'target');
+  const targetText = targetCol ? textAt(sheet, r, targetCol.col) : '';
+  const targetCell = targetCol ? cellAddress(r, targetCol.col) : null;
+  const targetRaw = targetCol ? cellAt(sheet, r, targetCol.col) : undefined;
+  let spec = targetCol ? parseTarget(targetText) : null;
+  if (spec?.kind === 'bound' && targetRaw && typeof targetRaw.value === 'number') {
+    const typed = parseCell(targetRaw);
+    if (typed.kind === 'number') spec = { ...spec, value: typed };
+  }
+
+  const periodCols = table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
+  const parsedCells = periodCols.map((c) => ({ col: c, parsed: parseCell(cellAt(sheet, r, c.col)) }));
+  const numberUnits = parsedCells.flatMap((p) => (p.parsed.kind === 'number' ? [p.parsed.unit] : []));
+  const rowUnit: Unit | undefined = spec?.kind === 'bound' ? spec.value.unit : spec?.kind === 'range' ? spec.max.unit
+    : numberUnits.length > 0 ? numberUnits.sort((a, b) => numberUnits.filter((u) => u === b).length - numberUnits.filter((u) => u === a).length)[0] : undefined;
+  const references: number[] = [];
+  if (spec?.kind === 'bound') references.push(spec.value.value);
+  for (const p of parsedCells) if (p.parsed.kind === 'number') references.push(p.parsed.value);
+
+  const usable: Observation[] = [];
+  const all: Array<{ obs: Observation; mismatch: boolean }> = [];
+  for (const { col, parsed } of parsedCells) {
+    const o = observe(ctx, r, col, parsed, measure, rowUnit, spec, references, findings);
+    if (o.obs) { usable.push(o.obs); all.push({ obs: o.obs, mismatch: false }); }
+    if (o.mismatch) all.push({ obs: o.mismatch, mismatch: true });
+  }
+  usable.sort(byPeriod);
+  all.sort((a, b) => byPeriod(a.obs, b.obs));
+  const newest = all[all.length - 1];
+  const latest = newest && !newest.mismatch ? newest.obs : null;
+  const previous = newest ? previousOf(newest.obs, usable, table.kind) : null;
+
+  const baseline = (period: string | null): Observation | null | 'no-column' => {
+    if (period === null) {
+      if (previous) return previous;
+      const years = usable.filter((o) => o.period && isWholeYear(o.period));
+      return years[years.length - 1] ?? null;
+    }
+    const key = financialYearKey(period);
+    const cols = periodCols.filter((c) => (key !== undefined && financialYearKey(c.header) === key) || c.header.includes(period));
+    if (cols.length === 0) return 'no-column';
+    return usable.find((o) => cols.some((c) => c.col === o.col)) ?? null;
+  };
+
+  const polarityCol = firstColumn(table, 'polarity');
+  const columnText = polarityCol ? textAt(sheet, r, polarityCol.col) : undefined;
+  const rowOverride = override?.rowPolarity?.[String(r + 1)];
+  const baselineForPolarity = spec?.kind === 'bound' && spec.comparator === 'none' && previous ? { target: spec.value.value, baseline: previous.value.value } : undefined;
+  let polarity: PolarityReading = rowOverride
+    ? { polarity: rowOverride, source: 'column', reason: 'set for this row in the Scorecard pane' }
+    : resolvePolarity({ ...(columnText !== undefined && columnText !== '' ? { columnText } : {}), target: spec, isBudget: false, measure, ...(baselineForPolarity ? { targetVsBaseline: baselineForPolarity } : {}) });
+  if (polarity.source === 'column' && spec !== null && targetCell !== null) {
+    const fromTarget = resolvePolarity({ target: spec, isBudget: false, measure: '' });
+    if (fromTarget.source === 'target' && fromTarget.polarity !== polarity.polarity && fromTarget.polarity !== 'range' && polarity.polarity !== 'range') {
+      findings.push(makeFinding('polarity-conflict', targetCell, { column: columnText ?? polarity.polarity, target: spec.text }));
+    }
+  }
+  if (polarity.polarity === 'unknown' && spec === null && latest === null) polarity = { ...polarity, reason: 'no target and no values' };
+
+  const { interval, readable } = intervalOf(spec, polarity.polarity, baseline, targetCell ?? cellAddress(r, measureC), findings);
+  const toleranceCol = firstColumn(table, 'tolerance');
+  const tolText = toleranceCol ? textAt(sheet, r, toleranceCol.col) : '';
+  const amber = (tolText !== '' ? parseTolerance(tolText, interval?.unit ?? 'plain') : undefined) ?? settings.amber;
+  const green = settings.green;
+
+  let status: Status = 'none';
+  let statusReason: string;
+  let variance: number | null = null;
+  let variancePct: number | null = null;
+  if (newest?.mismatch) {
+    statusReason = `No status: ${newest.obs.periodLabel} value is in a unit the target does not use`;
+  } else if (interval === null) {
+    statusReason = spec === null
+      ? (targetCol ? 'No status: no target set' : 'No status: data only (no target)')
+      : spec.kind === 'multi-part' ? 'No status: the target has several parts'
+        : spec.kind === 'relative' ? 'No status: the target\'s baseline has no value'
+          : spec.kind === 'bound' ? 'No status: the target has no direction (polarity unknown)' : `No status: target "${spec.text}" not understood`;
+    if (latest && spec?.kind === 'bound') variance = latest.value.value - spec.value.value;
+  } else if (latest === null) {
+    statusReason = 'No status: no value reported';
+  } else {
+    const j = judgeValue(latest.value, interval, green, amber);
+    ({ status, variance, variancePct } = j);
+    statusReason = j.reason;
+  }
+
+  let trend: Trend = 'none';
+  let trendReason = 'No trend: fewer than two values';
+  if (latest && previous) {
+    const t = trendOf({
+      latest: latest.value, previous: previous.value, latestPeriod: latest.period, previousPeriod: previous.period,
+      polarity: polarity.polarity, interval, accumulates: accumulates(measure, latest.value.unit),
+    });
+    trend = t.trend;
+    trendReason = t.reason;
+  }
+
+  return {
+    row: r, measure, measureCell: cellAddress(r, measureC), label: spec?.kind === 'bound' || spec?.kind === 'range' ? spec.label ?? null : null,
+    polarity, target: { spec, interval, readable, text: targetText, cell: targetCell },
+    latest, previous, variance, variancePct, status, statusReason, trend, trendReason, green, amber, findings,
+  };
+}
+
+function signed(value: number | undefined, convention: TableColumn['signConvention']): number | null {
+  if (value === undefined) return null;
+  return convention === 'under-positive' ? -value : value;
+}
+
+function numberAt(sheet: SheetSnapshot, r: number, col: TableColumn | undefined): { value: NumberValue; cell: string } | undefined {
+  if (!col) return undefined;
+  const p = parseCell(cellAt(sheet, r, col.col));
+  return p.kind === 'number' ? { value: p, cell: cellAddress(r, col.col) } : undefined;
+}
+
+function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
+  const { sheet, table, settings } = ctx;
+  const findings: Finding[] = [];
+  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
+  const measureC = measureCol?.col ?? table.left;
+  const measure = textAt(sheet, r, measureC);
+  const budgetCol = firstColumn(table, 'budget');
+  const forecastCol = firstColumn(table, 'forecast');
+  const varianceCol = firstColumn(table, 'variance');
+  const priorCol = firstColumn(table, 'prior-variance');
+  const movementCol = firstColumn(table, 'movement');
+  const budget = numberAt(sheet, r, budgetCol);
+  const forecast = numberAt(sheet, r, forecastCol);
+  const published = numberAt(sheet, r, varianceCol);
+  const prior = numberAt(sheet, r, priorCol);
+  const movement = numberAt(sheet, r, movementCol);
+  const obs = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): Observation | null =>
+    n && col ? { value: n.value, period: col.period ?? null, periodLabel: col.header, row: r, col: col.col, cell: n.cell } : null;
+  const budgetObs = obs(budget, budgetCol);
+  const forecastObs = obs(forecast, forecastCol);
+  const publishedVariance = signed(published?.value.value, varianceCol?.signConvention);
+  const priorVariance = signed(prior?.value.value, priorCol?.signConvention);
+  const movementValue = signed(movement?.value.value, movementCol?.signConvention);
+  const polarity: PolarityReading = { polarity: 'lower', source: 'budget', reason: 'spend against budget: lower is better' };
+  const unitOf = (v: NumberValue): number => 10 ** -v.decimals;
+
+  let variance: number | null = null;
+  if (budget && forecast) {
+    variance = forecast.value.value - budget.value.value;
+    if (publishedVariance !== null && published && Math.abs(publishedVariance - variance) > unitOf(published.value) + 1e-9) {
+      findings.push(makeFinding('variance-mismatch', published.cell, { published: formatNumber(published.value), computed: formatNumber({ ...forecast.value, value: variance }), forecast: formatNumber(forecast.value), budget: formatNumber(budget.value) }));
+    }
+  }
+  const currentVariance = variance ?? publishedVariance;
+  if (movement && movementValue !== null && currentVariance !== null && priorVariance !== null) {
+    const computed = currentVariance - priorVariance;
+    if (Math.abs(movementValue - computed) > unitOf(movement.value) + 1e-9) {
+      findings.push(makeFinding('movement-mismatch', movement.cell, { published: formatNumber(movement.value), computed: formatNumber({ ...movement.value, value: computed }) }));
+    }
+  }
+
+  let interval: TargetInterval | null = null;
+  let status: Status = 'none';
+  let statusReason = 'No status: no budget or no forecast';
+  let variancePct: number | null = null;
+  if (budget && forecast) {
+    interval = { min: null, max: budget.value.value, minInclusive: true, maxInclusive: true, unit: budget.value.unit, decimals: budget.value.decimals, ...(budget.value.currency ? { currency: budget.value.currency } : {}) };
+    const j = judgeValue(forecast.value, interval, settings.green, settings.amber);
+    status = j.status;
+    statusReason = j.reason.replace('the ≤', 'the budget ≤');
+    variancePct = floatCmp(budget.value.value, 0) === 0 ? null : variance === null ? null : variance / Math.abs(budget.value.value);
+  }
+
+  let trend: Trend = 'none';
+  let trendReason = 'No trend: no earlier variance or movement';
+  const change = currentVariance !== null && priorVariance !== null ? currentVariance - priorVariance : movementValue;
+  if (change !== null) {
+    const c = floatCmp(change, 0);
+    trend = c === 0 ? 'stable' : c < 0 ? 'improving' : 'worsening';
+    trendReason = c === 0 ? 'The variance has not moved' : `The variance moved ${c < 0 ? 'towards underspend' : 'towards overspend'} by ${formatNumber({ value: Math.abs(change), unit: budget?.value.unit ?? 'plain', decimals: budget?.value.decimals ?? 0 })}`;
+  }
+
+  return {
+    row: r, measure, measureCell: cellAddress(r, measureC), label: null, polarity,
+    target: { spec: null, interval, readable: interval ? describeInterval(interval) : '', text: budget ? textAt(sheet, r, budgetCol?.col ?? 0) : '', cell: budget?.cell ?? null },
+    latest: forecastObs, previous: null, variance, variancePct, status, statusReason, trend, trendReason,
+    green: settings.green, amber: settings.amber,
+    budget: { budget: budgetObs, forecast: forecastObs, publishedVariance, priorVariance, movement: movementValue },
+    findings,
+  };
+}
+
+/** Risk ratings on the usual 5 × 5 likelihood × impact scale: 15–25 red, 8–14 amber, 1–7 green. */
+const RISK_RED = 15;
+const RISK_AMBER = 8;
+
+function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
+  const { sheet, table, settings } = ctx;
+  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
+  const measureC = measureCol?.col ?? table.left;
+  const refCol = firstColumn(table, 'reference');
+  const beforeCol = firstColumn(table, 'risk-before');
+  const afterCol = firstColumn(table, 'risk-after');
+  const before = numberAt(sheet, r, beforeCol);
+  const after = numberAt(sheet, r, afterCol);
+  const toObs = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): Observation | null =>
+    n && col ? { value: n.value, period: null, periodLabel: col.header, row: r, col: col.col, cell: n.cell } : null;
+  const latest = toObs(after, afterCol) ?? toObs(before, beforeCol);
+  const previous = after ? toObs(before, beforeCol) : null;
+  let status: Status = 'none';
+  let statusReason = 'No status: no rating';
+  if (latest) {
+    const v = latest.value.value;
+    status = v >= RISK_RED ? 'red' : v >= RISK_AMBER ? 'amber' : 'green';
+    const band = status === 'red' ? `${RISK_RED}–25` : status === 'amber' ? `${RISK_AMBER}–${RISK_RED - 1}` : `1–${RISK_AMBER - 1}`;
+    statusReason = `${status[0]?.toUpperCase()}${status.slice(1)}: rating ${formatNumber(latest.value)} is in the ${band} band`;
+  }
+  let trend: Trend = 'none';
+  let trendReason = 'No trend: one rating only';
+  if (latest && previous) {
+    const t = trendOf({ latest: latest.value, previous: previous.value, latestPeriod: null, previousPeriod: null, polarity: 'lower', interval: null, accumulates: false });
+    trend = t.trend;
+    trendReason = `Rating before → after controls: ${t.reason}`;
+  }
+  const ref = refCol ? textAt(sheet, r, refCol.col) : '';
+  return {
+    row: r, measure: textAt(sheet, r, measureC), measureCell: cellAddress(r, measureC), label: ref === '' ? null : ref,
+    polarity: { polarity: 'lower', source: 'column', reason: 'a risk rating: lower is better' },
+    target: { spec: null, interval: null, readable: '', text: '', cell: null },
+    latest, previous, variance: null, variancePct: null, status, statusReason, trend, trendReason,
+    green: settings.green, amber: settings.amber, findings: [],
+  };
+}
+
+function arrowOf(text: string): 'up' | 'down' | 'flat' | undefined {
+  const t = text.trim();
+  if (ARROW_UP.test(t)) return 'up';
+  if (ARROW_DOWN.test(t)) return 'down';
+  if (ARROW_FLAT.test(t)) return 'flat';
+  return undefined;
+}
+
+/** Reads the table's arrow convention by majority and flags rows whose published arrow disagrees. */
+function checkDirections(sheet: SheetSnapshot, table: DetectedTable, rows: EvaluatedRow[]): { convention?: 'improving' | 'increasing'; rows: EvaluatedRow[] } {
+  const col = firstColumn(table, 'direction');
+  if (!col) return { rows };
+  const read = rows.map((row) => {
+    const text = textAt(sheet, row.row, col.col);
+    const arrow = arrowOf(text);
+    const moved = row.latest && row.previous ? floatCmp(row.latest.value.value, row.previous.value.value) : undefined;
+    return { row, text, arrow, moved };
+  });
+  const agrees = (r: (typeof read)[number], convention: 'improving' | 'increasing'): boolean | undefined => {
+    if (r.arrow === undefined || r.moved === undefined) return undefined;
+    if (convention === 'increasing') return r.arrow === 'up' ? r.moved > 0 : r.arrow === 'down' ? r.moved < 0 : r.moved === 0;
+    const t = r.row.trend;
+    if (t !== 'improving' && t !== 'worsening' && t !== 'stable') return undefined;
+    return r.arrow === 'up' ? t === 'improving' : r.arrow === 'down' ? t === 'worsening' : t === 'stable';
+  };
+  const votes = (c: 'improving' | 'increasing'): number => read.filter((r) => agrees(r, c) === true).length;
+  const convention = votes('increasing') > votes('improving') ? 'increasing' : 'improving';
+  const out = read.map((r) => {
+    if (agrees(r, convention) !== false || !r.row.latest || !r.row.previous || r.arrow === undefined) return r.row;
+    const says = convention === 'improving'
+      ? r.arrow === 'up' ? 'improving' : r.arrow === 'down' ? 'worsening' : 'no change'
+      : r.arrow === 'up' ? 'increasing' : r.arrow === 'down' ? 'decreasing' : 'no change';
+    const actual = convention === 'improving'
+      ? r.row.trend === 'improving' ? 'better' : r.row.trend === 'worsening' ? 'worse' : 'unchanged'
+      : (r.moved ?? 0) > 0 ? 'an increase' : (r.moved ?? 0) < 0 ? 'a decrease' : 'unchanged';
+    const note = r.row.polarity.polarity === 'lower' ? ' (lower is better)' : r.row.polarity.polarity === 'higher' ? ' (higher is better)' : '';
+    const f = makeFinding('direction-conflict', cellAddress(r.row.row, col.col), {
+      arrow: r.text, says, from: formatNumber(r.row.previous.value), to: formatNumber(r.row.latest.value), actual, polarityNote: note,
+    });
+    return { ...r.row, findings: [...r.row.findings, f] };
+  });
+  return { convention, rows: out };
+}
+
+/**
+ * Finds subtotal rows of a budget table (a row equal to the sum of the lines above it since the last
+ * subtotal, on the budget column) and checks every other figure column adds up the same way.
+ */
+function checkSubtotals(sheet: SheetSnapshot, table: DetectedTable, rows: EvaluatedRow[]): EvaluatedRow[] {
+  const budgetCol = firstColumn(table, 'budget');
+  if (!budgetCol) return rows;
+  const figureCols = table.columns.filter((c) => ['budget', 'forecast', 'variance', 'prior-variance', 'movement'].includes(c.role));
+  const valueAt = (r: number, c: TableColumn): NumberValue | undefined => numberAt(sheet, r, c)?.value;
+  const open: number[] = [];
+  const extra = new Map<number, Finding[]>();
+  rows.forEach((row, index) => {
+    const b = valueAt(row.row, budgetCol);
+    if (b === undefined) return;
+    let matched = 0;
+    for (let k = 2; k <= open.length; k++) {
+      const lines = open.slice(open.length - k);
+      const sum = lines.reduce((s, i) => s + (valueAt(rows[i]?.row ?? -1, budgetCol)?.value ?? 0), 0);
+      if (floatCmp(sum, b.value) === 0) { matched = k; break; }
+    }
+    if (matched === 0) { open.push(index); return; }
+    const lines = open.splice(open.length - matched, matched);
+    const names = lines.map((i) => rows[i]?.measure ?? '');
+    const lineText = `${names.length} lines (${names[0]} … ${names[names.length - 1]})`;
+    for (const c of figureCols) {
+      if (c === budgetCol) continue;
+      const printed = valueAt(row.row, c);
+      if (printed === undefined) continue;
+      const sum = lines.reduce((s, i) => s + (valueAt(rows[i]?.row ?? -1, c)?.value ?? 0), 0);
+      if (Math.abs(sum - printed.value) > lines.length * 10 ** -printed.decimals * 0.5 + 1e-9) {
+        const f = makeFinding('subtotal-mismatch', cellAddress(row.row, c.col), { column: c.header, printed: formatNumber(printed), sum: formatNumber({ ...printed, value: sum }), lines: lineText });
+        extra.set(index, [...(extra.get(index) ?? []), f]);
+      }
+    }
+    open.push(index);
+  });
+  return rows.map((row, i) => (extra.has(i) ? { ...row, findings: [...row.findings, ...(extra.get(i) ?? [])] } : row));
+}
+
+/** Evaluates one detected table. */
+export function evaluateTable(sheet: SheetSnapshot, table: DetectedTable, settings: EvaluationSettings = DEFAULT_SETTINGS): EvaluatedTable {
+  const ctx: RowContext = { sheet, table, settings, override: tableOverride(table, settings) };
+  const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : evaluateKpiRow;
+  let rows: EvaluatedRow[] = table.dataRows.map((r) => evaluateRow(ctx, r));
+  let convention: 'improving' | 'increasing' | undefined;
+  if (table.kind === 'kpi' || table.kind === 'timeseries') ({ convention, rows } = checkDirections(sheet, table, rows));
+  if (table.kind === 'budget') rows = checkSubtotals(sheet, table, rows);
+  return { table, rows, ...(convention ? { arrowConvention: convention } : {}), findings: table.findings };
+}
+
+/** Detects and evaluates every scorecard table in a workbook. */
+export function evaluateWorkbook(workbook: WorkbookSnapshot, settings: EvaluationSettings = DEFAULT_SETTINGS): Evaluation {
+  const detection = detectTables(workbook);
+  const excluded = (t: DetectedTable): boolean => settings.overrides?.some((o) => o.exclude === true && o.sheet === t.sheet && (o.range === undefined || o.range === t.range)) ?? false;
+  const tables = detection.tables.filter((t) => !excluded(t)).map((t) => {
+    const sheet = workbook.sheets.find((s) => s.name === t.sheet) as SheetSnapshot;
+    return evaluateTable(sheet, t, settings);
+  });
+  return { detection, tables };
+}
+
+/** Re-exported so callers can widen a band for display. */
+export { bandWidth };
