@@ -380,7 +380,6 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
       : spec.kind === 'multi-part' ? 'No status: the target has several parts'
         : spec.kind === 'relative' ? 'No status: the target\'s baseline has no value'
           : spec.kind === 'bound' ? 'No status: the target has no direction (polarity unknown)' : `No status: target "${spec.text}" not understood`;
-    if (latest && spec?.kind === 'bound') variance = latest.value.value - spec.value.value;
   } else if (latest === null) {
     statusReason = 'No status: no value reported';
   } else {

@@ -11,3 +11,4 @@ export * from './detect';
 export * from './judge';
 export * from './evaluate';
 export * from './report';
+export * from './plan';

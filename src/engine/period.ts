@@ -62,7 +62,9 @@ export function parsePeriod(label: string, reportingYear?: number): Period | und
   if (quarter !== undefined) {
     const base = fyStart ?? 0;
     const start = base + (Number(quarter) - 1) * 3;
-    return { label: text, kind: 'quarter', start, end: start + 2, rank: 0 };
+    // A bare "Q1" belongs to the reporting year: say so in the label.
+    const label = !hasOwnYear && fy !== undefined ? `${text} ${fy}/${String((fy + 1) % 100).padStart(2, '0')}` : text;
+    return { label, kind: 'quarter', start, end: start + 2, rank: 0 };
   }
   const half = HALF.exec(text)?.groups?.h;
   if (half !== undefined && fyStart !== undefined) {

@@ -25,9 +25,16 @@ export interface SheetSnapshot {
   readonly rows: ReadonlyArray<ReadonlyArray<CellSnapshot | undefined>>;
 }
 
+/** A workbook-scoped defined name: `reference` is like `'My Sheet'!$A$1:$C$9` (no leading =). */
+export interface DefinedNameSnapshot {
+  readonly name: string;
+  readonly reference: string;
+}
+
 /** A whole workbook. */
 export interface WorkbookSnapshot {
   readonly sheets: readonly SheetSnapshot[];
+  readonly names?: readonly DefinedNameSnapshot[];
 }
 
 /** Returns true when the value is an error value such as `#N/A`. */

@@ -1,0 +1,29 @@
+/** Command-line option parsing shared by the commands. */
+import { DEFAULT_SETTINGS, EvaluationSettings, Tolerance } from '../engine';
+
+/** Thrown for a malformed option value. */
+export class OptionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OptionError';
+  }
+}
+
+/** Parses a tolerance: "5%" (relative to the bound), "2pp" (percentage points) or "3" (units). */
+export function parseToleranceOption(name: string, text: string): Tolerance {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(%|pp|pts)?\s*$/i.exec(text);
+  if (!m || m[1] === undefined) throw new OptionError(`--${name} must be like 5%, 2pp or 3 (got "${text}")`);
+  const n = Number(m[1]);
+  const unit = (m[2] ?? '').toLowerCase();
+  if (unit === '%') return { kind: 'relative', value: n / 100 };
+  if (unit === 'pp' || unit === 'pts') return { kind: 'absolute', value: n / 100 };
+  return { kind: 'absolute', value: n };
+}
+
+/** Builds evaluation settings from --amber / --green. */
+export function settingsFrom(opts: { amber?: string; green?: string }): EvaluationSettings {
+  return {
+    amber: opts.amber !== undefined ? parseToleranceOption('amber', opts.amber) : DEFAULT_SETTINGS.amber,
+    green: opts.green !== undefined ? parseToleranceOption('green', opts.green) : DEFAULT_SETTINGS.green,
+  };
+}

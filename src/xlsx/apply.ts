@@ -1,0 +1,187 @@
+/**
+ * Applies a write plan (or a removal plan) to an ExcelJS workbook: the file path of a refresh.
+ */
+import * as ExcelJS from 'exceljs';
+import {
+  CellStyle, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseCellAddress, PlanValue, RemovalPlan,
+  SheetRect, WorkbookSnapshot, WritePlan,
+} from '../engine';
+import { snapshotFromWorkbook } from './read';
+
+/** Thrown when a plan names a sheet the workbook does not have (a misuse of the plan). */
+export class PlanMismatchError extends Error {
+  constructor(sheet: string) {
+    super(`The plan writes to sheet "${sheet}", which the workbook does not have`);
+    this.name = 'PlanMismatchError';
+  }
+}
+
+function sheetOf(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
+  const ws = wb.getWorksheet(name);
+  if (!ws) throw new PlanMismatchError(name);
+  return ws;
+}
+
+/** The workbook-scoped defined names of an ExcelJS workbook, as the snapshot holds them. */
+export function definedNamesOf(wb: ExcelJS.Workbook): Array<{ name: string; reference: string }> {
+  const model = wb.definedNames.model as Array<{ name: string; ranges: string[] }>;
+  return model.flatMap((n) => (n.ranges.length === 1 && n.ranges[0] !== undefined ? [{ name: n.name, reference: n.ranges[0] }] : []));
+}
+
+/** Builds the engine's snapshot of an ExcelJS workbook, names included. */
+export function snapshotWithNames(wb: ExcelJS.Workbook): WorkbookSnapshot {
+  return { ...snapshotFromWorkbook(wb), names: definedNamesOf(wb) };
+}
+
+function argb(hex: string): string {
+  return `FF${hex.toUpperCase()}`;
+}
+
+function clearRect(wb: ExcelJS.Workbook, rect: SheetRect): void {
+  const ws = wb.getWorksheet(rect.sheet);
+  if (!ws) return;
+  for (let r = rect.top; r <= rect.bottom; r++) {
+    const row = ws.getRow(r + 1);
+    for (let c = rect.left; c <= rect.right; c++) {
+      const cell = row.getCell(c + 1);
+      cell.value = null;
+      cell.style = {};
+    }
+  }
+}
+
+function intersects(ref: string, rect: SheetRect): boolean {
+  return ref.split(/\s+/).some((part) => {
+    const [a = '', b = a] = part.split(':');
+    const p = parseCellAddress(a);
+    const q = parseCellAddress(b);
+    return p.row <= rect.bottom && q.row >= rect.top && p.col <= rect.right && q.col >= rect.left;
+  });
+}
+
+function removeRules(wb: ExcelJS.Workbook, rects: readonly SheetRect[]): void {
+  for (const rect of rects) {
+    const ws = wb.getWorksheet(rect.sheet);
+    if (!ws) continue;
+    ws.removeConditionalFormatting((cf: ExcelJS.ConditionalFormattingOptions) => !intersects(cf.ref, rect));
+  }
+}
+
+function removeNames(wb: ExcelJS.Workbook, names: readonly string[]): void {
+  const model = wb.definedNames.model as Array<{ name: string; ranges: string[] }>;
+  wb.definedNames.model = model.filter((n) => !names.includes(n.name));
+}
+
+function writeValue(cell: ExcelJS.Cell, value: PlanValue): void {
+  switch (value.kind) {
+    case 'number':
+      cell.value = value.value;
+      break;
+    case 'text':
+      // A string value is stored as a shared string: it can never become a formula.
+      cell.value = value.text;
+      break;
+    case 'formula':
+      cell.value = { formula: value.formula.replace(/^=/, ''), result: value.cached === null ? undefined : value.cached } as ExcelJS.CellFormulaValue;
+      break;
+  }
+}
+
+/**
+ * Sets part of a cell's style. ExcelJS shares one style object among cells loaded with the same style,
+ * and its setters mutate it: the cell gets its own copy first, so no other cell changes with it.
+ */
+function restyle(cell: ExcelJS.Cell, patch: Partial<ExcelJS.Style>): void {
+  cell.style = { ...cell.style, ...patch };
+}
+
+function applyStyle(cell: ExcelJS.Cell, style: CellStyle): void {
+  const patch: Partial<ExcelJS.Style> = {};
+  if (style.bold || style.italic || style.fontColor) {
+    patch.font = { ...(style.bold ? { bold: true } : {}), ...(style.italic ? { italic: true } : {}), ...(style.fontColor ? { color: { argb: argb(style.fontColor) } } : {}) };
+  }
+  if (style.fill) patch.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(style.fill) } };
+  if (style.wrap) patch.alignment = { wrapText: true, vertical: 'top' };
+  restyle(cell, patch);
+}
+
+function addRule(ws: ExcelJS.Worksheet, rule: ConditionalRule): void {
+  ws.addConditionalFormatting({
+    ref: rule.range,
+    rules: [{
+      type: 'expression',
+      formulae: [rule.formula.replace(/^=/, '')],
+      priority: rule.priority,
+      stopIfTrue: rule.stopIfTrue,
+      style: { fill: { type: 'pattern', pattern: 'solid', bgColor: { argb: argb(rule.fill) } }, font: { color: { argb: argb(rule.fontColor) } } },
+    } as ExcelJS.ConditionalFormattingRule],
+  });
+}
+
+function ledgerSheet(wb: ExcelJS.Workbook): ExcelJS.Worksheet {
+  const existing = wb.getWorksheet(LEDGER_SHEET);
+  if (existing) return existing;
+  const ws = wb.addWorksheet(LEDGER_SHEET, { state: 'veryHidden' });
+  ws.addRow([...LEDGER_HEADER]);
+  return ws;
+}
+
+function appendLedger(wb: ExcelJS.Workbook, entries: readonly LedgerEntry[]): void {
+  if (entries.length === 0) return;
+  const ws = ledgerSheet(wb);
+  for (const e of entries) {
+    const row = ws.addRow([e.sheet, e.cell, e.text, e.numberFormat]);
+    // The original text is data: keep it a string even if it looks like a number or a formula.
+    row.getCell(3).value = e.text;
+  }
+}
+
+/** Applies a refresh plan to the workbook it was planned from. */
+export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan): void {
+  for (const rect of plan.clear) clearRect(wb, rect);
+  removeRules(wb, plan.removeRulesIn);
+  removeNames(wb, plan.removeNames);
+  for (const w of plan.writes) {
+    const cell = sheetOf(wb, w.sheet).getRow(w.row + 1).getCell(w.col + 1);
+    writeValue(cell, w.value);
+    if (w.numberFormat !== undefined) restyle(cell, { numFmt: w.numberFormat });
+    if (w.style) applyStyle(cell, w.style);
+  }
+  for (const rule of plan.rules) addRule(sheetOf(wb, rule.sheet), rule);
+  for (const n of plan.names) wb.definedNames.add(n.reference, n.name);
+  for (const c of plan.columns) {
+    const col = sheetOf(wb, c.sheet).getColumn(c.col + 1);
+    col.width = c.width;
+    col.hidden = c.hidden;
+    col.outlineLevel = c.outlineLevel;
+  }
+  appendLedger(wb, plan.ledger);
+}
+
+/** Applies a removal plan: the workbook goes back to how it was before the first refresh. */
+export function applyRemovalToWorkbook(wb: ExcelJS.Workbook, plan: RemovalPlan): void {
+  for (const rect of plan.clear) {
+    clearRect(wb, rect);
+    const ws = wb.getWorksheet(rect.sheet);
+    if (!ws) continue;
+    for (let c = rect.left; c <= rect.right; c++) {
+      const col = ws.getColumn(c + 1);
+      col.width = undefined as unknown as number;
+      col.hidden = false;
+      col.outlineLevel = 0;
+    }
+  }
+  removeRules(wb, plan.removeRulesIn);
+  removeNames(wb, plan.removeNames.filter((n) => n.startsWith(NAME_PREFIX)));
+  for (const e of plan.restore) {
+    const ws = wb.getWorksheet(e.sheet);
+    if (!ws) continue;
+    const cell = ws.getCell(e.cell);
+    cell.value = e.text;
+    restyle(cell, { numFmt: e.numberFormat });
+  }
+  if (plan.removeLedgerSheet) {
+    const ws = wb.getWorksheet(LEDGER_SHEET);
+    if (ws) wb.removeWorksheet(ws.id);
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Reads .xlsx workbooks into a workbook snapshot with ExcelJS. Every cell keeps its raw value, its formula,
+ * its number format and the text a spreadsheet would show (the value rendered through its number format).
+ */
+import * as ExcelJS from 'exceljs';
+import { promises as fs } from 'fs';
+import { format as formatNumber } from 'numfmt';
+import { CellSnapshot, RawValue, SheetSnapshot, WorkbookSnapshot } from '../engine/snapshot';
+
+const MS_PER_DAY = 86_400_000;
+/** Days from the spreadsheet epoch (1899-12-30) to the Unix epoch (1970-01-01). */
+const UNIX_EPOCH_SERIAL = 25_569;
+
+/**
+ * Built-in formats whose display depends on the user's locale. ExcelJS names them with their en-US
+ * pattern; Excel in en-GB shows them as below.
+ */
+const LOCALE_FORMATS: Readonly<Record<string, string>> = {
+  'mm-dd-yy': 'dd/mm/yyyy', // built-in 14, the short date
+  'm/d/yy h:mm': 'dd/mm/yyyy hh:mm', // built-in 22
+};
+
+/** Converts a JavaScript Date (as ExcelJS gives dates, in UTC) to a spreadsheet serial number. */
+export function dateToSerial(date: Date): number {
+  return date.getTime() / MS_PER_DAY + UNIX_EPOCH_SERIAL;
+}
+
+/** Renders a number through a number format as an en-GB spreadsheet shows it. Never throws. */
+export function renderNumber(value: number, numberFormat: string): string {
+  const pattern = LOCALE_FORMATS[numberFormat] ?? numberFormat;
+  try {
+    return formatNumber(pattern, value, { locale: 'en-GB', dateSpanLarge: false });
+  } catch {
+    return formatNumber('General', value, { locale: 'en-GB' });
+  }
+}
+
+/** The plain text of a rich text value. */
+function richTextOf(value: { richText: ReadonlyArray<{ text?: unknown }> }): string {
+  return value.richText.map((run) => (typeof run.text === 'string' ? run.text : '')).join('');
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** A plain value (no formula) as the snapshot holds it; undefined when the value is not one we know. */
+function plainValue(value: unknown): RawValue | undefined {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : { error: '#NUM!' };
+  if (value instanceof Date) return dateToSerial(value);
+  if (isObject(value)) {
+    if (typeof value.error === 'string') return { error: value.error };
+    if (Array.isArray(value.richText)) return richTextOf(value as { richText: Array<{ text?: unknown }> });
+    if ('hyperlink' in value || 'text' in value) {
+      const text = value.text;
+      if (typeof text === 'string') return text;
+      if (isObject(text) && Array.isArray(text.richText)) return richTextOf(text as { richText: Array<{ text?: unknown }> });
+      return typeof value.hyperlink === 'string' ? value.hyperlink : null;
+    }
+  }
+  return undefined;
+}
+
+/** The text a spreadsheet shows for a value. */
+function displayText(value: RawValue, numberFormat: string): string {
+  if (value === null) return '';
+  if (typeof value === 'number') return renderNumber(value, numberFormat);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'string') return value;
+  return value.error;
+}
+
+/** Builds the snapshot of one cell; undefined for empty cells and the covered cells of a merge. */
+function snapshotCell(cell: ExcelJS.Cell): CellSnapshot | undefined {
+  if (cell.type === ExcelJS.ValueType.Merge || cell.type === ExcelJS.ValueType.Null) return undefined;
+  const numberFormat = cell.numFmt || 'General';
+  if (cell.type === ExcelJS.ValueType.Formula) {
+    const formula = (cell.formula ?? '').replace(/^=/, '');
+    // cell.result, not cell.value.result: ExcelJS's formula value drops falsy results (0, FALSE, "").
+    const value = plainValue(cell.result) ?? null;
+    return { value, ...(formula !== '' ? { formula } : {}), numberFormat, text: displayText(value, numberFormat) };
+  }
+  const value = plainValue(cell.value);
+  if (value === undefined || value === null || value === '') return undefined;
+  return { value, numberFormat, text: displayText(value, numberFormat) };
+}
+
+/** Builds the snapshot of one worksheet: dense rows covering the used area, from A1. */
+function snapshotSheet(ws: ExcelJS.Worksheet): SheetSnapshot {
+  const found: Array<{ row: number; col: number; cell: CellSnapshot }> = [];
+  let height = 0;
+  let width = 0;
+  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
+      // Covered cells of a merge count towards the used area, as in a spreadsheet, but hold no value.
+      height = Math.max(height, rowNumber);
+      width = Math.max(width, colNumber);
+      const snap = snapshotCell(cell);
+      if (snap !== undefined) found.push({ row: rowNumber - 1, col: colNumber - 1, cell: snap });
+    });
+  });
+  const rows: Array<Array<CellSnapshot | undefined>> = [];
+  for (let r = 0; r < height; r++) rows.push(new Array<CellSnapshot | undefined>(width).fill(undefined));
+  for (const { row, col, cell } of found) {
+    const target = rows[row];
+    if (target !== undefined) target[col] = cell;
+  }
+  return { name: ws.name, rows };
+}
+
+/** Builds the snapshot of a workbook already loaded by ExcelJS. Sheets are in workbook order. */
+export function snapshotFromWorkbook(wb: ExcelJS.Workbook): WorkbookSnapshot {
+  return { sheets: wb.worksheets.map(snapshotSheet) };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Reads an .xlsx (or .xlsm) file. Rejects with an Error naming the file when it cannot be read or is not
+ * an .xlsx workbook.
+ */
+export async function readXlsxFile(path: string): Promise<WorkbookSnapshot> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(path);
+  } catch (error) {
+    throw new Error(`Cannot read "${path}": ${messageOf(error)}`);
+  }
+  if (bytes.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
+    throw new Error(`Cannot read "${path}": not an .xlsx workbook (a legacy .xls file or a password-protected workbook)`);
+  }
+  if (!bytes.subarray(0, 2).equals(Buffer.from('PK'))) {
+    throw new Error(`Cannot read "${path}": not an .xlsx workbook (the file is not a zip package)`);
+  }
+  const wb = new ExcelJS.Workbook();
+  try {
+    // ExcelJS declares its own `Buffer` type (an ArrayBuffer); at run time it takes a Node Buffer.
+    await wb.xlsx.load(bytes as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
+  } catch (error) {
+    throw new Error(`Cannot read "${path}": not an .xlsx workbook (${messageOf(error)})`);
+  }
+  if (wb.worksheets.length === 0) {
+    throw new Error(`Cannot read "${path}": not an .xlsx workbook (no worksheets found)`);
+  }
+  try {
+    return snapshotFromWorkbook(wb);
+  } catch (error) {
+    throw new Error(`Cannot read "${path}": ${messageOf(error)}`);
+  }
+}

@@ -1,0 +1,171 @@
+import * as ExcelJS from 'exceljs';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { buildReport, formatNumber, LEDGER_SHEET, parseReference, WritePlan } from '../src/engine';
+import { snapshotWithNames } from '../src/xlsx/apply';
+import { refreshWorkbook, removeFromWorkbook } from '../src/xlsx/refresh';
+import { checkSeed, FIXTURES, SEEDS } from './support/acceptance';
+import { buildTypedWorkbook } from './support/excel-typing';
+import { dumpWorkbook, roundTrip, rulesOf } from './support/workbook-dump';
+
+function typedSeed(seed: string): ExcelJS.Workbook {
+  return buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${seed}.tsv`), 'utf8'), 'Report');
+}
+
+async function refreshed(wb: ExcelJS.Workbook): Promise<{ wb: ExcelJS.Workbook; plan: WritePlan }> {
+  const plan = refreshWorkbook(wb);
+  return { wb: await roundTrip(wb), plan };
+}
+
+function inBlocks(plan: WritePlan, sheet: string, row: number, col: number): boolean {
+  return plan.blocks.some((b) => b.sheet === sheet && row >= b.top && row <= b.bottom && col >= b.left && col <= b.right);
+}
+
+describe('refresh of typed .xlsx workbooks', () => {
+  it.each(SEEDS)('reads every acceptance row of seed %s from the workbook as Excel typed it', (seed) => {
+    const plan = refreshWorkbook(typedSeed(seed));
+    const report = buildReport(seed, plan.evaluation, (o) => formatNumber(o.value));
+    expect(checkSeed(report, seed)).toEqual([]);
+  });
+
+  it.each(SEEDS)('still reads every acceptance row of seed %s after a refresh, read back from the file', async (seed) => {
+    const { wb } = await refreshed(typedSeed(seed));
+    const again = refreshWorkbook(wb);
+    expect(checkSeed(buildReport(seed, again.evaluation, (o) => formatNumber(o.value)), seed)).toEqual([]);
+  });
+
+  it.each(SEEDS)('is idempotent on seed %s: refresh(refresh(x)) equals refresh(x) cell by cell, with rules and names', async (seed) => {
+    const once = (await refreshed(typedSeed(seed))).wb;
+    const twice = (await refreshed(await roundTrip(once))).wb;
+    expect(dumpWorkbook(twice)).toEqual(dumpWorkbook(once));
+  });
+
+  it.each(SEEDS)('remove(refresh(x)) gives back x for seed %s', async (seed) => {
+    const original = await roundTrip(typedSeed(seed));
+    const { wb } = await refreshed(typedSeed(seed));
+    removeFromWorkbook(wb);
+    expect(dumpWorkbook(await roundTrip(wb))).toEqual(dumpWorkbook(original));
+  });
+
+  it.each(SEEDS)('keeps every cell of seed %s outside its blocks, or shows the same text after a lossless normalisation', async (seed) => {
+    const before = snapshotWithNames(await roundTrip(typedSeed(seed)));
+    const { wb, plan } = await refreshed(typedSeed(seed));
+    const after = snapshotWithNames(wb);
+    for (const sheet of before.sheets) {
+      const out = after.sheets.find((s) => s.name === sheet.name);
+      sheet.rows.forEach((row, r) => row.forEach((cell, c) => {
+        if (cell === undefined) return;
+        const now = out?.rows[r]?.[c];
+        expect(now?.text).toBe(cell.text);
+        if (typeof cell.value === 'number') expect(now?.value).toBe(cell.value);
+      }));
+    }
+    for (const w of plan.writes) {
+      expect(inBlocks(plan, w.sheet, w.row, w.col)).toBe(w.purpose === 'block');
+    }
+  });
+
+  it('turns "88.0%", "(284)" and "2,749" into typed numbers with formats that show the same text, and leaves "13 ¹" as text', async () => {
+    const text = buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${SEEDS[0]}.tsv`), 'utf8'), 'Report');
+    // Make the Indicators and Outturn figures text, as a pasted report holds them.
+    const ws = text.getWorksheet('Report') as ExcelJS.Worksheet;
+    ws.getCell('C26').value = '88.0%';
+    ws.getCell('D61').value = '(284)';
+    ws.getCell('B61').value = '2,749';
+    const { wb, plan } = await refreshed(text);
+    const out = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    expect([out.getCell('C26').value, out.getCell('C26').numFmt]).toEqual([0.88, '0.0%']);
+    expect([out.getCell('D61').value, out.getCell('D61').numFmt]).toEqual([-284, '0;(0)']);
+    expect([out.getCell('B61').value, out.getCell('B61').numFmt]).toEqual([2749, '#,##0']);
+    expect(out.getCell('C25').value).toBe('13 ¹');
+    expect(plan.ledger.map((e) => `${e.cell}=${e.text}`)).toEqual(expect.arrayContaining(['C26=88.0%', 'D61=(284)', 'B61=2,749']));
+    expect(wb.getWorksheet(LEDGER_SHEET)?.state).toBe('veryHidden');
+  });
+
+  it('puts normalised text cells back, with their formats, when the refresh is removed', async () => {
+    const text = (): ExcelJS.Workbook => {
+      const wb = typedSeed(SEEDS[0]);
+      const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+      for (const [cell, value] of [['C26', '88.0%'], ['D61', '(284)'], ['B61', '2,749'], ['B29', '70.0%']] as const) {
+        ws.getCell(cell).value = value;
+        ws.getCell(cell).numFmt = 'General';
+      }
+      return wb;
+    };
+    const original = await roundTrip(text());
+    const { wb, plan } = await refreshed(text());
+    expect(plan.ledger).toHaveLength(4);
+    removeFromWorkbook(wb);
+    expect(dumpWorkbook(await roundTrip(wb))).toEqual(dumpWorkbook(original));
+  });
+
+  it('writes live formulas and shape-marked status text right of the Indicators table', async () => {
+    const { wb, plan } = await refreshed(typedSeed(SEEDS[0]));
+    const block = plan.blocks.find((b) => b.title === 'Indicators');
+    expect(block).toBeDefined();
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    const at = (col: number, row: number): ExcelJS.Cell => ws.getRow(row).getCell(col + 1);
+    const status = at(block?.columns.status ?? 0, 31);
+    expect(status.formula).toMatch(/^IF\(/);
+    expect(status.result).toBe('■ Red');
+    expect(at(block?.columns.trend ?? 0, 30).result).toBe('↓ worsening');
+    expect(at(block?.columns.target ?? 0, 26).value).toBe('≥ 88% (Primary)');
+    expect(at(block?.columns.latest ?? 0, 31).formula).toBe('IF(ISNUMBER(E31),E31,IF(ISNUMBER(D31),D31,IF(ISNUMBER(C31),C31,"")))');
+    expect(at(block?.columns.status ?? 0, 24).value).toBe('Status');
+  });
+
+  it('adds a fixed number of conditional-format rules per table, keyed on the Status and Trend cells', async () => {
+    const { wb, plan } = await refreshed(typedSeed(SEEDS[0]));
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    const perTable = plan.rules.filter((r) => r.range.startsWith(plan.blocks[1] ? '' : '')).length / plan.blocks.length;
+    expect(perTable).toBe(14);
+    const status = plan.blocks.find((b) => b.title === 'Indicators');
+    const letter = String.fromCharCode(65 + (status?.columns.status ?? 0));
+    expect(rulesOf(ws).some((cf) => cf.ref === `${letter}25:${letter}32` && JSON.stringify(cf.rules).includes(`LEFT($${letter}25,1)`))).toBe(true);
+  });
+
+  it('names each table\'s roles and its block so that a second refresh replaces the block', async () => {
+    const { wb } = await refreshed(typedSeed(SEEDS[0]));
+    const names = (wb.definedNames.model as Array<{ name: string; ranges: string[] }>).map((n) => n.name);
+    expect(names).toEqual(expect.arrayContaining(['Scorecard_Report_Indicators_Target', 'Scorecard_Report_Indicators_Status', 'Scorecard_Report_Outturn_Detail_Block']));
+    const block = (wb.definedNames.model as Array<{ name: string; ranges: string[] }>).find((n) => n.name === 'Scorecard_Report_Indicators_Block');
+    expect(parseReference(block?.ranges[0] ?? '')).toEqual({ sheet: 'Report', top: 21, left: 9, bottom: 31, right: 28 });
+  });
+
+  it('keeps a user formula in an outturn column a formula, and reads its cached value', async () => {
+    const wb = typedSeed(SEEDS[0]);
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    ws.getCell('E29').value = { formula: '0.7+0.02', result: 0.72 } as ExcelJS.CellFormulaValue;
+    ws.getCell('E29').numFmt = '0.0%';
+    const { wb: out, plan } = await refreshed(wb);
+    expect((out.getWorksheet('Report') as ExcelJS.Worksheet).getCell('E29').formula).toBe('0.7+0.02');
+    expect(plan.writes.some((w) => w.purpose === 'normalise' && w.row === 28 && w.col === 4)).toBe(false);
+  });
+
+  it('keeps a sheet\'s own conditional formats', async () => {
+    const wb = typedSeed(SEEDS[0]);
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    ws.addConditionalFormatting({ ref: 'B8:Q12', rules: [{ type: 'expression', priority: 1, formulae: ['B8>900'], style: { font: { bold: true } } } as ExcelJS.ConditionalFormattingRule] });
+    const { wb: out } = await refreshed(wb);
+    const rules = rulesOf(out.getWorksheet('Report') as ExcelJS.Worksheet);
+    expect(rules.filter((r) => r.ref === 'B8:Q12')).toHaveLength(1);
+  });
+
+  it('writes nothing for a table with user data where its block would go, and says why', async () => {
+    const wb = typedSeed(SEEDS[0]);
+    (wb.getWorksheet('Report') as ExcelJS.Worksheet).getCell('L27').value = 'my note';
+    const { plan } = await refreshed(wb);
+    expect(plan.blocks.map((b) => b.title)).not.toContain('Indicators');
+    expect(plan.notices).toEqual([expect.objectContaining({ sheet: 'Report', cell: 'L27', message: expect.stringContaining('No room') })]);
+  });
+
+  it('writes text taken from the sheet as text, never as a formula', async () => {
+    const wb = typedSeed(SEEDS[1]);
+    (wb.getWorksheet('Report') as ExcelJS.Worksheet).getCell('D10').value = '=HYPERLINK("http://x","y")';
+    const { wb: out, plan } = await refreshed(wb);
+    const block = plan.blocks[0];
+    const cell = (out.getWorksheet('Report') as ExcelJS.Worksheet).getRow(10).getCell((block?.columns.target ?? 0) + 1);
+    expect(cell.formula).toBeUndefined();
+    expect(String(cell.value)).toContain('=HYPERLINK');
+  });
+});

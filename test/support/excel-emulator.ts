@@ -1,0 +1,3481 @@
+/**
+ * Strict in-memory emulator of the subset of the Excel JavaScript API (office-js) used by the
+ * Scorecard Refresh adapter.
+ *
+ * It follows the office-js proxy model: proxy objects queue operations, `context.sync()` applies the
+ * queue in order and fills in loaded properties. It is deliberately strict where real Excel is
+ * strict (PropertyNotLoaded, InvalidArgument, AccessDenied, ItemNotFound, payload limits) and, in a
+ * few places noted below, stricter, so that adapter bugs show up in tests. Anything outside the
+ * emulated subset throws {@link EmulatorGapError} ("not emulated: X") instead of silently passing.
+ *
+ * Deviations from real Excel, on purpose:
+ * - A failed sync is atomic: none of its operations are applied (real Excel applies those before
+ *   the failing one).
+ * - `undefined`, NaN and ±Infinity inside a values/formulas array are rejected with InvalidArgument
+ *   (real Excel silently skips such cells because they serialise to null).
+ * - Writing to (or through) a null object fails with ItemNotFound.
+ * - Queuing work on an object whose `Excel.run` has finished throws InvalidObjectPath at once (real
+ *   office-js silently drops the work).
+ * - A string that begins with "+" or "-" written through `values` becomes the formula "=" + text,
+ *   even when it looks numeric (real Excel would parse "-3" as a number); either way the cell does not
+ *   hold the text that was written.
+ * - Formulas are never calculated: a formula written through the API caches the value null.
+ *
+ * Browser-safe: no Node-only APIs (byte counts use TextEncoder).
+ */
+
+// office-js types cell values as `any`; the emulated interfaces mirror that so adapter code types
+// identically against the emulator and against real Excel.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyValue = any;
+
+// ---------------------------------------------------------------------------------------------
+// Public data shapes
+// ---------------------------------------------------------------------------------------------
+
+/** A cell value as stored: text, number, boolean or empty (null). Error values are strings like "#N/A". */
+export type EmulatedCellValue = string | number | boolean | null;
+
+/** Initial content of one cell. `value` is the cached value (also for formula cells). */
+export interface EmulatedCell {
+  value: EmulatedCellValue;
+  formula?: string;
+  numberFormat?: string;
+  fill?: string;
+  fontColor?: string;
+  bold?: boolean;
+}
+
+/** Initial content of one worksheet. Cell keys and column keys are A1 addresses / column letters. */
+export interface EmulatedSheetInit {
+  name: string;
+  cells: Record<string, EmulatedCell>;
+  protected?: boolean;
+  /** Column widths in points, keyed by column letter ("A"). Default width is {@link DEFAULT_COLUMN_WIDTH}. */
+  columnWidths?: Record<string, number>;
+  hiddenColumns?: string[];
+}
+
+/** Initial workbook. The first sheet is active. */
+export interface EmulatedWorkbookInit {
+  sheets: EmulatedSheetInit[];
+  settings?: Record<string, unknown>;
+  names?: { name: string; reference: string; comment?: string }[];
+}
+
+/** One non-empty cell in {@link WorkbookDump}. Colours are normalised to "#RRGGBB". */
+export interface CellDump {
+  value: EmulatedCellValue;
+  formula: string | null;
+  numberFormat: string;
+  fill: string | null;
+  fontColor: string | null;
+  bold: boolean;
+}
+
+/** One conditional format in {@link WorkbookDump}; `range` is sheet-relative ("B2:B9"). */
+export interface ConditionalFormatDump {
+  range: string;
+  type: string;
+  formula: string | null;
+  fill: string | null;
+  fontColor: string | null;
+  bold: boolean | null;
+  priority: number;
+  stopIfTrue: boolean;
+}
+
+/** One worksheet in {@link WorkbookDump}. */
+export interface SheetDump {
+  name: string;
+  id: string;
+  protected: boolean;
+  /** Every cell holding a value, a formula or any formatting, keyed by A1 address in row-major order. */
+  cells: Record<string, CellDump>;
+  /** Widths that differ from the default, keyed by column letter. */
+  columnWidths: Record<string, number>;
+  hiddenColumns: string[];
+  /** In priority order (priority 0 first). */
+  conditionalFormats: ConditionalFormatDump[];
+  /** Sheet-relative address of this sheet's selection. */
+  selection: string;
+}
+
+/** Plain-data snapshot of the whole emulated workbook. */
+export interface WorkbookDump {
+  sheets: SheetDump[];
+  names: { name: string; reference: string; comment: string; visible: boolean }[];
+  settings: Record<string, unknown>;
+  activeSheet: string;
+  /** Address of the selection on the active sheet, e.g. "Sheet1!B2:C3". */
+  selection: string;
+}
+
+/** Byte accounting of one `context.sync()` round trip. */
+export interface SyncPayload {
+  requestBytes: number;
+  responseBytes: number;
+  /** Number of queued actions sent. */
+  actions: number;
+  /** True for the final sync that `run` performs itself when the batch left work queued. */
+  implicit: boolean;
+  /** Error code when the sync failed. */
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors and limits
+// ---------------------------------------------------------------------------------------------
+
+/** Request and response payload limit of Excel on the web, in bytes. */
+export const PAYLOAD_LIMIT_BYTES = 5_000_000;
+/** Default column width in points (8.43 characters). */
+export const DEFAULT_COLUMN_WIDTH = 48;
+/** Rows in a worksheet. */
+export const MAX_ROWS = 1_048_576;
+/** Columns in a worksheet (A..XFD). */
+export const MAX_COLUMNS = 16_384;
+/** Largest number of cells one emulated write may touch cell by cell (beyond it: not emulated). */
+export const MAX_CELLS_PER_WRITE = 200_000;
+/** Longest text a cell holds. */
+const MAX_CELL_TEXT = 32_767;
+/** Longest formula Excel accepts. */
+const MAX_FORMULA_LENGTH = 8_192;
+/** A read of more cells than this cannot fit the response limit (each cell costs >= 2 bytes of JSON). */
+const MAX_READ_CELLS = PAYLOAD_LIMIT_BYTES / 2;
+/** Chained onChanged dispatches (handlers whose writes fire handlers) tolerated before giving up. */
+const MAX_EVENT_CASCADE = 50;
+
+/** Debug details of {@link EmulatedOfficeError}, shaped like OfficeExtension.DebugInfo. */
+export interface EmulatedDebugInfo {
+  code: string;
+  message: string;
+  errorLocation?: string;
+  statement?: string;
+  surroundingStatements?: string[];
+}
+
+/** Error of the emulated API, shaped like OfficeExtension.Error (`name` "RichApi.Error", `code`, `message`, `debugInfo`). */
+export class EmulatedOfficeError extends Error {
+  override readonly name = 'RichApi.Error';
+  readonly code: string;
+  readonly debugInfo: EmulatedDebugInfo;
+  readonly traceMessages: string[] = [];
+  readonly innerError: EmulatedOfficeError | null = null;
+  readonly httpStatusCode: number;
+
+  constructor(code: string, message: string, errorLocation?: string, httpStatusCode = 400) {
+    super(message);
+    this.code = code;
+    this.httpStatusCode = httpStatusCode;
+    this.debugInfo = errorLocation === undefined ? { code, message } : { code, message, errorLocation };
+  }
+}
+
+/** Thrown when code uses a part of the Excel API that the emulator does not implement. */
+export class EmulatorGapError extends Error {
+  override readonly name = 'EmulatorGapError';
+  readonly code = 'NotEmulated';
+
+  constructor(what: string) {
+    super(`not emulated: ${what}`);
+  }
+}
+
+/** Error codes used by the emulator (the subset of OfficeExtension.ErrorCodes / Excel.ErrorCodes it raises). */
+export const EmulatedErrorCodes = {
+  accessDenied: 'AccessDenied',
+  generalException: 'GeneralException',
+  invalidArgument: 'InvalidArgument',
+  invalidObjectPath: 'InvalidObjectPath',
+  invalidOperation: 'InvalidOperation',
+  invalidRequestContext: 'InvalidRequestContext',
+  itemAlreadyExists: 'ItemAlreadyExists',
+  itemNotFound: 'ItemNotFound',
+  propertyNotLoaded: 'PropertyNotLoaded',
+  valueNotLoaded: 'ValueNotLoaded',
+  requestPayloadSizeLimitExceeded: 'RequestPayloadSizeLimitExceeded',
+  responsePayloadSizeLimitExceeded: 'ResponsePayloadSizeLimitExceeded',
+  runMustReturnPromise: 'RunMustReturnPromise',
+} as const;
+
+const MESSAGES = {
+  invalidArgument: 'The argument is invalid or missing or has an incorrect format.',
+  itemNotFound: "The requested resource doesn't exist.",
+  itemAlreadyExists: 'The resource already exists.',
+  accessDenied: "The cell or chart you're trying to change is protected and therefore read-only.",
+  dimensions: "The number of rows or columns in the input array doesn't match the size or dimensions of the range.",
+};
+
+function invalidArgument(location: string, detail: string): EmulatedOfficeError {
+  return new EmulatedOfficeError('InvalidArgument', `${MESSAGES.invalidArgument} (emulator: ${detail})`, location);
+}
+
+function itemNotFound(location: string, detail: string): EmulatedOfficeError {
+  return new EmulatedOfficeError('ItemNotFound', `${MESSAGES.itemNotFound} (emulator: ${detail})`, location, 404);
+}
+
+function propertyNotLoaded(typeName: string, property: string): EmulatedOfficeError {
+  return new EmulatedOfficeError(
+    'PropertyNotLoaded',
+    `The property '${property}' is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()" on the associated request context.`,
+    `${typeName}.${property}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Emulated API surface (types). Each interface is a structural subset of the office-js class of the
+// same name, so code written against these types also compiles against real Excel.
+// ---------------------------------------------------------------------------------------------
+
+type RangeValueTypeName = Excel.RangeValueType | 'Unknown' | 'Empty' | 'String' | 'Integer' | 'Double' | 'Boolean' | 'Error' | 'RichValue';
+type ClearApplyToName = 'All' | 'Formats' | 'Contents' | 'Hyperlinks' | 'RemoveHyperlinks' | 'ResetContents';
+type ConditionalFormatTypeName = 'Custom' | 'DataBar' | 'ColorScale' | 'IconSet' | 'TopBottom' | 'PresetCriteria' | 'ContainsText' | 'CellValue';
+type SelectExpand = { select?: string; expand?: string };
+
+/** Members shared by every emulated proxy object. */
+export interface EmulatedClientObject {
+  readonly isNullObject: boolean;
+  toJSON(): unknown;
+}
+
+/** Result of a method that returns a value (e.g. `getCount()`); `value` is readable after sync. */
+export interface EmulatedClientResult<T> {
+  readonly value: T;
+}
+
+/** Emulated Excel.RequestContext. */
+export interface EmulatedRequestContext {
+  readonly workbook: EmulatedWorkbook;
+  readonly application: EmulatedApplication;
+  readonly runtime: EmulatedRuntime;
+  sync<T>(passThroughValue?: T): Promise<T>;
+  load(object: EmulatedClientObject, option?: string | string[] | OfficeExtension.LoadOption): void;
+}
+
+/** Emulated Excel.Workbook. */
+export interface EmulatedWorkbook extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly worksheets: EmulatedWorksheetCollection;
+  readonly names: EmulatedNamedItemCollection;
+  readonly settings: EmulatedSettingCollection;
+  readonly application: EmulatedApplication;
+  getSelectedRange(): EmulatedRange;
+}
+
+/** Emulated Excel.Application. */
+export interface EmulatedApplication extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  suspendApiCalculationUntilNextSync(): void;
+  suspendScreenUpdatingUntilNextSync(): void;
+}
+
+/** Emulated Excel.Runtime. */
+export interface EmulatedRuntime extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  enableEvents: boolean;
+  load(propertyNames?: string | string[]): EmulatedRuntime;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedRuntime;
+}
+
+/** Emulated Excel.WorksheetCollection. */
+export interface EmulatedWorksheetCollection extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly items: EmulatedWorksheet[];
+  add(name?: string): EmulatedWorksheet;
+  getActiveWorksheet(): EmulatedWorksheet;
+  getCount(visibleOnly?: boolean): EmulatedClientResult<number>;
+  getItem(key: string): EmulatedWorksheet;
+  getItemOrNullObject(key: string): EmulatedWorksheet;
+  load(propertyNames?: string | string[]): EmulatedWorksheetCollection;
+  load(propertyNamesAndPaths?: OfficeExtension.LoadOption): EmulatedWorksheetCollection;
+}
+
+/** Details of a single-cell change, as in Excel.ChangedEventDetail. */
+export interface EmulatedChangedEventDetail {
+  valueAfter: AnyValue;
+  valueBefore: AnyValue;
+  valueTypeAfter: RangeValueTypeName;
+  valueTypeBefore: RangeValueTypeName;
+}
+
+/** Arguments passed to worksheet onChanged handlers (subset of Excel.WorksheetChangedEventArgs). */
+export interface EmulatedWorksheetChangedEventArgs {
+  address: string;
+  changeType: Excel.DataChangeType | 'Unknown' | 'RangeEdited' | 'RowInserted' | 'RowDeleted' | 'ColumnInserted' | 'ColumnDeleted' | 'CellInserted' | 'CellDeleted';
+  details: EmulatedChangedEventDetail;
+  source: Excel.EventSource | 'Local' | 'Remote';
+  type: 'WorksheetChanged';
+  worksheetId: string;
+  triggerSource: Excel.EventTriggerSource | 'Unknown' | 'ThisLocalAddin';
+  getRange(ctx: EmulatedRequestContext): EmulatedRange;
+  getRangeOrNullObject(ctx: EmulatedRequestContext): EmulatedRange;
+}
+
+/** Emulated OfficeExtension.EventHandlerResult. */
+export interface EmulatedEventHandlerResult {
+  readonly context: Pick<EmulatedRequestContext, 'sync'>;
+  remove(): void;
+}
+
+/** Emulated OfficeExtension.EventHandlers. */
+export interface EmulatedEventHandlers<T> {
+  add(handler: (args: T) => Promise<AnyValue>): EmulatedEventHandlerResult;
+  remove(handler: (args: T) => Promise<AnyValue>): void;
+}
+
+/** Emulated Excel.Worksheet. */
+export interface EmulatedWorksheet extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly id: string;
+  readonly name: string;
+  readonly position: number;
+  readonly visibility: Excel.SheetVisibility | 'Visible' | 'Hidden' | 'VeryHidden';
+  readonly protection: EmulatedWorksheetProtection;
+  readonly onChanged: EmulatedEventHandlers<EmulatedWorksheetChangedEventArgs>;
+  activate(): void;
+  getCell(row: number, column: number): EmulatedRange;
+  getRange(address?: string): EmulatedRange;
+  getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): EmulatedRange;
+  getUsedRange(valuesOnly?: boolean): EmulatedRange;
+  getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange;
+  load(propertyNames?: string | string[]): EmulatedWorksheet;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedWorksheet;
+}
+
+/** Emulated Excel.WorksheetProtection (read-only here; use `emulator.setProtected`). */
+export interface EmulatedWorksheetProtection extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly protected: boolean;
+  load(propertyNames?: string | string[]): EmulatedWorksheetProtection;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedWorksheetProtection;
+}
+
+/** Emulated Excel.Range. */
+export interface EmulatedRange extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly address: string;
+  readonly addressLocal: string;
+  readonly cellCount: number;
+  readonly columnCount: number;
+  columnHidden: boolean;
+  readonly columnIndex: number;
+  readonly conditionalFormats: EmulatedConditionalFormatCollection;
+  readonly format: EmulatedRangeFormat;
+  formulas: AnyValue[][];
+  readonly isEntireColumn: boolean;
+  readonly isEntireRow: boolean;
+  numberFormat: AnyValue[][];
+  readonly rowCount: number;
+  readonly rowIndex: number;
+  readonly text: string[][];
+  readonly valueTypes: Excel.RangeValueType[][];
+  values: AnyValue[][];
+  readonly worksheet: EmulatedWorksheet;
+  clear(applyTo?: Excel.ClearApplyTo): void;
+  clear(applyTo?: ClearApplyToName): void;
+  getCell(row: number, column: number): EmulatedRange;
+  getColumn(column: number): EmulatedRange;
+  getEntireColumn(): EmulatedRange;
+  getEntireRow(): EmulatedRange;
+  getOffsetRange(rowOffset: number, columnOffset: number): EmulatedRange;
+  getResizedRange(deltaRows: number, deltaColumns: number): EmulatedRange;
+  getRow(row: number): EmulatedRange;
+  getUsedRange(valuesOnly?: boolean): EmulatedRange;
+  getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange;
+  select(): void;
+  track(): EmulatedRange;
+  untrack(): EmulatedRange;
+  load(propertyNames?: string | string[]): EmulatedRange;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedRange;
+}
+
+/** Emulated Excel.RangeFormat. */
+export interface EmulatedRangeFormat extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  columnWidth: number;
+  readonly fill: EmulatedRangeFill;
+  readonly font: EmulatedRangeFont;
+  load(propertyNames?: string | string[]): EmulatedRangeFormat;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedRangeFormat;
+}
+
+/** Emulated Excel.RangeFill. */
+export interface EmulatedRangeFill extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  color: string;
+  clear(): void;
+  load(propertyNames?: string | string[]): EmulatedRangeFill;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedRangeFill;
+}
+
+/** Emulated Excel.RangeFont (colour and bold only). */
+export interface EmulatedRangeFont extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  bold: boolean;
+  color: string;
+  load(propertyNames?: string | string[]): EmulatedRangeFont;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedRangeFont;
+}
+
+/** Emulated Excel.ConditionalFormatCollection (the formats overlapping a range). */
+export interface EmulatedConditionalFormatCollection extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly items: EmulatedConditionalFormat[];
+  add(type: Excel.ConditionalFormatType): EmulatedConditionalFormat;
+  add(type: ConditionalFormatTypeName): EmulatedConditionalFormat;
+  clearAll(): void;
+  getCount(): EmulatedClientResult<number>;
+  getItem(id: string): EmulatedConditionalFormat;
+  load(propertyNames?: string | string[]): EmulatedConditionalFormatCollection;
+  load(propertyNamesAndPaths?: OfficeExtension.LoadOption): EmulatedConditionalFormatCollection;
+}
+
+/** Emulated Excel.ConditionalFormat (only type "Custom"). */
+export interface EmulatedConditionalFormat extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly custom: EmulatedCustomConditionalFormat;
+  readonly id: string;
+  priority: number;
+  stopIfTrue: boolean;
+  readonly type: Excel.ConditionalFormatType | ConditionalFormatTypeName;
+  delete(): void;
+  getRange(): EmulatedRange;
+  getRangeOrNullObject(): EmulatedRange;
+  load(propertyNames?: string | string[]): EmulatedConditionalFormat;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedConditionalFormat;
+}
+
+/** Emulated Excel.CustomConditionalFormat. */
+export interface EmulatedCustomConditionalFormat extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly format: EmulatedConditionalRangeFormat;
+  readonly rule: EmulatedConditionalFormatRule;
+  load(propertyNames?: string | string[]): EmulatedCustomConditionalFormat;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedCustomConditionalFormat;
+}
+
+/** Emulated Excel.ConditionalFormatRule. */
+export interface EmulatedConditionalFormatRule extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  formula: string;
+  load(propertyNames?: string | string[]): EmulatedConditionalFormatRule;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedConditionalFormatRule;
+}
+
+/** Emulated Excel.ConditionalRangeFormat. */
+export interface EmulatedConditionalRangeFormat extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly fill: EmulatedConditionalRangeFill;
+  readonly font: EmulatedConditionalRangeFont;
+  load(propertyNames?: string | string[]): EmulatedConditionalRangeFormat;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedConditionalRangeFormat;
+}
+
+/** Emulated Excel.ConditionalRangeFill. */
+export interface EmulatedConditionalRangeFill extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  color: string;
+  clear(): void;
+  load(propertyNames?: string | string[]): EmulatedConditionalRangeFill;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedConditionalRangeFill;
+}
+
+/** Emulated Excel.ConditionalRangeFont (colour and bold only). */
+export interface EmulatedConditionalRangeFont extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  bold: boolean;
+  color: string;
+  clear(): void;
+  load(propertyNames?: string | string[]): EmulatedConditionalRangeFont;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedConditionalRangeFont;
+}
+
+/** Emulated Excel.NamedItemCollection (workbook scope). */
+export interface EmulatedNamedItemCollection extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly items: EmulatedNamedItem[];
+  add(name: string, reference: EmulatedRange | string, comment?: string): EmulatedNamedItem;
+  getCount(): EmulatedClientResult<number>;
+  getItem(name: string): EmulatedNamedItem;
+  getItemOrNullObject(name: string): EmulatedNamedItem;
+  load(propertyNames?: string | string[]): EmulatedNamedItemCollection;
+  load(propertyNamesAndPaths?: OfficeExtension.LoadOption): EmulatedNamedItemCollection;
+}
+
+/** Emulated Excel.NamedItem. */
+export interface EmulatedNamedItem extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  comment: string;
+  formula: AnyValue;
+  readonly name: string;
+  readonly scope: Excel.NamedItemScope | 'Worksheet' | 'Workbook';
+  readonly type: Excel.NamedItemType | 'String' | 'Integer' | 'Double' | 'Boolean' | 'Range' | 'Error' | 'Array';
+  readonly value: AnyValue;
+  visible: boolean;
+  delete(): void;
+  getRange(): EmulatedRange;
+  getRangeOrNullObject(): EmulatedRange;
+  load(propertyNames?: string | string[]): EmulatedNamedItem;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedNamedItem;
+}
+
+/** Emulated Excel.SettingCollection. */
+export interface EmulatedSettingCollection extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly items: EmulatedSetting[];
+  add(key: string, value: AnyValue): EmulatedSetting;
+  getCount(): EmulatedClientResult<number>;
+  getItem(key: string): EmulatedSetting;
+  getItemOrNullObject(key: string): EmulatedSetting;
+  load(propertyNames?: string | string[]): EmulatedSettingCollection;
+  load(propertyNamesAndPaths?: OfficeExtension.LoadOption): EmulatedSettingCollection;
+}
+
+/** Emulated Excel.Setting. */
+export interface EmulatedSetting extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly key: string;
+  value: AnyValue;
+  delete(): void;
+  load(propertyNames?: string | string[]): EmulatedSetting;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedSetting;
+}
+
+/** Batch function accepted by `run`, typed against the emulated subset. */
+export type EmulatedBatch<T> = (context: EmulatedRequestContext) => Promise<T>;
+/** Batch function typed against office-js (for adapter code written for real Excel). */
+export type ExcelBatch<T> = (context: Excel.RequestContext) => Promise<T>;
+/** What `run(first, batch)` accepts as `first`: a context or proxy object whose context is reused. */
+export type EmulatedRunTarget = EmulatedRequestContext | EmulatedClientObject | EmulatedClientObject[] | Excel.RequestContext;
+
+/** The `Excel` namespace as emulated: `run` plus the enums the adapter uses. */
+export interface EmulatedExcelNamespace {
+  run: ExcelEmulator['run'];
+  readonly ClearApplyTo: typeof Excel.ClearApplyTo;
+  readonly ConditionalFormatType: typeof Excel.ConditionalFormatType;
+  readonly DataChangeType: typeof Excel.DataChangeType;
+  readonly ErrorCodes: typeof Excel.ErrorCodes;
+  readonly EventSource: typeof Excel.EventSource;
+  readonly EventTriggerSource: typeof Excel.EventTriggerSource;
+  readonly NamedItemScope: typeof Excel.NamedItemScope;
+  readonly NamedItemType: typeof Excel.NamedItemType;
+  readonly RangeValueType: typeof Excel.RangeValueType;
+  readonly SheetVisibility: typeof Excel.SheetVisibility;
+}
+
+/** The `OfficeExtension` namespace as emulated: the error class and its codes. */
+export interface EmulatedOfficeExtensionNamespace {
+  readonly Error: typeof EmulatedOfficeError;
+  readonly ErrorCodes: typeof EmulatedErrorCodes;
+}
+
+/** A running emulated workbook. Create one with {@link createExcelEmulator}. */
+export interface ExcelEmulator {
+  /** Like `Excel.run`: runs the batch with a fresh request context and flushes queued work at the end. */
+  run<T>(batch: EmulatedBatch<T>): Promise<T>;
+  run<T>(batch: ExcelBatch<T>): Promise<T>;
+  /** Like `Excel.run(object, batch)`: reuses the request context of a context or proxy object. */
+  run<T>(target: EmulatedRunTarget, batch: EmulatedBatch<T>): Promise<T>;
+  run<T>(target: EmulatedRunTarget, batch: ExcelBatch<T>): Promise<T>;
+  /** Drop-in for the global `Excel` (see {@link ExcelEmulator.installGlobals}). */
+  readonly Excel: EmulatedExcelNamespace;
+  /** Drop-in for the global `OfficeExtension`. */
+  readonly OfficeExtension: EmulatedOfficeExtensionNamespace;
+  /** Every `context.sync()` so far (explicit ones, and `run`'s final sync when it had work), across runs. */
+  readonly syncCount: number;
+  /** Payload accounting per sync, in order. */
+  readonly syncPayloads: readonly SyncPayload[];
+  /** Number of `run` calls so far. */
+  readonly runCount: number;
+  /** Times `application.suspendApiCalculationUntilNextSync()` took effect. */
+  readonly calculationSuspensions: number;
+  /** Current value of `context.runtime.enableEvents`. */
+  readonly enableEvents: boolean;
+  /** Address of the selection on the active sheet, e.g. "Sheet1!B2:C3". */
+  readonly selectedAddress: string;
+  /** Name of the active worksheet. */
+  readonly activeSheetName: string;
+  /** Errors thrown by onChanged handlers not yet reported by {@link ExcelEmulator.whenIdle}. */
+  readonly handlerErrors: readonly unknown[];
+  /** Plain-data snapshot of the workbook. */
+  dump(): WorkbookDump;
+  /** Protect or unprotect a sheet (as a user would). */
+  setProtected(sheet: string, on: boolean): void;
+  /**
+   * Simulate a user typing into a range (a scalar fills every cell, or pass a matching 2-D array).
+   * Throws AccessDenied on a protected sheet. Fires onChanged handlers (unless events are disabled) and
+   * resolves once they have finished; rejects with a handler's error.
+   */
+  edit(sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]): Promise<void>;
+  /** Resolves when no onChanged handler is running; rejects with the errors handlers threw meanwhile. */
+  whenIdle(): Promise<void>;
+  /** Reset syncCount, syncPayloads, runCount and calculationSuspensions. */
+  resetCounters(): void;
+  /** Set `Excel` and `OfficeExtension` on `target` (default globalThis); returns a function restoring the old values. */
+  installGlobals(target?: object): () => void;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A1 addresses, colours, number formats
+// ---------------------------------------------------------------------------------------------
+
+interface Rect {
+  r0: number;
+  c0: number;
+  r1: number;
+  c1: number;
+}
+
+/** Column letters for a 0-based column index (0 → "A"). */
+export function columnLetters(index: number): string {
+  let n = index + 1;
+  let s = '';
+  while (n > 0) {
+    const rem = (n - 1) % 26;
+    s = String.fromCharCode(65 + rem) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+/** 0-based column index of column letters ("A" → 0), or -1 when invalid. */
+export function columnIndexOf(letters: string): number {
+  if (!/^[A-Za-z]{1,3}$/.test(letters)) return -1;
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1 < MAX_COLUMNS ? n - 1 : -1;
+}
+
+type RefPart = { kind: 'cell'; row: number; col: number } | { kind: 'col'; col: number } | { kind: 'row'; row: number };
+
+function parseRefPart(part: string): RefPart | null {
+  const m = /^(\$?([A-Za-z]{1,3}))?(\$?(\d{1,7}))?$/.exec(part);
+  if (!m) return null;
+  const letters = m[2];
+  const digits = m[4];
+  const col = letters === undefined ? undefined : columnIndexOf(letters);
+  const row = digits === undefined ? undefined : Number(digits) - 1;
+  if (col === -1) return null;
+  if (row !== undefined && (row < 0 || row >= MAX_ROWS)) return null;
+  if (col !== undefined && row !== undefined) return { kind: 'cell', row, col };
+  if (col !== undefined) return { kind: 'col', col };
+  if (row !== undefined) return { kind: 'row', row };
+  return null;
+}
+
+/** Parse a sheet-relative A1 address ("B2", "A1:C3", "$A$1", "A:C", "2:4"); null when invalid. */
+function parseA1(address: string): Rect | null {
+  const parts = address.trim().split(':');
+  if (parts.length > 2) return null;
+  const a = parseRefPart(parts[0] ?? '');
+  const b = parts.length === 2 ? parseRefPart(parts[1] ?? '') : a;
+  if (!a || !b || a.kind !== b.kind) return null;
+  if (a.kind === 'cell' && b.kind === 'cell') {
+    return { r0: Math.min(a.row, b.row), c0: Math.min(a.col, b.col), r1: Math.max(a.row, b.row), c1: Math.max(a.col, b.col) };
+  }
+  if (parts.length === 1) return null;
+  if (a.kind === 'col' && b.kind === 'col') return { r0: 0, c0: Math.min(a.col, b.col), r1: MAX_ROWS - 1, c1: Math.max(a.col, b.col) };
+  if (a.kind === 'row' && b.kind === 'row') return { r0: Math.min(a.row, b.row), c0: 0, r1: Math.max(a.row, b.row), c1: MAX_COLUMNS - 1 };
+  return null;
+}
+
+function isWholeColumns(r: Rect): boolean {
+  return r.r0 === 0 && r.r1 === MAX_ROWS - 1;
+}
+
+function isWholeRows(r: Rect): boolean {
+  return r.c0 === 0 && r.c1 === MAX_COLUMNS - 1;
+}
+
+/** Sheet-relative address of a rectangle as Excel writes it ("A1", "A1:C3", "A:C", "2:4"). */
+function rectAddress(r: Rect, absolute = false): string {
+  const d = absolute ? '$' : '';
+  if (isWholeRows(r)) return `${d}${r.r0 + 1}:${d}${r.r1 + 1}`;
+  if (isWholeColumns(r)) return `${d}${columnLetters(r.c0)}:${d}${columnLetters(r.c1)}`;
+  const a = `${d}${columnLetters(r.c0)}${d}${r.r0 + 1}`;
+  if (r.r0 === r.r1 && r.c0 === r.c1) return a;
+  return `${a}:${d}${columnLetters(r.c1)}${d}${r.r1 + 1}`;
+}
+
+/** Sheet name as it appears in an address, quoted like Excel when it needs quoting ("'My Sheet'"). */
+export function quoteSheetName(name: string): string {
+  const plain = /^[\p{L}_][\p{L}\p{N}_.]*$/u.test(name);
+  const looksLikeReference = /^[A-Za-z]{1,3}\d+$/.test(name) || /^[RrCc]$/.test(name) || /^[Rr]\d*[Cc]\d*$/.test(name);
+  return plain && !looksLikeReference ? name : `'${name.replace(/'/g, "''")}'`;
+}
+
+/** Split "Sheet1!A1" / "'My Sheet'!A1" into sheet name and address; null when malformed. */
+function splitSheetQualified(text: string): { sheet: string | undefined; address: string } | null {
+  const bang = text.lastIndexOf('!');
+  if (bang < 0) return { sheet: undefined, address: text };
+  const sheetPart = text.slice(0, bang);
+  const address = text.slice(bang + 1);
+  if (sheetPart.startsWith("'")) {
+    if (sheetPart.length < 3 || !sheetPart.endsWith("'")) return null;
+    return { sheet: sheetPart.slice(1, -1).replace(/''/g, "'"), address };
+  }
+  if (sheetPart.length === 0 || sheetPart.includes("'")) return null;
+  return { sheet: sheetPart, address };
+}
+
+function cellCountOf(r: Rect): number {
+  return (r.r1 - r.r0 + 1) * (r.c1 - r.c0 + 1);
+}
+
+function intersect(a: Rect, b: Rect): Rect | null {
+  const r = { r0: Math.max(a.r0, b.r0), c0: Math.max(a.c0, b.c0), r1: Math.min(a.r1, b.r1), c1: Math.min(a.c1, b.c1) };
+  return r.r0 <= r.r1 && r.c0 <= r.c1 ? r : null;
+}
+
+function contains(outer: Rect, inner: Rect): boolean {
+  return outer.r0 <= inner.r0 && outer.c0 <= inner.c0 && outer.r1 >= inner.r1 && outer.c1 >= inner.c1;
+}
+
+const NAMED_COLORS: Record<string, string> = {
+  aqua: '#00FFFF', black: '#000000', blue: '#0000FF', brown: '#A52A2A', coral: '#FF7F50', cyan: '#00FFFF',
+  darkblue: '#00008B', darkgreen: '#006400', darkorange: '#FF8C00', darkred: '#8B0000', fuchsia: '#FF00FF',
+  gold: '#FFD700', gray: '#808080', green: '#008000', grey: '#808080', lightblue: '#ADD8E6', lightgray: '#D3D3D3',
+  lightgreen: '#90EE90', lightgrey: '#D3D3D3', lightpink: '#FFB6C1', lightyellow: '#FFFFE0', lime: '#00FF00',
+  magenta: '#FF00FF', maroon: '#800000', navy: '#000080', olive: '#808000', orange: '#FFA500', pink: '#FFC0CB',
+  purple: '#800080', red: '#FF0000', salmon: '#FA8072', silver: '#C0C0C0', teal: '#008080', white: '#FFFFFF',
+  yellow: '#FFFF00',
+};
+
+/** Normalise a colour to "#RRGGBB" as Excel reports it; InvalidArgument for non-colours. */
+function normaliseColor(input: unknown, location: string): string {
+  if (typeof input !== 'string') throw invalidArgument(location, `a colour must be a string, got ${describeValue(input)}`);
+  const s = input.trim();
+  if (/^#[0-9a-f]{6}$/i.test(s)) return s.toUpperCase();
+  if (/^#[0-9a-f]{3}$/i.test(s)) return `#${s.slice(1).split('').map((ch) => ch + ch).join('')}`.toUpperCase();
+  const named = NAMED_COLORS[s.toLowerCase()];
+  if (named) return named;
+  if (/^[a-z]+$/i.test(s)) throw new EmulatorGapError(`colour name "${input}" (use "#RRGGBB" or a common HTML colour name)`);
+  throw invalidArgument(location, `"${input}" is not a colour`);
+}
+
+const ERROR_VALUES = new Set(['#NULL!', '#DIV/0!', '#VALUE!', '#REF!', '#NAME?', '#NUM!', '#N/A', '#GETTING_DATA', '#SPILL!', '#CALC!']);
+
+interface SimpleFormat {
+  prefix: string;
+  suffix: string;
+  grouping: boolean;
+  decimals: number;
+  percent: boolean;
+}
+
+const SUPPORTED_FORMATS = 'General, @, 0, 0.0, 0.00, #,##0, #,##0.00, 0%, 0.0%, 0.00%, and those with currency or quoted literal prefixes/suffixes such as £#,##0';
+
+function parseSimpleFormat(format: string): SimpleFormat | null {
+  let i = 0;
+  const literal = (): string | null => {
+    const ch = format[i];
+    if (ch === undefined) return null;
+    if (ch === '"') {
+      const end = format.indexOf('"', i + 1);
+      if (end < 0) return null;
+      const text = format.slice(i + 1, end);
+      i = end + 1;
+      return text;
+    }
+    if (ch === '\\') {
+      const next = format[i + 1];
+      if (next === undefined) return null;
+      i += 2;
+      return next;
+    }
+    if ('£$€¥ '.includes(ch)) {
+      i += 1;
+      return ch;
+    }
+    return null;
+  };
+  let prefix = '';
+  for (let lit = literal(); lit !== null; lit = literal()) prefix += lit;
+  const core = /^(#,##0|0)(?:\.(0+))?/.exec(format.slice(i));
+  if (!core) return null;
+  i += core[0].length;
+  const percent = format[i] === '%';
+  if (percent) i += 1;
+  let suffix = '';
+  for (let lit = literal(); lit !== null; lit = literal()) suffix += lit;
+  if (i !== format.length) return null;
+  return { prefix, suffix, grouping: core[1] === '#,##0', decimals: core[2]?.length ?? 0, percent };
+}
+
+/** Round half away from zero to `decimals` places on the 15-significant-digit value, as Excel displays. */
+function roundFixed(x: number, decimals: number): string {
+  const clean = Number(x.toPrecision(15));
+  const shifted = clean.toExponential(14).replace(/e([+-]\d+)$/, (_m, e: string) => `e${Number(e) + decimals}`);
+  const scaled = Math.round(Number(shifted));
+  return (scaled / 10 ** decimals).toFixed(decimals);
+}
+
+function renderGeneral(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 1e11) return String(n);
+  const s = String(Number(n.toPrecision(15)));
+  return s.replace(/e([+-])(\d+)$/, (_m, sign: string, exp: string) => `E${sign}${exp.padStart(2, '0')}`);
+}
+
+function renderNumber(n: number, format: string): string {
+  if (format === 'General' || format === '@') return renderGeneral(n);
+  const f = parseSimpleFormat(format);
+  if (!f) throw new EmulatorGapError(`text for number format "${format}" (supported: ${SUPPORTED_FORMATS})`);
+  const x = f.percent ? n * 100 : n;
+  let digits = roundFixed(Math.abs(x), f.decimals);
+  if (f.grouping) {
+    const [int, frac] = digits.split('.');
+    digits = (int ?? '').replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac === undefined ? '' : `.${frac}`);
+  }
+  return `${x < 0 ? '-' : ''}${f.prefix}${digits}${f.percent ? '%' : ''}${f.suffix}`;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'number' || typeof v === 'boolean' || v === null) return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (Array.isArray(v)) return 'an array';
+  return typeof v;
+}
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workbook state and the undo journal that makes a sync atomic
+// ---------------------------------------------------------------------------------------------
+
+interface CellState {
+  readonly value: EmulatedCellValue;
+  readonly formula?: string;
+  readonly numberFormat?: string;
+  readonly fill?: string;
+  readonly fontColor?: string;
+  readonly bold?: boolean;
+}
+
+interface CfState {
+  readonly id: string;
+  readonly type: 'Custom';
+  readonly sheet: SheetState;
+  rect: Rect;
+  formula: string | null;
+  fill: string | null;
+  fontColor: string | null;
+  bold: boolean | null;
+  stopIfTrue: boolean;
+}
+
+interface SheetState {
+  readonly id: string;
+  name: string;
+  readonly cells: Map<number, CellState>;
+  protected: boolean;
+  readonly columnWidths: Map<number, number>;
+  readonly hiddenColumns: Set<number>;
+  /** Conditional formats in priority order (index = priority). */
+  readonly cfs: CfState[];
+  selection: Rect;
+}
+
+interface NameState {
+  name: string;
+  formula: string;
+  comment: string;
+  visible: boolean;
+}
+
+interface WorkbookState {
+  readonly sheets: SheetState[];
+  active: SheetState;
+  readonly names: NameState[];
+  /** Setting values as JSON text. */
+  readonly settings: Map<string, string>;
+}
+
+const EMPTY_CELL: CellState = { value: null };
+
+function cellKey(row: number, col: number): number {
+  return row * MAX_COLUMNS + col;
+}
+
+function isEmptyCell(c: CellState): boolean {
+  return c.value === null && c.formula === undefined && c.numberFormat === undefined && c.fill === undefined && c.fontColor === undefined && !c.bold;
+}
+
+function hasContent(c: CellState): boolean {
+  return c.value !== null || c.formula !== undefined;
+}
+
+/** Records how to undo each mutation so a failed sync can be rolled back. */
+class Journal {
+  private readonly undos: (() => void)[] = [];
+
+  assign<T extends object, K extends keyof T>(obj: T, key: K, value: T[K]): void {
+    const old = obj[key];
+    this.undos.push(() => {
+      obj[key] = old;
+    });
+    obj[key] = value;
+  }
+
+  mapSet<K, V>(map: Map<K, V>, key: K, value: V | undefined): void {
+    const had = map.has(key);
+    const old = map.get(key);
+    this.undos.push(() => {
+      if (had) map.set(key, old as V);
+      else map.delete(key);
+    });
+    if (value === undefined) map.delete(key);
+    else map.set(key, value);
+  }
+
+  setToggle<K>(set: Set<K>, key: K, on: boolean): void {
+    const had = set.has(key);
+    this.undos.push(() => {
+      if (had) set.add(key);
+      else set.delete(key);
+    });
+    if (on) set.add(key);
+    else set.delete(key);
+  }
+
+  splice<T>(arr: T[], start: number, deleteCount: number, ...items: T[]): void {
+    const removed = arr.splice(start, deleteCount, ...items);
+    this.undos.push(() => {
+      arr.splice(start, items.length, ...removed);
+    });
+  }
+
+  putCell(sheet: SheetState, key: number, next: CellState): void {
+    this.mapSet(sheet.cells, key, isEmptyCell(next) ? undefined : next);
+  }
+
+  rollback(): void {
+    for (let i = this.undos.length - 1; i >= 0; i--) this.undos[i]?.();
+    this.undos.length = 0;
+  }
+}
+
+function findSheet(state: WorkbookState, key: string): SheetState | undefined {
+  const lower = key.toLowerCase();
+  return state.sheets.find((s) => s.name.toLowerCase() === lower || s.id === key);
+}
+
+function assertWritable(sheet: SheetState, location: string): void {
+  if (sheet.protected) {
+    throw new EmulatedOfficeError('AccessDenied', `${MESSAGES.accessDenied} (emulator: sheet '${sheet.name}' is protected)`, location, 403);
+  }
+}
+
+function forEachCellIn(sheet: SheetState, rect: Rect, fn: (cell: CellState, key: number, row: number, col: number) => void): void {
+  if (cellCountOf(rect) <= sheet.cells.size) {
+    for (let r = rect.r0; r <= rect.r1; r++) {
+      for (let c = rect.c0; c <= rect.c1; c++) {
+        const key = cellKey(r, c);
+        const cell = sheet.cells.get(key);
+        if (cell) fn(cell, key, r, c);
+      }
+    }
+    return;
+  }
+  for (const [key, cell] of [...sheet.cells]) {
+    const r = Math.floor(key / MAX_COLUMNS);
+    const c = key % MAX_COLUMNS;
+    if (r >= rect.r0 && r <= rect.r1 && c >= rect.c0 && c <= rect.c1) fn(cell, key, r, c);
+  }
+}
+
+function usedRect(sheet: SheetState, valuesOnly: boolean, within?: Rect): Rect | null {
+  let r0 = Infinity;
+  let c0 = Infinity;
+  let r1 = -1;
+  let c1 = -1;
+  for (const [key, cell] of sheet.cells) {
+    if (valuesOnly && !hasContent(cell)) continue;
+    const r = Math.floor(key / MAX_COLUMNS);
+    const c = key % MAX_COLUMNS;
+    if (within && (r < within.r0 || r > within.r1 || c < within.c0 || c > within.c1)) continue;
+    r0 = Math.min(r0, r);
+    c0 = Math.min(c0, c);
+    r1 = Math.max(r1, r);
+    c1 = Math.max(c1, c);
+  }
+  return r1 < 0 ? null : { r0, c0, r1, c1 };
+}
+
+// ----- cell values in and out -----------------------------------------------------------------
+
+function cellValueOut(cell: CellState | undefined): EmulatedCellValue {
+  return cell?.value ?? '';
+}
+
+function valueTypeOf(cell: CellState | undefined): Excel.RangeValueType {
+  const v = cell?.value ?? null;
+  let t: string;
+  if (v === null) t = 'Empty';
+  else if (typeof v === 'boolean') t = 'Boolean';
+  else if (typeof v === 'number') t = 'Double';
+  else t = ERROR_VALUES.has(v) ? 'Error' : 'String';
+  return t as Excel.RangeValueType;
+}
+
+function textOf(cell: CellState | undefined): string {
+  const v = cell?.value ?? null;
+  if (v === null) return '';
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (typeof v === 'string') return v;
+  return renderNumber(v, cell?.numberFormat ?? 'General');
+}
+
+function typedNumber(s: string): { value: number; format?: string } | null {
+  const m = /^(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?(%)?$/.exec(s);
+  if (!m || (m[1] === undefined && m[2] === undefined)) return null;
+  const grouped = m[1]?.includes(',') ?? false;
+  const num = Number(`${(m[1] ?? '0').replace(/,/g, '')}${m[2] === undefined ? '' : `.${m[2]}`}`);
+  if (m[3]) return { value: num / 100, format: m[2] === undefined ? '0%' : '0.00%' };
+  if (grouped) return { value: num, format: m[2] === undefined ? '#,##0' : '#,##0.00' };
+  return { value: num };
+}
+
+/**
+ * Apply one input (as typed by a user or written through `values`/`formulas`) to a cell, following
+ * Excel's input rules. Returns the new cell; `null` input means "leave unchanged" and is handled by callers.
+ */
+function applyInput(prev: CellState, input: unknown, location: string, at: string): CellState {
+  const formats: CellState = { ...prev, value: null, formula: undefined };
+  if (typeof input === 'number') {
+    if (!Number.isFinite(input)) throw invalidArgument(location, `${input} at ${at} is not a finite number (real Excel silently skips it)`);
+    return { ...formats, value: input };
+  }
+  if (typeof input === 'boolean') return { ...formats, value: input };
+  if (typeof input !== 'string') {
+    const why = input === undefined ? 'undefined (real Excel silently skips it)' : describeValue(input);
+    throw invalidArgument(location, `unsupported cell input ${why} at ${at}`);
+  }
+  if (input === '') return formats;
+  if (input.length > MAX_CELL_TEXT) throw invalidArgument(location, `text at ${at} is longer than ${MAX_CELL_TEXT} characters`);
+  if (prev.numberFormat === '@') return { ...formats, value: input };
+  if (input.startsWith("'")) return { ...formats, value: input.slice(1) };
+  const first = input[0];
+  if (input.length > 1 && (first === '=' || first === '+' || first === '-')) {
+    const formula = first === '=' ? input : `=${input}`;
+    if (formula.length > MAX_FORMULA_LENGTH) throw invalidArgument(location, `formula at ${at} is longer than ${MAX_FORMULA_LENGTH} characters`);
+    return { ...formats, formula };
+  }
+  if (/^(true|false)$/i.test(input)) return { ...formats, value: input.toLowerCase() === 'true' };
+  const n = typedNumber(input);
+  if (n) {
+    const general = prev.numberFormat === undefined || prev.numberFormat === 'General';
+    return { ...formats, value: n.value, numberFormat: general && n.format ? n.format : prev.numberFormat };
+  }
+  return { ...formats, value: input };
+}
+
+/** Validate a values/formulas/numberFormat argument against a range's size; returns a cell accessor. */
+function matrixAccessor(input: unknown, rect: Rect, location: string): (i: number, j: number) => unknown {
+  const rows = rect.r1 - rect.r0 + 1;
+  const cols = rect.c1 - rect.c0 + 1;
+  if (input === null || input === undefined) throw invalidArgument(location, `cannot set ${location} to ${String(input)}`);
+  if (!Array.isArray(input)) {
+    if (typeof input === 'object' || typeof input === 'function') throw invalidArgument(location, `expected a 2-D array or a single value, got ${typeof input}`);
+    if (rows * cols > MAX_CELLS_PER_WRITE) throw new EmulatorGapError(`${location} broadcast to ${rows * cols} cells (limit ${MAX_CELLS_PER_WRITE})`);
+    return () => input;
+  }
+  const mismatch = (): EmulatedOfficeError =>
+    new EmulatedOfficeError(
+      'InvalidArgument',
+      `${MESSAGES.dimensions} (emulator: range is ${rows}x${cols}, array is ${input.length}x${Array.isArray(input[0]) ? input[0].length : '?'})`,
+      location,
+    );
+  if (input.length !== rows) throw mismatch();
+  for (let i = 0; i < rows; i++) {
+    const row: unknown = input[i];
+    if (!Array.isArray(row)) throw invalidArgument(location, `row ${i} is not an array`);
+    if (row.length !== cols) throw mismatch();
+  }
+  return (i, j) => (input[i] as unknown[])[j];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sync machinery
+// ---------------------------------------------------------------------------------------------
+
+const NULL_OBJECT = Symbol('null object');
+type Null = typeof NULL_OBJECT;
+type Res<R> = R | Null;
+
+interface PendingChange {
+  sheet: SheetState;
+  rect: Rect;
+  triggerSource: 'ThisLocalAddin' | 'Unknown';
+  details?: EmulatedChangedEventDetail;
+}
+
+interface QueuedOp {
+  wire: Record<string, unknown>;
+  location: string;
+  apply(run: SyncRun): void;
+}
+
+/** One sync being applied: the journal plus what to do if it commits. */
+/** The per-sync resolution state every proxy carries. */
+interface Touched {
+  _memo: { run: SyncRun; value: unknown } | undefined;
+  _stable: { value: unknown } | undefined;
+  _isNull: boolean | undefined;
+}
+
+class SyncRun extends Journal {
+  readonly touched: Touched[] = [];
+  readonly commits: (() => void)[] = [];
+  readonly responses: unknown[] = [];
+  readonly changes: PendingChange[] = [];
+
+  constructor(readonly core: EmulatorCore) {
+    super();
+  }
+
+  get state(): WorkbookState {
+    return this.core.state;
+  }
+
+  respond(data: unknown): void {
+    this.responses.push(data);
+  }
+
+  onCommit(fn: () => void): void {
+    this.commits.push(fn);
+  }
+
+  /** Note a content change for onChanged dispatch (only when someone listens and events are on). */
+  noteChange(sheet: SheetState, rect: Rect, details?: EmulatedChangedEventDetail): void {
+    if (this.core.enableEvents && this.core.hasHandlers(sheet)) {
+      this.changes.push(details ? { sheet, rect, triggerSource: 'ThisLocalAddin', details } : { sheet, rect, triggerSource: 'ThisLocalAddin' });
+    }
+  }
+}
+
+/** Write values/formulas input to a rectangle; returns single-cell change details. */
+function writeCells(j: Journal, sheet: SheetState, rect: Rect, input: unknown, location: string): EmulatedChangedEventDetail | undefined {
+  const at = matrixAccessor(input, rect, location);
+  let details: EmulatedChangedEventDetail | undefined;
+  for (let r = rect.r0; r <= rect.r1; r++) {
+    for (let c = rect.c0; c <= rect.c1; c++) {
+      const v = at(r - rect.r0, c - rect.c0);
+      if (v === null) continue;
+      const key = cellKey(r, c);
+      const prev = sheet.cells.get(key);
+      const next = applyInput(prev ?? EMPTY_CELL, v, location, `${columnLetters(c)}${r + 1}`);
+      j.putCell(sheet, key, next);
+      if (rect.r0 === rect.r1 && rect.c0 === rect.c1) {
+        details = { valueBefore: cellValueOut(prev), valueAfter: cellValueOut(next), valueTypeBefore: valueTypeOf(prev), valueTypeAfter: valueTypeOf(next) };
+      }
+    }
+  }
+  return details;
+}
+
+function updateEachCell(j: Journal, sheet: SheetState, rect: Rect, location: string, update: (cell: CellState) => CellState): void {
+  const count = cellCountOf(rect);
+  if (count > MAX_CELLS_PER_WRITE) throw new EmulatorGapError(`${location} on ${count} cells (limit ${MAX_CELLS_PER_WRITE}); format the used range instead`);
+  for (let r = rect.r0; r <= rect.r1; r++) {
+    for (let c = rect.c0; c <= rect.c1; c++) {
+      const key = cellKey(r, c);
+      j.putCell(sheet, key, update(sheet.cells.get(key) ?? EMPTY_CELL));
+    }
+  }
+}
+
+function updateExistingCells(j: Journal, sheet: SheetState, rect: Rect, update: (cell: CellState) => CellState): void {
+  forEachCellIn(sheet, rect, (cell, key) => j.putCell(sheet, key, update(cell)));
+}
+
+/** The uniform value of a per-cell format over a range, Excel-style: null when cells differ. */
+function uniformFormat<T>(sheet: SheetState, rect: Rect, pick: (cell: CellState) => T | undefined, fallback: T): T | null {
+  let seen = 0;
+  let value: T | undefined;
+  let mixed = false;
+  forEachCellIn(sheet, rect, (cell) => {
+    const v = pick(cell);
+    if (v === undefined) return;
+    seen++;
+    if (value === undefined) value = v;
+    else if (value !== v) mixed = true;
+  });
+  if (mixed) return null;
+  if (value === undefined) return fallback;
+  if (seen === cellCountOf(rect) || value === fallback) return value;
+  return null;
+}
+
+/** Remove `cut` from conditional formats on a sheet (used by clearAll and clear of formats). */
+function trimConditionalFormats(j: Journal, sheet: SheetState, cut: Rect, location: string): void {
+  for (let i = sheet.cfs.length - 1; i >= 0; i--) {
+    const cf = sheet.cfs[i];
+    if (!cf || !intersect(cf.rect, cut)) continue;
+    if (contains(cut, cf.rect)) {
+      j.splice(sheet.cfs, i, 1);
+      continue;
+    }
+    const a = cf.rect;
+    let rest: Rect | null = null;
+    if (cut.c0 <= a.c0 && cut.c1 >= a.c1) {
+      if (cut.r0 <= a.r0) rest = { ...a, r0: cut.r1 + 1 };
+      else if (cut.r1 >= a.r1) rest = { ...a, r1: cut.r0 - 1 };
+    } else if (cut.r0 <= a.r0 && cut.r1 >= a.r1) {
+      if (cut.c0 <= a.c0) rest = { ...a, c0: cut.c1 + 1 };
+      else if (cut.c1 >= a.c1) rest = { ...a, c1: cut.c0 - 1 };
+    }
+    if (!rest) throw new EmulatorGapError(`${location} splitting a conditional format (${rectAddress(a)}) into several areas`);
+    j.assign(cf, 'rect', rest);
+  }
+}
+
+// ----- defined names --------------------------------------------------------------------------
+
+const NAME_REFERENCE = /^=(?:'((?:[^']|'')+)'|([^'!=]+))!(\$?[A-Za-z]{0,3}\$?\d{0,7}(?::\$?[A-Za-z]{0,3}\$?\d{0,7})?)$/;
+
+function validateDefinedName(name: unknown, location: string): string {
+  if (typeof name !== 'string') throw invalidArgument(location, `a name must be a string, got ${describeValue(name)}`);
+  const ok =
+    name.length > 0 &&
+    name.length <= 255 &&
+    /^[\p{L}_\\][\p{L}\p{N}_.\\]*$/u.test(name) &&
+    parseA1(name) === null &&
+    !/^[RrCc]$/.test(name) &&
+    !/^[Rr]\d*[Cc]\d*$/.test(name);
+  if (!ok) throw invalidArgument(location, `"${name}" is not a valid defined name`);
+  return name;
+}
+
+function parseNameReference(state: WorkbookState, formula: string): { sheet: SheetState; rect: Rect } | null | 'bad' {
+  const m = NAME_REFERENCE.exec(formula);
+  if (!m) return null;
+  const sheetName = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
+  const sheet = sheetName === undefined ? undefined : findSheet(state, sheetName);
+  const rect = parseA1((m[3] ?? '').replace(/\$/g, ''));
+  if (!sheet || !rect) return 'bad';
+  return { sheet, rect };
+}
+
+function validateNameFormula(state: WorkbookState, reference: unknown, location: string): string {
+  if (typeof reference !== 'string') throw invalidArgument(location, `a reference must be a string or a Range, got ${describeValue(reference)}`);
+  if (!reference.startsWith('=') || reference.length < 2) {
+    throw invalidArgument(location, `reference "${reference}" must be a formula starting with "=", e.g. "=Sheet1!$A$1:$A$9"`);
+  }
+  if (parseNameReference(state, reference) === 'bad') throw invalidArgument(location, `reference "${reference}" names a missing sheet or an invalid address`);
+  return reference;
+}
+
+function rangeFormula(sheet: SheetState, rect: Rect): string {
+  return `=${quoteSheetName(sheet.name)}!${rectAddress(rect, true)}`;
+}
+
+function nameTypeAndValue(state: WorkbookState, ns: NameState): { type: string; value: unknown } {
+  const ref = parseNameReference(state, ns.formula);
+  if (ref && ref !== 'bad') return { type: 'Range', value: ns.formula.slice(1) };
+  const body = ns.formula.slice(1);
+  if (/^-?\d+(\.\d+)?$/.test(body)) return { type: 'Double', value: Number(body) };
+  if (/^"([^"]|"")*"$/.test(body)) return { type: 'String', value: body.slice(1, -1).replace(/""/g, '"') };
+  if (/^(TRUE|FALSE)$/i.test(body)) return { type: 'Boolean', value: body.toUpperCase() === 'TRUE' };
+  if (ERROR_VALUES.has(body)) return { type: 'Error', value: body };
+  throw new EmulatorGapError(`NamedItem type/value of the computed formula "${ns.formula}"`);
+}
+
+// ----- settings -------------------------------------------------------------------------------
+
+/** Serialise a setting value like office-js: Dates become "Date(ms)", everything else must be JSON. */
+function settingToJson(value: unknown): string {
+  const text = JSON.stringify(value, function (this: Record<string, unknown>, k: string, v: unknown) {
+    const original = this[k];
+    return original instanceof Date ? `Date(${original.getTime()})` : v;
+  });
+  if (text === undefined) throw new SyntaxError(`A setting value must be JSON-serialisable; got ${describeValue(value)}`);
+  return text;
+}
+
+function settingFromJson(text: string): unknown {
+  return JSON.parse(text, (_k, v: unknown) =>
+    typeof v === 'string' && /^Date\(-?\d+\)$/.test(v) ? new Date(Number(v.slice(5, -1))) : v,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proxy objects
+// ---------------------------------------------------------------------------------------------
+
+const QUIET_PROPS = new Set(['then', 'asymmetricMatch', 'nodeType', 'tagName', 'nodeName', 'toJSON', 'constructor', 'inspect', 'length']);
+
+function findDescriptor(obj: object, prop: string): PropertyDescriptor | undefined {
+  for (let o: object | null = obj; o; o = Object.getPrototypeOf(o) as object | null) {
+    const d = Object.getOwnPropertyDescriptor(o, prop);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/** Wrap an object so that members it does not define throw "not emulated" (and read-only ones refuse writes). */
+function strict<T extends object>(target: T, typeName: string): T {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      if (typeof prop === 'symbol' || prop in t) return Reflect.get(t, prop, receiver) as unknown;
+      if (prop.startsWith('_') || prop.startsWith('$') || prop.startsWith('@') || QUIET_PROPS.has(prop)) return undefined;
+      throw new EmulatorGapError(`${typeName}.${prop}`);
+    },
+    set(t, prop, value, receiver) {
+      if (typeof prop === 'symbol' || prop.startsWith('_')) return Reflect.set(t, prop, value, receiver);
+      const d = findDescriptor(t, prop);
+      if (!d) throw new EmulatorGapError(`${typeName}.${prop} (set)`);
+      if ((d.get || d.set) && !d.set) throw new TypeError(`Cannot set read-only property ${typeName}.${prop}`);
+      return Reflect.set(t, prop, value, receiver);
+    },
+  });
+}
+
+interface ScalarDef<R> {
+  get?: (run: SyncRun, ref: R) => unknown;
+  set?: (run: SyncRun, ref: R, value: unknown, location: string) => void;
+}
+
+/** Parse a load option into property paths; null means "all scalar properties". */
+function parseLoadOption(option: unknown, typeName: string): string[] | null {
+  if (option === undefined || option === null) return null;
+  let names: string[];
+  if (typeof option === 'string') names = option.split(',');
+  else if (Array.isArray(option)) names = option.map(String);
+  else if (typeof option === 'object') {
+    const o = option as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (k !== 'select' && k !== 'expand') throw new EmulatorGapError(`${typeName}.load option "${k}"`);
+    }
+    const part = (v: unknown): string[] => (v === undefined ? [] : typeof v === 'string' ? v.split(',') : Array.isArray(v) ? v.map(String) : []);
+    names = [...part(o.select), ...part(o.expand)];
+  } else throw invalidArgument(`${typeName}.load`, `bad load option ${describeValue(option)}`);
+  const out = names.map((n) => n.trim()).filter((n) => n.length > 0);
+  return out.length === 0 ? null : out;
+}
+
+/** Base of every emulated proxy: queued actions, loaded properties, null-object state. */
+abstract class ClientObjectImpl<R> {
+  _loaded = new Map<string, unknown>();
+  _isNull: boolean | undefined = undefined;
+  _stable: { value: Res<R> } | undefined = undefined;
+  _memo: { run: SyncRun; value: Res<R> } | undefined = undefined;
+  _children = new Map<string, unknown>();
+  _proxy: this;
+
+  constructor(
+    readonly _ctx: ContextImpl,
+    readonly _path: string,
+    readonly _resolver: (run: SyncRun) => Res<R>,
+    instantiate: boolean,
+  ) {
+    this._proxy = strict(this, this._typeName());
+    if (instantiate && _ctx._open) {
+      _ctx._enqueue({
+        wire: { a: 'instantiate', o: _path },
+        location: this._typeName(),
+        apply: (run) => {
+          const value = this._resolve(run);
+          run.onCommit(() => {
+            this._isNull = value === NULL_OBJECT;
+          });
+        },
+      });
+    }
+  }
+
+  abstract _typeName(): string;
+
+  /** Scalar properties: loadable ones have `get`, writable ones `set`. */
+  _scalars(): Record<string, ScalarDef<R>> {
+    return {};
+  }
+
+  /** Navigation properties that `load('nav/prop')` may walk through. */
+  _navs(): readonly string[] {
+    return [];
+  }
+
+  /** Check a cached resolution is still valid (e.g. the item was not deleted). */
+  _revalidate(_value: R, _location: string): void {}
+
+  get context(): EmulatedRequestContext {
+    return this._ctx._proxy;
+  }
+
+  get isNullObject(): boolean {
+    if (this._isNull === undefined) throw propertyNotLoaded(this._typeName(), 'isNullObject');
+    return this._isNull;
+  }
+
+  _resolve(run: SyncRun, location = this._typeName()): Res<R> {
+    if (this._memo && this._memo.run === run) return this._memo.value;
+    let value: Res<R>;
+    if (this._stable) {
+      value = this._stable.value;
+      if (value !== NULL_OBJECT) this._revalidate(value, location);
+    } else value = this._resolver(run);
+    this._memoize(run, value);
+    return value;
+  }
+
+  _memoize(run: SyncRun, value: Res<R>): void {
+    this._memo = { run, value };
+    run.touched.push(this);
+  }
+
+  _resolveNonNull(run: SyncRun, member: string): R {
+    const location = `${this._typeName()}.${member}`;
+    const value = this._resolve(run, location);
+    if (value === NULL_OBJECT) {
+      throw itemNotFound(location, `${this._typeName()} at ${this._path} is a null object; check isNullObject after a sync before using it`);
+    }
+    return value;
+  }
+
+  /** Queue an action on this object. */
+  _act(member: string, wire: Record<string, unknown>, apply: (run: SyncRun) => void): void {
+    this._ctx._enqueue({ wire: { a: member, o: this._path, ...wire }, location: `${this._typeName()}.${member}`, apply });
+  }
+
+  /** Read a loaded scalar property (PropertyNotLoaded until loaded+synced or set in this batch). */
+  _get<T>(name: string): T {
+    if (this._loaded.has(name)) return this._loaded.get(name) as T;
+    if (this._isNull === true) return undefined as T;
+    throw propertyNotLoaded(this._typeName(), name);
+  }
+
+  /** Queue a property write; the value is readable at once, like office-js. */
+  _set(name: string, value: unknown): void {
+    const def = this._scalars()[name];
+    const setter = def?.set;
+    if (!setter) throw new EmulatorGapError(`${this._typeName()}.${name} (set)`);
+    const location = `${this._typeName()}.${name}`;
+    this._act(name, { set: value }, (run) => setter(run, this._resolveNonNull(run, name), value, location));
+    this._loaded.set(name, value);
+  }
+
+  /** Cached navigation child proxy. */
+  _child<C>(name: string, make: () => C): C {
+    if (!this._children.has(name)) this._children.set(name, make());
+    return this._children.get(name) as C;
+  }
+
+  load(option?: unknown): this {
+    const names = parseLoadOption(option, this._typeName());
+    const scalars = this._scalars();
+    const selected: string[] = [];
+    if (names === null) {
+      for (const [k, def] of Object.entries(scalars)) if (def.get) selected.push(k);
+    } else {
+      for (const name of names) {
+        const [head = '', ...rest] = name.split(/[/.]/);
+        if (scalars[head]?.get) {
+          if (rest.length > 0) throw new EmulatorGapError(`${this._typeName()}.load("${name}")`);
+          if (!selected.includes(head)) selected.push(head);
+        } else if (this._navs().includes(head)) {
+          const child = (this._proxy as unknown as Record<string, ClientObjectImpl<unknown>>)[head];
+          child?.load(rest.length > 0 ? rest.join('/') : undefined);
+        } else if (head !== 'isNullObject') {
+          throw new EmulatorGapError(`${this._typeName()}.${head} (load)`);
+        }
+      }
+    }
+    if (selected.length > 0 || names === null) this._queueLoad(selected);
+    return this._proxy;
+  }
+
+  _queueLoad(selected: string[]): void {
+    const scalars = this._scalars();
+    this._act('load', { select: selected }, (run) => {
+      const ref = this._resolve(run, `${this._typeName()}.load`);
+      if (ref === NULL_OBJECT) {
+        run.respond({ o: this._path, isNull: true });
+        run.onCommit(() => {
+          this._isNull = true;
+        });
+        return;
+      }
+      const data: Record<string, unknown> = {};
+      for (const k of selected) data[k] = scalars[k]?.get?.(run, ref);
+      run.respond({ o: this._path, d: data });
+      run.onCommit(() => {
+        this._isNull = false;
+        for (const [k, v] of Object.entries(data)) this._loaded.set(k, v);
+      });
+    });
+  }
+
+  track(): this {
+    return this._proxy;
+  }
+
+  untrack(): this {
+    return this._proxy;
+  }
+
+  /** Apply several property writes, like office-js `set(properties)`. */
+  set(properties: Record<string, unknown>): void {
+    const self = this._proxy as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(properties)) {
+      if (this._navs().includes(k) && v !== null && typeof v === 'object') (self[k] as ClientObjectImpl<unknown>).set(v as Record<string, unknown>);
+      else self[k] = v;
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of this._loaded) {
+      out[k] = Array.isArray(v) && v.every((x) => x instanceof ClientObjectImpl) ? v.map((x: ClientObjectImpl<unknown>) => x.toJSON()) : v;
+    }
+    for (const [k, child] of this._children) {
+      if (child instanceof ClientObjectImpl) {
+        const json = child.toJSON();
+        if (Object.keys(json).length > 0) out[k] = json;
+      }
+    }
+    return out;
+  }
+}
+
+/** A value returned by a method (e.g. getCount); readable after sync. */
+class ClientResultImpl<T> implements EmulatedClientResult<T> {
+  _value: T | undefined = undefined;
+  _ready = false;
+
+  get value(): T {
+    if (!this._ready) {
+      throw new EmulatedOfficeError(
+        'ValueNotLoaded',
+        'The value of the result object has not been loaded yet. Before reading the value property, call "context.sync()" on the associated request context.',
+        'ClientResult.value',
+      );
+    }
+    return this._value as T;
+  }
+}
+
+/** Base of collections: `items` after load, item properties loaded with `load('items/x')`. */
+abstract class CollectionImpl<R, I extends ClientObjectImpl<IR>, IR> extends ClientObjectImpl<R> {
+  abstract _itemScalars(): Record<string, ScalarDef<IR>>;
+  abstract _listItems(run: SyncRun, ref: R): IR[];
+  abstract _makeItem(ref: IR): I;
+
+  get items(): I[] {
+    return this._get<I[]>('items');
+  }
+
+  override load(option?: unknown): this {
+    const names = parseLoadOption(option, this._typeName());
+    const scalars = this._itemScalars();
+    const all = Object.keys(scalars).filter((k) => scalars[k]?.get);
+    let selected: string[] = [];
+    if (names === null) selected = all;
+    else {
+      for (const raw of names) {
+        const name = raw.replace(/^items[/.]/i, '');
+        if (name === 'items' || name === '*') selected = [...new Set([...selected, ...all])];
+        else if (scalars[name]?.get) {
+          if (!selected.includes(name)) selected.push(name);
+        } else throw new EmulatorGapError(`${this._typeName()}.load("${raw}")`);
+      }
+    }
+    this._act('load', { select: ['items', ...selected] }, (run) => {
+      const ref = this._resolveNonNull(run, 'load');
+      const refs = this._listItems(run, ref);
+      const rows = refs.map((r) => {
+        const d: Record<string, unknown> = {};
+        for (const k of selected) d[k] = scalars[k]?.get?.(run, r);
+        return d;
+      });
+      run.respond({ o: this._path, items: rows });
+      run.onCommit(() => {
+        const items = refs.map((r, i) => {
+          const item = this._makeItem(r);
+          item._stable = { value: r };
+          item._isNull = false;
+          for (const [k, v] of Object.entries(rows[i] ?? {})) item._loaded.set(k, v);
+          return item._proxy;
+        });
+        this._isNull = false;
+        this._loaded.set('items', items);
+      });
+    });
+    return this._proxy;
+  }
+
+  /** Queue a count query. */
+  _count(run: SyncRun, ref: R): number {
+    return this._listItems(run, ref).length;
+  }
+
+  getCount(): EmulatedClientResult<number> {
+    const result = new ClientResultImpl<number>();
+    this._act('getCount', {}, (run) => {
+      const n = this._count(run, this._resolveNonNull(run, 'getCount'));
+      run.respond({ o: this._path, value: n });
+      run.onCommit(() => {
+        result._value = n;
+        result._ready = true;
+      });
+    });
+    return strict(result, 'ClientResult');
+  }
+}
+
+function createdByAction<R>(what: string): (run: SyncRun) => Res<R> {
+  return () => {
+    throw new EmulatedOfficeError('InvalidObjectPath', `The object path isn't working for what you're trying to do. (emulator: ${what} was created by an action of a sync that failed)`, what);
+  };
+}
+
+function checkIndex(n: unknown, location: string, what: string, min = 0): number {
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) throw invalidArgument(location, `${what} must be an integer >= ${min}, got ${describeValue(n)}`);
+  return n;
+}
+
+function checkInGrid(rect: Rect, location: string): Rect {
+  if (rect.r0 < 0 || rect.c0 < 0 || rect.r1 >= MAX_ROWS || rect.c1 >= MAX_COLUMNS || rect.r0 > rect.r1 || rect.c0 > rect.c1) {
+    throw invalidArgument(location, 'the resulting range is outside the worksheet grid');
+  }
+  return rect;
+}
+
+// ----- Workbook, application, runtime ---------------------------------------------------------
+
+class WorkbookImpl extends ClientObjectImpl<WorkbookState> implements EmulatedWorkbook {
+  _typeName(): string {
+    return 'Workbook';
+  }
+
+  override _navs(): readonly string[] {
+    return ['worksheets', 'names', 'settings', 'application'];
+  }
+
+  get worksheets(): EmulatedWorksheetCollection {
+    return this._child('worksheets', () => new WorksheetCollectionImpl(this._ctx, 'workbook.worksheets', (run) => this._resolve(run), false)._proxy);
+  }
+
+  get names(): EmulatedNamedItemCollection {
+    return this._child('names', () => new NamedItemCollectionImpl(this._ctx, 'workbook.names', (run) => this._resolve(run), false)._proxy);
+  }
+
+  get settings(): EmulatedSettingCollection {
+    return this._child('settings', () => new SettingCollectionImpl(this._ctx, 'workbook.settings', (run) => this._resolve(run), false)._proxy);
+  }
+
+  get application(): EmulatedApplication {
+    return this._child('application', () => new ApplicationImpl(this._ctx, 'application', (run) => this._resolve(run), false)._proxy);
+  }
+
+  getSelectedRange(): EmulatedRange {
+    return new RangeImpl(this._ctx, 'workbook.getSelectedRange()', (run) => {
+      const sheet = run.state.active;
+      return { sheet, ...sheet.selection };
+    }, true)._proxy;
+  }
+}
+
+class ApplicationImpl extends ClientObjectImpl<WorkbookState> implements EmulatedApplication {
+  _typeName(): string {
+    return 'Application';
+  }
+
+  suspendApiCalculationUntilNextSync(): void {
+    this._act('suspendApiCalculationUntilNextSync', {}, (run) => run.onCommit(() => run.core.calculationSuspensions++));
+  }
+
+  suspendScreenUpdatingUntilNextSync(): void {
+    this._act('suspendScreenUpdatingUntilNextSync', {}, () => undefined);
+  }
+}
+
+class RuntimeImpl extends ClientObjectImpl<EmulatorCore> implements EmulatedRuntime {
+  _typeName(): string {
+    return 'Runtime';
+  }
+
+  override _scalars(): Record<string, ScalarDef<EmulatorCore>> {
+    return RUNTIME_SCALARS;
+  }
+
+  get enableEvents(): boolean {
+    return this._get('enableEvents');
+  }
+
+  set enableEvents(v: boolean) {
+    this._set('enableEvents', v);
+  }
+}
+
+const RUNTIME_SCALARS: Record<string, ScalarDef<EmulatorCore>> = {
+  enableEvents: {
+    get: (_run, core) => core.enableEvents,
+    set: (run, core, v, location) => {
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      run.assign(core, 'enableEvents', v);
+    },
+  },
+};
+
+// ----- Worksheets -----------------------------------------------------------------------------
+
+function validateSheetName(name: unknown, location: string): string {
+  const ok =
+    typeof name === 'string' &&
+    name.length > 0 &&
+    name.length <= 31 &&
+    !/[\\/?*[\]:]/.test(name) &&
+    !name.startsWith("'") &&
+    !name.endsWith("'") &&
+    name.toLowerCase() !== 'history';
+  if (!ok) throw invalidArgument(location, `${describeValue(name)} is not a valid worksheet name`);
+  return name as string;
+}
+
+const WORKSHEET_SCALARS: Record<string, ScalarDef<SheetState>> = {
+  id: { get: (_run, s) => s.id },
+  name: { get: (_run, s) => s.name },
+  position: { get: (run, s) => run.state.sheets.indexOf(s) },
+  visibility: { get: () => 'Visible' },
+};
+
+class WorksheetCollectionImpl extends CollectionImpl<WorkbookState, WorksheetImpl, SheetState> implements EmulatedWorksheetCollection {
+  _typeName(): string {
+    return 'WorksheetCollection';
+  }
+
+  _itemScalars(): Record<string, ScalarDef<SheetState>> {
+    return WORKSHEET_SCALARS;
+  }
+
+  _listItems(_run: SyncRun, ref: WorkbookState): SheetState[] {
+    return [...ref.sheets];
+  }
+
+  _makeItem(ref: SheetState): WorksheetImpl {
+    return new WorksheetImpl(this._ctx, `workbook.worksheets.getItem(${JSON.stringify(ref.id)})`, () => ref, false);
+  }
+
+  getItem(key: string): EmulatedWorksheet {
+    return this._lookup(key, false);
+  }
+
+  getItemOrNullObject(key: string): EmulatedWorksheet {
+    return this._lookup(key, true);
+  }
+
+  _lookup(key: string, orNull: boolean): EmulatedWorksheet {
+    const method = orNull ? 'getItemOrNullObject' : 'getItem';
+    return new WorksheetImpl(this._ctx, `workbook.worksheets.${method}(${JSON.stringify(key)})`, (run) => {
+      const state = this._resolve(run);
+      if (state === NULL_OBJECT) return NULL_OBJECT;
+      const sheet = typeof key === 'string' ? findSheet(state, key) : undefined;
+      if (sheet) return sheet;
+      if (orNull) return NULL_OBJECT;
+      throw itemNotFound(`WorksheetCollection.${method}`, `no worksheet named ${describeValue(key)}`);
+    }, true)._proxy;
+  }
+
+  getActiveWorksheet(): EmulatedWorksheet {
+    return new WorksheetImpl(this._ctx, 'workbook.worksheets.getActiveWorksheet()', (run) => run.state.active, true)._proxy;
+  }
+
+  add(name?: string): EmulatedWorksheet {
+    const sheet = new WorksheetImpl(this._ctx, `workbook.worksheets.add(${JSON.stringify(name ?? null)})`, createdByAction('Worksheet from WorksheetCollection.add'), false);
+    this._act('add', { args: [name ?? null] }, (run) => {
+      const state = this._resolveNonNull(run, 'add');
+      const location = 'WorksheetCollection.add';
+      let finalName: string;
+      if (name === undefined || name === null) {
+        let n = state.sheets.length + 1;
+        while (findSheet(state, `Sheet${n}`)) n++;
+        finalName = `Sheet${n}`;
+      } else finalName = validateSheetName(name, location);
+      if (findSheet(state, finalName)) {
+        throw new EmulatedOfficeError('ItemAlreadyExists', `${MESSAGES.itemAlreadyExists} (emulator: worksheet '${finalName}' exists)`, location, 409);
+      }
+      const created = run.core.newSheet(finalName);
+      run.splice(state.sheets, state.sheets.length, 0, created);
+      sheet._memoize(run, created);
+    });
+    return sheet._proxy;
+  }
+}
+
+/** Registered onChanged handler. */
+interface Registration {
+  sheet: SheetState;
+  handler: (args: EmulatedWorksheetChangedEventArgs) => unknown;
+  owner: EventHandlerResultImpl;
+}
+
+class EventHandlerResultImpl implements EmulatedEventHandlerResult {
+  constructor(
+    readonly _ctx: ContextImpl,
+    readonly _sheet: WorksheetImpl,
+  ) {}
+
+  get context(): EmulatedRequestContext {
+    return this._ctx._proxy;
+  }
+
+  remove(): void {
+    this._sheet._act('onChanged.remove', {}, (run) => {
+      run.onCommit(() => run.core.removeRegistrations((r) => r.owner === this));
+    });
+  }
+}
+
+class WorksheetEventsImpl implements EmulatedEventHandlers<EmulatedWorksheetChangedEventArgs> {
+  constructor(readonly _sheet: WorksheetImpl) {}
+
+  add(handler: (args: EmulatedWorksheetChangedEventArgs) => Promise<AnyValue>): EmulatedEventHandlerResult {
+    if (typeof handler !== 'function') throw invalidArgument('Worksheet.onChanged.add', 'handler must be a function');
+    const result = new EventHandlerResultImpl(this._sheet._ctx, this._sheet);
+    this._sheet._act('onChanged.add', {}, (run) => {
+      const sheet = this._sheet._resolveNonNull(run, 'onChanged');
+      run.onCommit(() => run.core.registrations.push({ sheet, handler, owner: result }));
+    });
+    return strict(result, 'EventHandlerResult');
+  }
+
+  remove(handler: (args: EmulatedWorksheetChangedEventArgs) => Promise<AnyValue>): void {
+    this._sheet._act('onChanged.remove', {}, (run) => {
+      const sheet = this._sheet._resolveNonNull(run, 'onChanged');
+      run.onCommit(() => run.core.removeRegistrations((r) => r.sheet === sheet && r.handler === handler));
+    });
+  }
+}
+
+class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWorksheet {
+  _typeName(): string {
+    return 'Worksheet';
+  }
+
+  override _scalars(): Record<string, ScalarDef<SheetState>> {
+    return WORKSHEET_SCALARS;
+  }
+
+  override _navs(): readonly string[] {
+    return ['protection'];
+  }
+
+  get id(): string {
+    return this._get('id');
+  }
+
+  get name(): string {
+    return this._get('name');
+  }
+
+  get position(): number {
+    return this._get('position');
+  }
+
+  get visibility(): Excel.SheetVisibility {
+    return this._get('visibility');
+  }
+
+  get protection(): EmulatedWorksheetProtection {
+    return this._child('protection', () => new WorksheetProtectionImpl(this._ctx, `${this._path}.protection`, (run) => this._resolve(run), true)._proxy);
+  }
+
+  get onChanged(): EmulatedEventHandlers<EmulatedWorksheetChangedEventArgs> {
+    return this._child('onChanged', () => strict(new WorksheetEventsImpl(this), 'EventHandlers'));
+  }
+
+  activate(): void {
+    this._act('activate', {}, (run) => run.assign(run.state, 'active', this._resolveNonNull(run, 'activate')));
+  }
+
+  _range(call: string, locate: (run: SyncRun, sheet: SheetState) => Rect | Null): EmulatedRange {
+    return new RangeImpl(this._ctx, `${this._path}.${call}`, (run) => {
+      const sheet = this._resolve(run);
+      if (sheet === NULL_OBJECT) return NULL_OBJECT;
+      const rect = locate(run, sheet);
+      return rect === NULL_OBJECT ? NULL_OBJECT : { sheet, ...rect };
+    }, true)._proxy;
+  }
+
+  getRange(address?: string): EmulatedRange {
+    return this._range(`getRange(${address === undefined ? '' : JSON.stringify(address)})`, (run, sheet) => {
+      const location = 'Worksheet.getRange';
+      if (address === undefined || address === '') return { r0: 0, c0: 0, r1: MAX_ROWS - 1, c1: MAX_COLUMNS - 1 };
+      if (typeof address !== 'string') throw invalidArgument(location, `address must be a string, got ${describeValue(address)}`);
+      const split = splitSheetQualified(address.trim());
+      if (split?.sheet !== undefined && split.sheet.toLowerCase() !== sheet.name.toLowerCase()) {
+        throw invalidArgument(location, `"${address}" refers to another sheet than '${sheet.name}'`);
+      }
+      const rect = split ? parseA1(split.address) : null;
+      if (rect) return rect;
+      if (run.state.names.some((n) => n.name.toLowerCase() === address.toLowerCase())) {
+        throw new EmulatorGapError(`Worksheet.getRange with a defined name ("${address}")`);
+      }
+      throw invalidArgument(location, `"${address}" is not an A1 address`);
+    });
+  }
+
+  getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): EmulatedRange {
+    return this._range(`getRangeByIndexes(${startRow},${startColumn},${rowCount},${columnCount})`, () => {
+      const location = 'Worksheet.getRangeByIndexes';
+      const r0 = checkIndex(startRow, location, 'startRow');
+      const c0 = checkIndex(startColumn, location, 'startColumn');
+      const rows = checkIndex(rowCount, location, 'rowCount', 1);
+      const cols = checkIndex(columnCount, location, 'columnCount', 1);
+      return checkInGrid({ r0, c0, r1: r0 + rows - 1, c1: c0 + cols - 1 }, location);
+    });
+  }
+
+  getCell(row: number, column: number): EmulatedRange {
+    return this._range(`getCell(${row},${column})`, () => {
+      const location = 'Worksheet.getCell';
+      const r = checkIndex(row, location, 'row');
+      const c = checkIndex(column, location, 'column');
+      return checkInGrid({ r0: r, c0: c, r1: r, c1: c }, location);
+    });
+  }
+
+  getUsedRange(valuesOnly?: boolean): EmulatedRange {
+    return this._range(`getUsedRange(${valuesOnly === true})`, (_run, sheet) => usedRect(sheet, valuesOnly === true) ?? { r0: 0, c0: 0, r1: 0, c1: 0 });
+  }
+
+  getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange {
+    return this._range(`getUsedRangeOrNullObject(${valuesOnly === true})`, (_run, sheet) => usedRect(sheet, valuesOnly === true) ?? NULL_OBJECT);
+  }
+}
+
+class WorksheetProtectionImpl extends ClientObjectImpl<SheetState> implements EmulatedWorksheetProtection {
+  _typeName(): string {
+    return 'WorksheetProtection';
+  }
+
+  override _scalars(): Record<string, ScalarDef<SheetState>> {
+    return { protected: { get: (_run, s) => s.protected } };
+  }
+
+  get protected(): boolean {
+    return this._get('protected');
+  }
+}
+
+// ----- Ranges ---------------------------------------------------------------------------------
+
+interface RangeRef extends Rect {
+  sheet: SheetState;
+}
+
+function readCells<T>(ref: RangeRef, f: (cell: CellState | undefined) => T): T[][] {
+  const count = cellCountOf(ref);
+  if (count > MAX_READ_CELLS) {
+    throw new EmulatedOfficeError(
+      'ResponsePayloadSizeLimitExceeded',
+      `The response payload size has exceeded the limit. (emulator: reading ${count} cells of ${rectAddress(ref)})`,
+      'Range',
+      413,
+    );
+  }
+  const out: T[][] = [];
+  for (let r = ref.r0; r <= ref.r1; r++) {
+    const row: T[] = [];
+    for (let c = ref.c0; c <= ref.c1; c++) row.push(f(ref.sheet.cells.get(cellKey(r, c))));
+    out.push(row);
+  }
+  return out;
+}
+
+function columnsOf(ref: Rect): number[] {
+  const out: number[] = [];
+  for (let c = ref.c0; c <= ref.c1; c++) out.push(c);
+  return out;
+}
+
+const RANGE_SCALARS: Record<string, ScalarDef<RangeRef>> = {
+  address: { get: (_run, r) => `${quoteSheetName(r.sheet.name)}!${rectAddress(r)}` },
+  addressLocal: { get: (_run, r) => `${quoteSheetName(r.sheet.name)}!${rectAddress(r)}` },
+  cellCount: { get: (_run, r) => cellCountOf(r) },
+  columnCount: { get: (_run, r) => r.c1 - r.c0 + 1 },
+  columnIndex: { get: (_run, r) => r.c0 },
+  rowCount: { get: (_run, r) => r.r1 - r.r0 + 1 },
+  rowIndex: { get: (_run, r) => r.r0 },
+  isEntireColumn: { get: (_run, r) => isWholeColumns(r) },
+  isEntireRow: { get: (_run, r) => isWholeRows(r) },
+  values: {
+    get: (_run, r) => readCells(r, cellValueOut),
+    set: (run, r, v, location) => {
+      assertWritable(r.sheet, location);
+      run.noteChange(r.sheet, r, writeCells(run, r.sheet, r, v, location));
+    },
+  },
+  formulas: {
+    get: (_run, r) => readCells(r, (c) => c?.formula ?? cellValueOut(c)),
+    set: (run, r, v, location) => {
+      assertWritable(r.sheet, location);
+      run.noteChange(r.sheet, r, writeCells(run, r.sheet, r, v, location));
+    },
+  },
+  numberFormat: {
+    get: (_run, r) => readCells(r, (c) => c?.numberFormat ?? 'General'),
+    set: (run, r, v, location) => {
+      assertWritable(r.sheet, location);
+      const at = matrixAccessor(v, r, location);
+      for (let row = r.r0; row <= r.r1; row++) {
+        for (let col = r.c0; col <= r.c1; col++) {
+          const f = at(row - r.r0, col - r.c0);
+          if (f === null) continue;
+          if (typeof f !== 'string') throw invalidArgument(location, `number format at ${columnLetters(col)}${row + 1} must be a string, got ${describeValue(f)}`);
+          const key = cellKey(row, col);
+          const prev = r.sheet.cells.get(key) ?? EMPTY_CELL;
+          run.putCell(r.sheet, key, { ...prev, numberFormat: f === '' || f === 'General' ? undefined : f });
+        }
+      }
+    },
+  },
+  text: { get: (_run, r) => readCells(r, textOf) },
+  valueTypes: { get: (_run, r) => readCells(r, valueTypeOf) },
+  columnHidden: {
+    get: (_run, r) => {
+      const hidden = columnsOf(r).filter((c) => r.sheet.hiddenColumns.has(c)).length;
+      return hidden === 0 ? false : hidden === r.c1 - r.c0 + 1 ? true : null;
+    },
+    set: (run, r, v, location) => {
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      assertWritable(r.sheet, location);
+      for (const c of columnsOf(r)) run.setToggle(r.sheet.hiddenColumns, c, v);
+    },
+  },
+};
+
+const CLEAR_MODES = new Set(['All', 'Formats', 'Contents']);
+
+class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
+  _typeName(): string {
+    return 'Range';
+  }
+
+  override _scalars(): Record<string, ScalarDef<RangeRef>> {
+    return RANGE_SCALARS;
+  }
+
+  override _navs(): readonly string[] {
+    return ['format', 'conditionalFormats', 'worksheet'];
+  }
+
+  get address(): string {
+    return this._get('address');
+  }
+
+  get addressLocal(): string {
+    return this._get('addressLocal');
+  }
+
+  get cellCount(): number {
+    return this._get('cellCount');
+  }
+
+  get columnCount(): number {
+    return this._get('columnCount');
+  }
+
+  get columnIndex(): number {
+    return this._get('columnIndex');
+  }
+
+  get rowCount(): number {
+    return this._get('rowCount');
+  }
+
+  get rowIndex(): number {
+    return this._get('rowIndex');
+  }
+
+  get isEntireColumn(): boolean {
+    return this._get('isEntireColumn');
+  }
+
+  get isEntireRow(): boolean {
+    return this._get('isEntireRow');
+  }
+
+  get values(): AnyValue[][] {
+    return this._get('values');
+  }
+
+  set values(v: AnyValue[][]) {
+    this._set('values', v);
+  }
+
+  get formulas(): AnyValue[][] {
+    return this._get('formulas');
+  }
+
+  set formulas(v: AnyValue[][]) {
+    this._set('formulas', v);
+  }
+
+  get numberFormat(): AnyValue[][] {
+    return this._get('numberFormat');
+  }
+
+  set numberFormat(v: AnyValue[][]) {
+    this._set('numberFormat', v);
+  }
+
+  get text(): string[][] {
+    return this._get('text');
+  }
+
+  get valueTypes(): Excel.RangeValueType[][] {
+    return this._get('valueTypes');
+  }
+
+  get columnHidden(): boolean {
+    return this._get('columnHidden');
+  }
+
+  set columnHidden(v: boolean) {
+    this._set('columnHidden', v);
+  }
+
+  get format(): EmulatedRangeFormat {
+    return this._child('format', () => new RangeFormatImpl(this._ctx, `${this._path}.format`, (run) => this._resolve(run), true)._proxy);
+  }
+
+  get conditionalFormats(): EmulatedConditionalFormatCollection {
+    return this._child(
+      'conditionalFormats',
+      () => new ConditionalFormatCollectionImpl(this._ctx, `${this._path}.conditionalFormats`, (run) => this._resolve(run), true)._proxy,
+    );
+  }
+
+  get worksheet(): EmulatedWorksheet {
+    return this._child('worksheet', () => new WorksheetImpl(this._ctx, `${this._path}.worksheet`, (run) => {
+      const r = this._resolve(run);
+      return r === NULL_OBJECT ? NULL_OBJECT : r.sheet;
+    }, true)._proxy);
+  }
+
+  _derived(call: string, locate: (ref: RangeRef, location: string) => Rect | Null): EmulatedRange {
+    const location = `Range.${call.slice(0, call.indexOf('('))}`;
+    return new RangeImpl(this._ctx, `${this._path}.${call}`, (run) => {
+      const ref = this._resolve(run);
+      if (ref === NULL_OBJECT) return NULL_OBJECT;
+      const rect = locate(ref, location);
+      return rect === NULL_OBJECT ? NULL_OBJECT : { sheet: ref.sheet, ...checkInGrid(rect, location) };
+    }, true)._proxy;
+  }
+
+  getCell(row: number, column: number): EmulatedRange {
+    return this._derived(`getCell(${row},${column})`, (ref, location) => {
+      const r = ref.r0 + checkIndex(row, location, 'row');
+      const c = ref.c0 + checkIndex(column, location, 'column');
+      return { r0: r, c0: c, r1: r, c1: c };
+    });
+  }
+
+  getRow(row: number): EmulatedRange {
+    return this._derived(`getRow(${row})`, (ref, location) => {
+      const r = ref.r0 + checkIndex(row, location, 'row');
+      return { r0: r, c0: ref.c0, r1: r, c1: ref.c1 };
+    });
+  }
+
+  getColumn(column: number): EmulatedRange {
+    return this._derived(`getColumn(${column})`, (ref, location) => {
+      const c = ref.c0 + checkIndex(column, location, 'column');
+      return { r0: ref.r0, c0: c, r1: ref.r1, c1: c };
+    });
+  }
+
+  getEntireColumn(): EmulatedRange {
+    return this._derived('getEntireColumn()', (ref) => ({ r0: 0, c0: ref.c0, r1: MAX_ROWS - 1, c1: ref.c1 }));
+  }
+
+  getEntireRow(): EmulatedRange {
+    return this._derived('getEntireRow()', (ref) => ({ r0: ref.r0, c0: 0, r1: ref.r1, c1: MAX_COLUMNS - 1 }));
+  }
+
+  getOffsetRange(rowOffset: number, columnOffset: number): EmulatedRange {
+    return this._derived(`getOffsetRange(${rowOffset},${columnOffset})`, (ref, location) => {
+      if (!Number.isInteger(rowOffset) || !Number.isInteger(columnOffset)) throw invalidArgument(location, 'offsets must be integers');
+      return { r0: ref.r0 + rowOffset, c0: ref.c0 + columnOffset, r1: ref.r1 + rowOffset, c1: ref.c1 + columnOffset };
+    });
+  }
+
+  getResizedRange(deltaRows: number, deltaColumns: number): EmulatedRange {
+    return this._derived(`getResizedRange(${deltaRows},${deltaColumns})`, (ref, location) => {
+      if (!Number.isInteger(deltaRows) || !Number.isInteger(deltaColumns)) throw invalidArgument(location, 'deltas must be integers');
+      return { r0: ref.r0, c0: ref.c0, r1: ref.r1 + deltaRows, c1: ref.c1 + deltaColumns };
+    });
+  }
+
+  getUsedRange(valuesOnly?: boolean): EmulatedRange {
+    return this._derived(`getUsedRange(${valuesOnly === true})`, (ref, location) => {
+      const used = usedRect(ref.sheet, valuesOnly === true, ref);
+      if (!used) throw itemNotFound(location, `no used cells within ${rectAddress(ref)}`);
+      return used;
+    });
+  }
+
+  getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange {
+    return this._derived(`getUsedRangeOrNullObject(${valuesOnly === true})`, (ref) => usedRect(ref.sheet, valuesOnly === true, ref) ?? NULL_OBJECT);
+  }
+
+  clear(applyTo?: Excel.ClearApplyTo | ClearApplyToName): void {
+    const mode: string = applyTo ?? 'All';
+    if (typeof mode === 'string' && !CLEAR_MODES.has(mode) && ['Hyperlinks', 'RemoveHyperlinks', 'ResetContents'].includes(mode)) {
+      throw new EmulatorGapError(`Range.clear("${mode}")`);
+    }
+    this._act('clear', { args: [mode] }, (run) => {
+      const location = 'Range.clear';
+      const ref = this._resolveNonNull(run, 'clear');
+      if (!CLEAR_MODES.has(mode)) throw invalidArgument(location, `unknown applyTo ${describeValue(mode)}`);
+      assertWritable(ref.sheet, location);
+      const contents = mode !== 'Formats';
+      const formats = mode !== 'Contents';
+      updateExistingCells(run, ref.sheet, ref, (cell) => ({
+        value: contents ? null : cell.value,
+        formula: contents ? undefined : cell.formula,
+        numberFormat: formats ? undefined : cell.numberFormat,
+        fill: formats ? undefined : cell.fill,
+        fontColor: formats ? undefined : cell.fontColor,
+        bold: formats ? undefined : cell.bold,
+      }));
+      if (formats) trimConditionalFormats(run, ref.sheet, ref, location);
+      if (contents) run.noteChange(ref.sheet, ref);
+    });
+  }
+
+  select(): void {
+    this._act('select', {}, (run) => {
+      const ref = this._resolveNonNull(run, 'select');
+      run.assign(ref.sheet, 'selection', { r0: ref.r0, c0: ref.c0, r1: ref.r1, c1: ref.c1 });
+      run.assign(run.state, 'active', ref.sheet);
+    });
+  }
+}
+
+const RANGE_FORMAT_SCALARS: Record<string, ScalarDef<RangeRef>> = {
+  columnWidth: {
+    get: (_run, r) => {
+      const widths = new Set(columnsOf(r).map((c) => (r.sheet.hiddenColumns.has(c) ? 0 : (r.sheet.columnWidths.get(c) ?? DEFAULT_COLUMN_WIDTH))));
+      return widths.size === 1 ? [...widths][0] : null;
+    },
+    set: (run, r, v, location) => {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalidArgument(location, `column width must be a number >= 0, got ${describeValue(v)}`);
+      assertWritable(r.sheet, location);
+      for (const c of columnsOf(r)) run.mapSet(r.sheet.columnWidths, c, v === DEFAULT_COLUMN_WIDTH ? undefined : v);
+    },
+  },
+};
+
+class RangeFormatImpl extends ClientObjectImpl<RangeRef> implements EmulatedRangeFormat {
+  _typeName(): string {
+    return 'RangeFormat';
+  }
+
+  override _scalars(): Record<string, ScalarDef<RangeRef>> {
+    return RANGE_FORMAT_SCALARS;
+  }
+
+  override _navs(): readonly string[] {
+    return ['fill', 'font'];
+  }
+
+  get columnWidth(): number {
+    return this._get('columnWidth');
+  }
+
+  set columnWidth(v: number) {
+    this._set('columnWidth', v);
+  }
+
+  get fill(): EmulatedRangeFill {
+    return this._child('fill', () => new RangeFillImpl(this._ctx, `${this._path}.fill`, (run) => this._resolve(run), true)._proxy);
+  }
+
+  get font(): EmulatedRangeFont {
+    return this._child('font', () => new RangeFontImpl(this._ctx, `${this._path}.font`, (run) => this._resolve(run), true)._proxy);
+  }
+}
+
+const RANGE_FILL_SCALARS: Record<string, ScalarDef<RangeRef>> = {
+  color: {
+    get: (_run, r) => uniformFormat(r.sheet, r, (c) => c.fill, '#FFFFFF'),
+    set: (run, r, v, location) => {
+      const color = normaliseColor(v, location);
+      assertWritable(r.sheet, location);
+      updateEachCell(run, r.sheet, r, location, (c) => ({ ...c, fill: color }));
+    },
+  },
+};
+
+class RangeFillImpl extends ClientObjectImpl<RangeRef> implements EmulatedRangeFill {
+  _typeName(): string {
+    return 'RangeFill';
+  }
+
+  override _scalars(): Record<string, ScalarDef<RangeRef>> {
+    return RANGE_FILL_SCALARS;
+  }
+
+  get color(): string {
+    return this._get('color');
+  }
+
+  set color(v: string) {
+    this._set('color', v);
+  }
+
+  clear(): void {
+    this._act('clear', {}, (run) => {
+      const r = this._resolveNonNull(run, 'clear');
+      assertWritable(r.sheet, 'RangeFill.clear');
+      updateExistingCells(run, r.sheet, r, (c) => ({ ...c, fill: undefined }));
+    });
+  }
+}
+
+const RANGE_FONT_SCALARS: Record<string, ScalarDef<RangeRef>> = {
+  color: {
+    get: (_run, r) => uniformFormat(r.sheet, r, (c) => c.fontColor, '#000000'),
+    set: (run, r, v, location) => {
+      const color = normaliseColor(v, location);
+      assertWritable(r.sheet, location);
+      updateEachCell(run, r.sheet, r, location, (c) => ({ ...c, fontColor: color === '#000000' ? undefined : color }));
+    },
+  },
+  bold: {
+    get: (_run, r) => uniformFormat(r.sheet, r, (c) => (c.bold ? true : undefined), false),
+    set: (run, r, v, location) => {
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      assertWritable(r.sheet, location);
+      updateEachCell(run, r.sheet, r, location, (c) => ({ ...c, bold: v ? true : undefined }));
+    },
+  },
+};
+
+class RangeFontImpl extends ClientObjectImpl<RangeRef> implements EmulatedRangeFont {
+  _typeName(): string {
+    return 'RangeFont';
+  }
+
+  override _scalars(): Record<string, ScalarDef<RangeRef>> {
+    return RANGE_FONT_SCALARS;
+  }
+
+  get color(): string {
+    return this._get('color');
+  }
+
+  set color(v: string) {
+    this._set('color', v);
+  }
+
+  get bold(): boolean {
+    return this._get('bold');
+  }
+
+  set bold(v: boolean) {
+    this._set('bold', v);
+  }
+}
+
+// ----- Conditional formats --------------------------------------------------------------------
+
+function cfExists(cf: CfState, location: string): void {
+  if (!cf.sheet.cfs.includes(cf)) throw itemNotFound(location, `conditional format ${cf.id} was deleted`);
+}
+
+const CF_SCALARS: Record<string, ScalarDef<CfState>> = {
+  id: { get: (_run, cf) => cf.id },
+  type: { get: (_run, cf) => cf.type },
+  priority: {
+    get: (_run, cf) => cf.sheet.cfs.indexOf(cf),
+    set: (run, cf, v, location) => {
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw invalidArgument(location, `priority must be an integer, got ${describeValue(v)}`);
+      assertWritable(cf.sheet, location);
+      const list = cf.sheet.cfs;
+      const last = list.length - 1;
+      const target = Math.max(0, Math.min(last, v < 0 ? list.length + v : v));
+      run.splice(list, list.indexOf(cf), 1);
+      run.splice(list, target, 0, cf);
+    },
+  },
+  stopIfTrue: {
+    get: (_run, cf) => cf.stopIfTrue,
+    set: (run, cf, v, location) => {
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      assertWritable(cf.sheet, location);
+      run.assign(cf, 'stopIfTrue', v);
+    },
+  },
+};
+
+abstract class CfPartImpl extends ClientObjectImpl<CfState> {
+  override _revalidate(value: CfState, location: string): void {
+    cfExists(value, location);
+  }
+
+  _part<C>(name: string, make: new (ctx: ContextImpl, path: string, resolver: (run: SyncRun) => Res<CfState>, instantiate: boolean) => ClientObjectImpl<CfState>): C {
+    return this._child(name, () => new make(this._ctx, `${this._path}.${name}`, (run) => this._resolve(run), true)._proxy as unknown as C);
+  }
+}
+
+class ConditionalFormatImpl extends CfPartImpl implements EmulatedConditionalFormat {
+  _typeName(): string {
+    return 'ConditionalFormat';
+  }
+
+  override _scalars(): Record<string, ScalarDef<CfState>> {
+    return CF_SCALARS;
+  }
+
+  override _navs(): readonly string[] {
+    return ['custom'];
+  }
+
+  get id(): string {
+    return this._get('id');
+  }
+
+  get type(): Excel.ConditionalFormatType {
+    return this._get('type');
+  }
+
+  get priority(): number {
+    return this._get('priority');
+  }
+
+  set priority(v: number) {
+    this._set('priority', v);
+  }
+
+  get stopIfTrue(): boolean {
+    return this._get('stopIfTrue');
+  }
+
+  set stopIfTrue(v: boolean) {
+    this._set('stopIfTrue', v);
+  }
+
+  get custom(): EmulatedCustomConditionalFormat {
+    return this._part('custom', CustomConditionalFormatImpl);
+  }
+
+  delete(): void {
+    this._act('delete', {}, (run) => {
+      const cf = this._resolveNonNull(run, 'delete');
+      assertWritable(cf.sheet, 'ConditionalFormat.delete');
+      run.splice(cf.sheet.cfs, cf.sheet.cfs.indexOf(cf), 1);
+    });
+  }
+
+  getRange(): EmulatedRange {
+    return this._cfRange('getRange()');
+  }
+
+  getRangeOrNullObject(): EmulatedRange {
+    return this._cfRange('getRangeOrNullObject()');
+  }
+
+  _cfRange(call: string): EmulatedRange {
+    return new RangeImpl(this._ctx, `${this._path}.${call}`, (run) => {
+      const cf = this._resolve(run);
+      return cf === NULL_OBJECT ? NULL_OBJECT : { sheet: cf.sheet, ...cf.rect };
+    }, true)._proxy;
+  }
+}
+
+class CustomConditionalFormatImpl extends CfPartImpl implements EmulatedCustomConditionalFormat {
+  _typeName(): string {
+    return 'CustomConditionalFormat';
+  }
+
+  override _navs(): readonly string[] {
+    return ['rule', 'format'];
+  }
+
+  get rule(): EmulatedConditionalFormatRule {
+    return this._part('rule', ConditionalFormatRuleImpl);
+  }
+
+  get format(): EmulatedConditionalRangeFormat {
+    return this._part('format', ConditionalRangeFormatImpl);
+  }
+}
+
+const CF_RULE_SCALARS: Record<string, ScalarDef<CfState>> = {
+  formula: {
+    get: (_run, cf) => cf.formula,
+    set: (run, cf, v, location) => {
+      if (typeof v !== 'string' || !v.startsWith('=') || v.length < 2) {
+        throw invalidArgument(location, `a conditional format formula must be a string starting with "=", got ${describeValue(v)}`);
+      }
+      if (v.length > MAX_FORMULA_LENGTH) throw invalidArgument(location, 'formula too long');
+      assertWritable(cf.sheet, location);
+      run.assign(cf, 'formula', v);
+    },
+  },
+};
+
+class ConditionalFormatRuleImpl extends CfPartImpl implements EmulatedConditionalFormatRule {
+  _typeName(): string {
+    return 'ConditionalFormatRule';
+  }
+
+  override _scalars(): Record<string, ScalarDef<CfState>> {
+    return CF_RULE_SCALARS;
+  }
+
+  get formula(): string {
+    return this._get('formula');
+  }
+
+  set formula(v: string) {
+    this._set('formula', v);
+  }
+}
+
+class ConditionalRangeFormatImpl extends CfPartImpl implements EmulatedConditionalRangeFormat {
+  _typeName(): string {
+    return 'ConditionalRangeFormat';
+  }
+
+  override _navs(): readonly string[] {
+    return ['fill', 'font'];
+  }
+
+  get fill(): EmulatedConditionalRangeFill {
+    return this._part('fill', ConditionalRangeFillImpl);
+  }
+
+  get font(): EmulatedConditionalRangeFont {
+    return this._part('font', ConditionalRangeFontImpl);
+  }
+}
+
+function cfColorDef(field: 'fill' | 'fontColor'): ScalarDef<CfState> {
+  return {
+    get: (_run, cf) => cf[field],
+    set: (run, cf, v, location) => {
+      const color = normaliseColor(v, location);
+      assertWritable(cf.sheet, location);
+      run.assign(cf, field, color);
+    },
+  };
+}
+
+class ConditionalRangeFillImpl extends CfPartImpl implements EmulatedConditionalRangeFill {
+  _typeName(): string {
+    return 'ConditionalRangeFill';
+  }
+
+  override _scalars(): Record<string, ScalarDef<CfState>> {
+    return CF_FILL_SCALARS;
+  }
+
+  get color(): string {
+    return this._get('color');
+  }
+
+  set color(v: string) {
+    this._set('color', v);
+  }
+
+  clear(): void {
+    this._act('clear', {}, (run) => {
+      const cf = this._resolveNonNull(run, 'clear');
+      assertWritable(cf.sheet, 'ConditionalRangeFill.clear');
+      run.assign(cf, 'fill', null);
+    });
+  }
+}
+
+const CF_FILL_SCALARS: Record<string, ScalarDef<CfState>> = { color: cfColorDef('fill') };
+
+const CF_FONT_SCALARS: Record<string, ScalarDef<CfState>> = {
+  color: cfColorDef('fontColor'),
+  bold: {
+    get: (_run, cf) => cf.bold,
+    set: (run, cf, v, location) => {
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      assertWritable(cf.sheet, location);
+      run.assign(cf, 'bold', v);
+    },
+  },
+};
+
+class ConditionalRangeFontImpl extends CfPartImpl implements EmulatedConditionalRangeFont {
+  _typeName(): string {
+    return 'ConditionalRangeFont';
+  }
+
+  override _scalars(): Record<string, ScalarDef<CfState>> {
+    return CF_FONT_SCALARS;
+  }
+
+  get color(): string {
+    return this._get('color');
+  }
+
+  set color(v: string) {
+    this._set('color', v);
+  }
+
+  get bold(): boolean {
+    return this._get('bold');
+  }
+
+  set bold(v: boolean) {
+    this._set('bold', v);
+  }
+
+  clear(): void {
+    this._act('clear', {}, (run) => {
+      const cf = this._resolveNonNull(run, 'clear');
+      assertWritable(cf.sheet, 'ConditionalRangeFont.clear');
+      run.assign(cf, 'fontColor', null);
+      run.assign(cf, 'bold', null);
+    });
+  }
+}
+
+class ConditionalFormatCollectionImpl
+  extends CollectionImpl<RangeRef, ConditionalFormatImpl, CfState>
+  implements EmulatedConditionalFormatCollection
+{
+  _typeName(): string {
+    return 'ConditionalFormatCollection';
+  }
+
+  _itemScalars(): Record<string, ScalarDef<CfState>> {
+    return CF_SCALARS;
+  }
+
+  _listItems(_run: SyncRun, ref: RangeRef): CfState[] {
+    return ref.sheet.cfs.filter((cf) => intersect(cf.rect, ref) !== null);
+  }
+
+  _makeItem(ref: CfState): ConditionalFormatImpl {
+    return new ConditionalFormatImpl(this._ctx, `${this._path}.getItem(${JSON.stringify(ref.id)})`, () => ref, false);
+  }
+
+  add(type: Excel.ConditionalFormatType | ConditionalFormatTypeName): EmulatedConditionalFormat {
+    if (type !== 'Custom') throw new EmulatorGapError(`ConditionalFormatCollection.add(${describeValue(type)}) (only "Custom" is emulated)`);
+    const cf = new ConditionalFormatImpl(this._ctx, `${this._path}.add("Custom")`, createdByAction('ConditionalFormat from ConditionalFormatCollection.add'), false);
+    this._act('add', { args: [type] }, (run) => {
+      const ref = this._resolveNonNull(run, 'add');
+      assertWritable(ref.sheet, 'ConditionalFormatCollection.add');
+      const state: CfState = {
+        id: run.core.newId('cf'),
+        type: 'Custom',
+        sheet: ref.sheet,
+        rect: { r0: ref.r0, c0: ref.c0, r1: ref.r1, c1: ref.c1 },
+        formula: null,
+        fill: null,
+        fontColor: null,
+        bold: null,
+        stopIfTrue: false,
+      };
+      run.splice(ref.sheet.cfs, 0, 0, state);
+      cf._memoize(run, state);
+    });
+    return cf._proxy;
+  }
+
+  clearAll(): void {
+    this._act('clearAll', {}, (run) => {
+      const ref = this._resolveNonNull(run, 'clearAll');
+      assertWritable(ref.sheet, 'ConditionalFormatCollection.clearAll');
+      trimConditionalFormats(run, ref.sheet, ref, 'ConditionalFormatCollection.clearAll');
+    });
+  }
+
+  getItem(id: string): EmulatedConditionalFormat {
+    return new ConditionalFormatImpl(this._ctx, `${this._path}.getItem(${JSON.stringify(id)})`, (run) => {
+      const ref = this._resolve(run);
+      if (ref === NULL_OBJECT) return NULL_OBJECT;
+      const cf = this._listItems(run, ref).find((c) => c.id === id);
+      if (!cf) throw itemNotFound('ConditionalFormatCollection.getItem', `no conditional format ${describeValue(id)} on this range`);
+      return cf;
+    }, true)._proxy;
+  }
+}
+
+// ----- Names ----------------------------------------------------------------------------------
+
+const NAME_SCALARS: Record<string, ScalarDef<NameState>> = {
+  name: { get: (_run, n) => n.name },
+  formula: {
+    get: (_run, n) => n.formula,
+    set: (run, n, v, location) => run.assign(n, 'formula', validateNameFormula(run.state, v, location)),
+  },
+  value: { get: (run, n) => nameTypeAndValue(run.state, n).value },
+  type: { get: (run, n) => nameTypeAndValue(run.state, n).type },
+  comment: {
+    get: (_run, n) => n.comment,
+    set: (run, n, v, location) => {
+      if (typeof v !== 'string') throw invalidArgument(location, `comment must be a string, got ${describeValue(v)}`);
+      run.assign(n, 'comment', v);
+    },
+  },
+  visible: {
+    get: (_run, n) => n.visible,
+    set: (run, n, v, location) => {
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      run.assign(n, 'visible', v);
+    },
+  },
+  scope: { get: () => 'Workbook' },
+};
+
+function findName(state: WorkbookState, name: string): NameState | undefined {
+  const lower = typeof name === 'string' ? name.toLowerCase() : '';
+  return state.names.find((n) => n.name.toLowerCase() === lower);
+}
+
+class NamedItemImpl extends ClientObjectImpl<NameState> implements EmulatedNamedItem {
+  _typeName(): string {
+    return 'NamedItem';
+  }
+
+  override _scalars(): Record<string, ScalarDef<NameState>> {
+    return NAME_SCALARS;
+  }
+
+  override _revalidate(value: NameState, location: string): void {
+    if (!this._ctx._core.state.names.includes(value)) throw itemNotFound(location, `name '${value.name}' was deleted`);
+  }
+
+  get name(): string {
+    return this._get('name');
+  }
+
+  get formula(): AnyValue {
+    return this._get('formula');
+  }
+
+  set formula(v: AnyValue) {
+    this._set('formula', v);
+  }
+
+  get value(): AnyValue {
+    return this._get('value');
+  }
+
+  get type(): Excel.NamedItemType {
+    return this._get('type');
+  }
+
+  get comment(): string {
+    return this._get('comment');
+  }
+
+  set comment(v: string) {
+    this._set('comment', v);
+  }
+
+  get visible(): boolean {
+    return this._get('visible');
+  }
+
+  set visible(v: boolean) {
+    this._set('visible', v);
+  }
+
+  get scope(): Excel.NamedItemScope {
+    return this._get('scope');
+  }
+
+  delete(): void {
+    this._act('delete', {}, (run) => {
+      const n = this._resolveNonNull(run, 'delete');
+      run.splice(run.state.names, run.state.names.indexOf(n), 1);
+    });
+  }
+
+  getRange(): EmulatedRange {
+    return this._nameRange('getRange()', false);
+  }
+
+  getRangeOrNullObject(): EmulatedRange {
+    return this._nameRange('getRangeOrNullObject()', true);
+  }
+
+  _nameRange(call: string, orNull: boolean): EmulatedRange {
+    return new RangeImpl(this._ctx, `${this._path}.${call}`, (run) => {
+      const n = this._resolve(run);
+      if (n === NULL_OBJECT) return NULL_OBJECT;
+      const ref = parseNameReference(run.state, n.formula);
+      if (ref && ref !== 'bad') return { sheet: ref.sheet, ...ref.rect };
+      if (orNull) return NULL_OBJECT;
+      throw invalidArgument('NamedItem.getRange', `name '${n.name}' does not refer to a range`);
+    }, true)._proxy;
+  }
+}
+
+class NamedItemCollectionImpl extends CollectionImpl<WorkbookState, NamedItemImpl, NameState> implements EmulatedNamedItemCollection {
+  _typeName(): string {
+    return 'NamedItemCollection';
+  }
+
+  _itemScalars(): Record<string, ScalarDef<NameState>> {
+    return NAME_SCALARS;
+  }
+
+  _listItems(_run: SyncRun, ref: WorkbookState): NameState[] {
+    return [...ref.names];
+  }
+
+  _makeItem(ref: NameState): NamedItemImpl {
+    return new NamedItemImpl(this._ctx, `workbook.names.getItem(${JSON.stringify(ref.name)})`, () => ref, false);
+  }
+
+  add(name: string, reference: EmulatedRange | string, comment?: string): EmulatedNamedItem {
+    if (reference instanceof RangeImpl && reference._ctx !== this._ctx) {
+      throw new EmulatedOfficeError('InvalidRequestContext', 'Cannot use the object across different request contexts.', 'NamedItemCollection.add');
+    }
+    const item = new NamedItemImpl(this._ctx, `workbook.names.add(${JSON.stringify(name)})`, createdByAction('NamedItem from NamedItemCollection.add'), false);
+    const wireRef = reference instanceof RangeImpl ? { range: reference._path } : reference;
+    this._act('add', { args: [name, wireRef, comment ?? null] }, (run) => {
+      const location = 'NamedItemCollection.add';
+      const state = this._resolveNonNull(run, 'add');
+      const valid = validateDefinedName(name, location);
+      if (findName(state, valid)) {
+        throw new EmulatedOfficeError('ItemAlreadyExists', `${MESSAGES.itemAlreadyExists} (emulator: name '${valid}' exists)`, location, 409);
+      }
+      let formula: string;
+      if (reference instanceof RangeImpl) {
+        const ref = (reference as RangeImpl)._resolveNonNull(run, 'add');
+        formula = rangeFormula(ref.sheet, ref);
+      } else formula = validateNameFormula(state, reference, location);
+      if (comment !== undefined && typeof comment !== 'string') throw invalidArgument(location, `comment must be a string, got ${describeValue(comment)}`);
+      const ns: NameState = { name: valid, formula, comment: comment ?? '', visible: true };
+      run.splice(state.names, state.names.length, 0, ns);
+      item._memoize(run, ns);
+    });
+    return item._proxy;
+  }
+
+  getItem(name: string): EmulatedNamedItem {
+    return this._lookup(name, false);
+  }
+
+  getItemOrNullObject(name: string): EmulatedNamedItem {
+    return this._lookup(name, true);
+  }
+
+  _lookup(name: string, orNull: boolean): EmulatedNamedItem {
+    const method = orNull ? 'getItemOrNullObject' : 'getItem';
+    return new NamedItemImpl(this._ctx, `workbook.names.${method}(${JSON.stringify(name)})`, (run) => {
+      const state = this._resolve(run);
+      if (state === NULL_OBJECT) return NULL_OBJECT;
+      const found = findName(state, name);
+      if (found) return found;
+      if (orNull) return NULL_OBJECT;
+      throw itemNotFound(`NamedItemCollection.${method}`, `no name ${describeValue(name)}`);
+    }, true)._proxy;
+  }
+}
+
+// ----- Settings -------------------------------------------------------------------------------
+
+const SETTING_SCALARS: Record<string, ScalarDef<string>> = {
+  key: { get: (_run, key) => key },
+  value: {
+    get: (run, key) => settingFromJson(run.state.settings.get(key) ?? 'null'),
+    set: (run, key, v) => run.mapSet(run.state.settings, key, settingToJson(v)),
+  },
+};
+
+class SettingImpl extends ClientObjectImpl<string> implements EmulatedSetting {
+  _typeName(): string {
+    return 'Setting';
+  }
+
+  override _scalars(): Record<string, ScalarDef<string>> {
+    return SETTING_SCALARS;
+  }
+
+  override _revalidate(key: string, location: string): void {
+    if (!this._ctx._core.state.settings.has(key)) throw itemNotFound(location, `setting '${key}' was deleted`);
+  }
+
+  get key(): string {
+    return this._get('key');
+  }
+
+  get value(): AnyValue {
+    return this._get('value');
+  }
+
+  set value(v: AnyValue) {
+    settingToJson(v);
+    this._set('value', v);
+  }
+
+  delete(): void {
+    this._act('delete', {}, (run) => run.mapSet(run.state.settings, this._resolveNonNull(run, 'delete'), undefined));
+  }
+}
+
+class SettingCollectionImpl extends CollectionImpl<WorkbookState, SettingImpl, string> implements EmulatedSettingCollection {
+  _typeName(): string {
+    return 'SettingCollection';
+  }
+
+  _itemScalars(): Record<string, ScalarDef<string>> {
+    return SETTING_SCALARS;
+  }
+
+  _listItems(_run: SyncRun, ref: WorkbookState): string[] {
+    return [...ref.settings.keys()];
+  }
+
+  _makeItem(key: string): SettingImpl {
+    return new SettingImpl(this._ctx, `workbook.settings.getItem(${JSON.stringify(key)})`, () => key, false);
+  }
+
+  add(key: string, value: AnyValue): EmulatedSetting {
+    const json = settingToJson(value);
+    const item = new SettingImpl(this._ctx, `workbook.settings.add(${JSON.stringify(key)})`, createdByAction('Setting from SettingCollection.add'), false);
+    this._act('add', { args: [key, JSON.parse(json) as unknown] }, (run) => {
+      const state = this._resolveNonNull(run, 'add');
+      if (typeof key !== 'string' || key.length === 0) throw invalidArgument('SettingCollection.add', `key must be a non-empty string, got ${describeValue(key)}`);
+      run.mapSet(state.settings, key, json);
+      item._memoize(run, key);
+    });
+    return item._proxy;
+  }
+
+  getItem(key: string): EmulatedSetting {
+    return this._lookup(key, false);
+  }
+
+  getItemOrNullObject(key: string): EmulatedSetting {
+    return this._lookup(key, true);
+  }
+
+  _lookup(key: string, orNull: boolean): EmulatedSetting {
+    const method = orNull ? 'getItemOrNullObject' : 'getItem';
+    return new SettingImpl(this._ctx, `workbook.settings.${method}(${JSON.stringify(key)})`, (run) => {
+      const state = this._resolve(run);
+      if (state === NULL_OBJECT) return NULL_OBJECT;
+      if (state.settings.has(key)) return key;
+      if (orNull) return NULL_OBJECT;
+      throw itemNotFound(`SettingCollection.${method}`, `no setting ${describeValue(key)}`);
+    }, true)._proxy;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request context and the emulator core
+// ---------------------------------------------------------------------------------------------
+
+class ContextImpl implements EmulatedRequestContext {
+  _queue: QueuedOp[] = [];
+  _open = false;
+  readonly _proxy: ContextImpl;
+  readonly _workbook: WorkbookImpl;
+  readonly _runtime: RuntimeImpl;
+
+  constructor(readonly _core: EmulatorCore) {
+    this._proxy = strict(this, 'RequestContext');
+    this._workbook = new WorkbookImpl(this, 'workbook', (run) => run.state, false);
+    this._runtime = new RuntimeImpl(this, 'runtime', (run) => run.core, false);
+  }
+
+  get workbook(): EmulatedWorkbook {
+    return this._workbook._proxy;
+  }
+
+  get application(): EmulatedApplication {
+    return this._workbook._proxy.application;
+  }
+
+  get runtime(): EmulatedRuntime {
+    return this._runtime._proxy;
+  }
+
+  sync<T>(passThroughValue?: T): Promise<T> {
+    return this._core.sync(this, false).then(() => passThroughValue as T);
+  }
+
+  load(object: EmulatedClientObject, option?: string | string[] | OfficeExtension.LoadOption): void {
+    if (!(object instanceof ClientObjectImpl)) throw invalidArgument('RequestContext.load', 'not an emulated proxy object');
+    if (object._ctx !== this) throw new EmulatedOfficeError('InvalidRequestContext', 'Cannot use the object across different request contexts.', 'RequestContext.load');
+    object.load(option);
+  }
+
+  _enqueue(op: QueuedOp): void {
+    if (!this._open) {
+      throw new EmulatedOfficeError(
+        'InvalidObjectPath',
+        `The object path isn't working for what you're trying to do. (emulator: ${op.location} was queued after its Excel.run finished; real Excel would silently drop it. Use Excel.run(object.context, ...) to reuse the context.)`,
+        op.location,
+      );
+    }
+    this._queue.push(op);
+  }
+}
+
+class EmulatorCore {
+  state: WorkbookState;
+  enableEvents = true;
+  syncCount = 0;
+  runCount = 0;
+  calculationSuspensions = 0;
+  readonly syncPayloads: SyncPayload[] = [];
+  readonly registrations: Registration[] = [];
+  readonly pending = new Set<Promise<void>>();
+  readonly handlerErrors: unknown[] = [];
+  activeHandlers = 0;
+  cascade = 0;
+  private nextId = 1;
+
+  constructor(init: EmulatedWorkbookInit) {
+    this.state = this.buildState(init);
+  }
+
+  newId(prefix: string): string {
+    return `${prefix}-${this.nextId++}`;
+  }
+
+  newSheet(name: string): SheetState {
+    const n = this.nextId++;
+    return {
+      id: `{${String(n).padStart(8, '0')}-0001-0000-0000-000000000000}`,
+      name,
+      cells: new Map(),
+      protected: false,
+      columnWidths: new Map(),
+      hiddenColumns: new Set(),
+      cfs: [],
+      selection: { r0: 0, c0: 0, r1: 0, c1: 0 },
+    };
+  }
+
+  private buildState(init: EmulatedWorkbookInit): WorkbookState {
+    const fail = (msg: string): never => {
+      throw new Error(`createExcelEmulator: ${msg}`);
+    };
+    if (!init || !Array.isArray(init.sheets) || init.sheets.length === 0) fail('at least one sheet is required');
+    const sheets: SheetState[] = [];
+    for (const s of init.sheets) {
+      try {
+        validateSheetName(s.name, 'init');
+      } catch {
+        fail(`invalid sheet name ${describeValue(s.name)}`);
+      }
+      if (sheets.some((x) => x.name.toLowerCase() === s.name.toLowerCase())) fail(`duplicate sheet name '${s.name}'`);
+      const sheet = this.newSheet(s.name);
+      sheet.protected = s.protected === true;
+      for (const [address, cell] of Object.entries(s.cells ?? {})) {
+        const rect = parseA1(address);
+        if (!rect || rect.r0 !== rect.r1 || rect.c0 !== rect.c1) fail(`'${s.name}'!${address} is not a single-cell address`);
+        const v = cell.value;
+        if (!(v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
+          fail(`'${s.name}'!${address} has an unsupported value ${describeValue(v)}`);
+        }
+        if (cell.formula !== undefined && (typeof cell.formula !== 'string' || !cell.formula.startsWith('='))) fail(`'${s.name}'!${address} formula must start with "="`);
+        const color = (c: string | undefined): string | undefined => {
+          try {
+            return c === undefined ? undefined : normaliseColor(c, 'init');
+          } catch {
+            return fail(`'${s.name}'!${address} has an invalid colour ${describeValue(c)}`);
+          }
+        };
+        const state: CellState = {
+          value: v,
+          formula: cell.formula,
+          numberFormat: cell.numberFormat === 'General' || cell.numberFormat === '' ? undefined : cell.numberFormat,
+          fill: color(cell.fill),
+          fontColor: color(cell.fontColor) === '#000000' ? undefined : color(cell.fontColor),
+          bold: cell.bold ? true : undefined,
+        };
+        const r = rect as Rect;
+        if (!isEmptyCell(state)) sheet.cells.set(cellKey(r.r0, r.c0), state);
+      }
+      for (const [letters, width] of Object.entries(s.columnWidths ?? {})) {
+        const c = columnIndexOf(letters);
+        if (c < 0 || typeof width !== 'number' || !(width >= 0)) fail(`'${s.name}' column width ${letters}=${String(width)} is invalid`);
+        if (width !== DEFAULT_COLUMN_WIDTH) sheet.columnWidths.set(c, width);
+      }
+      for (const letters of s.hiddenColumns ?? []) {
+        const c = columnIndexOf(letters);
+        if (c < 0) fail(`'${s.name}' hidden column ${describeValue(letters)} is invalid`);
+        sheet.hiddenColumns.add(c);
+      }
+      sheets.push(sheet);
+    }
+    const state: WorkbookState = { sheets, active: sheets[0] as SheetState, names: [], settings: new Map() };
+    for (const [key, value] of Object.entries(init.settings ?? {})) state.settings.set(key, settingToJson(value));
+    for (const n of init.names ?? []) {
+      try {
+        const name = validateDefinedName(n.name, 'init');
+        if (findName(state, name)) fail(`duplicate name '${name}'`);
+        state.names.push({ name, formula: validateNameFormula(state, n.reference, 'init'), comment: n.comment ?? '', visible: true });
+      } catch (e) {
+        fail(`invalid name ${describeValue(n.name)}: ${(e as Error).message}`);
+      }
+    }
+    return state;
+  }
+
+  hasHandlers(sheet: SheetState): boolean {
+    return this.registrations.some((r) => r.sheet === sheet);
+  }
+
+  removeRegistrations(match: (r: Registration) => boolean): void {
+    for (let i = this.registrations.length - 1; i >= 0; i--) {
+      const r = this.registrations[i];
+      if (r && match(r)) this.registrations.splice(i, 1);
+    }
+  }
+
+  async run<T>(args: unknown[]): Promise<T> {
+    let batch: unknown;
+    let ctx: ContextImpl;
+    if (args.length <= 1) {
+      batch = args[0];
+      ctx = new ContextImpl(this);
+    } else {
+      batch = args[1];
+      const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+      if (first instanceof ContextImpl) ctx = first;
+      else if (first instanceof ClientObjectImpl) ctx = first._ctx;
+      else if (first instanceof EventHandlerResultImpl) ctx = first._ctx;
+      else throw new EmulatorGapError('Excel.run with options (only run(batch), run(context, batch) and run(object, batch) are emulated)');
+      if (ctx._core !== this) throw new EmulatedOfficeError('InvalidRequestContext', 'Cannot use the object across different request contexts.', 'Excel.run');
+      if (ctx._open) throw new EmulatorGapError('Excel.run reusing a context whose own run has not finished');
+    }
+    if (typeof batch !== 'function') throw invalidArgument('Excel.run', 'the batch must be a function');
+    this.runCount++;
+    ctx._open = true;
+    try {
+      const ret: unknown = (batch as (c: unknown) => unknown)(ctx._proxy);
+      if (ret === null || ret === undefined || typeof (ret as { then?: unknown }).then !== 'function') {
+        throw new EmulatedOfficeError(
+          'RunMustReturnPromise',
+          'The batch function passed to the ".run" method didn\'t return a promise. The function must return a promise, so that any automatically-tracked objects can be released at the completion of the batch operation. Typically, you return a promise by returning the response from "context.sync()".',
+          'Excel.run',
+        );
+      }
+      const result = (await ret) as T;
+      if (ctx._queue.length > 0) await this.sync(ctx, true);
+      return result;
+    } finally {
+      ctx._open = false;
+      ctx._queue = [];
+    }
+  }
+
+  async sync(ctx: ContextImpl, implicit: boolean): Promise<void> {
+    if (!ctx._open) {
+      throw new EmulatedOfficeError('InvalidRequestContext', 'Cannot use the object across different request contexts. (emulator: context.sync() after its Excel.run finished)', 'RequestContext.sync');
+    }
+    const ops = ctx._queue;
+    ctx._queue = [];
+    await Promise.resolve();
+    this.syncCount++;
+    let requestText: string;
+    try {
+      requestText = JSON.stringify(ops.map((op) => op.wire));
+    } catch (e) {
+      throw invalidArgument('RequestContext.sync', `the request cannot be serialised: ${(e as Error).message}`);
+    }
+    const payload: SyncPayload = { requestBytes: utf8Length(requestText), responseBytes: 0, actions: ops.length, implicit };
+    this.syncPayloads.push(payload);
+    if (payload.requestBytes > PAYLOAD_LIMIT_BYTES) {
+      payload.error = 'RequestPayloadSizeLimitExceeded';
+      throw new EmulatedOfficeError(
+        'RequestPayloadSizeLimitExceeded',
+        `The request payload size has exceeded the limit. (emulator: ${payload.requestBytes} bytes > ${PAYLOAD_LIMIT_BYTES})`,
+        'RequestContext.sync',
+        413,
+      );
+    }
+    const run = new SyncRun(this);
+    let current: QueuedOp | undefined;
+    try {
+      for (const op of ops) {
+        current = op;
+        op.apply(run);
+      }
+      current = undefined;
+      payload.responseBytes = utf8Length(JSON.stringify(run.responses));
+      if (payload.responseBytes > PAYLOAD_LIMIT_BYTES) {
+        throw new EmulatedOfficeError(
+          'ResponsePayloadSizeLimitExceeded',
+          `The response payload size has exceeded the limit. (emulator: ${payload.responseBytes} bytes > ${PAYLOAD_LIMIT_BYTES})`,
+          'RequestContext.sync',
+          413,
+        );
+      }
+    } catch (e) {
+      run.rollback();
+      payload.error = e instanceof EmulatedOfficeError || e instanceof EmulatorGapError ? e.code : 'Error';
+      if (e instanceof EmulatedOfficeError && current) {
+        e.debugInfo.errorLocation ??= current.location;
+        e.debugInfo.statement = `${String(current.wire.o)}.${String(current.wire.a)}`;
+      }
+      throw e;
+    }
+    for (const obj of run.touched) {
+      if (obj._memo?.run !== run) continue;
+      obj._stable = { value: obj._memo.value };
+      obj._isNull = obj._memo.value === NULL_OBJECT;
+    }
+    for (const commit of run.commits) commit();
+    this.dispatch(run.changes);
+  }
+
+  /** Fire onChanged handlers for committed changes. */
+  dispatch(changes: PendingChange[]): void {
+    for (const change of changes) {
+      const regs = this.registrations.filter((r) => r.sheet === change.sheet);
+      if (regs.length === 0) continue;
+      this.cascade = this.activeHandlers > 0 ? this.cascade + 1 : 0;
+      if (this.cascade > MAX_EVENT_CASCADE) {
+        this.handlerErrors.push(
+          new Error(`onChanged cascade: handlers kept triggering onChanged more than ${MAX_EVENT_CASCADE} times (set context.runtime.enableEvents = false around the handler's own writes)`),
+        );
+        continue;
+      }
+      for (const reg of regs) {
+        const args = this.eventArgs(change);
+        const p = Promise.resolve()
+          .then(async () => {
+            this.activeHandlers++;
+            try {
+              await reg.handler(args);
+            } finally {
+              this.activeHandlers--;
+            }
+          })
+          .catch((e: unknown) => {
+            this.handlerErrors.push(e);
+          })
+          .finally(() => {
+            this.pending.delete(p);
+          });
+        this.pending.add(p);
+      }
+    }
+  }
+
+  eventArgs(change: PendingChange): EmulatedWorksheetChangedEventArgs {
+    const { sheet, rect } = change;
+    const range = (ctx: EmulatedRequestContext, orNull: boolean): EmulatedRange => {
+      const impl = ctx as unknown as ContextImpl;
+      if (!(impl instanceof ContextImpl) || impl._core !== this) throw invalidArgument('WorksheetChangedEventArgs.getRange', 'not an emulated request context of this workbook');
+      const call = orNull ? 'getRangeOrNullObject' : 'getRange';
+      return new RangeImpl(impl, `event.${call}(${JSON.stringify(rectAddress(rect))})`, (run) => {
+        if (!run.state.sheets.includes(sheet)) {
+          if (orNull) return NULL_OBJECT;
+          throw itemNotFound(`WorksheetChangedEventArgs.${call}`, 'the sheet no longer exists');
+        }
+        return { sheet, ...rect };
+      }, true)._proxy;
+    };
+    const args = {
+      address: rectAddress(rect),
+      changeType: 'RangeEdited',
+      source: 'Local',
+      type: 'WorksheetChanged',
+      worksheetId: sheet.id,
+      triggerSource: change.triggerSource,
+      details: change.details,
+      getRange: (ctx: EmulatedRequestContext) => range(ctx, false),
+      getRangeOrNullObject: (ctx: EmulatedRequestContext) => range(ctx, true),
+    };
+    return args as unknown as EmulatedWorksheetChangedEventArgs;
+  }
+
+  async whenIdle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
+    if (this.handlerErrors.length > 0) {
+      const errors = this.handlerErrors.splice(0);
+      throw errors.length === 1 ? errors[0] : new AggregateError(errors, `${errors.length} onChanged handlers failed`);
+    }
+  }
+
+  dump(): WorkbookDump {
+    const state = this.state;
+    const sheets = state.sheets.map((sheet): SheetDump => {
+      const cells: Record<string, CellDump> = {};
+      const keys = [...sheet.cells.keys()].sort((a, b) => a - b);
+      for (const key of keys) {
+        const c = sheet.cells.get(key) as CellState;
+        const address = `${columnLetters(key % MAX_COLUMNS)}${Math.floor(key / MAX_COLUMNS) + 1}`;
+        cells[address] = {
+          value: c.value,
+          formula: c.formula ?? null,
+          numberFormat: c.numberFormat ?? 'General',
+          fill: c.fill ?? null,
+          fontColor: c.fontColor ?? null,
+          bold: c.bold === true,
+        };
+      }
+      const columnWidths: Record<string, number> = {};
+      for (const c of [...sheet.columnWidths.keys()].sort((a, b) => a - b)) columnWidths[columnLetters(c)] = sheet.columnWidths.get(c) as number;
+      return {
+        name: sheet.name,
+        id: sheet.id,
+        protected: sheet.protected,
+        cells,
+        columnWidths,
+        hiddenColumns: [...sheet.hiddenColumns].sort((a, b) => a - b).map(columnLetters),
+        conditionalFormats: sheet.cfs.map((cf, priority) => ({
+          range: rectAddress(cf.rect),
+          type: cf.type,
+          formula: cf.formula,
+          fill: cf.fill,
+          fontColor: cf.fontColor,
+          bold: cf.bold,
+          priority,
+          stopIfTrue: cf.stopIfTrue,
+        })),
+        selection: rectAddress(sheet.selection),
+      };
+    });
+    const settings: Record<string, unknown> = {};
+    for (const [k, v] of state.settings) settings[k] = settingFromJson(v);
+    return {
+      sheets,
+      names: state.names.map((n) => ({ name: n.name, reference: n.formula, comment: n.comment, visible: n.visible })),
+      settings,
+      activeSheet: state.active.name,
+      selection: `${quoteSheetName(state.active.name)}!${rectAddress(state.active.selection)}`,
+    };
+  }
+
+  edit(sheetName: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]): Promise<void> {
+    const sheet = findSheet(this.state, sheetName);
+    if (!sheet) throw new Error(`edit: no worksheet '${sheetName}'`);
+    const rect = parseA1(address);
+    if (!rect) throw new Error(`edit: '${address}' is not an A1 address`);
+    assertWritable(sheet, 'edit');
+    const journal = new Journal();
+    let details: EmulatedChangedEventDetail | undefined;
+    try {
+      details = writeCells(journal, sheet, rect, value, 'edit');
+    } catch (e) {
+      journal.rollback();
+      throw e;
+    }
+    if (this.enableEvents) this.dispatch([details ? { sheet, rect, triggerSource: 'Unknown', details } : { sheet, rect, triggerSource: 'Unknown' }]);
+    return this.whenIdle();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public factory
+// ---------------------------------------------------------------------------------------------
+
+const ENUMS = {
+  ClearApplyTo: { all: 'All', formats: 'Formats', contents: 'Contents', hyperlinks: 'Hyperlinks', removeHyperlinks: 'RemoveHyperlinks', resetContents: 'ResetContents' },
+  ConditionalFormatType: {
+    custom: 'Custom', dataBar: 'DataBar', colorScale: 'ColorScale', iconSet: 'IconSet', topBottom: 'TopBottom',
+    presetCriteria: 'PresetCriteria', containsText: 'ContainsText', cellValue: 'CellValue',
+  },
+  DataChangeType: {
+    unknown: 'Unknown', rangeEdited: 'RangeEdited', rowInserted: 'RowInserted', rowDeleted: 'RowDeleted', columnInserted: 'ColumnInserted',
+    columnDeleted: 'ColumnDeleted', cellInserted: 'CellInserted', cellDeleted: 'CellDeleted',
+  },
+  ErrorCodes: {
+    accessDenied: 'AccessDenied', apiNotFound: 'ApiNotFound', conflict: 'Conflict', dirtySupportingFormula: 'DirtySupportingFormula',
+    emptyChartSeries: 'EmptyChartSeries', filteredRangeConflict: 'FilteredRangeConflict', formulaLengthExceedsLimit: 'FormulaLengthExceedsLimit',
+    generalException: 'GeneralException', inactiveWorkbook: 'InactiveWorkbook', insertDeleteConflict: 'InsertDeleteConflict',
+    invalidArgument: 'InvalidArgument', invalidBinding: 'InvalidBinding', invalidOperation: 'InvalidOperation', invalidReference: 'InvalidReference',
+    invalidSelection: 'InvalidSelection', itemAlreadyExists: 'ItemAlreadyExists', itemNotFound: 'ItemNotFound',
+    mergedRangeConflict: 'MergedRangeConflict', nonBlankCellOffSheet: 'NonBlankCellOffSheet', notImplemented: 'NotImplemented',
+    openWorkbookLinksBlocked: 'OpenWorkbookLinksBlocked', operationCellsExceedLimit: 'OperationCellsExceedLimit',
+    pivotTableRangeConflict: 'PivotTableRangeConflict', powerQueryRefreshResourceChallenge: 'PowerQueryRefreshResourceChallenge',
+    rangeExceedsLimit: 'RangeExceedsLimit', rangeImageExceedsLimit: 'RangeImageExceedsLimit',
+    refreshWorkbookLinksBlocked: 'RefreshWorkbookLinksBlocked', requestAborted: 'RequestAborted',
+    responsePayloadSizeLimitExceeded: 'ResponsePayloadSizeLimitExceeded', unsupportedFeature: 'UnsupportedFeature',
+    unsupportedFillType: 'UnsupportedFillType', unsupportedOperation: 'UnsupportedOperation', unsupportedSheet: 'UnsupportedSheet',
+    invalidOperationInCellEditMode: 'InvalidOperationInCellEditMode',
+  },
+  EventSource: { local: 'Local', remote: 'Remote' },
+  EventTriggerSource: { unknown: 'Unknown', thisLocalAddin: 'ThisLocalAddin' },
+  NamedItemScope: { worksheet: 'Worksheet', workbook: 'Workbook' },
+  NamedItemType: { string: 'String', integer: 'Integer', double: 'Double', boolean: 'Boolean', range: 'Range', error: 'Error', array: 'Array' },
+  RangeValueType: {
+    unknown: 'Unknown', empty: 'Empty', string: 'String', integer: 'Integer', double: 'Double', boolean: 'Boolean', error: 'Error', richValue: 'RichValue',
+  },
+  SheetVisibility: { visible: 'Visible', hidden: 'Hidden', veryHidden: 'VeryHidden' },
+};
+
+/**
+ * Create an emulated workbook. The returned object's `run` behaves like `Excel.run`; `Excel` and
+ * `OfficeExtension` can stand in for the office-js globals (see `installGlobals`).
+ */
+export function createExcelEmulator(init: EmulatedWorkbookInit): ExcelEmulator {
+  const core = new EmulatorCore(init);
+  const run = (...args: unknown[]): Promise<unknown> => core.run(args);
+  const excel = strict({ run, ...ENUMS } as unknown as EmulatedExcelNamespace, 'Excel');
+  const officeExtension: EmulatedOfficeExtensionNamespace = strict({ Error: EmulatedOfficeError, ErrorCodes: EmulatedErrorCodes }, 'OfficeExtension');
+  const emulator = {
+    run,
+    Excel: excel,
+    OfficeExtension: officeExtension,
+    get syncCount() {
+      return core.syncCount;
+    },
+    get syncPayloads(): readonly SyncPayload[] {
+      return core.syncPayloads;
+    },
+    get runCount() {
+      return core.runCount;
+    },
+    get calculationSuspensions() {
+      return core.calculationSuspensions;
+    },
+    get enableEvents() {
+      return core.enableEvents;
+    },
+    get selectedAddress() {
+      return core.dump().selection;
+    },
+    get activeSheetName() {
+      return core.state.active.name;
+    },
+    get handlerErrors(): readonly unknown[] {
+      return core.handlerErrors;
+    },
+    dump: () => core.dump(),
+    setProtected(sheetName: string, on: boolean): void {
+      const sheet = findSheet(core.state, sheetName);
+      if (!sheet) throw new Error(`setProtected: no worksheet '${sheetName}'`);
+      sheet.protected = on;
+    },
+    edit: (sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]) => core.edit(sheet, address, value),
+    whenIdle: () => core.whenIdle(),
+    resetCounters(): void {
+      core.syncCount = 0;
+      core.runCount = 0;
+      core.calculationSuspensions = 0;
+      core.syncPayloads.length = 0;
+    },
+    installGlobals(target: object = globalThis): () => void {
+      const t = target as Record<string, unknown>;
+      const had = { Excel: Object.prototype.hasOwnProperty.call(t, 'Excel'), OfficeExtension: Object.prototype.hasOwnProperty.call(t, 'OfficeExtension') };
+      const old = { Excel: t.Excel, OfficeExtension: t.OfficeExtension };
+      t.Excel = excel;
+      t.OfficeExtension = officeExtension;
+      return () => {
+        if (had.Excel) t.Excel = old.Excel;
+        else delete t.Excel;
+        if (had.OfficeExtension) t.OfficeExtension = old.OfficeExtension;
+        else delete t.OfficeExtension;
+      };
+    },
+  };
+  return emulator as unknown as ExcelEmulator;
+}

@@ -1,0 +1,64 @@
+/** Plain-data dumps of ExcelJS workbooks, for comparing a workbook before and after an operation. */
+import * as ExcelJS from 'exceljs';
+
+/** One cell as compared: its value (formulas as text with their cached result), number format and style. */
+export interface CellDump {
+  readonly value: unknown;
+  readonly numFmt: string;
+  readonly style: string;
+}
+
+/** A workbook as compared. */
+export interface WorkbookDump {
+  readonly sheets: Record<string, { state: string; cells: Record<string, CellDump>; columns: Record<number, string>; rules: string[] }>;
+  readonly names: string[];
+}
+
+function valueOf(cell: ExcelJS.Cell): unknown {
+  const v = cell.value as unknown;
+  if (v instanceof Date) return { date: v.toISOString() };
+  return v ?? null;
+}
+
+function styleOf(cell: ExcelJS.Cell): string {
+  return JSON.stringify({ font: cell.font ?? null, fill: cell.fill ?? null, alignment: cell.alignment ?? null, border: cell.border ?? null });
+}
+
+/** The conditional formats of a sheet (ExcelJS keeps them untyped). */
+export function rulesOf(ws: ExcelJS.Worksheet): ExcelJS.ConditionalFormattingOptions[] {
+  return (ws as unknown as { conditionalFormattings: ExcelJS.ConditionalFormattingOptions[] }).conditionalFormattings;
+}
+
+/** Dumps every non-empty or styled cell, column layouts, conditional formats and defined names. */
+export function dumpWorkbook(wb: ExcelJS.Workbook): WorkbookDump {
+  const sheets: WorkbookDump['sheets'] = {};
+  wb.eachSheet((ws) => {
+    const cells: Record<string, CellDump> = {};
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        const style = styleOf(cell);
+        const value = valueOf(cell);
+        if (value === null && style === styleOf({} as ExcelJS.Cell)) return;
+        cells[cell.address] = { value, numFmt: cell.numFmt ?? 'General', style };
+      });
+    });
+    const columns: Record<number, string> = {};
+    for (let c = 1; c <= ws.columnCount; c++) {
+      const col = ws.getColumn(c);
+      if (col.width !== undefined || col.hidden || (col.outlineLevel ?? 0) > 0) columns[c] = JSON.stringify({ w: col.width ?? null, h: col.hidden, o: col.outlineLevel ?? 0 });
+    }
+    // ExcelJS adds bookkeeping (dxfId, ref) to rules when it writes them: compare what the rule says.
+    const rules = rulesOf(ws).map((cf) => JSON.stringify({ ref: cf.ref, rules: cf.rules.map((r) => ({ ...r, dxfId: undefined, ref: undefined })) }));
+    sheets[ws.name] = { state: ws.state, cells, columns, rules };
+  });
+  const names = (wb.definedNames.model as Array<{ name: string; ranges: string[] }>).map((n) => `${n.name}=${n.ranges.join(',')}`).sort();
+  return { sheets, names };
+}
+
+/** Loads a workbook from a buffer (a round trip through the file format, as a saved file would be). */
+export async function roundTrip(wb: ExcelJS.Workbook): Promise<ExcelJS.Workbook> {
+  const buffer = await wb.xlsx.writeBuffer();
+  const out = new ExcelJS.Workbook();
+  await out.xlsx.load(buffer as ArrayBuffer);
+  return out;
+}
