@@ -292,8 +292,15 @@ function placeBlock(sheet: SheetSnapshot, table: DetectedTable, width: number, t
   return { left };
 }
 
-function esc(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
+/** Returns true when a column holds nothing of the user's outside rows top..bottom, nor another block. */
+function isColumnFree(sheet: SheetSnapshot, col: number, top: number, bottom: number, otherBlocks: readonly SheetRect[]): boolean {
+  if (otherBlocks.some((b) => b.sheet === sheet.name && col >= b.left && col <= b.right)) return false;
+  for (let r = 0; r < sheet.rows.length; r++) {
+    if (r >= top && r <= bottom) continue;
+    const cell = sheet.rows[r]?.[col];
+    if (cell !== undefined && (cell.text.trim() !== '' || cell.formula !== undefined)) return false;
+  }
+  return true;
 }
 
 function valueFormat(v: NumberValue | undefined, source: CellSnapshot | undefined, normalised: Normalisation | undefined): string {
@@ -573,7 +580,9 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       }
     }
     names.push({ name: `${NAME_PREFIX}${key}_Block`, reference: absoluteReference(block), comment: `Scorecard Refresh output for ${table.sheet} ${table.range}; replaced on every refresh` });
+    // Widths and hiding apply to whole columns: only to columns nothing else on the sheet uses.
     BLOCK_COLUMNS.forEach((k, i) => {
+      if (!isColumnFree(sheet, colOf[k], table.top, table.bottom, blocks.filter((b) => b !== block))) return;
       columns.push({ sheet: table.sheet, col: colOf[k], width: WIDTHS[k] ?? 10, hidden: i >= VISIBLE, outlineLevel: i >= VISIBLE ? 1 : 0 });
     });
   }
@@ -585,6 +594,8 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
 /** Plans taking a refresh out again: clear blocks, drop rules and names, put normalised cells back. */
 export interface RemovalPlan {
   readonly clear: readonly SheetRect[];
+  /** Columns whose width and visibility a refresh set (nothing else uses them): reset to the sheet's default. */
+  readonly resetColumns: ReadonlyArray<{ readonly sheet: string; readonly col: number }>;
   readonly removeRulesIn: readonly SheetRect[];
   readonly removeNames: readonly string[];
   readonly restore: readonly LedgerEntry[];
@@ -600,8 +611,18 @@ export function planRemoval(snapshot: WorkbookSnapshot): RemovalPlan {
     if (!sheet || !cell || !text) return [];
     return [{ sheet, cell, text: typeof text.value === 'string' ? text.value : text.text, numberFormat: fmt ?? 'General' }];
   });
+  const userBook = withoutOwnBlocks(snapshot);
+  const resetColumns = blocks.flatMap((b) => {
+    const sheet = userBook.sheets.find((s) => s.name === b.sheet);
+    if (!sheet) return [];
+    const cols: Array<{ sheet: string; col: number }> = [];
+    for (let c = b.left; c <= b.right; c++) {
+      if (isColumnFree(sheet, c, b.top, b.bottom, blocks.filter((o) => o !== b))) cols.push({ sheet: b.sheet, col: c });
+    }
+    return cols;
+  });
   return {
-    clear: blocks, removeRulesIn: blocks,
+    clear: blocks, resetColumns, removeRulesIn: blocks,
     removeNames: (snapshot.names ?? []).filter((n) => n.name.startsWith(NAME_PREFIX)).map((n) => n.name),
     restore, removeLedgerSheet: ledgerSheet !== undefined,
   };

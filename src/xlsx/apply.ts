@@ -160,16 +160,14 @@ export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan): void
 
 /** Applies a removal plan: the workbook goes back to how it was before the first refresh. */
 export function applyRemovalToWorkbook(wb: ExcelJS.Workbook, plan: RemovalPlan): void {
-  for (const rect of plan.clear) {
-    clearRect(wb, rect);
-    const ws = wb.getWorksheet(rect.sheet);
+  for (const rect of plan.clear) clearRect(wb, rect);
+  for (const { sheet, col: c } of plan.resetColumns) {
+    const ws = wb.getWorksheet(sheet);
     if (!ws) continue;
-    for (let c = rect.left; c <= rect.right; c++) {
-      const col = ws.getColumn(c + 1);
-      col.width = undefined as unknown as number;
-      col.hidden = false;
-      col.outlineLevel = 0;
-    }
+    const col = ws.getColumn(c + 1);
+    col.width = undefined as unknown as number;
+    col.hidden = false;
+    col.outlineLevel = 0;
   }
   removeRules(wb, plan.removeRulesIn);
   removeNames(wb, plan.removeNames.filter((n) => n.startsWith(NAME_PREFIX)));

@@ -236,7 +236,6 @@ type SelectExpand = { select?: string; expand?: string };
 /** Members shared by every emulated proxy object. */
 export interface EmulatedClientObject {
   readonly isNullObject: boolean;
-  toJSON(): unknown;
 }
 
 /** Result of a method that returns a value (e.g. `getCount()`); `value` is readable after sync. */
@@ -308,8 +307,9 @@ export interface EmulatedWorksheetChangedEventArgs {
   type: 'WorksheetChanged';
   worksheetId: string;
   triggerSource: Excel.EventTriggerSource | 'Unknown' | 'ThisLocalAddin';
-  getRange(ctx: EmulatedRequestContext): EmulatedRange;
-  getRangeOrNullObject(ctx: EmulatedRequestContext): EmulatedRange;
+  /** The changed range, as a proxy in `ctx` (pass the request context of your handler's `run`). */
+  getRange(ctx: EmulatedRequestContext | Excel.RequestContext): EmulatedRange;
+  getRangeOrNullObject(ctx: EmulatedRequestContext | Excel.RequestContext): EmulatedRange;
 }
 
 /** Emulated OfficeExtension.EventHandlerResult. */
@@ -547,7 +547,12 @@ export type EmulatedBatch<T> = (context: EmulatedRequestContext) => Promise<T>;
 /** Batch function typed against office-js (for adapter code written for real Excel). */
 export type ExcelBatch<T> = (context: Excel.RequestContext) => Promise<T>;
 /** What `run(first, batch)` accepts as `first`: a context or proxy object whose context is reused. */
-export type EmulatedRunTarget = EmulatedRequestContext | EmulatedClientObject | EmulatedClientObject[] | Excel.RequestContext;
+export type EmulatedRunTarget =
+  | EmulatedRequestContext
+  | EmulatedEventHandlerResult['context']
+  | EmulatedClientObject
+  | EmulatedClientObject[]
+  | Excel.RequestContext;
 
 /** The `Excel` namespace as emulated: `run` plus the enums the adapter uses. */
 export interface EmulatedExcelNamespace {
@@ -3270,7 +3275,7 @@ class EmulatorCore {
 
   eventArgs(change: PendingChange): EmulatedWorksheetChangedEventArgs {
     const { sheet, rect } = change;
-    const range = (ctx: EmulatedRequestContext, orNull: boolean): EmulatedRange => {
+    const range = (ctx: EmulatedRequestContext | Excel.RequestContext, orNull: boolean): EmulatedRange => {
       const impl = ctx as unknown as ContextImpl;
       if (!(impl instanceof ContextImpl) || impl._core !== this) throw invalidArgument('WorksheetChangedEventArgs.getRange', 'not an emulated request context of this workbook');
       const call = orNull ? 'getRangeOrNullObject' : 'getRange';
@@ -3290,8 +3295,8 @@ class EmulatorCore {
       worksheetId: sheet.id,
       triggerSource: change.triggerSource,
       details: change.details,
-      getRange: (ctx: EmulatedRequestContext) => range(ctx, false),
-      getRangeOrNullObject: (ctx: EmulatedRequestContext) => range(ctx, true),
+      getRange: (ctx: EmulatedRequestContext | Excel.RequestContext) => range(ctx, false),
+      getRangeOrNullObject: (ctx: EmulatedRequestContext | Excel.RequestContext) => range(ctx, true),
     };
     return args as unknown as EmulatedWorksheetChangedEventArgs;
   }

@@ -1,0 +1,143 @@
+/**
+ * LibreOffice agrees: a second spreadsheet engine recalculates the refreshed workbooks (cached results
+ * removed first) and its Status, Variance and Trend must equal the engine's for every row.
+ * Needs LibreOffice Calc (soffice) and pdftoppm: the tests fail, saying so, where they are missing.
+ */
+import { execFileSync } from 'child_process';
+import * as ExcelJS from 'exceljs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { EvaluatedRow, STATUS_TEXT, TREND_TEXT, WritePlan } from '../src/engine';
+import { refreshWorkbook } from '../src/xlsx/refresh';
+import { FIXTURES, SEEDS } from './support/acceptance';
+import { buildTypedWorkbook } from './support/excel-typing';
+import { convertWithLibreOffice, requireSoffice } from './support/libreoffice';
+import { rulesOf } from './support/workbook-dump';
+
+const ARTIFACTS = join(__dirname, 'artifacts');
+const work = mkdtempSync(join(tmpdir(), 'scorecard-lo-test-'));
+
+interface Case {
+  readonly name: string;
+  readonly plan: WritePlan;
+  readonly recalculated: ExcelJS.Workbook;
+}
+
+/** Removes every cached formula result, so only a recalculation can fill them. */
+function withoutCachedResults(wb: ExcelJS.Workbook): void {
+  wb.eachSheet((ws) => ws.eachRow((row) => row.eachCell((cell) => {
+    if (cell.formula) cell.value = { formula: cell.formula } as ExcelJS.CellFormulaValue;
+  })));
+}
+
+function seedWorkbook(seed: string): ExcelJS.Workbook {
+  return buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${seed}.tsv`), 'utf8'), 'Report');
+}
+
+const cases: Case[] = [];
+let editedPlan: WritePlan | undefined;
+let edited: ExcelJS.Workbook | undefined;
+
+beforeAll(async () => {
+  requireSoffice();
+  const inputs: Array<{ name: string; plan: WritePlan; path: string }> = [];
+  for (const seed of SEEDS) {
+    const wb = seedWorkbook(seed);
+    const plan = refreshWorkbook(wb);
+    withoutCachedResults(wb);
+    const path = join(work, `${seed}.xlsx`);
+    await wb.xlsx.writeFile(path);
+    inputs.push({ name: seed, plan, path });
+  }
+  // The same seed with a target edited in place after the refresh: the sheet must re-judge it by itself.
+  const wb = seedWorkbook(SEEDS[0]);
+  editedPlan = refreshWorkbook(wb);
+  (wb.getWorksheet('Report') as ExcelJS.Worksheet).getCell('B31').value = 310;
+  withoutCachedResults(wb);
+  const editedPath = join(work, 'edited.xlsx');
+  await wb.xlsx.writeFile(editedPath);
+
+  const outDir = join(work, 'out');
+  mkdirSync(outDir, { recursive: true });
+  convertWithLibreOffice([...inputs.map((i) => i.path), editedPath], 'xlsx', outDir);
+  for (const i of inputs) {
+    const out = new ExcelJS.Workbook();
+    await out.xlsx.readFile(join(outDir, `${i.name}.xlsx`));
+    cases.push({ name: i.name, plan: i.plan, recalculated: out });
+  }
+  edited = new ExcelJS.Workbook();
+  await edited.xlsx.readFile(join(outDir, 'edited.xlsx'));
+});
+
+function resultAt(wb: ExcelJS.Workbook, row: number, col: number): unknown {
+  const cell = (wb.getWorksheet('Report') as ExcelJS.Worksheet).getRow(row + 1).getCell(col + 1);
+  const v = cell.value as unknown;
+  if (v !== null && typeof v === 'object' && 'formula' in (v as object)) return cell.result ?? null;
+  return v;
+}
+
+function expectedStatus(row: EvaluatedRow): string {
+  return STATUS_TEXT[row.status];
+}
+
+describe('LibreOffice recalculates the refreshed workbooks to the engine\'s verdicts', () => {
+  it.each(SEEDS)('matches Status, Variance and Trend on every row of seed %s', (seed) => {
+    const c = cases.find((x) => x.name === seed) as Case;
+    let compared = 0;
+    for (const block of c.plan.blocks) {
+      const table = c.plan.evaluation.tables.find((t) => t.table.range === block.tableRange && t.table.sheet === block.sheet);
+      for (const row of table?.rows ?? []) {
+        const where = `${block.title ?? block.tableRange} row ${row.row + 1}`;
+        const status = String(resultAt(c.recalculated, row.row, block.columns.status));
+        if (row.status === 'none') expect([where, status.startsWith('○')]).toEqual([where, true]);
+        else expect([where, status]).toEqual([where, expectedStatus(row)]);
+        const trend = resultAt(c.recalculated, row.row, block.columns.trend);
+        expect([where, trend ?? '']).toEqual([where, TREND_TEXT[row.trend]]);
+        const variance = resultAt(c.recalculated, row.row, block.columns.variance);
+        const scale = Number(resultAt(c.recalculated, row.row, block.columns.scale));
+        if (row.variance === null) expect([where, variance ?? '']).toEqual([where, '']);
+        else expect([where, Number(variance) / scale]).toEqual([where, expect.closeTo(row.variance, 9)]);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+
+  it('re-judges a row when its target is edited in place, without the add-in', () => {
+    const block = editedPlan?.blocks.find((b) => b.title === 'Indicators');
+    expect(block).toBeDefined();
+    // Row 31: 303 against a maximum of 287 was red; against 310 it is green.
+    expect(resultAt(edited as ExcelJS.Workbook, 30, block?.columns.status ?? 0)).toBe('● Green');
+    expect(resultAt(edited as ExcelJS.Workbook, 30, block?.columns.variance ?? 0)).toBe(-7);
+  });
+
+  it('keeps the conditional formats on the status cells through LibreOffice\'s save', () => {
+    const c = cases.find((x) => x.name === SEEDS[0]) as Case;
+    const block = c.plan.blocks.find((b) => b.title === 'Indicators');
+    const letter = String.fromCharCode(65 + (block?.columns.status ?? 0));
+    const refs = rulesOf(c.recalculated.getWorksheet('Report') as ExcelJS.Worksheet).map((r) => r.ref);
+    expect(refs.some((ref) => ref.includes(`${letter}25:${letter}32`))).toBe(true);
+  });
+
+  it('renders the refreshed seed 000 Indicators to a PNG kept as a test artefact', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // Print the Indicators table with its scorecard columns on one landscape page.
+    const wb = seedWorkbook(SEEDS[0]);
+    refreshWorkbook(wb);
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    ws.getColumn(1).width = 46;
+    ws.pageSetup = { ...ws.pageSetup, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 };
+    for (let r = 1; r <= ws.rowCount; r++) if (r < 21 || r > 32) ws.getRow(r).hidden = true;
+    for (let c = 16; c <= ws.columnCount; c++) ws.getColumn(c).hidden = true;
+    const source = join(work, 'indicators.xlsx');
+    await wb.xlsx.writeFile(source);
+    convertWithLibreOffice([source], 'pdf', work);
+    const pdf = join(work, 'indicators.pdf');
+    expect(existsSync(pdf)).toBe(true);
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', pdf, join(ARTIFACTS, 'seed-000-refreshed')]);
+    const png = ['seed-000-refreshed-1.png', 'seed-000-refreshed-01.png'].map((f) => join(ARTIFACTS, f)).find((f) => existsSync(f));
+    expect(png).toBeDefined();
+    expect(statSync(png as string).size).toBeGreaterThan(5000);
+  });
+});
