@@ -79,9 +79,9 @@ export const ARROW_FLAT = /^(?:►|◄|→|↔|⇔|◆|=|no change|same|stable)$
 export const FREQUENCY_WORD = /^(?:annual(?:ly)?|monthly|quarterly|weekly|daily|termly|half[- ]yearly|bi-?annual(?:ly)?|6[- ]monthly|six[- ]monthly|yearly|fortnightly|academic year)$/i;
 
 /** Polarity phrases, higher is better: "Greater is better", "Aim to Maximise", "High". */
-export const POLARITY_HIGHER = /^(?:(?:greater|higher|bigger|larger|more|high)(?:\s+(?:is|=)\s+better)?|aim to maxim[iy]se|maxim[iy]se|increase|up is good|↑ good)$/i;
+export const POLARITY_HIGHER = /^(?:(?:greater|higher|bigger|larger|more|high)(?:\s+(?:is|=)\s+better)?|aim to maximi[sz]e|maximi[sz]e|increase|up is good|↑ good)$/i;
 /** Polarity phrases, lower is better: "Lower is better", "Smaller is better", "Aim to Minimise". */
-export const POLARITY_LOWER = /^(?:(?:lower|smaller|less|fewer|low)(?:\s+(?:is|=)\s+better)?|aim to minim[iy]se|minim[iy]se|decrease|down is good|↓ good)$/i;
+export const POLARITY_LOWER = /^(?:(?:lower|smaller|less|fewer|low)(?:\s+(?:is|=)\s+better)?|aim to minimi[sz]e|minimi[sz]e|decrease|down is good|↓ good)$/i;
 /** Polarity phrases, inside a range is better: "Goldilocks", "Closer to target is better". */
 export const POLARITY_RANGE = /^(?:goldilocks|closer to target(?: is better)?|within (?:range|tolerance)|on target)$/i;
 

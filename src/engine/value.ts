@@ -99,7 +99,8 @@ export function parseNumberText(text: string): NumberValue | undefined {
 
 /** Returns the reason a text means "no value", or undefined when it does not. */
 export function missingReasonOf(text: string): MissingReason | undefined {
-  const t = normaliseText(text).replace(/[.!]+$/, (s) => (s.includes('!') ? s : ''));
+  // "N/A." and "TBC." end a sentence; ".." is a word of its own.
+  const t = normaliseText(text).replace(/(?<=[A-Za-z])\.$/, '');
   if (t === '') return 'blank';
   for (const [pattern, reason] of MISSING_WORDS) if (pattern.test(t)) return reason;
   if (SUPPRESSED.test(t)) return 'suppressed';
@@ -132,6 +133,8 @@ export function parseValueText(raw: string): ParsedCell {
   if (missing !== undefined) return { kind: 'missing', reason: missing, text };
 
   const { body, footnote, note } = stripMarks(text);
+  const markedMissing = missingReasonOf(body);
+  if (markedMissing !== undefined && body !== '') return { kind: 'missing', reason: markedMissing, text };
   const extras = { ...(footnote !== undefined ? { footnote } : {}), ...(note !== undefined ? { note } : {}) };
 
   const fraction = FRACTION_SUFFIX.exec(body)?.groups;
@@ -193,12 +196,14 @@ export function labelledNumbers(text: string): Candidate[] {
 /** Reads the unit and decimals a number format gives a typed number ("0.0%" → percent, 1). */
 export function describeNumberFormat(format: string | undefined, value: number): { unit: Unit; decimals: number; currency?: string } {
   const fmt = (format ?? 'General').split(';')[0] ?? 'General';
-  const unquoted = fmt.replace(/"[^"]*"/g, (q) => q.replace(/[0#.%]/g, ''));
+  // "[$£-809]" is a currency symbol with its locale; other brackets are colours and conditions.
+  const unquoted = fmt.replace(/"[^"]*"/g, (q) => q.replace(/[0#.%]/g, ''))
+    .replace(/\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]/g, '$1').replace(/\[[^\]]*\]/g, '');
   const currencyMatch = /[£$€]/.exec(unquoted);
   const isPercent = unquoted.includes('%');
   let decimals: number;
   if (/general/i.test(fmt)) {
-    const s = String(isPercent ? value * 100 : value);
+    const s = String(Number((isPercent ? value * 100 : value).toPrecision(15)));
     decimals = s.includes('e') ? 0 : writtenDecimals(s);
   } else {
     const dec = /\.([0#?]+)/.exec(unquoted);

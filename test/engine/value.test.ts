@@ -207,7 +207,7 @@ describe('parseValueText', () => {
 
     // patterns.ts maps ".." (the statistical "not available") to no-data, but missingReasonOf strips
     // trailing dots first, so ".." arrives as "" and is reported as blank.
-    it.failing('reads ".." as missing because no-data, as MISSING_WORDS says', () => {
+    it('reads ".." as missing because no-data, as MISSING_WORDS says', () => {
       expect(parseValueText('..')).toMatchObject({ kind: 'missing', reason: 'no-data' });
     });
 
@@ -396,14 +396,14 @@ describe('describeNumberFormat', () => {
 
   // Excel's locale-tagged currency formats ("[$£-809]" is the pound as Excel (UK) writes it) carry the
   // symbol after "[$"; the "$" of the tag is not the currency.
-  it.failing.each<{ format: string; currency: string }>([
+  it.each<{ format: string; currency: string }>([
     { format: '[$£-809]#,##0.00', currency: '£' },
     { format: '[$€-2] #,##0.00', currency: '€' },
   ])('reads the currency of a locale-tagged format $format as $currency', ({ format, currency }) => {
     expect(describeNumberFormat(format, 1500)).toMatchObject({ unit: 'currency', currency });
   });
 
-  it.failing('reads a locale tag without a symbol ("[$-809]#,##0") as a plain number', () => {
+  it('reads a locale tag without a symbol ("[$-809]#,##0") as a plain number', () => {
     expect(describeNumberFormat('[$-809]#,##0', 1500)).toEqual({ unit: 'plain', decimals: 0 });
   });
 
