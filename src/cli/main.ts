@@ -1,9 +1,12 @@
 /** The `scorecard` command line. */
 import { Command, CommanderError } from 'commander';
-import { buildReport, evaluateWorkbook, formatNumber } from '../engine';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'fs';
+import { basename, dirname, extname, join } from 'path';
+import { buildReport, evaluateWorkbook, formatNumber, PaletteName } from '../engine';
+import { loadWorkbook, refreshWorkbook, removeFromWorkbook } from '../xlsx/refresh';
 import { readInput, UnreadableInputError } from './input';
 import { OptionError, settingsFrom } from './options';
-import { renderReport } from './format';
+import { renderReport, summaryLine } from './format';
 
 interface Io {
   readonly out: (text: string) => void;
@@ -31,7 +34,75 @@ export function buildProgram(io: Io): Command {
       const report = buildReport(file, evaluateWorkbook(snapshot, settings), (o) => formatNumber(o.value));
       io.out(opts.json ? JSON.stringify(report, null, 2) : renderReport(report, process.stdout.columns ?? 120));
     });
+  program.command('refresh')
+    .description('Write the scorecard back into an .xlsx: typed values, live variance / status / trend formulas, conditional formats')
+    .argument('<in>', 'the workbook to refresh (.xlsx)')
+    .option('-o, --output <out>', 'where to write the refreshed workbook (default: <in>-scorecard.xlsx)')
+    .option('--in-place', 'overwrite the input, keeping a backup beside it (<in>.bak.xlsx)')
+    .option('--json <report>', 'also write the report as JSON to this file')
+    .option('--amber <tolerance>', 'amber band: 5% of the target, 2pp, or 3 units', '5%')
+    .option('--green <tolerance>', 'green tolerance, same forms', '0%')
+    .option('--palette <name>', 'default or colour-blind', 'default')
+    .action(async (input: string, opts: { output?: string; inPlace?: boolean; json?: string; amber?: string; green?: string; palette?: string }) => {
+      const settings = settingsFrom(opts);
+      const palette = paletteOf(opts.palette);
+      requireXlsx(input);
+      const wb = await loadWorkbookOrExplain(input);
+      const output = opts.inPlace ? input : opts.output ?? join(dirname(input), `${basename(input, extname(input))}-scorecard.xlsx`);
+      if (!opts.inPlace && output === input) throw new OptionError('the output would overwrite the input: use --in-place (which keeps a backup) or another -o');
+      const plan = refreshWorkbook(wb, { settings, palette });
+      if (opts.inPlace) copyFileSync(input, input.replace(/\.xlsx$/i, '') + '.bak.xlsx');
+      mkdirSync(dirname(output), { recursive: true });
+      await wb.xlsx.writeFile(output);
+      const report = buildReport(input, plan.evaluation, (o) => formatNumber(o.value));
+      if (opts.json) {
+        mkdirSync(dirname(opts.json), { recursive: true });
+        writeFileSync(opts.json, `${JSON.stringify({ ...report, notices: plan.notices }, null, 2)}\n`);
+      }
+      io.out(`Refreshed ${input} → ${output}`);
+      for (const t of report.tables) {
+        const written = plan.blocks.some((b) => b.sheet === t.sheet && b.tableRange === t.range);
+        io.out(`  ${summaryLine(t)}${written ? '' : ' (not written: see below)'}`);
+      }
+      for (const s of report.skipped) io.out(`  ${s.sheet} › ${s.title ?? s.range}: skipped — ${s.reason}`);
+      for (const n of plan.notices) io.out(`  ⚠ ${n.sheet}!${n.cell}: ${n.message}`);
+      if (plan.ledger.length > 0) io.out(`  ${plan.ledger.length} text cell${plan.ledger.length === 1 ? '' : 's'} typed as numbers (same text shown; "scorecard remove" puts them back)`);
+      if (opts.json) io.out(`  Report: ${opts.json}`);
+    });
+
+  program.command('remove')
+    .description('Take the scorecard columns, rules and names out of an .xlsx again')
+    .argument('<in>', 'the refreshed workbook (.xlsx)')
+    .option('-o, --output <out>', 'where to write the result (default: overwrite <in>, keeping <in>.bak.xlsx)')
+    .action(async (input: string, opts: { output?: string }) => {
+      requireXlsx(input);
+      const wb = await loadWorkbookOrExplain(input);
+      removeFromWorkbook(wb);
+      const output = opts.output ?? input;
+      if (output === input) copyFileSync(input, input.replace(/\.xlsx$/i, '') + '.bak.xlsx');
+      await wb.xlsx.writeFile(output);
+      io.out(`Removed the scorecard from ${input} → ${output}`);
+    });
   return program;
+}
+
+function paletteOf(name: string | undefined): PaletteName {
+  if (name === undefined || name === 'default') return 'default';
+  if (name === 'colour-blind' || name === 'color-blind') return 'colour-blind';
+  throw new OptionError(`--palette must be default or colour-blind (got "${name}")`);
+}
+
+function requireXlsx(path: string): void {
+  if (!/\.xlsx$/i.test(path)) throw new UnreadableInputError(path, 'refresh and remove work on .xlsx workbooks');
+  if (!existsSync(path)) throw new UnreadableInputError(path, 'no such file');
+}
+
+async function loadWorkbookOrExplain(path: string) {
+  try {
+    return await loadWorkbook(path);
+  } catch (e) {
+    throw new UnreadableInputError(path, (e instanceof Error ? e.message : String(e)).replace(/^Cannot read "[^"]*":\s*/, '').split('\n')[0] ?? 'unreadable');
+  }
 }
 
 /** Runs the command line; returns the exit code (2 for unreadable input or bad options). */
