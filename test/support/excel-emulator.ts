@@ -21,6 +21,15 @@
  *   hold the text that was written.
  * - Formulas are never calculated: a formula written through the API caches the value null.
  *
+ * Input rules for strings written through `values`/`formulas` (and `edit`), as Excel applies them:
+ * "=..." / "+..." / "-..." become formulas; a leading apostrophe stores the rest as text; cells
+ * formatted "@" keep text verbatim; "TRUE"/"FALSE" become booleans; "123", "1,234" and "12%" become
+ * numbers (the last two also set "#,##0" / "0%" on a General cell). Dates, currencies and exponents
+ * stay text (real Excel would convert them). `null` in an array leaves a cell unchanged; "" clears it.
+ *
+ * Other reading notes: `runtime.enableEvents` must be loaded before it is read (as in office-js);
+ * reading `text` throws "not emulated" for number formats outside a small set (see SUPPORTED_FORMATS).
+ *
  * Browser-safe: no Node-only APIs (byte counts use TextEncoder).
  */
 
@@ -298,7 +307,11 @@ export interface EmulatedChangedEventDetail {
   valueTypeBefore: RangeValueTypeName;
 }
 
-/** Arguments passed to worksheet onChanged handlers (subset of Excel.WorksheetChangedEventArgs). */
+/**
+ * Arguments passed to worksheet onChanged handlers (subset of Excel.WorksheetChangedEventArgs).
+ * `details` is present only for single-cell changes (as in Excel); `triggerSource` is
+ * "ThisLocalAddin" for the add-in's own writes and "Unknown" for `emulator.edit`.
+ */
 export interface EmulatedWorksheetChangedEventArgs {
   address: string;
   changeType: Excel.DataChangeType | 'Unknown' | 'RangeEdited' | 'RowInserted' | 'RowDeleted' | 'ColumnInserted' | 'ColumnDeleted' | 'CellInserted' | 'CellDeleted';
@@ -384,6 +397,8 @@ export interface EmulatedRange extends EmulatedClientObject {
   getUsedRange(valuesOnly?: boolean): EmulatedRange;
   getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange;
   select(): void;
+  /** Several writes at once, e.g. `set({ values: [[1]], format: { fill: { color: 'red' } } })`. */
+  set(properties: Excel.Interfaces.RangeUpdateData): void;
   track(): EmulatedRange;
   untrack(): EmulatedRange;
   load(propertyNames?: string | string[]): EmulatedRange;
@@ -608,8 +623,9 @@ export interface ExcelEmulator {
   /** Protect or unprotect a sheet (as a user would). */
   setProtected(sheet: string, on: boolean): void;
   /**
-   * Simulate a user typing into a range (a scalar fills every cell, or pass a matching 2-D array).
-   * Throws AccessDenied on a protected sheet. Fires onChanged handlers (unless events are disabled) and
+   * Simulate a user typing into a range (a scalar fills every cell, or pass a matching 2-D array;
+   * null leaves a cell alone). The cells change at once, before the promise settles. Rejects with
+   * AccessDenied on a protected sheet. Fires onChanged handlers (unless events are disabled) and
    * resolves once they have finished; rejects with a handler's error.
    */
   edit(sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]): Promise<void>;
@@ -1404,8 +1420,11 @@ abstract class ClientObjectImpl<R> {
     return [];
   }
 
-  /** Check a cached resolution is still valid (e.g. the item was not deleted). */
-  _revalidate(_value: R, _location: string): void {}
+  /** Check a cached resolution is still valid (e.g. the item was not deleted); throws when it is not. */
+  _revalidate(value: R, location: string): void {
+    void value;
+    void location;
+  }
 
   get context(): EmulatedRequestContext {
     return this._ctx._proxy;
@@ -1523,10 +1542,10 @@ abstract class ClientObjectImpl<R> {
   }
 
   /** Apply several property writes, like office-js `set(properties)`. */
-  set(properties: Record<string, unknown>): void {
+  set(properties: object): void {
     const self = this._proxy as unknown as Record<string, unknown>;
-    for (const [k, v] of Object.entries(properties)) {
-      if (this._navs().includes(k) && v !== null && typeof v === 'object') (self[k] as ClientObjectImpl<unknown>).set(v as Record<string, unknown>);
+    for (const [k, v] of Object.entries(properties) as [string, unknown][]) {
+      if (this._navs().includes(k) && v !== null && typeof v === 'object') (self[k] as ClientObjectImpl<unknown>).set(v);
       else self[k] = v;
     }
   }
@@ -1819,6 +1838,9 @@ interface Registration {
 }
 
 class EventHandlerResultImpl implements EmulatedEventHandlerResult {
+  /** Identity shared by the raw object and its strict proxy. */
+  readonly _token = {};
+
   constructor(
     readonly _ctx: ContextImpl,
     readonly _sheet: WorksheetImpl,
@@ -1830,7 +1852,7 @@ class EventHandlerResultImpl implements EmulatedEventHandlerResult {
 
   remove(): void {
     this._sheet._act('onChanged.remove', {}, (run) => {
-      run.onCommit(() => run.core.removeRegistrations((r) => r.owner === this));
+      run.onCommit(() => run.core.removeRegistrations((r) => r.owner._token === this._token));
     });
   }
 }
@@ -1973,9 +1995,24 @@ interface RangeRef extends Rect {
   sheet: SheetState;
 }
 
+/**
+ * Lower bound of the JSON size of a per-cell read: brackets and commas, at least 2 bytes for an
+ * empty cell (every per-cell property serialises an empty cell as a string) and 1 for any other.
+ */
+function minimumReadBytes(ref: RangeRef): number {
+  const rows = ref.r1 - ref.r0 + 1;
+  const cols = ref.c1 - ref.c0 + 1;
+  let filled = 0;
+  forEachCellIn(ref.sheet, ref, () => {
+    filled++;
+  });
+  const cells = rows * cols;
+  return 2 + rows * 2 + (rows - 1) + rows * (cols - 1) + 2 * (cells - filled) + filled;
+}
+
 function readCells<T>(ref: RangeRef, f: (cell: CellState | undefined) => T): T[][] {
   const count = cellCountOf(ref);
-  if (count > MAX_READ_CELLS) {
+  if (count > MAX_READ_CELLS || minimumReadBytes(ref) > PAYLOAD_LIMIT_BYTES) {
     throw new EmulatedOfficeError(
       'ResponsePayloadSizeLimitExceeded',
       `The response payload size has exceeded the limit. (emulator: reading ${count} cells of ${rectAddress(ref)})`,
@@ -2984,6 +3021,8 @@ class SettingCollectionImpl extends CollectionImpl<WorkbookState, SettingImpl, s
 class ContextImpl implements EmulatedRequestContext {
   _queue: QueuedOp[] = [];
   _open = false;
+  /** The raw object (also when reached through its strict proxy). */
+  readonly _self: ContextImpl = this;
   readonly _proxy: ContextImpl;
   readonly _workbook: WorkbookImpl;
   readonly _runtime: RuntimeImpl;
@@ -3012,7 +3051,7 @@ class ContextImpl implements EmulatedRequestContext {
 
   load(object: EmulatedClientObject, option?: string | string[] | OfficeExtension.LoadOption): void {
     if (!(object instanceof ClientObjectImpl)) throw invalidArgument('RequestContext.load', 'not an emulated proxy object');
-    if (object._ctx !== this) throw new EmulatedOfficeError('InvalidRequestContext', 'Cannot use the object across different request contexts.', 'RequestContext.load');
+    if (object._ctx._proxy !== this._proxy) throw new EmulatedOfficeError('InvalidRequestContext', 'Cannot use the object across different request contexts.', 'RequestContext.load');
     object.load(option);
   }
 
@@ -3151,7 +3190,7 @@ class EmulatorCore {
     } else {
       batch = args[1];
       const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
-      if (first instanceof ContextImpl) ctx = first;
+      if (first instanceof ContextImpl) ctx = first._self;
       else if (first instanceof ClientObjectImpl) ctx = first._ctx;
       else if (first instanceof EventHandlerResultImpl) ctx = first._ctx;
       else throw new EmulatorGapError('Excel.run with options (only run(batch), run(context, batch) and run(object, batch) are emulated)');
@@ -3359,7 +3398,7 @@ class EmulatorCore {
     };
   }
 
-  edit(sheetName: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]): Promise<void> {
+  async edit(sheetName: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]): Promise<void> {
     const sheet = findSheet(this.state, sheetName);
     if (!sheet) throw new Error(`edit: no worksheet '${sheetName}'`);
     const rect = parseA1(address);
@@ -3374,7 +3413,7 @@ class EmulatorCore {
       throw e;
     }
     if (this.enableEvents) this.dispatch([details ? { sheet, rect, triggerSource: 'Unknown', details } : { sheet, rect, triggerSource: 'Unknown' }]);
-    return this.whenIdle();
+    await this.whenIdle();
   }
 }
 
@@ -3446,7 +3485,8 @@ export function createExcelEmulator(init: EmulatedWorkbookInit): ExcelEmulator {
       return core.enableEvents;
     },
     get selectedAddress() {
-      return core.dump().selection;
+      const active = core.state.active;
+      return `${quoteSheetName(active.name)}!${rectAddress(active.selection)}`;
     },
     get activeSheetName() {
       return core.state.active.name;
