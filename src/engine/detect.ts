@@ -159,7 +159,7 @@ function categoricalRole(values: readonly string[]): 'frequency' | 'polarity' | 
 function headerRole(header: string, hasBudget: boolean): ColumnRole | undefined {
   const h = header.toLowerCase();
   if (/\bmovement\b/.test(h)) return 'movement';
-  if (/variance|over\s*\/?\s*\(?\s*under|under\s*\/?\s*\(?\s*over|\(\s*(?:fav|adv)|(?:fav|adv)[a-z]*\s*\/|\(favourable\)|\(adverse\)/.test(h)) {
+  if (/variance|\(?\s*(?:over|under)\s*\)?\s*\/\s*\(?\s*(?:over|under)|\(\s*(?:fav|adv)|(?:fav|adv)[a-z]*\s*\)?\s*\/|\(favourable\)|\(adverse\)/.test(h)) {
     return /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|previous|prior|last|q[1-4]|quarter|month)\b/.test(h)
       ? 'prior-variance' : 'variance';
   }
