@@ -6,7 +6,7 @@ import { cellAddress, columnIndex } from './address';
 import { floatCmp, roundTo } from './compare';
 import { DetectedTable, detectTables, Detection, TableColumn } from './detect';
 import { Finding, makeFinding } from './findings';
-import { bandWidth, describeInterval, judgeValue, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
+import { bandWidth, describeInterval, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
 import { ARROW_DOWN, ARROW_FLAT, ARROW_UP, TOLERANCE } from './patterns';
 import { comparePeriods, financialYearKey, isWholeYear, Period } from './period';
 import { Polarity, PolarityReading, resolvePolarity } from './polarity';
@@ -62,7 +62,7 @@ export interface BudgetFacts {
 }
 
 /** One evaluated row. */
-export interface EvaluatedRow {
+export interface EvaluatedRow extends RowVerdict {
   /** 0-based sheet row. */
   readonly row: number;
   readonly measure: string;
@@ -78,12 +78,6 @@ export interface EvaluatedRow {
   };
   readonly latest: Observation | null;
   readonly previous: Observation | null;
-  readonly variance: number | null;
-  readonly variancePct: number | null;
-  readonly status: Status;
-  readonly statusReason: string;
-  readonly trend: Trend;
-  readonly trendReason: string;
   readonly green: Tolerance;
   readonly amber: Tolerance;
   readonly budget?: BudgetFacts;

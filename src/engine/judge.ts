@@ -29,6 +29,16 @@ export type Status = 'green' | 'amber' | 'red' | 'none';
 /** Direction of travel. */
 export type Trend = 'improving' | 'worsening' | 'stable' | 'increasing' | 'decreasing' | 'not-comparable' | 'none';
 
+/** What a row's verdict says, shared by the evaluation and the report. */
+export interface RowVerdict {
+  readonly variance: number | null;
+  readonly variancePct: number | null;
+  readonly status: Status;
+  readonly statusReason: string;
+  readonly trend: Trend;
+  readonly trendReason: string;
+}
+
 /** The verdict on one value. */
 export interface Judgement {
   readonly status: Status;

@@ -4,7 +4,7 @@
 import { Evaluation, EvaluatedRow, Observation } from './evaluate';
 import { Finding } from './findings';
 import { Polarity, PolaritySource } from './polarity';
-import { Status, Trend } from './judge';
+import { RowVerdict, Status } from './judge';
 import { TableKind } from './detect';
 
 /** A value in the report. */
@@ -17,7 +17,7 @@ export interface ReportValue {
 }
 
 /** A row in the report. */
-export interface ReportRow {
+export interface ReportRow extends RowVerdict {
   readonly row: number;
   readonly measure: string;
   readonly label: string | null;
@@ -27,12 +27,6 @@ export interface ReportRow {
   readonly target: { readonly min: number | null; readonly max: number | null; readonly minInclusive: boolean; readonly maxInclusive: boolean; readonly text: string; readonly asRead: string; readonly cell: string | null } | null;
   readonly latest: ReportValue | null;
   readonly previous: ReportValue | null;
-  readonly variance: number | null;
-  readonly variancePct: number | null;
-  readonly status: Status;
-  readonly statusReason: string;
-  readonly trend: Trend;
-  readonly trendReason: string;
   readonly flags: ReadonlyArray<Pick<Finding, 'code' | 'cell' | 'message' | 'severity'>>;
 }
 
