@@ -117,8 +117,11 @@ describe('refresh of typed .xlsx workbooks', () => {
   it('adds a fixed number of conditional-format rules per table, keyed on the Status and Trend cells', async () => {
     const { wb, plan } = await refreshed(typedSeed(SEEDS[0]));
     const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
-    const perTable = plan.rules.filter((r) => r.range.startsWith(plan.blocks[1] ? '' : '')).length / plan.blocks.length;
-    expect(perTable).toBe(14);
+    const letterOf = (col: number): string => String.fromCharCode(65 + col);
+    const rulesPerColumn = plan.blocks.map((b) => (['status', 'latest', 'variance', 'trend'] as const).map((k) => plan.rules.filter((r) => r.range.startsWith(letterOf(b.columns[k]))).length));
+    // Tables of 2 to 15 rows get the same rules: 4 on Status, 3 on Latest and Variance, 2 on Trend.
+    expect(plan.blocks.map((b) => b.bottom - b.top)).toEqual([5, 10, 2, 15]);
+    expect(rulesPerColumn).toEqual(plan.blocks.map(() => [4, 3, 3, 2]));
     const status = plan.blocks.find((b) => b.title === 'Indicators');
     const letter = String.fromCharCode(65 + (status?.columns.status ?? 0));
     expect(rulesOf(ws).some((cf) => cf.ref === `${letter}25:${letter}32` && JSON.stringify(cf.rules).includes(`LEFT($${letter}25,1)`))).toBe(true);

@@ -157,7 +157,7 @@ const HEADERS: Record<BlockColumn, string> = {
   greenTolerance: 'Green tolerance', greenKind: 'Green kind', amberTolerance: 'Amber tolerance', amberKind: 'Amber kind',
   polarity: 'Polarity', decimals: 'Display decimals', scale: 'Variance scale', noStatus: 'No-status label', trendMode: 'Trend mode',
 };
-const WIDTHS: Partial<Record<BlockColumn, number>> = { target: 22, latest: 11, variance: 11, variancePct: 10, status: 12, trend: 17 };
+const WIDTHS: Partial<Record<BlockColumn, number>> = { target: 22, latest: 11, variance: 11, variancePct: 12, status: 12, trend: 17 };
 const VISIBLE = 6;
 
 /** Options of a refresh. */
@@ -558,8 +558,9 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       const statusRef = `$${L.status}${first + 1}`;
       const trendRef = `$${L.trend}${first + 1}`;
       const swatches: Array<['green' | 'amber' | 'red' | 'none', string]> = [['green', '●'], ['amber', '▲'], ['red', '■'], ['none', '○']];
+      // Status gets all four states; Latest and Variance only the three verdicts (no grey over figures).
       for (const k of ['status', 'latest', 'variance'] as const) {
-        for (const [s, shape] of swatches) {
+        for (const [s, shape] of swatches.filter(([state]) => k === 'status' || state !== 'none')) {
           rules.push({ sheet: table.sheet, range: a1(span(k)), formula: `=LEFT(${statusRef},1)="${shape}"`, fill: palette[s].fill, fontColor: palette[s].font, priority: priority++, stopIfTrue: true });
         }
       }

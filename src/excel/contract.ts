@@ -7,6 +7,13 @@ import type { PaletteName, Polarity, Status, TableKind, Tolerance } from '../eng
 /** `Excel.run`, passed in so that tests can hand in an emulator's. */
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
+/**
+ * `Excel.run` that can also reuse a request context, as `Excel.run(context, batch)` does: event handlers
+ * can only be removed through the context that added them. `Excel.run` itself is one.
+ */
+export type ExcelRunWithContext = ExcelRun &
+  (<T>(context: Excel.RequestContext, batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>);
+
 /** Options kept in the workbook (`workbook.settings`), driving every refresh. */
 export interface ScorecardOptions {
   readonly green: Tolerance;
@@ -66,12 +73,33 @@ export interface RefreshSummary {
   readonly syncs: number;
 }
 
+/** What else a {@link RefreshError} carries, for logs and support (never shown as such to the user). */
+export interface RefreshErrorDetails {
+  /** The office-js error code, e.g. "AccessDenied". */
+  readonly code?: string;
+  /** The error Excel (or the emulator) raised. */
+  readonly cause?: unknown;
+}
+
 /** A refresh that could not be done, with a message naming the sheet; nothing was written. */
 export class RefreshError extends Error {
-  constructor(message: string, readonly sheet?: string) {
+  readonly code?: string;
+  readonly cause?: unknown;
+
+  constructor(message: string, readonly sheet?: string, details: RefreshErrorDetails = {}) {
     super(message);
     this.name = 'RefreshError';
+    if (details.code !== undefined) this.code = details.code;
+    if (details.cause !== undefined) this.cause = details.cause;
   }
+}
+
+/** How `startWatch` behaves; every field has a default. */
+export interface WatchOptions {
+  /** Quiet time after the last edit before the refresh runs (default 600 ms). */
+  readonly debounceMs?: number;
+  /** Called when a refresh started by the watch fails (the watch keeps running). */
+  readonly onError?: (error: RefreshError) => void;
 }
 
 /*
@@ -82,6 +110,6 @@ export class RefreshError extends Error {
  *   selectCell(run: ExcelRun, sheet: string, cell: string): Promise<void>
  *   loadOptions(run: ExcelRun): Promise<ScorecardOptions>
  *   saveOptions(run: ExcelRun, options: ScorecardOptions): Promise<void>
- *   startWatch(run: ExcelRun, onChange: (summary: RefreshSummary) => void): Promise<() => Promise<void>>
+ *   startWatch(run: ExcelRunWithContext, onChange: (summary: RefreshSummary) => void, options?: WatchOptions): Promise<() => Promise<void>>
  *   checkRequirements(): { ok: true } | { ok: false; message: string }   // ExcelApi 1.6 via Office.context.requirements
  */

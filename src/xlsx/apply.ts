@@ -98,7 +98,12 @@ function restyle(cell: ExcelJS.Cell, patch: Partial<ExcelJS.Style>): void {
 function applyStyle(cell: ExcelJS.Cell, style: CellStyle): void {
   const patch: Partial<ExcelJS.Style> = {};
   if (style.bold || style.italic || style.fontColor) {
-    patch.font = { ...(style.bold ? { bold: true } : {}), ...(style.italic ? { italic: true } : {}), ...(style.fontColor ? { color: { argb: argb(style.fontColor) } } : {}) };
+    // Keep the cell's font (or the workbook default) and change only what the plan asks.
+    const font = cell.font ?? {};
+    patch.font = {
+      ...font, name: font.name ?? 'Calibri', size: font.size ?? 11,
+      ...(style.bold ? { bold: true } : {}), ...(style.italic ? { italic: true } : {}), ...(style.fontColor ? { color: { argb: argb(style.fontColor) } } : {}),
+    };
   }
   if (style.fill) patch.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(style.fill) } };
   if (style.wrap) patch.alignment = { wrapText: true, vertical: 'top' };

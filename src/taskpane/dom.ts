@@ -1,0 +1,43 @@
+/**
+ * Building the pane's elements. Text from the workbook (titles, measures, findings) only ever reaches the page as
+ * text nodes, never as markup.
+ */
+
+/** Attributes and text of a new element. `text` and string children become text nodes. */
+export interface ElementProps {
+  readonly className?: string;
+  readonly text?: string;
+  readonly attrs?: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+/** Returns a new `tag` element with the given class, attributes, text and children. */
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: ElementProps = {},
+  ...children: ReadonlyArray<Node | string | null | undefined>
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.className) node.className = props.className;
+  for (const [name, value] of Object.entries(props.attrs ?? {})) {
+    if (value === undefined || value === false) continue;
+    node.setAttribute(name, value === true ? '' : value);
+  }
+  if (props.text !== undefined) node.textContent = props.text;
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+/** Returns the element with id `id`, typed; throws when the page lacks it (a broken build, not a user error). */
+export function byId<T extends HTMLElement>(id: string, type: { new (): T }): T {
+  const node = document.getElementById(id);
+  if (!(node instanceof type)) throw new Error(`The page has no <${type.name}> #${id}`);
+  return node;
+}
+
+/** Text hidden from sight but read by screen readers. */
+export function srOnly(text: string): HTMLSpanElement {
+  return el('span', { className: 'sr-only', text });
+}
