@@ -118,7 +118,10 @@ describe('refresh of typed .xlsx workbooks', () => {
     const { wb, plan } = await refreshed(typedSeed(SEEDS[0]));
     const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
     const letterOf = (col: number): string => String.fromCharCode(65 + col);
-    const rulesPerColumn = plan.blocks.map((b) => (['status', 'latest', 'variance', 'trend'] as const).map((k) => plan.rules.filter((r) => r.range.startsWith(letterOf(b.columns[k]))).length));
+    const rulesPerColumn = plan.blocks.map((b) => (['status', 'latest', 'variance', 'trend'] as const).map((k) => plan.rules.filter((r) => {
+      const m = new RegExp(`^${letterOf(b.columns[k])}(\\d+):`).exec(r.range);
+      return m !== null && Number(m[1]) - 1 > b.top && Number(m[1]) - 1 <= b.bottom;
+    }).length));
     // Tables of 2 to 15 rows get the same rules: 4 on Status, 3 on Latest and Variance, 2 on Trend.
     expect(plan.blocks.map((b) => b.bottom - b.top)).toEqual([5, 10, 2, 15]);
     expect(rulesPerColumn).toEqual(plan.blocks.map(() => [4, 3, 3, 2]));
