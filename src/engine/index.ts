@@ -12,3 +12,4 @@ export * from './judge';
 export * from './evaluate';
 export * from './report';
 export * from './plan';
+export * from './display';

@@ -581,10 +581,15 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       }
     }
     names.push({ name: `${NAME_PREFIX}${key}_Block`, reference: absoluteReference(block), comment: `Scorecard Refresh output for ${table.sheet} ${table.range}; replaced on every refresh` });
-    // Widths and hiding apply to whole columns: only to columns nothing else on the sheet uses.
+  }
+
+  // Widths and hiding apply to whole columns: only to columns nothing else on the sheet uses (removal decides alike).
+  for (const block of blocks) {
+    const sheet = userBook.sheets.find((s) => s.name === block.sheet) as SheetSnapshot;
     BLOCK_COLUMNS.forEach((k, i) => {
-      if (!isColumnFree(sheet, colOf[k], table.top, table.bottom, blocks.filter((b) => b !== block))) return;
-      columns.push({ sheet: table.sheet, col: colOf[k], width: WIDTHS[k] ?? 10, hidden: i >= VISIBLE, outlineLevel: i >= VISIBLE ? 1 : 0 });
+      const col = block.columns[k];
+      if (!isColumnFree(sheet, col, block.top, block.bottom, blocks.filter((b) => b !== block))) return;
+      columns.push({ sheet: block.sheet, col, width: WIDTHS[k] ?? 10, hidden: i >= VISIBLE, outlineLevel: i >= VISIBLE ? 1 : 0 });
     });
   }
 

@@ -110,6 +110,7 @@ export interface WatchOptions {
  *   selectCell(run: ExcelRun, sheet: string, cell: string): Promise<void>
  *   loadOptions(run: ExcelRun): Promise<ScorecardOptions>
  *   saveOptions(run: ExcelRun, options: ScorecardOptions): Promise<void>
- *   startWatch(run: ExcelRunWithContext, onChange: (summary: RefreshSummary) => void, options?: WatchOptions): Promise<() => Promise<void>>
+ *   startWatch(run: ExcelRun, onChange: (summary: RefreshSummary) => void, options?: WatchOptions): Promise<() => Promise<void>>
+ *     (`run` must be `Excel.run` or behave like it: stopping calls it as `run(context, batch)`, see ExcelRunWithContext)
  *   checkRequirements(): { ok: true } | { ok: false; message: string }   // ExcelApi 1.6 via Office.context.requirements
  */

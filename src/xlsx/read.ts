@@ -4,35 +4,17 @@
  */
 import * as ExcelJS from 'exceljs';
 import { promises as fs } from 'fs';
-import { format as formatNumber } from 'numfmt';
+import { displayText } from '../engine/display';
 import { CellSnapshot, RawValue, SheetSnapshot, WorkbookSnapshot } from '../engine/snapshot';
+
 
 const MS_PER_DAY = 86_400_000;
 /** Days from the spreadsheet epoch (1899-12-30) to the Unix epoch (1970-01-01). */
 const UNIX_EPOCH_SERIAL = 25_569;
 
-/**
- * Built-in formats whose display depends on the user's locale. ExcelJS names them with their en-US
- * pattern; Excel in en-GB shows them as below.
- */
-const LOCALE_FORMATS: Readonly<Record<string, string>> = {
-  'mm-dd-yy': 'dd/mm/yyyy', // built-in 14, the short date
-  'm/d/yy h:mm': 'dd/mm/yyyy hh:mm', // built-in 22
-};
-
 /** Converts a JavaScript Date (as ExcelJS gives dates, in UTC) to a spreadsheet serial number. */
 export function dateToSerial(date: Date): number {
   return date.getTime() / MS_PER_DAY + UNIX_EPOCH_SERIAL;
-}
-
-/** Renders a number through a number format as an en-GB spreadsheet shows it. Never throws. */
-export function renderNumber(value: number, numberFormat: string): string {
-  const pattern = LOCALE_FORMATS[numberFormat] ?? numberFormat;
-  try {
-    return formatNumber(pattern, value, { locale: 'en-GB', dateSpanLarge: false });
-  } catch {
-    return formatNumber('General', value, { locale: 'en-GB' });
-  }
 }
 
 /** The plain text of a rich text value. */
@@ -61,15 +43,6 @@ function plainValue(value: unknown): RawValue | undefined {
     }
   }
   return undefined;
-}
-
-/** The text a spreadsheet shows for a value. */
-function displayText(value: RawValue, numberFormat: string): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return renderNumber(value, numberFormat);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (typeof value === 'string') return value;
-  return value.error;
 }
 
 /** Builds the snapshot of one cell; undefined for empty cells and the covered cells of a merge. */

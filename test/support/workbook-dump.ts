@@ -43,7 +43,9 @@ export function dumpWorkbook(wb: ExcelJS.Workbook): WorkbookDump {
       });
     });
     const columns: Record<number, string> = {};
-    for (let c = 1; c <= ws.columnCount; c++) {
+    // ExcelJS's columnCount counts cells only: also visit every column that has a layout of its own.
+    const laidOut = (ws as unknown as { columns?: unknown[] | null }).columns?.length ?? 0;
+    for (let c = 1; c <= Math.max(ws.columnCount, laidOut); c++) {
       const col = ws.getColumn(c);
       if (col.width !== undefined || col.hidden || (col.outlineLevel ?? 0) > 0) columns[c] = JSON.stringify({ w: col.width ?? null, h: col.hidden, o: col.outlineLevel ?? 0 });
     }

@@ -1,0 +1,443 @@
+/**
+ * Applies the engine's write plan (or removal plan) to the open workbook through Office.js, in one
+ * `context.sync()`. Work is queued as steps whose request size is counted as it is built; only a plan whose
+ * request would pass Excel's 5 MB limit is sent in several round trips, each under the limit.
+ */
+import {
+  CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, NAME_PREFIX, parseCellAddress, PlanValue,
+  RemovalPlan, SheetRect, WritePlan,
+} from '../engine';
+import { RefreshError } from './contract';
+import { canSet, hasMethod, PAYLOAD_LIMIT_BYTES, SyncCounter } from './host';
+import { WorkbookRead } from './snapshot';
+
+/** What one request may carry: the limit less room for the calculation and events switches. */
+const REQUEST_BUDGET = PAYLOAD_LIMIT_BYTES - 16_384;
+
+/** Excel's default column width (8.43 characters of Calibri 11 = 64 px) in points. */
+export const DEFAULT_COLUMN_WIDTH_POINTS = 48;
+
+/**
+ * Converts a column width in characters (the plan's and the .xlsx file's unit) to points (Office.js's unit):
+ * Excel draws a column `chars × 7 + 5` pixels wide (7 px is the widest digit of Calibri 11, plus 5 px of
+ * padding), and a pixel is 0.75 pt at 96 dpi. 8.43 characters gives Excel's default 48 pt.
+ */
+export function charsToPoints(chars: number): number {
+  return Math.round((chars * 7 + 5) * 0.75 * 100) / 100;
+}
+
+/** Returns true when Excel would turn the text into something else if written as is (formula, number, date, boolean, error). */
+export function needsTextPrefix(text: string): boolean {
+  return /^[=+\-@']/.test(text) || /\d/.test(text) || /^\s*(true|false)\s*$/i.test(text) || text.startsWith('#');
+}
+
+/**
+ * The input that makes Excel store `text` as text: a leading apostrophe, as a user types it, when Excel would
+ * otherwise read it as a formula ("=", "+", "-", "@"), a number, a date, a boolean or an error. The apostrophe
+ * is not part of the value.
+ */
+export function textInput(text: string): string {
+  return needsTextPrefix(text) ? `'${text}` : text;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unexpected plan value ${JSON.stringify(value)}`);
+}
+
+/** The input Office.js takes for a planned value (a formula's cached result is Excel's to compute). */
+export function cellInput(value: PlanValue): string | number {
+  switch (value.kind) {
+    case 'number':
+      return value.value;
+    case 'formula':
+      return value.formula;
+    case 'text':
+      return textInput(value.text);
+    default:
+      return assertNever(value);
+  }
+}
+
+/** UTF-8 length of a string, as the request is measured. */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i += 1;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Bytes of one queued action's envelope (action name and object path), an upper bound. */
+function actionBytes(sheet: string): number {
+  return 160 + 2 * utf8Length(sheet);
+}
+
+/** Queues work on the context; proxies for sheets are made once per apply. */
+class Writer {
+  private readonly sheets = new Map<string, Excel.Worksheet>();
+
+  constructor(readonly context: Excel.RequestContext) {}
+
+  sheet(name: string): Excel.Worksheet {
+    let ws = this.sheets.get(name);
+    if (ws === undefined) {
+      ws = this.context.workbook.worksheets.getItem(name);
+      this.sheets.set(name, ws);
+    }
+    return ws;
+  }
+
+  addSheet(name: string): Excel.Worksheet {
+    const ws = this.context.workbook.worksheets.add(name);
+    this.sheets.set(name, ws);
+    return ws;
+  }
+
+  rect(r: SheetRect): Excel.Range {
+    return this.sheet(r.sheet).getRangeByIndexes(r.top, r.left, r.bottom - r.top + 1, r.right - r.left + 1);
+  }
+
+  columns(sheet: string, left: number, right: number): Excel.Range {
+    return this.sheet(sheet).getRange(`${columnLetters(left)}:${columnLetters(right)}`);
+  }
+}
+
+/** One piece of queued work and the request bytes it adds. */
+interface Step {
+  readonly bytes: number;
+  readonly queue: (w: Writer) => void;
+}
+
+function step(sheet: string, actions: number, payload: number, queue: (w: Writer) => void): Step {
+  return { bytes: payload + actions * actionBytes(sheet), queue };
+}
+
+/** Groups steps into requests that each stay under the budget, in order. */
+export function packSteps<S extends { readonly bytes: number }>(steps: readonly S[], budget: number = REQUEST_BUDGET): S[][] {
+  const batches: S[][] = [];
+  let current: S[] = [];
+  let size = 0;
+  for (const s of steps) {
+    if (current.length > 0 && size + s.bytes > budget) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(s);
+    size += s.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+// ----- cell writes ----------------------------------------------------------------------------
+
+type Grid<T> = Array<Array<T | null>>;
+
+/** Writes of one rectangle, as the 2-D arrays Office.js takes (null = leave the cell alone). */
+function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite | undefined): Step[] {
+  const rows: Array<{ inputs: Array<string | number | null>; formats: Array<string | null>; bytes: number }> = [];
+  let anyFormat = false;
+  for (let r = rect.top; r <= rect.bottom; r++) {
+    const inputs: Array<string | number | null> = [];
+    const formats: Array<string | null> = [];
+    for (let c = rect.left; c <= rect.right; c++) {
+      const w = at(r, c);
+      inputs.push(w === undefined ? null : cellInput(w.value));
+      formats.push(w?.numberFormat ?? null);
+      if (w?.numberFormat !== undefined) anyFormat = true;
+    }
+    rows.push({ inputs, formats, bytes: 0 });
+  }
+  for (const row of rows) row.bytes = utf8Length(JSON.stringify(row.inputs)) + (anyFormat ? utf8Length(JSON.stringify(row.formats)) : 0) + 1;
+  // Bands of rows, so that a block too long for one request fills each request it needs.
+  const bandBudget = 256 * 1024;
+  const steps: Step[] = [];
+  let start = 0;
+  while (start < rows.length) {
+    let end = start;
+    let bytes = rows[start]?.bytes ?? 0;
+    while (end + 1 < rows.length && bytes + (rows[end + 1]?.bytes ?? 0) <= bandBudget) {
+      end += 1;
+      bytes += rows[end]?.bytes ?? 0;
+    }
+    const band = rows.slice(start, end + 1);
+    const top = rect.top + start;
+    const inputs: Grid<string | number> = band.map((b) => b.inputs);
+    const formats: Grid<string> = band.map((b) => b.formats);
+    const bandRect: SheetRect = { ...rect, top, bottom: top + band.length - 1 };
+    steps.push(step(rect.sheet, anyFormat ? 3 : 2, bytes, (w) => {
+      const range = w.rect(bandRect);
+      range.formulas = inputs;
+      if (anyFormat) range.numberFormat = formats;
+    }));
+    start = end + 1;
+  }
+  return steps;
+}
+
+function keyOf(row: number, col: number): string {
+  return `${row}:${col}`;
+}
+
+/** Steps writing every planned cell: one rectangle per block, and column runs for the cells normalised in tables. */
+function writeSteps(plan: WritePlan): Step[] {
+  const bySheet = new Map<string, Map<string, CellWrite>>();
+  for (const w of plan.writes) {
+    let cells = bySheet.get(w.sheet);
+    if (cells === undefined) bySheet.set(w.sheet, (cells = new Map()));
+    cells.set(keyOf(w.row, w.col), w);
+  }
+  const steps: Step[] = [];
+  const inBlock = new Set<CellWrite>();
+  for (const block of plan.blocks) {
+    const cells = bySheet.get(block.sheet);
+    if (cells === undefined) continue;
+    const mine = [...cells.values()].filter((w) => w.row >= block.top && w.row <= block.bottom && w.col >= block.left && w.col <= block.right);
+    if (mine.length === 0) continue;
+    mine.forEach((w) => inBlock.add(w));
+    const rect = mine.reduce<SheetRect>(
+      (r, w) => ({ ...r, top: Math.min(r.top, w.row), bottom: Math.max(r.bottom, w.row), left: Math.min(r.left, w.col), right: Math.max(r.right, w.col) }),
+      { sheet: block.sheet, top: Infinity, bottom: -Infinity, left: Infinity, right: -Infinity },
+    );
+    steps.push(...rectSteps(rect, (r, c) => cells.get(keyOf(r, c))));
+  }
+  // Cells outside blocks (lossless normalisations inside tables): one step per run of rows in a column.
+  const rest = plan.writes.filter((w) => !inBlock.has(w)).sort((a, b) => (a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.col - b.col || a.row - b.row));
+  let run: CellWrite[] = [];
+  const flush = (): void => {
+    const first = run[0];
+    const last = run[run.length - 1];
+    if (first === undefined || last === undefined) return;
+    const cells = new Map(run.map((w) => [keyOf(w.row, w.col), w]));
+    steps.push(...rectSteps({ sheet: first.sheet, top: first.row, bottom: last.row, left: first.col, right: first.col }, (r, c) => cells.get(keyOf(r, c))));
+    run = [];
+  };
+  for (const w of rest) {
+    const prev = run[run.length - 1];
+    if (prev !== undefined && !(prev.sheet === w.sheet && prev.col === w.col && prev.row + 1 === w.row)) flush();
+    run.push(w);
+  }
+  flush();
+  return steps;
+}
+
+function applyStyle(format: Excel.RangeFormat, style: CellStyle): void {
+  if (style.bold) format.font.bold = true;
+  if (style.italic && canSet(format.font, 'italic')) format.font.italic = true;
+  if (style.fontColor !== undefined) format.font.color = `#${style.fontColor}`;
+  if (style.fill !== undefined) format.fill.color = `#${style.fill}`;
+  // Wrapping is ExcelApi 1.1 on every Excel host; a stand-in without it only loses the wrap.
+  if (style.wrap && canSet(format, 'wrapText')) format.wrapText = true;
+  if (style.wrap && canSet(format, 'verticalAlignment')) format.verticalAlignment = 'Top';
+}
+
+/** Steps styling cells: one per run of same-styled cells along a row. */
+function styleSteps(plan: WritePlan): Step[] {
+  const styled = plan.writes.filter((w): w is CellWrite & { style: CellStyle } => w.style !== undefined)
+    .sort((a, b) => (a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.row - b.row || a.col - b.col));
+  const steps: Step[] = [];
+  let i = 0;
+  while (i < styled.length) {
+    const first = styled[i] as CellWrite & { style: CellStyle };
+    const key = JSON.stringify(first.style);
+    let j = i;
+    while (j + 1 < styled.length) {
+      const next = styled[j + 1] as CellWrite & { style: CellStyle };
+      const prev = styled[j] as CellWrite;
+      if (next.sheet !== first.sheet || next.row !== first.row || next.col !== prev.col + 1 || JSON.stringify(next.style) !== key) break;
+      j += 1;
+    }
+    const rect: SheetRect = { sheet: first.sheet, top: first.row, bottom: first.row, left: first.col, right: (styled[j] as CellWrite).col };
+    const style = first.style;
+    steps.push(step(first.sheet, 8, 64, (w) => applyStyle(w.rect(rect).format, style)));
+    i = j + 1;
+  }
+  return steps;
+}
+
+/** Steps adding the conditional formats; priorities are ranks among this plan's rules on each sheet, ours first. */
+function ruleSteps(rules: readonly ConditionalRule[]): Step[] {
+  const ranked = [...rules].sort((a, b) => a.priority - b.priority);
+  const rankOnSheet = new Map<string, number>();
+  return ranked.map((rule) => {
+    const rank = rankOnSheet.get(rule.sheet) ?? 0;
+    rankOnSheet.set(rule.sheet, rank + 1);
+    return step(rule.sheet, 12, utf8Length(rule.formula) + 64, (w) => {
+      const cf = w.sheet(rule.sheet).getRange(rule.range).conditionalFormats.add('Custom');
+      cf.custom.rule.formula = rule.formula;
+      cf.custom.format.fill.color = `#${rule.fill}`;
+      cf.custom.format.font.color = `#${rule.fontColor}`;
+      cf.priority = rank;
+      cf.stopIfTrue = rule.stopIfTrue;
+    });
+  });
+}
+
+/** Groups adjacent columns of a sheet that get the same layout. */
+function columnRuns<C extends { readonly sheet: string; readonly col: number }>(columns: readonly C[], same: (a: C, b: C) => boolean): C[][] {
+  const sorted = [...columns].sort((a, b) => (a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.col - b.col));
+  const runs: C[][] = [];
+  for (const c of sorted) {
+    const run = runs[runs.length - 1];
+    const last = run?.[run.length - 1];
+    if (run !== undefined && last !== undefined && last.sheet === c.sheet && last.col + 1 === c.col && same(last, c)) run.push(c);
+    else runs.push([c]);
+  }
+  return runs;
+}
+
+function columnSteps(plan: WritePlan): Step[] {
+  return columnRuns(plan.columns, (a, b) => a.width === b.width && a.hidden === b.hidden).map((run) => {
+    const first = run[0] as WritePlan['columns'][number];
+    const last = run[run.length - 1] as WritePlan['columns'][number];
+    return step(first.sheet, 4, 32, (w) => {
+      const range = w.columns(first.sheet, first.col, last.col);
+      // Width first: in Excel, giving a hidden column a width shows it again.
+      range.format.columnWidth = charsToPoints(first.width);
+      range.columnHidden = first.hidden;
+    });
+  });
+}
+
+function ledgerSteps(plan: WritePlan, read: WorkbookRead): Step[] {
+  if (plan.ledger.length === 0) return [];
+  const existing = read.snapshot.sheets.find((s) => s.name === LEDGER_SHEET);
+  const start = existing?.rows.length ?? 0;
+  const lines: string[][] = [...(start === 0 ? [[...LEDGER_HEADER]] : []), ...plan.ledger.map((e) => [e.sheet, e.cell, e.text, e.numberFormat])];
+  // Every ledger field is data: written as text, whatever it looks like.
+  const inputs = lines.map((line) => line.map(textInput));
+  const rect: SheetRect = { sheet: LEDGER_SHEET, top: start, left: 0, bottom: start + lines.length - 1, right: LEDGER_HEADER.length - 1 };
+  return [step(LEDGER_SHEET, 4, utf8Length(JSON.stringify(inputs)), (w) => {
+    if (existing === undefined) {
+      const ws = w.addSheet(LEDGER_SHEET);
+      if (canSet(ws, 'visibility')) ws.visibility = 'VeryHidden';
+    }
+    w.rect(rect).formulas = inputs;
+  })];
+}
+
+/** The sheets a refresh plan changes. */
+export function sheetsChangedBy(plan: WritePlan): string[] {
+  const sheets = [
+    ...plan.clear.map((r) => r.sheet), ...plan.removeRulesIn.map((r) => r.sheet), ...plan.writes.map((w) => w.sheet),
+    ...plan.rules.map((r) => r.sheet), ...plan.columns.map((c) => c.sheet), ...(plan.ledger.length > 0 ? [LEDGER_SHEET] : []),
+  ];
+  return [...new Set(sheets)];
+}
+
+/** The sheets a removal plan changes. */
+export function sheetsChangedByRemoval(plan: RemovalPlan): string[] {
+  const sheets = [
+    ...plan.clear.map((r) => r.sheet), ...plan.resetColumns.map((c) => c.sheet), ...plan.removeRulesIn.map((r) => r.sheet),
+    ...plan.restore.map((e) => e.sheet), ...(plan.removeLedgerSheet ? [LEDGER_SHEET] : []),
+  ];
+  return [...new Set(sheets)];
+}
+
+/** Throws a {@link RefreshError} naming the first protected sheet among `sheets` that exists in the workbook. */
+export function assertUnprotected(sheets: readonly string[], read: WorkbookRead, doing: string): void {
+  const locked = sheets.filter((s) => read.protectedSheets.has(s));
+  const first = locked[0];
+  if (first === undefined) return;
+  const others = locked.length > 1 ? ` (and ${locked.slice(1).map((s) => `"${s}"`).join(', ')})` : '';
+  throw new RefreshError(
+    `Sheet "${first}"${others} is protected, so Scorecard Refresh could not ${doing}. Unprotect it (Review › Unprotect Sheet) and try again; nothing was changed.`,
+    first,
+    { code: 'AccessDenied' },
+  );
+}
+
+/**
+ * Sends the steps: in one request unless they pass the 5 MB limit. Calculation waits until the request is
+ * done, and our own writes fire no change events when the host can switch them off.
+ */
+async function sendSteps(context: Excel.RequestContext, counter: SyncCounter, steps: readonly Step[], read: WorkbookRead): Promise<void> {
+  if (steps.length === 0) return;
+  const writer = new Writer(context);
+  const batches = packSteps(steps);
+  const events = read.enableEvents;
+  const last = batches.length - 1;
+  try {
+    // Normally one batch. More only when the request would pass 5 MB: round trips grow with bytes written,
+    // not with rows or sheets.
+    for (const [i, batch] of batches.entries()) {
+      context.application.suspendApiCalculationUntilNextSync();
+      if (i === 0 && events !== null) context.runtime.enableEvents = false;
+      for (const s of batch) s.queue(writer);
+      if (i === last && events !== null) context.runtime.enableEvents = events;
+      await counter.sync();
+    }
+  } catch (error) {
+    // A failed request is not applied; one sent before it may have switched events off.
+    if (batches.length > 1 && events !== null) {
+      context.runtime.enableEvents = events;
+      await counter.sync().catch(() => undefined);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Applies a refresh plan made from `read`, in one sync (more only past 5 MB). Throws a {@link RefreshError}
+ * and writes nothing when a sheet it would change is protected.
+ */
+export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, read: WorkbookRead, counter: SyncCounter): Promise<void> {
+  assertUnprotected(sheetsChangedBy(plan), read, 'write the scorecard');
+  const steps: Step[] = [
+    ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
+    ...plan.removeRulesIn.map((r) => step(r.sheet, 3, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
+    ...plan.removeNames.map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
+    ...writeSteps(plan),
+    ...styleSteps(plan),
+    ...ruleSteps(plan.rules),
+    ...plan.names.map((n) => step('', 2, utf8Length(n.name + n.reference + n.comment), (w) => {
+      w.context.workbook.names.add(n.name, `=${n.reference}`, n.comment);
+    })),
+    ...columnSteps(plan),
+    ...ledgerSteps(plan, read),
+  ];
+  await sendSteps(context, counter, steps, read);
+}
+
+/**
+ * Applies a removal plan made from `read` in one sync: blocks cleared, column layout reset, rules and names
+ * removed, normalised cells given back their original text and format, the ledger sheet deleted.
+ */
+export async function applyRemoval(context: Excel.RequestContext, plan: RemovalPlan, read: WorkbookRead, counter: SyncCounter): Promise<void> {
+  assertUnprotected(sheetsChangedByRemoval(plan), read, 'remove the scorecard');
+  const steps: Step[] = [
+    ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
+    ...columnRuns(plan.resetColumns, () => true).map((run) => {
+      const first = run[0] as RemovalPlan['resetColumns'][number];
+      const last = run[run.length - 1] as RemovalPlan['resetColumns'][number];
+      return step(first.sheet, 4, 32, (w) => {
+        const range = w.columns(first.sheet, first.col, last.col);
+        if (canSet(range.format, 'useStandardWidth')) range.format.useStandardWidth = true;
+        else range.format.columnWidth = DEFAULT_COLUMN_WIDTH_POINTS;
+        range.columnHidden = false;
+      });
+    }),
+    ...plan.removeRulesIn.map((r) => step(r.sheet, 3, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
+    ...plan.removeNames.filter((n) => n.startsWith(NAME_PREFIX)).map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
+    ...plan.restore.map((e) => step(e.sheet, 3, utf8Length(e.text + e.numberFormat) + 8, (w) => {
+      const { row, col } = parseCellAddress(e.cell);
+      const range = w.rect({ sheet: e.sheet, top: row, left: col, bottom: row, right: col });
+      range.formulas = [[textInput(e.text)]];
+      range.numberFormat = [[e.numberFormat]];
+    })),
+    ...(plan.removeLedgerSheet ? [step(LEDGER_SHEET, 2, 0, (w) => {
+      const ws = w.sheet(LEDGER_SHEET);
+      // Worksheet.delete is ExcelApi 1.1; a stand-in for Excel without it gets the ledger emptied instead.
+      if (hasMethod(ws, 'delete')) ws.delete();
+      else ws.getRange().clear();
+    })] : []),
+  ];
+  await sendSteps(context, counter, steps, read);
+}

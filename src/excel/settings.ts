@@ -1,0 +1,121 @@
+/**
+ * The scorecard's options, kept in the workbook (`workbook.settings`, one key holding JSON), so that every
+ * refresh of the workbook, by anyone, judges it the same way.
+ */
+import { DEFAULT_SETTINGS, PaletteName, Polarity, RefreshOptions, TableOverride, Tolerance } from '../engine';
+import { ExcelRun, ScorecardOptions } from './contract';
+import { SyncCounter, toRefreshError } from './host';
+
+/** The settings key. Settings are keyed to the add-in's manifest Id, so no other add-in reads it. */
+export const OPTIONS_KEY = 'scorecard.options';
+
+/** The options of a workbook that has none stored. */
+export const DEFAULT_OPTIONS: ScorecardOptions = {
+  green: DEFAULT_SETTINGS.green,
+  amber: DEFAULT_SETTINGS.amber,
+  palette: 'default',
+  watch: false,
+  overrides: [],
+};
+
+type Override = ScorecardOptions['overrides'][number];
+
+const PALETTES: readonly PaletteName[] = ['default', 'colour-blind'];
+const POLARITIES: ReadonlyArray<Exclude<Polarity, 'unknown'>> = ['higher', 'lower', 'range'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function toleranceOf(value: unknown): Tolerance | undefined {
+  if (!isRecord(value)) return undefined;
+  const { kind, value: n } = value;
+  if ((kind !== 'relative' && kind !== 'absolute') || typeof n !== 'number' || !Number.isFinite(n) || n < 0) return undefined;
+  return { kind, value: n };
+}
+
+function overrideOf(value: unknown): Override | undefined {
+  if (!isRecord(value) || typeof value.sheet !== 'string' || value.sheet === '') return undefined;
+  const out: { -readonly [K in keyof Override]: Override[K] } = { sheet: value.sheet };
+  if (typeof value.range === 'string') out.range = value.range;
+  if (typeof value.exclude === 'boolean') out.exclude = value.exclude;
+  if (typeof value.targetColumn === 'string' && /^[A-Za-z]{1,3}$/.test(value.targetColumn)) out.targetColumn = value.targetColumn.toUpperCase();
+  if (isRecord(value.rowPolarity)) {
+    const rows: Record<string, Exclude<Polarity, 'unknown'>> = {};
+    for (const [row, p] of Object.entries(value.rowPolarity)) {
+      const polarity = POLARITIES.find((x) => x === p);
+      if (/^\d+$/.test(row) && polarity !== undefined) rows[row] = polarity;
+    }
+    out.rowPolarity = rows;
+  }
+  return out;
+}
+
+/**
+ * Reads stored options: a JSON string (or an object) as saved by {@link saveOptions}. Whatever does not
+ * parse falls back to the default, field by field; a value that is not JSON at all gives the defaults.
+ */
+export function parseOptions(stored: unknown): ScorecardOptions {
+  let value: unknown = stored;
+  if (typeof stored === 'string') {
+    try {
+      value = JSON.parse(stored) as unknown;
+    } catch {
+      return DEFAULT_OPTIONS;
+    }
+  }
+  if (!isRecord(value)) return DEFAULT_OPTIONS;
+  const palette = PALETTES.find((p) => p === value.palette);
+  return {
+    green: toleranceOf(value.green) ?? DEFAULT_OPTIONS.green,
+    amber: toleranceOf(value.amber) ?? DEFAULT_OPTIONS.amber,
+    palette: palette ?? DEFAULT_OPTIONS.palette,
+    watch: typeof value.watch === 'boolean' ? value.watch : DEFAULT_OPTIONS.watch,
+    overrides: Array.isArray(value.overrides) ? value.overrides.map(overrideOf).filter((o): o is Override => o !== undefined) : [],
+  };
+}
+
+/** The engine's refresh options for the workbook's options. */
+export function toRefreshOptions(options: ScorecardOptions): RefreshOptions {
+  const overrides: TableOverride[] = options.overrides.map((o) => ({ ...o }));
+  return {
+    settings: { green: options.green, amber: options.amber, ...(overrides.length > 0 ? { overrides } : {}) },
+    palette: options.palette,
+  };
+}
+
+/** Queues the load of the stored options; read `value` after the next sync (null object when none). */
+export function queueOptionsLoad(context: Excel.RequestContext): Excel.Setting {
+  return context.workbook.settings.getItemOrNullObject(OPTIONS_KEY).load('value');
+}
+
+/** The options in a setting loaded by {@link queueOptionsLoad}. */
+export function optionsFrom(setting: Excel.Setting): ScorecardOptions {
+  return setting.isNullObject ? DEFAULT_OPTIONS : parseOptions(setting.value);
+}
+
+/** Returns the workbook's options (the defaults when none are stored or they do not parse). One sync. */
+export async function loadOptions(run: ExcelRun): Promise<ScorecardOptions> {
+  try {
+    return await run(async (context) => {
+      const setting = queueOptionsLoad(context);
+      await new SyncCounter(context).sync();
+      return optionsFrom(setting);
+    });
+  } catch (error) {
+    throw toRefreshError(error, 'read the scorecard options', []);
+  }
+}
+
+/** Stores the options in the workbook (they are saved with it). One sync. */
+export async function saveOptions(run: ExcelRun, options: ScorecardOptions): Promise<void> {
+  const clean = parseOptions(options);
+  try {
+    await run(async (context) => {
+      context.workbook.settings.add(OPTIONS_KEY, JSON.stringify(clean));
+      await new SyncCounter(context).sync();
+    });
+  } catch (error) {
+    throw toRefreshError(error, 'save the scorecard options', []);
+  }
+}

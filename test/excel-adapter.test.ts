@@ -1,0 +1,435 @@
+import * as ExcelJS from 'exceljs';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { BLOCK_COLUMNS, cellAddress, LEDGER_SHEET, parseCellAddress, parseReference, WorkbookSnapshot, withoutOwnBlocks } from '../src/engine';
+import { charsToPoints, needsTextPrefix, packSteps, textInput } from '../src/excel/apply';
+import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
+import {
+  checkRequirements, DEFAULT_OPTIONS, detectScorecard, loadOptions, OPTIONS_KEY, RefreshError, RefreshSummary, refreshScorecard,
+  removeScorecard, saveOptions, ScorecardOptions, selectCell, startWatch,
+} from '../src/excel';
+import { parseOptions } from '../src/excel/settings';
+import { readWorkbook } from '../src/excel/snapshot';
+import { snapshotWithNames } from '../src/xlsx/apply';
+import { refreshWorkbook } from '../src/xlsx/refresh';
+import { FIXTURES, SEEDS } from './support/acceptance';
+import { comparableFromEmulator, comparableFromExcelJs } from './support/compare-workbooks';
+import { emulatorInitFromExcelJs } from './support/emulator-from-exceljs';
+import { createExcelEmulator, EmulatedCell, EmulatedWorkbookInit, ExcelEmulator, WorkbookDump } from './support/excel-emulator';
+import { buildTypedWorkbook } from './support/excel-typing';
+
+const [SEED_000, SEED_004] = SEEDS;
+
+function typedSeed(seed: string): ExcelJS.Workbook {
+  return buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${seed}.tsv`), 'utf8'), 'Report');
+}
+
+function emulatorOf(wb: ExcelJS.Workbook, settings?: Record<string, unknown>): ExcelEmulator {
+  return createExcelEmulator({ ...emulatorInitFromExcelJs(wb), ...(settings ? { settings } : {}) });
+}
+
+async function readWith(emulator: ExcelEmulator): Promise<WorkbookSnapshot> {
+  return emulator.run(async (context: Excel.RequestContext) => (await readWorkbook(context, new SyncCounter(context))).snapshot);
+}
+
+/** The cell of a named block column on a given 1-based row, e.g. ('TargetAsRead', 29) → "J29". */
+function blockCell(dump: WorkbookDump, column: string, row: number): string {
+  for (const n of dump.names.filter((x) => x.name.endsWith(`_${column}`))) {
+    const r = parseReference(n.reference);
+    if (r && r.top <= row - 1 && r.bottom >= row - 1) return cellAddress(row - 1, r.left);
+  }
+  throw new Error(`no ${column} column covers row ${row}`);
+}
+
+function rowOf(summary: RefreshSummary, title: string, row: number): RefreshSummary['tables'][number]['rows'][number] | undefined {
+  return summary.tables.find((t) => t.title === title)?.rows.find((r) => r.row === row);
+}
+
+/** A sheet's cells for a generated KPI table of `rows` measures under a title and a header row. */
+function kpiCells(rows: number): Record<string, EmulatedCell> {
+  const cells: Record<string, EmulatedCell> = {
+    A1: { value: 'Indicators' },
+    A2: { value: 'Performance Measure' }, B2: { value: 'Target 2016/17' }, C2: { value: '2015/16' }, D2: { value: '2016/17' }, E2: { value: 'Polarity' },
+  };
+  for (let i = 0; i < rows; i++) {
+    const r = i + 3;
+    cells[`A${r}`] = { value: `Measure number ${i + 1}` };
+    cells[`B${r}`] = { value: 50 + (i % 40) };
+    cells[`C${r}`] = { value: 40 + (i % 30) };
+    cells[`D${r}`] = { value: 45 + (i % 35) };
+    cells[`E${r}`] = { value: i % 2 ? 'Greater is better' : 'Lower is better' };
+  }
+  return cells;
+}
+
+function maxRequestBytes(emulator: ExcelEmulator): number {
+  return Math.max(...emulator.syncPayloads.map((p) => p.requestBytes));
+}
+
+function maxResponseBytes(emulator: ExcelEmulator): number {
+  return Math.max(...emulator.syncPayloads.map((p) => p.responseBytes));
+}
+
+/** Waits until `predicate` holds, or fails after `ms`. */
+async function until(predicate: () => boolean, ms = 5000): Promise<void> {
+  const start = Date.now();
+  while (!predicate()) {
+    if (Date.now() - start > ms) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The dump without a ledger sheet that removal emptied (the emulator has no Worksheet.delete). */
+function withoutEmptyLedger(dump: WorkbookDump): WorkbookDump {
+  const ledger = dump.sheets.find((s) => s.name === LEDGER_SHEET);
+  if (ledger === undefined) return dump;
+  expect(ledger.cells).toEqual({});
+  return { ...dump, sheets: dump.sheets.filter((s) => s !== ledger) };
+}
+
+function withoutColumnLayout(dump: WorkbookDump): WorkbookDump {
+  return { ...dump, sheets: dump.sheets.map((s) => ({ ...s, columnWidths: {}, hiddenColumns: [] })) };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('reading the workbook', () => {
+  it.each(SEEDS)('reads seed %s into the same snapshot as the file reader, in two syncs', async (seed) => {
+    const wb = typedSeed(seed);
+    const emulator = emulatorOf(wb);
+    const snapshot = await readWith(emulator);
+    expect(snapshot).toEqual(snapshotWithNames(wb));
+    expect(emulator.syncCount).toBe(2);
+  });
+
+  it.each(SEEDS)('reads a refreshed seed %s like the file reader, leaving out the blocks it wrote', async (seed) => {
+    const file = typedSeed(seed);
+    refreshWorkbook(file);
+    const emulator = emulatorOf(typedSeed(seed));
+    await refreshScorecard(emulator.run);
+    const mine = await readWith(emulator);
+    expect(withoutOwnBlocks(mine)).toEqual(withoutOwnBlocks(snapshotWithNames(file)));
+  });
+
+  it('reads text that looks like a formula as text, not as a formula', async () => {
+    const emulator = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: '=HYPERLINK("http://x","y")' }, A2: { value: 3, formula: '=1+2' } } }] });
+    const snapshot = await readWith(emulator);
+    expect(snapshot.sheets[0]?.rows[0]?.[0]).toEqual({ value: '=HYPERLINK("http://x","y")', numberFormat: 'General', text: '=HYPERLINK("http://x","y")' });
+    expect(snapshot.sheets[0]?.rows[1]?.[0]).toEqual({ value: 3, formula: '1+2', numberFormat: 'General', text: '3' });
+  });
+
+  it('reads error values as errors', async () => {
+    const emulator = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: '#DIV/0!' }, A2: { value: 'DIV/0' } } }] });
+    const rows = (await readWith(emulator)).sheets[0]?.rows;
+    expect(rows?.[0]?.[0]?.value).toEqual({ error: '#DIV/0!' });
+    expect(rows?.[1]?.[0]?.value).toBe('DIV/0');
+  });
+});
+
+describe('refresh gives the same workbook as the file path', () => {
+  it.each(SEEDS)('leaves seed %s with the cells, formats, rules, names and columns the .xlsx refresh writes', async (seed) => {
+    const file = typedSeed(seed);
+    refreshWorkbook(file);
+    const emulator = emulatorOf(typedSeed(seed));
+    await refreshScorecard(emulator.run);
+    expect(comparableFromEmulator(emulator.dump())).toEqual(comparableFromExcelJs(file));
+  });
+
+  it('converts the plan\'s character widths to points the way Excel sizes columns', () => {
+    expect(charsToPoints(8.43)).toBeCloseTo(48, 1);
+    expect(charsToPoints(22)).toBe(119.25);
+  });
+});
+
+describe('round trips', () => {
+  it.each(SEEDS)('refreshes seed %s in three syncs: two reads and one write, each under 5 MB', async (seed) => {
+    const emulator = emulatorOf(typedSeed(seed));
+    const summary = await refreshScorecard(emulator.run);
+    expect(emulator.syncCount).toBe(3);
+    expect(summary.syncs).toBe(3);
+    expect(emulator.calculationSuspensions).toBe(1);
+    expect(maxRequestBytes(emulator)).toBeLessThan(PAYLOAD_LIMIT_BYTES);
+    expect(emulator.enableEvents).toBe(true);
+  });
+
+  it('refreshes a workbook of 20 sheets in three syncs', async () => {
+    const sheet = emulatorInitFromExcelJs(typedSeed(SEED_004)).sheets[0];
+    const init: EmulatedWorkbookInit = { sheets: Array.from({ length: 20 }, (_, i) => ({ name: `Team ${i + 1}`, cells: sheet?.cells ?? {} })) };
+    const emulator = createExcelEmulator(init);
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.tables).toHaveLength(20);
+    expect(emulator.syncCount).toBe(3);
+    emulator.resetCounters();
+    await refreshScorecard(emulator.run);
+    expect(emulator.syncCount).toBe(3);
+  });
+
+  it('refreshes a scorecard beside a 20,000-row data sheet in three syncs', async () => {
+    const data: Record<string, EmulatedCell> = { A1: { value: 'Transaction' }, B1: { value: 'Cost centre' }, C1: { value: 'Narrative' } };
+    for (let r = 2; r <= 20_001; r++) {
+      data[`A${r}`] = { value: `TX-${r}` };
+      data[`B${r}`] = { value: `CC${r % 97}` };
+      data[`C${r}`] = { value: `Payment to supplier ${r % 311}` };
+    }
+    const seed = emulatorInitFromExcelJs(typedSeed(SEED_000)).sheets[0];
+    const emulator = createExcelEmulator({ sheets: [{ name: 'Report', cells: seed?.cells ?? {} }, { name: 'Ledger data', cells: data }] });
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.tables.map((t) => t.sheet)).toEqual(['Report', 'Report', 'Report', 'Report']);
+    expect(emulator.syncCount).toBe(3);
+    expect(maxResponseBytes(emulator)).toBeLessThan(PAYLOAD_LIMIT_BYTES);
+  });
+
+  it('reads a 20,000-row scorecard in two syncs and writes it in as few requests as 5 MB allows', async () => {
+    const emulator = createExcelEmulator({ sheets: [{ name: 'Big', cells: kpiCells(20_000) }] });
+    const detected = await detectScorecard(emulator.run);
+    expect(detected.tables[0]?.rows).toHaveLength(20_000);
+    expect(emulator.syncCount).toBe(2);
+    emulator.resetCounters();
+    const summary = await refreshScorecard(emulator.run);
+    const writes = emulator.syncPayloads.slice(2);
+    const bytes = writes.reduce((n, p) => n + p.requestBytes, 0);
+    expect(summary.syncs).toBe(emulator.syncCount);
+    expect(writes.length).toBe(Math.ceil(bytes / PAYLOAD_LIMIT_BYTES));
+    expect(maxRequestBytes(emulator)).toBeLessThan(PAYLOAD_LIMIT_BYTES);
+    expect(emulator.enableEvents).toBe(true);
+    // A refresh reads around its own blocks, so refreshing again reads as little as the first time.
+    const firstRead = emulator.syncPayloads[1]?.responseBytes ?? 0;
+    emulator.resetCounters();
+    await refreshScorecard(emulator.run);
+    expect(emulator.syncPayloads[1]?.responseBytes).toBeLessThan(firstRead * 1.1);
+  }, 300_000);
+
+  it('packs steps into requests under the budget, in order', () => {
+    const steps = [3, 3, 3, 5, 1].map((bytes, i) => ({ bytes, i }));
+    expect(packSteps(steps, 6).map((b) => b.map((s) => s.i))).toEqual([[0, 1], [2], [3, 4]]);
+  });
+});
+
+describe('idempotence and removal', () => {
+  it.each(SEEDS)('leaves seed %s identical when refreshed twice, and gives the original back on removal', async (seed) => {
+    const emulator = emulatorOf(typedSeed(seed));
+    const original = emulator.dump();
+    await refreshScorecard(emulator.run);
+    const once = emulator.dump();
+    await refreshScorecard(emulator.run);
+    expect(emulator.dump()).toEqual(once);
+    emulator.resetCounters();
+    await removeScorecard(emulator.run);
+    expect(emulator.syncCount).toBe(3);
+    const removed = withoutEmptyLedger(emulator.dump());
+    expect(withoutColumnLayout(removed)).toEqual(withoutColumnLayout(original));
+  });
+
+  it('gives back the column layout of seed 004 on removal', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    const original = emulator.dump();
+    await refreshScorecard(emulator.run);
+    await removeScorecard(emulator.run);
+    expect(withoutEmptyLedger(emulator.dump())).toEqual(original);
+  });
+
+  it('gives back the column layout of seed 000 on removal, where blocks share columns', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    const original = emulator.dump();
+    await refreshScorecard(emulator.run);
+    await removeScorecard(emulator.run);
+    expect(withoutEmptyLedger(emulator.dump())).toEqual(original);
+  });
+
+  it('refreshes again after a removal, with the ledger header back in place', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    await refreshScorecard(emulator.run);
+    const once = emulator.dump();
+    await removeScorecard(emulator.run);
+    await refreshScorecard(emulator.run);
+    expect(emulator.dump()).toEqual(once);
+  });
+});
+
+describe('protected sheets', () => {
+  it('rejects with a message naming the protected sheet and changes nothing', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    emulator.setProtected('Report', true);
+    const before = emulator.dump();
+    const error = await refreshScorecard(emulator.run).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshError);
+    expect((error as RefreshError).message).toMatch(/Sheet "Report" is protected/);
+    expect((error as RefreshError).sheet).toBe('Report');
+    expect(emulator.dump()).toEqual(before);
+    expect(emulator.syncCount).toBe(2);
+  });
+
+  it('refuses removal from a protected sheet the same way', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    emulator.setProtected('Report', true);
+    const before = emulator.dump();
+    await expect(removeScorecard(emulator.run)).rejects.toThrow(/Sheet "Report" is protected/);
+    expect(emulator.dump()).toEqual(before);
+  });
+});
+
+describe('text stays text', () => {
+  it('writes a target that reads like a formula back as text in "Target (as read)"', async () => {
+    const wb = typedSeed(SEED_000);
+    (wb.getWorksheet('Report') as ExcelJS.Worksheet).getCell('B29').value = '=HYPERLINK("http://x","y")';
+    const emulator = emulatorOf(wb);
+    await refreshScorecard(emulator.run);
+    const dump = emulator.dump();
+    const report = dump.sheets.find((s) => s.name === 'Report');
+    const cell = report?.cells[blockCell(dump, 'TargetAsRead', 29)];
+    expect(cell?.formula).toBeNull();
+    expect(cell?.value).toBe('=HYPERLINK("http://x","y") (not understood)');
+    expect(report?.cells.B29).toMatchObject({ value: '=HYPERLINK("http://x","y")', formula: null });
+  });
+
+  it.each([
+    ['=SUM(A1)', true], ['+44 20', true], ['-3', true], ['@risk', true], ["'quoted", true], ['≤ 287', true], ['TRUE', true], ['#N/A', true],
+    ['Target (as read)', false], ['● Green', false], ['rel', false], ['', false],
+  ])('guards %j with an apostrophe: %s', (text, guarded) => {
+    expect(needsTextPrefix(text)).toBe(guarded);
+    expect(textInput(text)).toBe(guarded ? `'${text}` : text);
+  });
+});
+
+describe('options', () => {
+  it('returns the defaults when nothing is stored, or when what is stored does not parse', async () => {
+    expect(await loadOptions(createExcelEmulator({ sheets: [{ name: 'S', cells: {} }] }).run)).toEqual(DEFAULT_OPTIONS);
+    expect(await loadOptions(createExcelEmulator({ sheets: [{ name: 'S', cells: {} }], settings: { [OPTIONS_KEY]: 'not json {' } }).run)).toEqual(DEFAULT_OPTIONS);
+    expect(parseOptions({ amber: { kind: 'relative', value: -1 }, palette: 'neon', watch: 'yes' })).toEqual(DEFAULT_OPTIONS);
+  });
+
+  it('keeps saved options in the workbook, and the next refresh follows them: amber 10% turns a red row amber', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    const before = await refreshScorecard(emulator.run);
+    expect(rowOf(before, 'Indicators', 31)?.status).toBe('red');
+    const options: ScorecardOptions = { ...DEFAULT_OPTIONS, amber: { kind: 'relative', value: 0.1 } };
+    await saveOptions(emulator.run, options);
+    expect(await loadOptions(emulator.run)).toEqual(options);
+    expect(typeof emulator.dump().settings[OPTIONS_KEY]).toBe('string');
+    const after = await refreshScorecard(emulator.run);
+    expect(rowOf(after, 'Indicators', 31)?.status).toBe('amber');
+    const dump = emulator.dump();
+    const status = parseCellAddress(blockCell(dump, 'Status', 31));
+    const helper = cellAddress(status.row, status.col - BLOCK_COLUMNS.indexOf('status') + BLOCK_COLUMNS.indexOf('amberTolerance'));
+    expect(dump.sheets[0]?.cells[helper]?.value).toBe(0.1);
+  });
+
+  it('drops a table excluded by an override, block and names included', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    await saveOptions(emulator.run, { ...DEFAULT_OPTIONS, overrides: [{ sheet: 'Report', range: 'A36:E38', exclude: true }] });
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.tables.map((t) => t.title)).toEqual(['Staffing', 'Indicators', 'Outturn Detail']);
+    const dump = emulator.dump();
+    expect(dump.names.some((n) => n.name.includes('Risk'))).toBe(false);
+    expect(Object.keys(dump.sheets[0]?.cells ?? {}).filter((a) => /^[G-Z]3[6-8]$/.test(a))).toEqual([]);
+  });
+});
+
+describe('watching edits', () => {
+  it('refreshes after an edit to a target, once, and not again for its own writes', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    const summaries: RefreshSummary[] = [];
+    const errors: RefreshError[] = [];
+    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { onError: (e) => errors.push(e) });
+    emulator.resetCounters();
+    await emulator.edit('Report', 'B31', 310);
+    expect(summaries).toHaveLength(0);
+    await until(() => summaries.length === 1);
+    expect(rowOf(summaries[0] as RefreshSummary, 'Indicators', 31)?.status).toBe('green');
+    const dump = emulator.dump();
+    expect(dump.sheets[0]?.cells[blockCell(dump, 'TargetAsRead', 31)]?.value).toBe('≤ 310');
+    expect(emulator.syncCount).toBe(3);
+    await sleep(1500);
+    await emulator.whenIdle();
+    expect(summaries).toHaveLength(1);
+    expect(errors).toEqual([]);
+    expect(emulator.runCount).toBe(1);
+    await stop();
+    await emulator.edit('Report', 'B31', 287);
+    await sleep(800);
+    expect(summaries).toHaveLength(1);
+  });
+
+  it('waits for the edits to stop, and ignores edits inside its own blocks', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    const summaries: RefreshSummary[] = [];
+    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 200 });
+    const dump = emulator.dump();
+    await emulator.edit('Report', blockCell(dump, 'Status', 31), 'typed over');
+    await sleep(400);
+    expect(summaries).toHaveLength(0);
+    await emulator.edit('Report', 'B31', 300);
+    await sleep(100);
+    await emulator.edit('Report', 'B31', 310);
+    await until(() => summaries.length === 1);
+    await sleep(400);
+    expect(summaries).toHaveLength(1);
+    await stop();
+  });
+});
+
+describe('the summary', () => {
+  it('lists each finding with its sheet and cell', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.findings).toEqual(expect.arrayContaining([
+      expect.objectContaining({ sheet: 'Report', cell: 'H30', code: 'direction-conflict', severity: 'warning' }),
+      expect.objectContaining({ sheet: 'Report', cell: 'E30', code: 'fraction-mismatch' }),
+    ]));
+    const indicators = summary.tables.find((t) => t.title === 'Indicators');
+    expect(indicators?.counts).toEqual(expect.objectContaining({ red: expect.any(Number), green: expect.any(Number) }));
+    expect(indicators?.findings).toBe(summary.findings.filter((f) => /^[A-H](2[2-9]|3[0-2])$/.test(f.cell)).length);
+    expect(summary.skipped).toEqual([expect.objectContaining({ sheet: 'Report', title: 'Programme' })]);
+    expect(summary.notices).toEqual([]);
+  });
+
+  it('detects without writing, in two syncs', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    const before = emulator.dump();
+    const summary = await detectScorecard(emulator.run);
+    expect(summary.tables).toHaveLength(1);
+    expect(summary.syncs).toBe(2);
+    expect(emulator.dump()).toEqual(before);
+  });
+
+  it('selects a finding\'s cell on its sheet', async () => {
+    const emulator = createExcelEmulator({ sheets: [{ name: 'First', cells: {} }, { name: 'Report', cells: {} }] });
+    await selectCell(emulator.run, 'Report', 'H30');
+    expect(emulator.selectedAddress).toBe('Report!H30');
+    await expect(selectCell(emulator.run, 'Gone', 'A1')).rejects.toThrow(/sheet "Gone"/);
+  });
+});
+
+describe('host checks and errors', () => {
+  afterEach(() => {
+    delete (globalThis as { Office?: unknown }).Office;
+  });
+
+  it('needs ExcelApi 1.6 and names Excel 2019 / Microsoft 365 when it is missing', () => {
+    expect(checkRequirements().ok).toBe(false);
+    (globalThis as { Office?: unknown }).Office = { context: { requirements: { isSetSupported: () => false } } };
+    const result = checkRequirements();
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.message).toMatch(/Excel 2019 or Microsoft 365/);
+    (globalThis as { Office?: unknown }).Office = { context: { requirements: { isSetSupported: (_: string, v: string) => v === '1.6' } } };
+    expect(checkRequirements()).toEqual({ ok: true });
+  });
+
+  it.each([
+    ['AccessDenied', /sheet "Report" is protected/],
+    ['ItemNotFound', /renamed or deleted/],
+    ['RequestPayloadSizeLimitExceeded', /5 MB/],
+    ['ResponsePayloadSizeLimitExceeded', /5 MB/],
+    ['GeneralException', /\(GeneralException\)/],
+  ])('turns office-js error %s into a sentence naming the sheet', (code, message) => {
+    const error = toRefreshError(Object.assign(new Error('raw'), { code }), 'write the scorecard', ['Report']);
+    expect(error).toBeInstanceOf(RefreshError);
+    expect(error.message).toMatch(message);
+    expect(error.message).not.toMatch(/raw/);
+    expect(error.code).toBe(code);
+  });
+});

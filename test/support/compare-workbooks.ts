@@ -1,0 +1,127 @@
+/**
+ * One comparable shape for a workbook refreshed through ExcelJS (the file path) and one refreshed in the
+ * Excel emulator (the Office.js path): cell values, formulas, number formats and direct formatting,
+ * conditional formats, defined names, column widths and hidden columns.
+ *
+ * Differences that are the hosts', not the adapters', are normalised away and listed here:
+ * - a formula cell's value: the file path stores the plan's cached result, Excel (and the emulator) computes
+ *   it, so formula cells are compared by formula only;
+ * - conditional-format priorities: the file path writes the plan's workbook-wide numbers, Office.js a
+ *   0-based position in the sheet's list; both become the rule's rank on its sheet;
+ * - column widths: characters in a file, points in Office.js; widths are compared in points (charsToPoints);
+ * - defined names: references are compared as parsed rectangles; comments exist only in Office.js;
+ * - wrap/alignment, font name/size and outline levels are not compared (the emulator has none of them).
+ */
+import * as ExcelJS from 'exceljs';
+import { absoluteReference, parseReference } from '../../src/engine';
+import { charsToPoints } from '../../src/excel/apply';
+import { emulatedValue } from './emulator-from-exceljs';
+import { columnLetters, EmulatedCellValue, WorkbookDump } from './excel-emulator';
+import { rulesOf } from './workbook-dump';
+
+/** One cell as compared. */
+export interface ComparableCell {
+  readonly value: EmulatedCellValue;
+  readonly formula: string | null;
+  readonly numberFormat: string;
+  readonly bold: boolean;
+  readonly fill: string | null;
+  readonly fontColor: string | null;
+}
+
+/** One conditional format as compared, in rank order. */
+export interface ComparableRule {
+  readonly range: string;
+  readonly formula: string;
+  readonly fill: string | null;
+  readonly fontColor: string | null;
+  readonly stopIfTrue: boolean;
+}
+
+/** A workbook as compared. */
+export interface ComparableWorkbook {
+  readonly sheets: ReadonlyArray<{
+    readonly name: string;
+    readonly cells: Readonly<Record<string, ComparableCell>>;
+    readonly rules: readonly ComparableRule[];
+    readonly columnWidths: Readonly<Record<string, number>>;
+    readonly hiddenColumns: readonly string[];
+  }>;
+  readonly names: ReadonlyArray<{ readonly name: string; readonly reference: string }>;
+}
+
+function isBlank(c: ComparableCell): boolean {
+  return c.value === null && c.formula === null && c.numberFormat === 'General' && !c.bold && c.fill === null && c.fontColor === null;
+}
+
+function normalisedCell(c: ComparableCell): ComparableCell {
+  // An empty string written to a cell leaves it empty in Excel.
+  const value = c.formula !== null || c.value === '' ? null : c.value;
+  return { ...c, value };
+}
+
+function argbColour(argb: unknown): string | null {
+  return typeof argb === 'string' && /^[0-9A-Fa-f]{8}$/.test(argb) ? `#${argb.slice(2).toUpperCase()}` : null;
+}
+
+function reference(ref: string): string {
+  const rect = parseReference(ref);
+  return rect === undefined ? ref : absoluteReference(rect);
+}
+
+/** The comparable shape of an ExcelJS workbook. */
+export function comparableFromExcelJs(wb: ExcelJS.Workbook): ComparableWorkbook {
+  const sheets = wb.worksheets.map((ws) => {
+    const cells: Record<string, ComparableCell> = {};
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      row.eachCell({ includeEmpty: false }, (cell) => {
+        if (cell.type === ExcelJS.ValueType.Merge) return;
+        const formula = cell.type === ExcelJS.ValueType.Formula ? `=${(cell.formula ?? '').replace(/^=/, '')}` : null;
+        const fill = cell.fill?.type === 'pattern' && cell.fill.pattern === 'solid' ? argbColour(cell.fill.fgColor?.argb) : null;
+        const fontColor = argbColour(cell.font?.color?.argb);
+        const c = normalisedCell({
+          value: formula === null ? emulatedValue(cell.value) : null, formula, numberFormat: cell.numFmt || 'General',
+          bold: cell.font?.bold === true, fill, fontColor: fontColor === '#000000' ? null : fontColor,
+        });
+        if (!isBlank(c)) cells[cell.address] = c;
+      });
+    });
+    const rules = rulesOf(ws)
+      .flatMap((cf) => cf.rules.map((r) => ({ cf, r: r as ExcelJS.ConditionalFormattingRule & { formulae?: string[]; priority?: number; stopIfTrue?: boolean; style?: Partial<ExcelJS.Style> } })))
+      .map(({ cf, r }, order) => ({ order, priority: r.priority ?? 0, rule: {
+        range: cf.ref,
+        formula: `=${(r.formulae?.[0] ?? '').replace(/^=/, '')}`,
+        fill: r.style?.fill?.type === 'pattern' ? argbColour(r.style.fill.bgColor?.argb) : null,
+        fontColor: argbColour(r.style?.font?.color?.argb),
+        stopIfTrue: r.stopIfTrue === true,
+      } }))
+      .sort((a, b) => a.priority - b.priority || a.order - b.order)
+      .map((x) => x.rule);
+    const columnWidths: Record<string, number> = {};
+    const hiddenColumns: string[] = [];
+    for (let c = 1; c <= ws.columnCount; c++) {
+      const col = ws.getColumn(c);
+      if (col.width !== undefined) columnWidths[columnLetters(c - 1)] = charsToPoints(col.width);
+      if (col.hidden) hiddenColumns.push(columnLetters(c - 1));
+    }
+    return { name: ws.name, cells, rules, columnWidths, hiddenColumns };
+  });
+  const model = wb.definedNames.model as Array<{ name: string; ranges: string[] }>;
+  const names = model.map((n) => ({ name: n.name, reference: reference(n.ranges.join(',')) })).sort((a, b) => a.name.localeCompare(b.name));
+  return { sheets, names };
+}
+
+/** The comparable shape of an emulator dump. */
+export function comparableFromEmulator(dump: WorkbookDump): ComparableWorkbook {
+  const sheets = dump.sheets.map((s) => {
+    const cells: Record<string, ComparableCell> = {};
+    for (const [address, cell] of Object.entries(s.cells)) {
+      const c = normalisedCell({ value: cell.value, formula: cell.formula, numberFormat: cell.numberFormat, bold: cell.bold, fill: cell.fill, fontColor: cell.fontColor });
+      if (!isBlank(c)) cells[address] = c;
+    }
+    const rules = s.conditionalFormats.map((cf) => ({ range: cf.range, formula: cf.formula ?? '', fill: cf.fill, fontColor: cf.fontColor, stopIfTrue: cf.stopIfTrue }));
+    return { name: s.name, cells, rules, columnWidths: { ...s.columnWidths }, hiddenColumns: [...s.hiddenColumns] };
+  });
+  const names = dump.names.map((n) => ({ name: n.name, reference: reference(n.reference) })).sort((a, b) => a.name.localeCompare(b.name));
+  return { sheets, names };
+}
