@@ -6,7 +6,7 @@ import { cellAddress, columnIndex } from './address';
 import { floatCmp, roundTo } from './compare';
 import { DetectedTable, detectTables, Detection, TableColumn } from './detect';
 import { Finding, makeFinding } from './findings';
-import { bandWidth, describeInterval, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
+import { describeInterval, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
 import { ARROW_DOWN, ARROW_FLAT, ARROW_UP, TOLERANCE } from './patterns';
 import { comparePeriods, financialYearKey, isWholeYear, Period } from './period';
 import { Polarity, PolarityReading, resolvePolarity } from './polarity';
@@ -630,5 +630,3 @@ export function evaluateWorkbook(workbook: WorkbookSnapshot, settings: Evaluatio
   return { detection, tables };
 }
 
-/** Re-exported so callers can widen a band for display. */
-export { bandWidth };

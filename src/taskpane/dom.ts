@@ -2,6 +2,7 @@
  * Building the pane's elements. Text from the workbook (titles, measures, findings) only ever reaches the page as
  * text nodes, never as markup.
  */
+import { notifyError } from '../ui/notify';
 
 /** Attributes and text of a new element. `text` and string children become text nodes. */
 export interface ElementProps {
@@ -40,4 +41,17 @@ export function byId<T extends HTMLElement>(id: string, type: { new (): T }): T 
 /** Text hidden from sight but read by screen readers. */
 export function srOnly(text: string): HTMLSpanElement {
   return el('span', { className: 'sr-only', text });
+}
+
+/** Runs `action` on each `type` event of `target`; whatever it throws is shown with notifyError, never left unhandled. */
+export function listen<K extends keyof HTMLElementEventMap>(
+  target: HTMLElement,
+  type: K,
+  action: (event: HTMLElementEventMap[K]) => Promise<void> | void,
+): void {
+  target.addEventListener(type, (event) => {
+    Promise.resolve()
+      .then(() => action(event))
+      .catch((error: unknown) => notifyError(error));
+  });
 }

@@ -5,7 +5,7 @@
 import { STATUS_TEXT } from '../engine';
 import type { Polarity, Status, TableKind } from '../engine';
 import type { PaneFinding, PaneRow, PaneTable, RefreshSummary, ScorecardOptions } from '../excel/contract';
-import { el, srOnly } from './dom';
+import { el, listen, srOnly } from './dom';
 import { ChosenPolarity, findOverride, parseColumnLetters, TableOverride } from './overrides';
 
 /** What the pane's controls ask for; each resolves when done and reports its own errors. */
@@ -14,13 +14,6 @@ export interface ViewActions {
   setExcluded(sheet: string, range: string, exclude: boolean): Promise<void>;
   saveOverride(sheet: string, range: string, override: Omit<TableOverride, 'sheet' | 'range'>): Promise<void>;
   toggleEditing(key: string): void;
-}
-
-/** Wires `action` to a control's event; the action reports its own errors, so nothing is left unhandled. */
-function on<K extends keyof HTMLElementEventMap>(target: HTMLElement, type: K, action: (event: HTMLElementEventMap[K]) => Promise<void> | void): void {
-  target.addEventListener(type, (event) => {
-    Promise.resolve(action(event)).catch((error: unknown) => console.error(error));
-  });
 }
 
 const KIND_LABEL: Record<TableKind, string> = { kpi: 'KPI', timeseries: 'series', budget: 'budget', risk: 'risk' };
@@ -40,6 +33,10 @@ export function tableKey(sheet: string, range: string): string {
   return `${sheet}!${range}`;
 }
 
+function plural(n: number, one: string): string {
+  return `${n} ${n === 1 ? one : `${one}s`}`;
+}
+
 function tableName(table: { readonly title: string | null; readonly range: string }): string {
   return table.title?.trim() || `Table at ${table.range}`;
 }
@@ -55,14 +52,14 @@ function statusShape(status: Status): string {
 function renderCounts(table: PaneTable): HTMLElement {
   const judged = table.counts.green + table.counts.amber + table.counts.red;
   if (judged === 0) {
-    const rows = table.rows.length;
-    return el('p', { className: 'counts counts-data-only', text: `data only · ${rows} ${rows === 1 ? 'row' : 'rows'}` });
+    return el('p', { className: 'counts counts-data-only', text: `data only · ${plural(table.rows.length, 'row')}` });
   }
   const spoken = STATUS_ORDER.map((s) => `${table.counts[s]} ${STATUS_WORD[s]}`).join(', ');
-  const counts = el('p', { className: 'counts', attrs: { 'aria-label': spoken } });
+  // Screen readers get the counts in words; the chips (shape and number) are for the eye.
+  const counts = el('p', { className: 'counts' }, srOnly(spoken));
   for (const status of STATUS_ORDER) {
     counts.append(
-      el('span', { className: `count status-${status}`, attrs: { title: `${table.counts[status]} ${STATUS_WORD[status]}`, 'aria-hidden': 'true' } },
+      el('span', { className: `count status-${status}${table.counts[status] === 0 ? ' is-zero' : ''}`, attrs: { title: `${table.counts[status]} ${STATUS_WORD[status]}`, 'aria-hidden': 'true' } },
         el('span', { className: 'count-shape', text: statusShape(status) }),
         String(table.counts[status])),
     );
@@ -81,9 +78,9 @@ export function renderTables(list: HTMLElement, summary: RefreshSummary, options
           el('span', { className: 'table-title', text: tableName(table), attrs: { title: tableName(table) } }),
           el('span', { className: 'badge', text: KIND_LABEL[table.kind] })),
         el('p', { className: 'table-meta' },
-          el('span', { className: 'mono', text: `${quoteSheet(table.sheet)}!${table.range}` }),
+          el('span', { className: 'ref', text: `${quoteSheet(table.sheet)}!${table.range}` }),
           ` · ${confidence}`,
-          table.findings > 0 ? ` · ${table.findings} ${table.findings === 1 ? 'finding' : 'findings'}` : null),
+          table.findings > 0 ? ` · ${plural(table.findings, 'finding')}` : null),
         renderCounts(table)),
     );
   }
@@ -94,11 +91,15 @@ export function renderTables(list: HTMLElement, summary: RefreshSummary, options
         el('span', { className: 'table-title', text: tableName(skipped), attrs: { title: tableName(skipped) } }),
         el('span', { className: 'badge badge-muted', text: 'skipped' })),
       el('p', { className: 'table-meta' },
-        el('span', { className: 'mono', text: `${quoteSheet(skipped.sheet)}!${skipped.range}` }),
+        el('span', { className: 'ref', text: `${quoteSheet(skipped.sheet)}!${skipped.range}` }),
         ` — ${skipped.reason}`));
     if (excluded) {
-      const include = el('button', { className: 'btn btn-subtle btn-small', text: 'Include again', attrs: { type: 'button' } });
-      on(include, 'click', () => actions.setExcluded(skipped.sheet, skipped.range, false));
+      const include = el('button', {
+        className: 'btn btn-subtle btn-small',
+        text: 'Include again',
+        attrs: { type: 'button', 'data-focus-key': `include:${tableKey(skipped.sheet, skipped.range)}` },
+      });
+      listen(include, 'click', () => actions.setExcluded(skipped.sheet, skipped.range, false));
       card.append(include);
     }
     list.append(card);
@@ -133,13 +134,19 @@ export function renderFindings(list: HTMLElement, summary: RefreshSummary, actio
     const where = manySheets ? `${quoteSheet(finding.sheet)}!${finding.cell}` : finding.cell;
     const button = el('button', {
       className: 'finding',
-      attrs: { type: 'button', 'data-severity': finding.severity, 'data-cell': `${finding.sheet}!${finding.cell}`, title: `Go to ${quoteSheet(finding.sheet)}!${finding.cell}` },
+      attrs: {
+        type: 'button',
+        'data-severity': finding.severity,
+        'data-focus-key': `finding:${finding.sheet}!${finding.cell}:${finding.message}`,
+        title: `Go to ${quoteSheet(finding.sheet)}!${finding.cell}`,
+      },
     },
-    el('span', { className: 'finding-icon', text: finding.severity === 'warning' ? '⚠' : 'ⓘ', attrs: { 'aria-hidden': 'true' } }),
-    el('span', { className: 'finding-cell mono', text: where }),
+    // U+FE0E asks for the text glyph, not a coloured emoji; the info mark is drawn in CSS (ⓘ is missing from many fonts).
+    el('span', { className: `finding-icon icon-${finding.severity}`, text: finding.severity === 'warning' ? '⚠\uFE0E' : 'i', attrs: { 'aria-hidden': 'true' } }),
+    el('span', { className: 'finding-cell ref', text: where }),
     el('span', { className: 'finding-text' }, srOnly(finding.severity === 'warning' ? 'Warning: ' : 'Note: '), finding.message));
-    on(button, 'click', async () => {
-      for (const other of list.querySelectorAll('[aria-current]')) other.removeAttribute('aria-current');
+    listen(button, 'click', async () => {
+      list.querySelectorAll('[aria-current]').forEach((other) => other.removeAttribute('aria-current'));
       button.setAttribute('aria-current', 'true');
       await actions.selectCell(finding.sheet, finding.cell);
     });
@@ -156,13 +163,13 @@ function polarityChoice(row: PaneRow, chosen: ChosenPolarity | undefined, tableI
   for (const p of ['higher', 'lower', 'range'] as const) {
     select.append(el('option', { text: POLARITY_LABEL[p], attrs: { value: p, selected: chosen === p } }));
   }
-  return el('div', { className: 'field field-inline' }, el('label', { text: 'Polarity', attrs: { for: id } }), select);
+  return el('div', { className: 'row-choice' }, el('label', { text: 'Set polarity', attrs: { for: id } }), select);
 }
 
 function renderRow(row: PaneRow, editing: boolean, chosen: ChosenPolarity | undefined, tableId: string): HTMLElement {
   const item = el('li', { className: 'row-item' },
     el('div', { className: 'row-head' },
-      el('span', { className: 'row-number mono', text: `row ${row.row}` }),
+      el('span', { className: 'row-number ref', text: `row ${row.row}` }),
       el('span', { className: 'row-measure', text: row.measure, attrs: { title: row.measure } }),
       el('span', { className: `status-chip status-${row.status}`, text: STATUS_TEXT[row.status] })),
     el('dl', { className: 'row-facts' },
@@ -182,7 +189,7 @@ function renderEditor(table: PaneTable, override: TableOverride | undefined, tab
   const columnHint = `${columnId}-hint`;
   const exclude = el('input', { attrs: { type: 'checkbox', id: excludeId, name: 'exclude', checked: override?.exclude === true } });
   const column = el('input', {
-    className: 'input input-narrow mono',
+    className: 'input input-narrow ref',
     attrs: {
       type: 'text', id: columnId, name: 'targetColumn', value: override?.targetColumn ?? '', maxlength: '3', autocomplete: 'off',
       spellcheck: 'false', placeholder: 'auto', 'aria-describedby': columnHint,
@@ -194,8 +201,8 @@ function renderEditor(table: PaneTable, override: TableOverride | undefined, tab
   const form = el('form', { className: 'editor', attrs: { 'aria-label': `Overrides for ${tableName(table)}`, novalidate: true } },
     el('div', { className: 'field field-check' }, exclude, el('label', { text: 'Leave this table out', attrs: { for: excludeId } })),
     el('div', { className: 'field field-inline' }, el('label', { text: 'Target column', attrs: { for: columnId } }), column, hint));
-  on(cancel, 'click', () => actions.toggleEditing(tableKey(table.sheet, table.range)));
-  on(form, 'submit', async (event) => {
+  listen(cancel, 'click', () => actions.toggleEditing(tableKey(table.sheet, table.range)));
+  listen(form, 'submit', async (event) => {
     event.preventDefault();
     const letters = parseColumnLetters(column.value);
     if (letters === undefined) {
@@ -206,10 +213,10 @@ function renderEditor(table: PaneTable, override: TableOverride | undefined, tab
     }
     column.removeAttribute('aria-invalid');
     const rowPolarity: Record<string, ChosenPolarity> = {};
-    for (const select of form.querySelectorAll<HTMLSelectElement>('select[data-row]')) {
+    form.querySelectorAll<HTMLSelectElement>('select[data-row]').forEach((select) => {
       const value = select.value;
       if ((value === 'higher' || value === 'lower' || value === 'range') && select.dataset.row) rowPolarity[select.dataset.row] = value;
-    }
+    });
     await actions.saveOverride(table.sheet, table.range, { exclude: exclude.checked, targetColumn: letters || undefined, rowPolarity });
   });
   // The caller puts the rows before these buttons, so that the tab order reads top to bottom.
@@ -228,14 +235,15 @@ export function renderRows(container: HTMLElement, summary: RefreshSummary, opti
     const override = options ? findOverride(options, table.sheet, table.range) : undefined;
     const details = el('details', { className: 'rows-table', attrs: { open: open.has(key) || isEditing, 'data-key': key } },
       el('summary', {},
-        el('span', { className: 'rows-title', text: tableName(table) }),
-        el('span', { className: 'rows-count', text: ` · how each of ${table.rows.length} rows was read` })));
+        el('span', { className: 'rows-label' },
+          el('span', { className: 'rows-title', text: tableName(table) }),
+          el('span', { className: 'rows-count', text: ` · ${plural(table.rows.length, 'row')}` }))));
     const edit = el('button', {
       className: 'btn btn-subtle btn-small',
-      text: isEditing ? 'Stop editing' : 'Edit overrides',
-      attrs: { type: 'button', 'aria-pressed': isEditing ? 'true' : 'false', disabled: options === null },
+      text: 'Edit overrides',
+      attrs: { type: 'button', 'aria-pressed': isEditing ? 'true' : 'false', disabled: options === null, 'data-focus-key': `edit:${key}` },
     });
-    on(edit, 'click', () => actions.toggleEditing(key));
+    listen(edit, 'click', () => actions.toggleEditing(key));
     details.append(el('div', { className: 'rows-toolbar' },
       el('span', { className: 'hint', text: override ? 'Your overrides apply to this table.' : 'Read automatically.' }), edit));
     const list = el('ol', { className: 'rows-list' });
