@@ -76,6 +76,7 @@ module.exports = async (env = {}, argv = {}) => {
       new CopyWebpackPlugin({
         patterns: [
           { from: 'assets/*', to: 'assets/[name][ext][query]' },
+          { from: 'src/taskpane/taskpane.css', to: 'taskpane.css' },
           {
             from: 'manifest*.xml',
             to: '[name][ext]',
