@@ -1,7 +1,7 @@
 /**
  * Follows the Office theme: when the host tells us its colours (`Office.context.officeTheme`), the pane's background
- * and text take them and the rest of the palette switches to light or dark to match; otherwise the stylesheet follows
- * the browser's prefers-color-scheme.
+ * and text take them and the rest of the palette switches to light or dark to match; otherwise the palette follows
+ * the browser's prefers-color-scheme (one set of dark tokens in the stylesheet, chosen by `data-theme`).
  */
 
 const HEX_COLOUR = /^#?([0-9a-f]{6})$/i;
@@ -32,14 +32,18 @@ function readOfficeTheme(): Office.OfficeTheme | undefined {
 }
 
 /**
- * Applies the host's theme colours to `root` (the document element). Returns true when the host gave colours,
- * false when the stylesheet's prefers-color-scheme rules stay in charge.
+ * Applies the host's theme colours to `root` (the document element). Returns true when the host gave colours;
+ * otherwise the light or dark palette follows the browser's prefers-color-scheme, and false is returned.
  */
 export function applyOfficeTheme(root: HTMLElement): boolean {
   const theme = readOfficeTheme();
   const background = normaliseColour(theme?.bodyBackgroundColor);
   const foreground = normaliseColour(theme?.bodyForegroundColor);
-  if (!theme || !background || !foreground) return false;
+  if (!theme || !background || !foreground) {
+    const dark = typeof window.matchMedia === 'function' && window.matchMedia('(prefers-color-scheme: dark)').matches;
+    root.dataset.theme = dark ? 'dark' : 'light';
+    return false;
+  }
   root.dataset.theme = luminance(background) < 0.4 ? 'dark' : 'light';
   root.style.setProperty('--colorNeutralBackground1', background);
   root.style.setProperty('--colorNeutralForeground1', foreground);

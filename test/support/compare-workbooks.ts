@@ -17,7 +17,7 @@ import { absoluteReference, parseReference } from '../../src/engine';
 import { charsToPoints } from '../../src/excel/apply';
 import { emulatedValue } from './emulator-from-exceljs';
 import { columnLetters, EmulatedCellValue, WorkbookDump } from './excel-emulator';
-import { rulesOf } from './workbook-dump';
+import { laidOutColumns, rulesOf } from './workbook-dump';
 
 /** One cell as compared. */
 export interface ComparableCell {
@@ -99,8 +99,7 @@ export function comparableFromExcelJs(wb: ExcelJS.Workbook): ComparableWorkbook 
       .map((x) => x.rule);
     const columnWidths: Record<string, number> = {};
     const hiddenColumns: string[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) {
-      const col = ws.getColumn(c);
+    for (const { index: c, column: col } of laidOutColumns(ws)) {
       if (col.width !== undefined) columnWidths[columnLetters(c - 1)] = charsToPoints(col.width);
       if (col.hidden) hiddenColumns.push(columnLetters(c - 1));
     }

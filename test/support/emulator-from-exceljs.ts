@@ -6,6 +6,7 @@
 import * as ExcelJS from 'exceljs';
 import { charsToPoints } from '../../src/excel/apply';
 import { dateToSerial } from '../../src/xlsx/read';
+import { laidOutColumns } from './workbook-dump';
 import { EmulatedCell, EmulatedCellValue, EmulatedSheetInit, EmulatedWorkbookInit, columnLetters } from './excel-emulator';
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -64,8 +65,7 @@ function sheetOf(ws: ExcelJS.Worksheet): EmulatedSheetInit {
   });
   const columnWidths: Record<string, number> = {};
   const hiddenColumns: string[] = [];
-  for (let c = 1; c <= ws.columnCount; c++) {
-    const col = ws.getColumn(c);
+  for (const { index: c, column: col } of laidOutColumns(ws)) {
     if (col.width !== undefined) columnWidths[columnLetters(c - 1)] = charsToPoints(col.width);
     if (col.hidden) hiddenColumns.push(columnLetters(c - 1));
   }

@@ -29,6 +29,18 @@ export function rulesOf(ws: ExcelJS.Worksheet): ExcelJS.ConditionalFormattingOpt
   return (ws as unknown as { conditionalFormattings: ExcelJS.ConditionalFormattingOptions[] }).conditionalFormattings;
 }
 
+/** Every column of a sheet that has a width or is hidden, 1-based, with ExcelJS's column object. */
+export function laidOutColumns(ws: ExcelJS.Worksheet): Array<{ index: number; column: ExcelJS.Column }> {
+  // ExcelJS's columnCount counts cells only: also visit every column that has a layout of its own.
+  const laidOut = (ws as unknown as { columns?: unknown[] | null }).columns?.length ?? 0;
+  const out: Array<{ index: number; column: ExcelJS.Column }> = [];
+  for (let c = 1; c <= Math.max(ws.columnCount, laidOut); c++) {
+    const column = ws.getColumn(c);
+    if (column.width !== undefined || column.hidden || (column.outlineLevel ?? 0) > 0) out.push({ index: c, column });
+  }
+  return out;
+}
+
 /** Dumps every non-empty or styled cell, column layouts, conditional formats and defined names. */
 export function dumpWorkbook(wb: ExcelJS.Workbook): WorkbookDump {
   const sheets: WorkbookDump['sheets'] = {};
@@ -43,13 +55,7 @@ export function dumpWorkbook(wb: ExcelJS.Workbook): WorkbookDump {
       });
     });
     const columns: Record<number, string> = {};
-    // ExcelJS's columnCount counts cells only: also visit every column that has a layout of its own.
-    const laidOut = (ws as unknown as { columns?: unknown[] | null }).columns?.length ?? 0;
-    for (let c = 1; c <= Math.max(ws.columnCount, laidOut); c++) {
-      const col = ws.getColumn(c);
-      if (col.width !== undefined || col.hidden || (col.outlineLevel ?? 0) > 0) columns[c] = JSON.stringify({ w: col.width ?? null, h: col.hidden, o: col.outlineLevel ?? 0 });
-    }
-    // ExcelJS adds bookkeeping (dxfId, ref) to rules when it writes them: compare what the rule says.
+    for (const { index, column: col } of laidOutColumns(ws)) columns[index] = JSON.stringify({ w: col.width ?? null, h: col.hidden, o: col.outlineLevel ?? 0 });
     const rules = rulesOf(ws).map((cf) => JSON.stringify({ ref: cf.ref, rules: cf.rules.map((r) => ({ ...r, dxfId: undefined, ref: undefined })) }));
     sheets[ws.name] = { state: ws.state, cells, columns, rules };
   });
