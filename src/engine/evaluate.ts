@@ -202,7 +202,8 @@ function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (peri
       }
       const b = base.value.value;
       const delta = spec.changeUnit === 'percent' ? Math.abs(b) * spec.change : spec.change;
-      const bound = spec.direction === 'lower' ? b - delta : b + delta;
+      // Rounded to 12 significant digits so that a spreadsheet comparing with the written bound agrees with us.
+      const bound = Number((spec.direction === 'lower' ? b - delta : b + delta).toPrecision(12));
       const common = { unit: base.value.unit, decimals: base.value.decimals + (spec.changeUnit === 'percent' && spec.change !== 0 ? 1 : 0), ...(base.value.currency ? { currency: base.value.currency } : {}) };
       const interval: TargetInterval = spec.direction === 'lower'
         ? { min: null, max: bound, minInclusive: true, maxInclusive: !spec.strict, ...common }
