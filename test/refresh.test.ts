@@ -175,3 +175,27 @@ describe('refresh of typed .xlsx workbooks', () => {
     expect(String(cell.value)).toContain('=HYPERLINK');
   });
 });
+
+describe('defined names', () => {
+  it('gives two tables with the same title on one sheet names of their own, and keeps names and comments within Excel\'s limits', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('S');
+    const long = `Indicators ${'very long title '.repeat(20)}`;
+    const rows = [
+      ['Indicators'], ['Measure', 'Target', '2016/17'], ['Reduce complaints', '<50', '48'], [],
+      ['Indicators'], ['Measure', 'Target', '2016/17'], ['Increase satisfaction', '80%', '82%'], [],
+      [long], ['Measure', 'Target', '2016/17'], ['Improve attendance', '95%', '94%'],
+    ];
+    rows.forEach((r, i) => r.forEach((v, c) => { ws.getCell(i + 1, c + 1).value = v; }));
+    const plan = refreshWorkbook(wb);
+    const names = plan.names.map((n) => n.name);
+    expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['Scorecard_S_Indicators_Block', 'Scorecard_S_Indicators_A6_C7_Block']));
+    for (const n of plan.names) {
+      expect(n.name.length).toBeLessThanOrEqual(255);
+      expect(n.comment.length).toBeLessThanOrEqual(255);
+    }
+    const again = refreshWorkbook(await roundTrip(wb));
+    expect(again.names.map((n) => n.name)).toEqual(names);
+  });
+});

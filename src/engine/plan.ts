@@ -166,9 +166,28 @@ export interface RefreshOptions {
   readonly palette?: PaletteName;
 }
 
-function keyOf(table: DetectedTable): string {
-  const base = `${table.sheet}_${table.title ?? table.range}`.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  return /^[A-Za-z_]/.test(base) ? base : `T_${base}`;
+/** Longest key: Excel allows 255 characters in a name, and the key gets a prefix and a role suffix. */
+const MAX_KEY_LENGTH = 120;
+/** Longest comment Excel accepts on a name. */
+const MAX_COMMENT_LENGTH = 255;
+
+function sanitise(text: string): string {
+  return text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+/** A name-safe key for a table, unique within the workbook: "Sheet_Title", with the range added when needed. */
+function keyOf(table: DetectedTable, taken: ReadonlySet<string>): string {
+  const raw = sanitise(`${table.sheet}_${table.title ?? table.range}`).slice(0, MAX_KEY_LENGTH);
+  const base = /^[A-Za-z_]/.test(raw) ? raw : `T_${raw}`;
+  if (!taken.has(base.toLowerCase())) return base;
+  const withRange = `${base.slice(0, MAX_KEY_LENGTH - 12)}_${sanitise(table.range)}`;
+  let key = withRange;
+  for (let n = 2; taken.has(key.toLowerCase()); n++) key = `${withRange}_${n}`;
+  return key;
+}
+
+function comment(text: string): string {
+  return text.length <= MAX_COMMENT_LENGTH ? text : `${text.slice(0, MAX_COMMENT_LENGTH - 1)}…`;
 }
 
 /** Parses a defined name's reference "'Sheet 1'!$A$1:$C$3" into a rectangle, or undefined. */
@@ -503,7 +522,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     const left = placement.left;
     const colOf = Object.fromEntries(BLOCK_COLUMNS.map((k, i) => [k, left + i])) as Record<BlockColumn, number>;
     const L = Object.fromEntries(BLOCK_COLUMNS.map((k, i) => [k, columnLetters(left + i)])) as Record<BlockColumn, string>;
-    const key = keyOf(table);
+    const key = keyOf(table, new Set(blocks.map((b) => b.key.toLowerCase())));
     const block: BlockPlacement = { sheet: table.sheet, top: table.top, left, bottom: table.bottom, right: left + width - 1, title: table.title, tableRange: table.range, key, columns: colOf };
     blocks.push(block);
 
@@ -577,10 +596,10 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
         ['VariancePct', span('variancePct'), 'variance as a share of the target'], ['Status', span('status'), 'status'], ['Trend', span('trend'), 'trend'],
       ];
       for (const [suffix, rect, what] of roleNames) {
-        if (rect) names.push({ name: `${NAME_PREFIX}${key}_${suffix}`, reference: absoluteReference(rect), comment: `Scorecard Refresh: ${what} of ${table.title ?? table.range}` });
+        if (rect) names.push({ name: `${NAME_PREFIX}${key}_${suffix}`, reference: absoluteReference(rect), comment: comment(`Scorecard Refresh: ${what} of ${table.title ?? table.range}`) });
       }
     }
-    names.push({ name: `${NAME_PREFIX}${key}_Block`, reference: absoluteReference(block), comment: `Scorecard Refresh output for ${table.sheet} ${table.range}; replaced on every refresh` });
+    names.push({ name: `${NAME_PREFIX}${key}_Block`, reference: absoluteReference(block), comment: comment(`Scorecard Refresh output for ${table.sheet} ${table.range}; replaced on every refresh`) });
   }
 
   // Widths and hiding apply to whole columns: only to columns nothing else on the sheet uses (removal decides alike).
