@@ -199,3 +199,28 @@ describe('defined names', () => {
     expect(again.names.map((n) => n.name)).toEqual(names);
   });
 });
+
+describe('the user\'s own things around a table', () => {
+  it('keeps a user rule that spans a block and one on whole columns, through refresh twice and remove', async () => {
+    const wb = typedSeed(SEEDS[0]);
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    ws.addConditionalFormatting({ ref: 'A1:Z100', rules: [{ type: 'expression', priority: 1, formulae: ['FALSE'], style: { font: { italic: true } } } as ExcelJS.ConditionalFormattingRule] });
+    ws.addConditionalFormatting({ ref: 'A:Z', rules: [{ type: 'expression', priority: 2, formulae: ['FALSE'], style: { font: { bold: true } } } as ExcelJS.ConditionalFormattingRule] });
+    const once = (await refreshed(wb)).wb;
+    const twice = (await refreshed(await roundTrip(once))).wb;
+    removeFromWorkbook(twice);
+    const refs = rulesOf(twice.getWorksheet('Report') as ExcelJS.Worksheet).map((r) => r.ref);
+    expect(refs).toEqual(['A1:Z100', 'A:Z']);
+  });
+
+  it('does not write into cells merged across the place its block would go, and says so', async () => {
+    const wb = typedSeed(SEEDS[0]);
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    ws.getCell('I26').value = 'A note merged across three columns';
+    ws.mergeCells('I26:K26');
+    const { wb: out, plan } = await refreshed(wb);
+    expect(plan.blocks.map((b) => b.title)).not.toContain('Indicators');
+    expect(plan.notices[0]?.cell).toBe('J26'); // I26 joins the table; its merge covers J26:K26
+    expect((out.getWorksheet('Report') as ExcelJS.Worksheet).getCell('I26').value).toBe('A note merged across three columns');
+  });
+});

@@ -4,7 +4,7 @@
  * formulas right of each table, conditional formats keyed on the Status and Trend cells, defined names.
  */
 import { format as renderNumberFormat } from 'numfmt';
-import { cellAddress, columnLetters, quoteSheetName } from './address';
+import { cellAddress, columnIndex, columnLetters, parseCellAddress, quoteSheetName } from './address';
 import { floatCmp } from './compare';
 import { DetectedTable } from './detect';
 import { DEFAULT_SETTINGS, EvaluatedRow, EvaluatedTable, Evaluation, EvaluationSettings, evaluateWorkbook, Observation } from './evaluate';
@@ -195,18 +195,13 @@ export function parseReference(reference: string): SheetRect | undefined {
   const m = /^=?(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(reference.trim());
   if (!m) return undefined;
   const sheet = m[1] !== undefined ? m[1].replace(/''/g, "'") : (m[2] ?? '');
-  const left = colIndex(m[3] ?? 'A');
+  const left = columnIndex(m[3] ?? 'A');
   const top = Number(m[4]) - 1;
-  const right = m[5] !== undefined ? colIndex(m[5]) : left;
+  const right = m[5] !== undefined ? columnIndex(m[5]) : left;
   const bottom = m[6] !== undefined ? Number(m[6]) - 1 : top;
   return { sheet, top, left, bottom, right };
 }
 
-function colIndex(letters: string): number {
-  let n = 0;
-  for (const ch of letters) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
 
 /** Returns an absolute reference "'Sheet'!$A$1:$B$2" for a rectangle. */
 export function absoluteReference(r: SheetRect): string {
@@ -231,7 +226,7 @@ export function withoutOwnBlocks(snapshot: WorkbookSnapshot): WorkbookSnapshot {
       const mine = blocks.filter((b) => b.sheet === sheet.name);
       if (mine.length === 0) return sheet;
       return {
-        name: sheet.name,
+        ...sheet,
         rows: sheet.rows.map((row, r) => row.map((cell, c) => (mine.some((b) => r >= b.top && r <= b.bottom && c >= b.left && c <= b.right) ? undefined : cell))),
       };
     }),
@@ -301,6 +296,14 @@ function placeBlock(sheet: SheetSnapshot, table: DetectedTable, width: number, t
   for (let c = table.right + 1; c < left + width; c++) {
     for (let r = top; r <= bottom; r++) {
       if (textAt(sheet, r, c) !== '' || sheet.rows[r]?.[c]?.formula !== undefined) return { blockedBy: cellAddress(r, c) };
+    }
+  }
+  for (const m of sheet.merges ?? []) {
+    const [a = '', b = a] = m.split(':');
+    const p = parseCellAddress(a);
+    const q = parseCellAddress(b);
+    if (p.row <= bottom && q.row >= top && p.col <= left + width - 1 && q.col >= table.right + 1) {
+      return { blockedBy: cellAddress(Math.max(p.row, top), Math.max(p.col, table.right + 1)) };
     }
   }
   for (const t of taken) {

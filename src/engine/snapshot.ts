@@ -23,6 +23,8 @@ export interface CellSnapshot {
 export interface SheetSnapshot {
   readonly name: string;
   readonly rows: ReadonlyArray<ReadonlyArray<CellSnapshot | undefined>>;
+  /** Merged areas as A1 ranges ("E2:I2"); their covered cells are empty in `rows`. */
+  readonly merges?: readonly string[];
 }
 
 /** A workbook-scoped defined name: `reference` is like `'My Sheet'!$A$1:$C$9` (no leading =). */

@@ -50,20 +50,23 @@ function clearRect(wb: ExcelJS.Workbook, rect: SheetRect): void {
   }
 }
 
-function intersects(ref: string, rect: SheetRect): boolean {
-  return ref.split(/\s+/).some((part) => {
-    const [a = '', b = a] = part.split(':');
-    const p = parseCellAddress(a);
-    const q = parseCellAddress(b);
-    return p.row <= rect.bottom && q.row >= rect.top && p.col <= rect.right && q.col >= rect.left;
+/** Returns true when every area of a rule's ref (e.g. "J25:J32 L25:L32") lies inside the rectangle. */
+function liesWithin(ref: string, rect: SheetRect): boolean {
+  return ref.trim().split(/\s+/).every((part) => {
+    const m = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(part);
+    if (!m) return false; // whole columns or rows ("A:Z") are never ours
+    const p = parseCellAddress(`${m[1]}${m[2]}`);
+    const q = m[3] !== undefined && m[4] !== undefined ? parseCellAddress(`${m[3]}${m[4]}`) : p;
+    return p.row >= rect.top && q.row <= rect.bottom && p.col >= rect.left && q.col <= rect.right;
   });
 }
 
+/** Removes the rules an earlier refresh added: those wholly inside one of its blocks. The user's own rules stay. */
 function removeRules(wb: ExcelJS.Workbook, rects: readonly SheetRect[]): void {
   for (const rect of rects) {
     const ws = wb.getWorksheet(rect.sheet);
     if (!ws) continue;
-    ws.removeConditionalFormatting((cf: ExcelJS.ConditionalFormattingOptions) => !intersects(cf.ref, rect));
+    ws.removeConditionalFormatting((cf: ExcelJS.ConditionalFormattingOptions) => !liesWithin(cf.ref, rect));
   }
 }
 

@@ -80,7 +80,8 @@ function snapshotSheet(ws: ExcelJS.Worksheet): SheetSnapshot {
     const target = rows[row];
     if (target !== undefined) target[col] = cell;
   }
-  return { name: ws.name, rows };
+  const merges = ((ws.model as { merges?: string[] }).merges ?? []).filter((m) => m.includes(':'));
+  return { name: ws.name, rows, ...(merges.length > 0 ? { merges } : {}) };
 }
 
 /** Builds the snapshot of a workbook already loaded by ExcelJS. Sheets are in workbook order. */
