@@ -224,3 +224,18 @@ describe('the user\'s own things around a table', () => {
     expect((out.getWorksheet('Report') as ExcelJS.Worksheet).getCell('I26').value).toBe('A note merged across three columns');
   });
 });
+
+describe('remove after the user has edited', () => {
+  it('keeps a value the user typed over a normalised cell after the refresh', async () => {
+    const wb = typedSeed(SEEDS[0]);
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    ws.getCell('C26').value = '88.0%';
+    ws.getCell('C29').value = '65.0%';
+    const { wb: out } = await refreshed(wb);
+    (out.getWorksheet('Report') as ExcelJS.Worksheet).getCell('C26').value = 0.93;
+    removeFromWorkbook(out);
+    const back = out.getWorksheet('Report') as ExcelJS.Worksheet;
+    expect(back.getCell('C26').value).toBe(0.93);
+    expect(back.getCell('C29').value).toBe('65.0%');
+  });
+});

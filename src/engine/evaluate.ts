@@ -180,6 +180,11 @@ function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (peri
       else if (spec.comparator === 'le' || spec.comparator === 'lt') { side = 'max'; inclusive = spec.comparator === 'le'; }
       else if (polarity === 'higher') side = 'min';
       else if (polarity === 'lower') side = 'max';
+      else if (polarity === 'range') {
+        // "Closer to target is better" with one value: the target is a point.
+        const point: TargetInterval = { min: v.value, max: v.value, minInclusive: true, maxInclusive: true, ...common };
+        return { interval: point, readable: `${formatNumber(v)}${spec.label ? ` (${spec.label})` : ''} exactly` };
+      }
       if (side === undefined) {
         findings.push(makeFinding('target-no-direction', cell, { targetText: spec.text }));
         return { interval: null, readable: `${formatNumber(v)} (direction unknown)` };
@@ -358,6 +363,11 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   if (polarity.polarity === 'unknown' && spec === null && latest === null) polarity = { ...polarity, reason: 'no target and no values' };
 
   const { interval, readable } = intervalOf(spec, polarity.polarity, baseline, targetCell ?? cellAddress(r, measureC), findings);
+  if (polarity.polarity === 'range' && interval !== null && (interval.min === null) !== (interval.max === null)) {
+    // A one-sided target leaves nothing to be inside of: its side says which way is better.
+    const side = interval.min !== null ? 'higher' : 'lower';
+    polarity = { ...polarity, polarity: side, reason: `${polarity.reason}, but the target "${targetText}" has one side: ${side} is better` };
+  }
   const toleranceCol = firstColumn(table, 'tolerance');
   const tolText = toleranceCol ? textAt(sheet, r, toleranceCol.col) : '';
   const amber = (tolText !== '' ? parseTolerance(tolText, interval?.unit ?? 'plain') : undefined) ?? settings.amber;

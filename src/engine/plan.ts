@@ -342,36 +342,41 @@ interface RowFormulas {
   readonly max: string;
 }
 
-/** How a period cell enters the Latest chain. */
-function chainElement(sheet: SheetSnapshot, obsValue: number | undefined, r: number, c: number, numericAfter: boolean): { test: string; fallback: 'next' | string } {
+/** The number a cell will hold after the refresh (typed, or normalised from text), or undefined. */
+type NumberIn = (r: number, c: number) => number | undefined;
+
+/** The expression for a cell's value as the engine reads it: "E31", or "E31/100" where a bare 36 means 36%. */
+function cellTerm(numberIn: NumberIn, r: number, c: number, obsValue: number | undefined): string {
   const ref = cellAddress(r, c);
-  if (numericAfter) {
-    const raw = sheet.rows[r]?.[c]?.value;
-    if (typeof raw === 'number' && obsValue !== undefined && floatCmp(raw, obsValue) !== 0 && floatCmp(raw / 100, obsValue) === 0) {
-      return { test: `IF(ISNUMBER(${ref}),${ref}/100,`, fallback: 'next' };
-    }
-    return { test: `IF(ISNUMBER(${ref}),${ref},`, fallback: 'next' };
-  }
-  return { test: `IF(ISNUMBER(${ref}),${ref},`, fallback: obsValue !== undefined ? String(obsValue) : 'next' };
+  const raw = numberIn(r, c);
+  const scaled = raw !== undefined && obsValue !== undefined && floatCmp(raw, obsValue) !== 0 && floatCmp(raw / 100, obsValue) === 0;
+  return scaled ? `${ref}/100` : ref;
 }
 
+/** How a period cell enters the Latest chain: its number when it holds one, else the engine's reading of its text. */
+function chainElement(numberIn: NumberIn, obsValue: number | undefined, r: number, c: number): { test: string; fallback: 'next' | string } {
+  const ref = cellAddress(r, c);
+  const test = `IF(ISNUMBER(${ref}),${cellTerm(numberIn, r, c, obsValue)},`;
+  if (numberIn(r, c) !== undefined) return { test, fallback: 'next' };
+  return { test, fallback: obsValue !== undefined ? String(obsValue) : 'next' };
+}
+
+/** Nests the chain newest first; `stopAt` (a value in a unit the target does not use) ends it with no value. */
 function buildChain(elements: ReadonlyArray<{ test: string; fallback: 'next' | string }>, stopAt?: number): string {
   let formula = '""';
-  const upto = stopAt ?? elements.length - 1;
-  for (let i = Math.min(upto, elements.length - 1); i >= 0; i--) {
-    const e = elements[i];
-    if (!e) continue;
-    const inner = i === upto && stopAt !== undefined ? '""' : e.fallback === 'next' ? formula : e.fallback;
-    formula = `${e.test}${inner})`;
+  for (let i = (stopAt ?? elements.length) - 1; i >= 0; i--) {
+    const e = elements[i] as { test: string; fallback: 'next' | string };
+    formula = `${e.test}${e.fallback === 'next' ? formula : e.fallback})`;
   }
-  return `=${formula.startsWith('"') ? formula : formula}`;
+  return `=${formula}`;
 }
 
 /** Builds the Latest / Previous / Min / Max formulas of a row from what the engine read. */
-function rowFormulas(sheet: SheetSnapshot, et: EvaluatedTable, row: EvaluatedRow, numeric: (r: number, c: number) => boolean): RowFormulas {
+function rowFormulas(sheet: SheetSnapshot, et: EvaluatedTable, row: EvaluatedRow, numberIn: NumberIn): RowFormulas {
+  const numeric = (r: number, c: number): boolean => numberIn(r, c) !== undefined;
   const table = et.table;
   const r = row.row;
-  const ref = (o: Observation | null): string => (o === null ? '""' : `IF(ISNUMBER(${o.cell}),${o.cell},${numeric(o.row, o.col) ? '""' : o.value.value})`);
+  const ref = (o: Observation | null): string => (o === null ? '""' : `IF(ISNUMBER(${o.cell}),${cellTerm(numberIn, o.row, o.col, o.value.value)},${numeric(o.row, o.col) ? '""' : o.value.value})`);
   if (table.kind === 'budget') {
     const b = row.budget;
     const prior = table.columns.find((c) => c.role === 'prior-variance');
@@ -410,7 +415,7 @@ function rowFormulas(sheet: SheetSnapshot, et: EvaluatedTable, row: EvaluatedRow
     const p = parseCell(sheet.rows[r]?.[c]);
     return p.kind === 'number' ? p.value : undefined;
   };
-  const elements = periodCols.map((c) => chainElement(sheet, valueIn(c.col), r, c.col, numeric(r, c.col)));
+  const elements = periodCols.map((c) => chainElement(numberIn, valueIn(c.col), r, c.col));
   const mismatchAt = row.latest === null ? periodCols.findIndex((c) => row.findings.some((f) => f.code === 'unit-mismatch' && f.cell === cellAddress(r, c.col))) : -1;
   const latest = periodCols.length === 0 ? '=""' : buildChain(elements, mismatchAt >= 0 ? mismatchAt : undefined);
   const previous = row.previous ? `=${ref(row.previous)}` : '=""';
@@ -520,7 +525,10 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       const cell = cellAddress(x.row, x.col);
       if (!ledgered.has(`${table.sheet}!${cell}`)) ledger.push({ sheet: table.sheet, cell, text: x.original.text, numberFormat: x.original.numberFormat ?? 'General' });
     }
-    const numeric = (r: number, c: number): boolean => normAt.has(`${r}:${c}`) || typeof sheet.rows[r]?.[c]?.value === 'number';
+    const numberIn: NumberIn = (r, c) => {
+      const raw = sheet.rows[r]?.[c]?.value;
+      return normAt.get(`${r}:${c}`)?.value ?? (typeof raw === 'number' ? raw : undefined);
+    };
 
     const left = placement.left;
     const colOf = Object.fromEntries(BLOCK_COLUMNS.map((k, i) => [k, left + i])) as Record<BlockColumn, number>;
@@ -538,7 +546,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
 
     for (const row of et.rows) {
       const n = row.row + 1;
-      const f = rowFormulas(sheet, et, row, numeric);
+      const f = rowFormulas(sheet, et, row, numberIn);
       const latestSource = row.latest ? sheet.rows[row.latest.row]?.[row.latest.col] : undefined;
       const fmt = valueFormat(row.latest?.value ?? row.previous?.value, latestSource, row.latest ? normAt.get(`${row.latest.row}:${row.latest.col}`) : undefined);
       const isPercent = (row.latest?.value.unit ?? row.target.interval?.unit) === 'percent';
@@ -630,14 +638,27 @@ export interface RemovalPlan {
   readonly removeLedgerSheet: boolean;
 }
 
-/** Returns the plan that undoes every refresh recorded in the workbook. */
+function stillNormalised(snapshot: WorkbookSnapshot, sheetName: string, address: string, original: string): boolean {
+  const n = parseNumberText(original);
+  const format = n === undefined ? undefined : losslessFormat(original, n);
+  const sheet = snapshot.sheets.find((s) => s.name === sheetName);
+  if (n === undefined || format === undefined || sheet === undefined) return false;
+  const { row, col } = parseCellAddress(address);
+  const current = sheet.rows[row]?.[col];
+  return current !== undefined && current.formula === undefined && typeof current.value === 'number'
+    && floatCmp(current.value, n.value) === 0 && current.numberFormat === format;
+}
+
+/** Returns the plan that undoes every refresh recorded in the workbook; cells the user has since changed stay. */
 export function planRemoval(snapshot: WorkbookSnapshot): RemovalPlan {
   const blocks = ownBlocks(snapshot);
   const ledgerSheet = snapshot.sheets.find((s) => s.name === LEDGER_SHEET);
   const restore: LedgerEntry[] = (ledgerSheet?.rows ?? []).slice(1).flatMap((row) => {
     const [sheet, cell, text, fmt] = [row[0]?.text, row[1]?.text, row[2], row[3]?.text];
     if (!sheet || !cell || !text) return [];
-    return [{ sheet, cell, text: typeof text.value === 'string' ? text.value : text.text, numberFormat: fmt ?? 'General' }];
+    const original = typeof text.value === 'string' ? text.value : text.text;
+    // Put the text back only where the cell still holds what the refresh typed: a later edit by the user stays.
+    return stillNormalised(snapshot, sheet, cell, original) ? [{ sheet, cell, text: original, numberFormat: fmt ?? 'General' }] : [];
   });
   const userBook = withoutOwnBlocks(snapshot);
   const resetColumns = blocks.flatMap((b) => {
