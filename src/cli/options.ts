@@ -9,15 +9,15 @@ export class OptionError extends Error {
   }
 }
 
-/** Parses a tolerance: "5%" (relative to the bound), "2pp" (percentage points) or "3" (units). */
+/**
+ * Parses a tolerance: "5%" (relative to the bound), or "3" / "2pp" (absolute, in each row's printed units:
+ * percentage points on rows of percentages).
+ */
 export function parseToleranceOption(name: string, text: string): Tolerance {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(%|pp|pts)?\s*$/i.exec(text);
   if (!m || m[1] === undefined) throw new OptionError(`--${name} must be like 5%, 2pp or 3 (got "${text}")`);
   const n = Number(m[1]);
-  const unit = (m[2] ?? '').toLowerCase();
-  if (unit === '%') return { kind: 'relative', value: n / 100 };
-  if (unit === 'pp' || unit === 'pts') return { kind: 'absolute', value: n / 100 };
-  return { kind: 'absolute', value: n };
+  return (m[2] ?? '') === '%' ? { kind: 'relative', value: n / 100 } : { kind: 'absolute', value: n };
 }
 
 /** Builds evaluation settings from --amber / --green. */

@@ -121,6 +121,10 @@ export function chooseCandidate(candidates: readonly Candidate[], measure: strin
   return [...pool].sort((a, b) => distance(a.c.value.value) - distance(b.c.value.value))[0]?.c;
 }
 
+const MISSING_TARGET: Partial<Record<string, string>> = {
+  'not-applicable': 'not applicable', 'to-be-confirmed': 'to be confirmed', 'new-indicator': 'a new indicator', 'data-only': 'data only', 'not-due': 'not due yet',
+};
+
 /** Counts and amounts that accumulate over a period: a quarter's figure is not comparable with a year's. */
 const ACCUMULATES = /\b(?:received|turned around|achieved|delivered|awarded|paid|spent|income|savings?|generated|raised|collected|referrals? received)\b/i;
 const RATE_WORDS = /%|\b(?:rate|average|per|ratio|proportion|percentage|score|index)\b/i;
@@ -134,14 +138,12 @@ function tableOverride(table: DetectedTable, settings: EvaluationSettings): Tabl
   return settings.overrides?.find((o) => o.sheet === table.sheet && (o.range === undefined || o.range === table.range));
 }
 
-function parseTolerance(text: string, unit: Unit): Tolerance | undefined {
+/** Reads a Tolerance column: "10%" is 10% of the target; "2", "2pp" or "2 pts" are units of the row (points on rates). */
+function parseTolerance(text: string): Tolerance | undefined {
   const m = TOLERANCE.exec(text.trim())?.groups;
   if (m?.num === undefined) return undefined;
   const n = Number(m.num);
-  const u = (m.unit ?? '').toLowerCase();
-  if (u === '%') return { kind: 'relative', value: n / 100 };
-  if (u !== '') return { kind: 'absolute', value: unit === 'percent' ? n / 100 : n };
-  return { kind: 'absolute', value: n };
+  return (m.unit ?? '') === '%' ? { kind: 'relative', value: n / 100 } : { kind: 'absolute', value: n };
 }
 
 function fractionFinding(v: NumberValue, cell: string): Finding | undefined {
@@ -200,13 +202,15 @@ function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (peri
     }
     case 'relative': {
       const base = baseline(spec.basePeriod);
-      const periodName = spec.basePeriod ?? 'the previous year';
+      const periodName = spec.basePeriod ?? 'the previous period';
       if (base === null || base === 'no-column') {
         findings.push(makeFinding('baseline-missing', cell, { text: spec.text, period: periodName }));
         return { interval: null, readable: `${spec.text} (no baseline)` };
       }
       const b = base.value.value;
-      const delta = spec.changeUnit === 'percent' ? Math.abs(b) * spec.change : spec.change;
+      // "5 points" on a rate is 5 percentage points; on a score it is 5 of the score's own units.
+      const delta = spec.changeUnit === 'percent' ? Math.abs(b) * spec.change
+        : spec.changeUnit === 'points' && base.value.unit === 'percent' ? spec.change / 100 : spec.change;
       // Rounded to 12 significant digits so that a spreadsheet comparing with the written bound agrees with us.
       const bound = Number((spec.direction === 'lower' ? b - delta : b + delta).toPrecision(12));
       const common = { unit: base.value.unit, decimals: base.value.decimals + (spec.changeUnit === 'percent' && spec.change !== 0 ? 1 : 0), ...(base.value.currency ? { currency: base.value.currency } : {}) };
@@ -370,7 +374,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   }
   const toleranceCol = firstColumn(table, 'tolerance');
   const tolText = toleranceCol ? textAt(sheet, r, toleranceCol.col) : '';
-  const amber = (tolText !== '' ? parseTolerance(tolText, interval?.unit ?? 'plain') : undefined) ?? settings.amber;
+  const amber = (tolText !== '' ? parseTolerance(tolText) : undefined) ?? settings.amber;
   const green = settings.green;
 
   let status: Status = 'none';
@@ -384,7 +388,8 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
       ? (targetCol ? 'No status: no target set' : 'No status: data only (no target)')
       : spec.kind === 'multi-part' ? 'No status: the target has several parts'
         : spec.kind === 'relative' ? 'No status: the target\'s baseline has no value'
-          : spec.kind === 'bound' ? 'No status: the target has no direction (polarity unknown)' : `No status: target "${spec.text}" not understood`;
+          : spec.kind === 'bound' ? 'No status: the target has no direction (polarity unknown)'
+            : spec.kind === 'missing' ? `No status: the target is "${spec.text}" (${MISSING_TARGET[spec.reason] ?? 'not set'})` : `No status: target "${spec.text}" not understood`;
   } else if (latest === null) {
     statusReason = 'No status: no value reported';
   } else {
@@ -469,15 +474,17 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
   let variancePct: number | null = null;
   if (budget && forecast) {
     interval = { min: null, max: budget.value.value, minInclusive: true, maxInclusive: true, unit: budget.value.unit, decimals: budget.value.decimals, ...(budget.value.currency ? { currency: budget.value.currency } : {}) };
-    const j = judgeValue(forecast.value, interval, settings.green, settings.amber);
+    const j = judgeValue(forecast.value, interval, settings.green, settings.amber, 'budget');
     status = j.status;
-    statusReason = j.reason.replace('the ≤', 'the budget ≤');
+    statusReason = j.reason;
     variancePct = floatCmp(budget.value.value, 0) === 0 ? null : variance === null ? null : variance / Math.abs(budget.value.value);
   }
 
   let trend: Trend = 'none';
   let trendReason = 'No trend: no earlier variance or movement';
-  const change = currentVariance !== null && priorVariance !== null ? currentVariance - priorVariance : movementValue;
+  const rawChange = currentVariance !== null && priorVariance !== null ? currentVariance - priorVariance : movementValue;
+  // Stable only when the variances are equal as displayed.
+  const change = rawChange === null ? null : roundTo(rawChange, budget?.value.decimals ?? forecast?.value.decimals ?? 0);
   if (change !== null) {
     const c = floatCmp(change, 0);
     trend = c === 0 ? 'stable' : c < 0 ? 'improving' : 'worsening';

@@ -6,10 +6,18 @@ import { Period, periodLength } from './period';
 import { Polarity } from './polarity';
 import { formatNumber, NumberValue, Unit } from './value';
 
-/** A tolerance band: a fraction of the bound (relative) or a distance in the value's own units (absolute). */
+/**
+ * A tolerance band: a fraction of the bound (relative, 0.05 = 5% of the target), or a distance in the units the
+ * row is printed in (absolute: 3 means 3 units, or 3 percentage points on a row of percentages).
+ */
 export interface Tolerance {
   readonly kind: 'relative' | 'absolute';
   readonly value: number;
+}
+
+/** An absolute tolerance in the engine's own numbers (percentages are fractions: 3 pp → 0.03). */
+export function absoluteTolerance(t: Tolerance, unit: Unit): number {
+  return unit === 'percent' ? t.value / 100 : t.value;
 }
 
 /** A target read into an interval; null ends are open. */
@@ -48,8 +56,8 @@ export interface Judgement {
 }
 
 /** Returns the width of a tolerance band around a bound. */
-export function bandWidth(tolerance: Tolerance, bound: number): number {
-  return tolerance.kind === 'relative' ? tolerance.value * Math.abs(bound) : tolerance.value;
+export function bandWidth(tolerance: Tolerance, bound: number, unit: Unit): number {
+  return tolerance.kind === 'relative' ? tolerance.value * Math.abs(bound) : absoluteTolerance(tolerance, unit);
 }
 
 function show(value: number, iv: TargetInterval, decimals?: number): string {
@@ -66,7 +74,7 @@ export function describeInterval(iv: TargetInterval): string {
 
 function describeTolerance(t: Tolerance, iv: TargetInterval): string {
   if (t.kind === 'relative') return `${roundTo(t.value * 100, 2)}%`;
-  return iv.unit === 'percent' ? `${roundTo(t.value * 100, 2)} pp` : show(t.value, iv);
+  return iv.unit === 'percent' ? `${roundTo(t.value, 2)} pp` : show(t.value, iv);
 }
 
 /** Returns the signed distance of a value outside an interval (0 inside) and the bound it is measured from. */
@@ -86,9 +94,9 @@ export function distanceOutside(value: number, iv: TargetInterval): { distance: 
  * tolerance), amber when missed by no more than the amber band, red beyond it. A value equal to a strict
  * bound misses it. Bands are measured from the breached bound, on its failing side.
  */
-export function judgeValue(value: NumberValue, iv: TargetInterval, green: Tolerance, amber: Tolerance): Judgement {
+export function judgeValue(value: NumberValue, iv: TargetInterval, green: Tolerance, amber: Tolerance, noun: 'target' | 'budget' = 'target'): Judgement {
   const v = value.value;
-  const target = describeInterval(iv);
+  const target = `${noun === 'budget' ? 'budget ' : ''}${describeInterval(iv)}`;
   const belowMin = iv.min !== null && !meetsMinimum(v, iv.min, iv.minInclusive);
   const aboveMax = iv.max !== null && !meetsMaximum(v, iv.max, iv.maxInclusive);
   const { distance, bound } = distanceOutside(v, iv);
@@ -96,7 +104,7 @@ export function judgeValue(value: NumberValue, iv: TargetInterval, green: Tolera
   const variancePct = bound === null ? (iv.min !== null && iv.max !== null ? 0 : null) : floatCmp(bound, 0) === 0 ? null : distance / Math.abs(bound);
   const shown = formatNumber(value);
   if (!belowMin && !aboveMax) {
-    return { status: 'green', reason: `Green: ${shown} meets the target ${target}`, variance, variancePct };
+    return { status: 'green', reason: `Green: ${shown} meets the ${noun === 'budget' ? '' : 'target '}${target}`, variance, variancePct };
   }
   const edge = (belowMin ? iv.min : iv.max) as number;
   const miss = Math.abs(v - edge);
@@ -105,11 +113,11 @@ export function judgeValue(value: NumberValue, iv: TargetInterval, green: Tolera
   const howFar = iv.unit === 'percent'
     ? `${roundTo(miss * 100, Math.max(1, iv.decimals))} pp`
     : floatCmp(edge, 0) === 0 ? show(miss, iv, Math.max(iv.decimals, value.decimals)) : `${roundTo((miss / Math.abs(edge)) * 100, 1)}%`;
-  const greenBand = bandWidth(green, edge);
+  const greenBand = bandWidth(green, edge, iv.unit);
   if (floatCmp(greenBand, 0) > 0 && floatCmp(miss, greenBand) <= 0) {
     return { status: 'green', reason: `Green: ${shown} is ${howFar} ${side} the ${target} ${bandName}, within the green tolerance ${describeTolerance(green, iv)}`, variance, variancePct };
   }
-  const amberBand = bandWidth(amber, edge);
+  const amberBand = bandWidth(amber, edge, iv.unit);
   const bandText = floatCmp(amberBand, 0) > 0 ? `amber band ${describeTolerance(amber, iv)}` : 'no amber band around a bound of 0';
   if (floatCmp(amberBand, 0) > 0 && floatCmp(miss, amberBand) <= 0) {
     return { status: 'amber', reason: `Amber: ${shown} is ${miss === 0 ? 'equal to' : `${howFar} ${side}`} the ${target} ${bandName}; ${bandText}`, variance, variancePct };

@@ -8,7 +8,7 @@ import { cellAddress, columnIndex, columnLetters, parseCellAddress, quoteSheetNa
 import { floatCmp } from './compare';
 import { DetectedTable } from './detect';
 import { DEFAULT_SETTINGS, EvaluatedRow, EvaluatedTable, Evaluation, EvaluationSettings, evaluateWorkbook, Observation } from './evaluate';
-import { Status, Trend } from './judge';
+import { absoluteTolerance, Status, Tolerance, Trend } from './judge';
 import { CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { normaliseText, NumberValue, parseCell, parseNumberText } from './value';
 
@@ -569,9 +569,12 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       put(row.row, 'max', { kind: 'formula', formula: f.max, cached: iv?.max ?? '' });
       put(row.row, 'minInclusive', { kind: 'number', value: iv?.minInclusive === false ? 0 : 1 });
       put(row.row, 'maxInclusive', { kind: 'number', value: iv?.maxInclusive === false ? 0 : 1 });
-      put(row.row, 'greenTolerance', { kind: 'number', value: row.green.value });
+      // Absolute tolerances in the numbers the formulas compare (3 pp on a rate is 0.03).
+      const unit = row.target.interval?.unit ?? row.latest?.value.unit ?? 'plain';
+      const inFormula = (t: Tolerance): number => (t.kind === 'relative' ? t.value : absoluteTolerance(t, unit));
+      put(row.row, 'greenTolerance', { kind: 'number', value: inFormula(row.green) });
       put(row.row, 'greenKind', { kind: 'text', text: row.green.kind === 'relative' ? 'rel' : 'abs' });
-      put(row.row, 'amberTolerance', { kind: 'number', value: row.amber.value });
+      put(row.row, 'amberTolerance', { kind: 'number', value: inFormula(row.amber) });
       put(row.row, 'amberKind', { kind: 'text', text: row.amber.kind === 'relative' ? 'rel' : 'abs' });
       put(row.row, 'polarity', { kind: 'text', text: polarity });
       put(row.row, 'decimals', { kind: 'number', value: et.table.kind === 'budget' ? (row.latest?.value.decimals ?? 0) : displayDecimals(row) });

@@ -35,15 +35,18 @@ const LOWER_LEXICON: readonly RegExp[] = [
   /\bturnover\b/i, /\battrition\b/i, /\boverspend\b/i, /\bwaiting\b/i, /\bdelay(?:ed|s)?\b/i, /\bdeficit\b/i,
   /\bnot known\b/i, /\bdays lost\b/i, /\bre-?offend/i, /\bre-?referrals?\b/i, /\bvacanc(?:y|ies)\b/i,
   /\bbacklog\b/i, /\barrears\b/i, /\bexclusions?\b/i, /\bagency staff\b/i, /\bemergency admissions?\b/i,
-  /\bcosts?\b/i, /\bspend\b/i, /\bfewer\b/i, /\blate\b/i, /\boverdue\b/i, /\binterim\b/i,
+  /\bcosts?\b/i, /\bspend\b/i, /\bfewer\b/i, /\blate\b/i, /\boverdue\b/i,
 ];
 /** Words of a measure that say higher is better. */
 const HIGHER_LEXICON: readonly RegExp[] = [
   /\bincreas(?:e|es|ing)\b/i, /\bimprov(?:e|es|ing|ement)\b/i, /\bsatisf(?:action|ied)\b/i, /\bon time\b/i,
-  /\bwithin (?:timescale|target|\d+\s*(?:hours?|days?|weeks?))/i, /\btimely\b/i, /\breceived\b/i, /\bincome\b/i,
+  /\bwithin (?:timescales?|target|\d+\s*(?:working\s+)?(?:hours?|days?|weeks?))/i, /\btimely\b/i, /\breceived\b/i, /\bincome\b/i,
   /\bgrant\b/i, /\bsavings?\b/i, /\bturned around\b/i, /\bachiev(?:e|ed|ing)\b/i, /\bmaximi[sz]e\b/i,
   /\bcollected\b/i, /\bgood or outstanding\b/i, /\bgood\/outstanding\b/i, /\bsuccess(?:ful)?\b/i, /\bcompleted\b/i,
 ];
+
+/** A measure that starts with its aim: "Reduce the number of …", "Improve education outcomes …". */
+const LEADING_AIM = /^\s*(reduce|decrease|minimi[sz]e|cut|lower|increase|improve|maximi[sz]e|raise|grow)\b/i;
 
 /** "Reduction in the cost of …": the measure is the amount saved, so more saved is better. */
 const REDUCTION_ACHIEVED = /^\s*(?:the\s+)?(?:reduction|saving|savings|decrease)\s+(?:in|of|on)\b/i;
@@ -53,12 +56,12 @@ export function polarityFromWording(measure: string, target: TargetSpec | null):
   if (REDUCTION_ACHIEVED.test(measure) && target !== null && (target.kind === 'bound')) {
     return { polarity: 'higher', word: measure.trim().split(/\s+/).slice(0, 3).join(' ') };
   }
+  const aim = LEADING_AIM.exec(measure);
+  if (aim?.[1] !== undefined) return { polarity: /^(?:reduce|decrease|minimi[sz]e|cut|lower)$/i.test(aim[1]) ? 'lower' : 'higher', word: aim[1] };
   const lower = LOWER_LEXICON.map((r) => r.exec(measure)).find((m) => m !== null);
   const higher = HIGHER_LEXICON.map((r) => r.exec(measure)).find((m) => m !== null);
-  if (lower && higher) {
-    // Both kinds of word: the earlier one sets the aim ("Reduce … not achieved" reads as reduce).
-    return lower.index <= higher.index ? { polarity: 'lower', word: lower[0] } : { polarity: 'higher', word: higher[0] };
-  }
+  // Words pulling both ways ("complaints responded to within 10 days") do not say: leave it to other evidence.
+  if (lower && higher) return undefined;
   if (lower) return { polarity: 'lower', word: lower[0] };
   if (higher) return { polarity: 'higher', word: higher[0] };
   return undefined;

@@ -15,7 +15,7 @@ export type TargetSpec =
   | {
       readonly kind: 'relative';
       readonly direction: 'higher' | 'lower';
-      /** Size of the change: a fraction for percent changes (0.2 for "20% reduction"), 0 for ">2013/14". */
+      /** Size of the change: a fraction for percent changes (0.2 for "20% reduction"), points as printed, 0 for ">2013/14". */
       readonly change: number;
       readonly changeUnit: 'percent' | 'points' | 'absolute';
       /** The period named as the baseline ("2013/14"), or null for the previous period. */
@@ -130,7 +130,8 @@ export function parseTarget(raw: string): TargetSpec | null {
     const changeUnit = unit === '%' ? 'percent' : unit === '' ? 'absolute' : 'points';
     return {
       kind: 'relative', direction: LOWER_WORDS.test(word) ? 'lower' : 'higher',
-      change: changeUnit === 'absolute' ? Number(num.replace(/,/g, '')) : Number(num.replace(/,/g, '')) / 100,
+      // A percent change is a fraction of the baseline; points stay points until the baseline's unit is known.
+      change: changeUnit === 'percent' ? Number(num.replace(/,/g, '')) / 100 : Number(num.replace(/,/g, '')),
       changeUnit, basePeriod: period !== undefined && /\d/.test(period) ? period.replace(/\s+/g, '') : null, strict: false, text,
     };
   }

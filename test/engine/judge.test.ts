@@ -127,9 +127,13 @@ describe('judgeValue with the default tolerances (green 0, amber 5% of the bound
     });
 
     it('measures the amber band from the absolute value of a negative bound', () => {
-      expect(bandWidth(relative(0.05), -888)).toBeCloseTo(44.4, 9);
-      expect(bandWidth(relative(0.05), 888)).toBeCloseTo(44.4, 9);
-      expect(bandWidth(absolute(2), -888)).toBe(2);
+      expect(bandWidth(relative(0.05), -888, 'plain')).toBeCloseTo(44.4, 9);
+      expect(bandWidth(relative(0.05), 888, 'plain')).toBeCloseTo(44.4, 9);
+      expect(bandWidth(absolute(2), -888, 'plain')).toBe(2);
+    });
+
+    it('reads an absolute tolerance on a rate as percentage points', () => {
+      expect(bandWidth(absolute(3), 0.85, 'percent')).toBeCloseTo(0.03, 12);
     });
   });
 
@@ -182,7 +186,7 @@ describe('judgeValue with other tolerances', () => {
     ['86% (2 pp short)', pct(0.86), 'amber'],
     ['85% (3 pp short)', pct(0.85), 'red'],
   ])('judges %s against ≥ 88% as %s with an absolute amber tolerance of 2 percentage points', (_case, value, status) => {
-    const j = judge(value, atLeast(0.88, PCT), { green: relative(0), amber: absolute(0.02) });
+    const j = judge(value, atLeast(0.88, PCT), { green: relative(0), amber: absolute(2) });
     expect(j.status).toBe(status);
     expect(j.reason).toContain('amber band 2 pp');
   });

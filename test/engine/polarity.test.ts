@@ -77,9 +77,16 @@ describe('polarityFromWording', () => {
     expect(polarityFromWording(measure, null)).toEqual({ polarity, word });
   });
 
-  it('lets the earlier word set the aim when the measure has words of both kinds', () => {
+  it('lets a leading verb set the aim when the measure has words of both kinds', () => {
     expect(polarityFromWording('Reduce the number of targets not achieved', null)?.polarity).toBe('lower');
     expect(polarityFromWording('Increase the reduction in waiting', null)?.polarity).toBe('higher');
+  });
+
+  it.each([
+    '% of complaints responded to within 10 working days',
+    'Percentage of spend with local suppliers achieved',
+  ])('says nothing about "%s", whose words pull both ways', (measure) => {
+    expect(polarityFromWording(measure, null)).toBeUndefined();
   });
 
   it('reads "Reduction in the cost of X" with a bound target as higher: the measure is the amount saved', () => {
