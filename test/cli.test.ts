@@ -120,3 +120,16 @@ describe('the installed command', () => {
     expect(bad.stderr.trim().split('\n')).toEqual([expect.stringContaining('/nonexistent.tsv')]);
   });
 });
+
+describe('scorecard report on a refreshed workbook', () => {
+  it('reports the user\'s tables only, not the blocks the refresh wrote', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scorecard-cli-'));
+    const out = join(dir, 'r.xlsx');
+    await run('refresh', EXAMPLE, '-o', out);
+    const before = JSON.parse((await run('report', EXAMPLE, '--json')).out);
+    const after = JSON.parse((await run('report', out, '--json')).out);
+    expect(after.tables.map((t: { sheet: string; range: string; kind: string }) => [t.sheet, t.range, t.kind]))
+      .toEqual(before.tables.map((t: { sheet: string; range: string; kind: string }) => [t.sheet, t.range, t.kind]));
+    expect(after.skipped).toEqual(before.skipped);
+  });
+});

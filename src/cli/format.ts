@@ -1,8 +1,7 @@
 /** Terminal output: a readable table per scorecard table, and one-line summaries. */
 import Table from 'cli-table3';
-import { Report, ReportTable } from '../engine';
+import { Report, ReportTable, STATUS_TEXT } from '../engine';
 
-const SHAPES = { green: '● Green', amber: '▲ Amber', red: '■ Red', none: '○ No status' } as const;
 
 /** One line per table: "Indicators: 5 green, 0 amber, 2 red, 1 no status; 2 findings". */
 export function summaryLine(t: ReportTable): string {
@@ -26,13 +25,14 @@ export function renderReport(report: Report, width = 120): string {
     for (const r of t.rows) {
       table.push([
         String(r.row), r.label ? `${r.measure} [${r.label}]` : r.measure, r.target?.asRead ?? '',
-        r.latest?.displayed ?? '', r.previous?.displayed ?? '', SHAPES[r.status], r.trend === 'none' ? '' : r.trend,
+        r.latest?.displayed ?? '', r.previous?.displayed ?? '', STATUS_TEXT[r.status], r.trend === 'none' ? '' : r.trend,
       ]);
     }
     out.push(table.toString());
+    const tableNotes = t.findings.map((f) => `  ⓘ ${f.cell}  ${f.message}`);
     const flags = t.rows.flatMap((r) => r.flags.filter((f) => f.severity === 'warning').map((f) => `  ⚠ ${f.cell}  ${f.message}`));
     const notes = t.rows.flatMap((r) => r.flags.filter((f) => f.severity === 'info').map((f) => `  ⓘ ${f.cell}  ${f.message}`));
-    if (flags.length + notes.length > 0) out.push('Findings:', ...flags, ...notes);
+    if (flags.length + notes.length + tableNotes.length > 0) out.push('Findings:', ...flags, ...notes, ...tableNotes);
     out.push(summaryLine(t), '');
   }
   for (const s of report.skipped) out.push(`Skipped ${s.sheet} › ${s.title ?? s.range} (${s.range}): ${s.reason}`);

@@ -2,7 +2,8 @@
 import { extname } from 'path';
 import { readDelimitedFile } from '../csv/read';
 import { WorkbookSnapshot } from '../engine/snapshot';
-import { readXlsxFile } from '../xlsx/read';
+import { snapshotWithNames } from '../xlsx/apply';
+import { loadWorkbook } from '../xlsx/refresh';
 
 /** Thrown when an input cannot be read; its message names the file and says why. */
 export class UnreadableInputError extends Error {
@@ -16,7 +17,7 @@ export class UnreadableInputError extends Error {
 export async function readInput(path: string): Promise<WorkbookSnapshot> {
   const ext = extname(path).toLowerCase();
   try {
-    if (ext === '.xlsx' || ext === '.xlsm') return await readXlsxFile(path);
+    if (ext === '.xlsx' || ext === '.xlsm') return snapshotWithNames(await loadWorkbook(path));
     if (ext === '.csv' || ext === '.tsv' || ext === '.txt') return readDelimitedFile(path);
   } catch (e) {
     const reason = e instanceof Error ? e.message.replace(/^Cannot read "[^"]*":\s*/, '') : String(e);

@@ -2,7 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'fs';
 import { basename, dirname, extname, join } from 'path';
-import { buildReport, evaluateWorkbook, formatNumber, PaletteName } from '../engine';
+import { buildReport, evaluateWorkbook, formatNumber, PaletteName, withoutOwnBlocks } from '../engine';
 import { loadWorkbook, refreshWorkbook, removeFromWorkbook } from '../xlsx/refresh';
 import { readInput, UnreadableInputError } from './input';
 import { OptionError, settingsFrom } from './options';
@@ -31,7 +31,8 @@ export function buildProgram(io: Io): Command {
     .action(async (file: string, opts: { json?: boolean; amber?: string; green?: string }) => {
       const settings = settingsFrom(opts);
       const snapshot = await readInput(file);
-      const report = buildReport(file, evaluateWorkbook(snapshot, settings), (o) => formatNumber(o.value));
+      // A refreshed workbook is reported as the user's tables, without the blocks a refresh wrote.
+      const report = buildReport(file, evaluateWorkbook(withoutOwnBlocks(snapshot), settings), (o) => formatNumber(o.value));
       io.out(opts.json ? JSON.stringify(report, null, 2) : renderReport(report, process.stdout.columns ?? 120));
     });
   program.command('refresh')

@@ -253,6 +253,21 @@ function describeTable(sheet: SheetSnapshot, b: Block, title: string | null, hea
     return { col: c, letter: columnLetters(c), header, role, ...(period ? { period } : {}), ...(convention ? { signConvention: convention } : {}) };
   });
 
+  // Figure roles read from a header ("Budget Holder", "Variance commentary") need figures beneath them.
+  const FIGURE_ROLES: ReadonlySet<ColumnRole> = new Set(['budget', 'forecast', 'variance', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
+  for (let i = 0; i < columns.length; i++) {
+    const k = columns[i] as TableColumn;
+    if (!FIGURE_ROLES.has(k.role)) continue;
+    const filled = dataRows.filter((r) => !isEmpty(sheet, r, k.col));
+    const figures = filled.filter((r) => isNumericData(sheet, r, k.col)).length;
+    if (filled.length > 0 && figures / filled.length < 0.5) columns[i] = { ...k, role: 'other' };
+  }
+  // With several variance columns all named by a month, the first is the current one.
+  if (!columns.some((k) => k.role === 'variance')) {
+    const firstPrior = columns.findIndex((k) => k.role === 'prior-variance');
+    if (firstPrior >= 0 && columns.filter((k) => k.role === 'prior-variance').length > 1) columns[firstPrior] = { ...(columns[firstPrior] as TableColumn), role: 'variance' };
+  }
+
   // The measure column: the first column, unless it holds short codes beside a column of descriptions.
   const first = columns[0];
   if (first !== undefined && !columns.some((k) => k.role === 'measure')) {

@@ -93,7 +93,7 @@ export const FINANCIAL_YEAR = /(?:fy\s*)?(?<y1>(?:19|20)\d{2})\s*[/\-–]\s*(?<y
 export const QUARTER = /\b(?:q|qtr|quarter)\s*(?<q>[1-4])\b/i;
 /** A half year: "H1", "Half 2". */
 export const HALF = /\b(?:h|half)\s*(?<h>[12])\b/i;
-/** The year-end column of a KPI table: "End-of-year", "Year end", "Outturn". */
+/** The year-end column of a KPI table: "End-of-year", "Year end", "Full year", "Annual outturn". */
 export const YEAR_END = /\b(?:end[- ]of[- ]year|year[- ]end|eoy|full[- ]year|annual outturn)\b/i;
 /** Year to date: "YTD", "Year to date". */
 export const YEAR_TO_DATE = /\b(?:ytd|year[- ]to[- ]date)\b/i;

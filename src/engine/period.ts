@@ -95,10 +95,3 @@ export function periodLength(p: Period): number {
 export function isWholeYear(p: Period): boolean {
   return periodLength(p) === 12;
 }
-
-/** Returns a period from a spreadsheet date serial (days since 1899-12-30), as a month. */
-export function periodFromSerial(serial: number, label: string): Period {
-  const date = new Date(Math.round((serial - 25569) * 86400000));
-  const idx = date.getUTCFullYear() * 12 + date.getUTCMonth();
-  return { label, kind: 'month', start: idx, end: idx, rank: 0 };
-}

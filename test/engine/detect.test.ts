@@ -192,3 +192,23 @@ describe('row evaluation', () => {
     expect(t?.rows.map((r) => r.findings.filter((f) => f.code === 'direction-conflict').map((f) => f.cell))).toEqual([[], [], [], ['F5']]);
   });
 });
+
+describe('figure columns need figures', () => {
+  it('does not take a "Budget Holder" column of names for the budget', () => {
+    const t = evaluateWorkbook(grid([
+      ['Service', 'Budget Holder', 'Net Budget', 'Forecast'],
+      ['Libraries', 'J. Smith', '100', '96'],
+    ])).tables[0];
+    expect(t?.table.columns.map((c) => c.role)).toEqual(['measure', 'other', 'budget', 'forecast']);
+    expect(t?.rows[0]?.status).toBe('green');
+  });
+
+  it('takes the first of two month-named variance columns as the current one', () => {
+    const t = evaluateWorkbook(grid([
+      ['Service', 'Budget', 'Forecast', 'Variance at 31 March Over/(Under)', 'Variance at Month 6 Over/(Under)'],
+      ['Libraries', '1,000', '1,100', '100', '20'],
+    ])).tables[0];
+    expect(t?.table.columns.map((c) => c.role)).toEqual(['measure', 'budget', 'forecast', 'variance', 'prior-variance']);
+    expect(t?.rows[0]?.trend).toBe('worsening');
+  });
+});
