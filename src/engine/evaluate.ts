@@ -201,6 +201,11 @@ function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (peri
       return { interval, readable: describeInterval(interval) };
     }
     case 'relative': {
+      const direction = spec.direction !== 'better' ? spec.direction : polarity === 'higher' || polarity === 'lower' ? polarity : undefined;
+      if (direction === undefined) {
+        findings.push(makeFinding('target-no-direction', cell, { targetText: spec.text }));
+        return { interval: null, readable: `${spec.text} (direction unknown)` };
+      }
       const base = baseline(spec.basePeriod);
       const periodName = spec.basePeriod ?? 'the previous period';
       if (base === null || base === 'no-column') {
@@ -212,12 +217,12 @@ function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (peri
       const delta = spec.changeUnit === 'percent' ? Math.abs(b) * spec.change
         : spec.changeUnit === 'points' && base.value.unit === 'percent' ? spec.change / 100 : spec.change;
       // Rounded to 12 significant digits so that a spreadsheet comparing with the written bound agrees with us.
-      const bound = Number((spec.direction === 'lower' ? b - delta : b + delta).toPrecision(12));
+      const bound = Number((direction === 'lower' ? b - delta : b + delta).toPrecision(12));
       const common = { unit: base.value.unit, decimals: base.value.decimals + (spec.changeUnit === 'percent' && spec.change !== 0 ? 1 : 0), ...(base.value.currency ? { currency: base.value.currency } : {}) };
-      const interval: TargetInterval = spec.direction === 'lower'
+      const interval: TargetInterval = direction === 'lower'
         ? { min: null, max: bound, minInclusive: true, maxInclusive: !spec.strict, ...common }
         : { min: bound, max: null, minInclusive: !spec.strict, maxInclusive: true, ...common };
-      const how = spec.change === 0 ? `${spec.direction === 'lower' ? 'below' : 'above'} ${base.periodLabel}` : `${spec.text} on ${base.periodLabel}`;
+      const how = spec.change === 0 ? `${direction === 'lower' ? 'below' : 'above'} ${base.periodLabel}` : `${spec.text} on ${base.periodLabel}`;
       return { interval, readable: `${describeInterval(interval)} (${how})` };
     }
     case 'multi-part':
@@ -387,7 +392,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     statusReason = spec === null
       ? (targetCol ? 'No status: no target set' : 'No status: data only (no target)')
       : spec.kind === 'multi-part' ? 'No status: the target has several parts'
-        : spec.kind === 'relative' ? 'No status: the target\'s baseline has no value'
+        : spec.kind === 'relative' ? (findings.some((f) => f.code === 'baseline-missing') ? 'No status: the target\'s baseline has no value' : 'No status: "better" needs to know which way is better (polarity unknown)')
           : spec.kind === 'bound' ? 'No status: the target has no direction (polarity unknown)'
             : spec.kind === 'missing' ? `No status: the target is "${spec.text}" (${MISSING_TARGET[spec.reason] ?? 'not set'})` : `No status: target "${spec.text}" not understood`;
   } else if (latest === null) {
@@ -468,12 +473,13 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     }
   }
 
-  let interval: TargetInterval | null = null;
+  const interval: TargetInterval | null = budget
+    ? { min: null, max: budget.value.value, minInclusive: true, maxInclusive: true, unit: budget.value.unit, decimals: budget.value.decimals, ...(budget.value.currency ? { currency: budget.value.currency } : {}) }
+    : null;
   let status: Status = 'none';
-  let statusReason = 'No status: no budget or no forecast';
+  let statusReason = budget ? 'No status: no forecast' : 'No status: no budget';
   let variancePct: number | null = null;
-  if (budget && forecast) {
-    interval = { min: null, max: budget.value.value, minInclusive: true, maxInclusive: true, unit: budget.value.unit, decimals: budget.value.decimals, ...(budget.value.currency ? { currency: budget.value.currency } : {}) };
+  if (budget && forecast && interval) {
     const j = judgeValue(forecast.value, interval, settings.green, settings.amber, 'budget');
     status = j.status;
     statusReason = j.reason;

@@ -435,7 +435,8 @@ function rowFormulas(sheet: SheetSnapshot, et: EvaluatedTable, row: EvaluatedRow
 }
 
 function noStatusLabel(et: EvaluatedTable, row: EvaluatedRow): string {
-  if (et.table.kind === 'timeseries' || (row.target.spec === null && row.target.cell === null && et.table.kind !== 'budget')) return 'Data only';
+  if (et.table.kind === 'budget') return row.budget?.budget ? 'No forecast' : 'No budget';
+  if (et.table.kind === 'timeseries' || (row.target.spec === null && row.target.cell === null)) return 'Data only';
   const spec = row.target.spec;
   if (spec === null) return 'No target';
   if (spec.kind === 'multi-part' || spec.kind === 'unparsed') return 'Target unclear';

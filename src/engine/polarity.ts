@@ -89,7 +89,7 @@ export function resolvePolarity(e: PolarityEvidence): PolarityReading {
   const t = e.target;
   if (t !== null) {
     if (t.kind === 'range') return { polarity: 'range', source: 'target', reason: 'the target is a range' };
-    if (t.kind === 'relative') return { polarity: t.direction, source: 'target', reason: `the target "${t.text}" asks for ${t.direction === 'lower' ? 'less' : 'more'}` };
+    if (t.kind === 'relative' && t.direction !== 'better') return { polarity: t.direction, source: 'target', reason: `the target "${t.text}" asks for ${t.direction === 'lower' ? 'less' : 'more'}` };
     if (t.kind === 'bound' && t.comparator !== 'none') {
       const lower = t.comparator === 'le' || t.comparator === 'lt';
       return { polarity: lower ? 'lower' : 'higher', source: 'target', reason: `the target "${t.text}" is ${lower ? 'a maximum' : 'a minimum'}` };

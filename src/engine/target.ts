@@ -14,7 +14,8 @@ export type TargetSpec =
   | { readonly kind: 'range'; readonly min: NumberValue; readonly max: NumberValue; readonly label?: string; readonly annotation?: string; readonly text: string }
   | {
       readonly kind: 'relative';
-      readonly direction: 'higher' | 'lower';
+      /** Which way the target asks to move; `better` leaves the side to the row's polarity ("better than 2015/16"). */
+      readonly direction: 'higher' | 'lower' | 'better';
       /** Size of the change: a fraction for percent changes (0.2 for "20% reduction"), points as printed, 0 for ">2013/14". */
       readonly change: number;
       readonly changeUnit: 'percent' | 'points' | 'absolute';
@@ -116,7 +117,7 @@ export function parseTarget(raw: string): TargetSpec | null {
     const lower = comparator === 'le' || comparator === 'lt' || /worse|below|lower|less/i.test(versus.op);
     const named = /\d/.test(versus.period) ? versus.period.replace(/\s+/g, '') : null;
     return {
-      kind: 'relative', direction: lower ? 'lower' : 'higher', change: 0, changeUnit: 'absolute',
+      kind: 'relative', direction: /better/i.test(versus.op) ? 'better' : lower ? 'lower' : 'higher', change: 0, changeUnit: 'absolute',
       basePeriod: named, strict: comparator === 'gt' || comparator === 'lt' || /than/i.test(versus.op), text,
     };
   }

@@ -212,3 +212,28 @@ describe('figure columns need figures', () => {
     expect(t?.rows[0]?.trend).toBe('worsening');
   });
 });
+
+describe('targets that take their side from the row', () => {
+  it('reads "better than 2015/16" on a lower-is-better measure as below last year', () => {
+    const t = evaluateWorkbook(grid([
+      ['Measure', 'Target', '2015/16', '2016/17', 'Polarity'],
+      ['Days lost to sickness per FTE', 'better than 2015/16', '9.1', '8.5', 'Lower is better'],
+      ['Satisfaction with libraries', 'better than 2015/16', '71%', '74%', ''],
+      ['Library visits per head', 'better than 2015/16', '4.1', '4.3', ''],
+    ])).tables[0];
+    expect(t?.rows.map((r) => [r.polarity.polarity, r.status, r.trend])).toEqual([
+      ['lower', 'green', 'improving'], ['higher', 'green', 'improving'], ['unknown', 'none', 'increasing'],
+    ]);
+    expect(t?.rows[0]?.target.interval).toEqual(expect.objectContaining({ min: null, max: 9.1, maxInclusive: false }));
+    expect(t?.rows[2]?.findings.map((f) => f.code)).toContain('target-no-direction');
+  });
+
+  it('says a budget line with no forecast has no forecast', () => {
+    const t = evaluateWorkbook(grid([
+      ['Service', 'Budget', 'Forecast'],
+      ['Libraries', '100', '96'],
+      ['Museums', '50', ''],
+    ])).tables[0];
+    expect(t?.rows[1]).toEqual(expect.objectContaining({ status: 'none', statusReason: 'No status: no forecast' }));
+  });
+});

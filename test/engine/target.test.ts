@@ -114,12 +114,12 @@ describe('parseTarget', () => {
       expect(spec.strict).toBe(false);
     });
 
-    it.each<{ text: string; direction: 'higher' | 'lower'; basePeriod: string | null; strict: boolean }>([
+    it.each<{ text: string; direction: 'higher' | 'lower' | 'better'; basePeriod: string | null; strict: boolean }>([
       { text: '>2013/14', direction: 'higher', basePeriod: '2013/14', strict: true },
       { text: '<2013/14', direction: 'lower', basePeriod: '2013/14', strict: true },
       { text: '> 2013/14', direction: 'higher', basePeriod: '2013/14', strict: true },
       { text: '<=2013-14', direction: 'lower', basePeriod: '2013-14', strict: false },
-      { text: 'better than 2015/16', direction: 'higher', basePeriod: '2015/16', strict: true },
+      { text: 'better than 2015/16', direction: 'better', basePeriod: '2015/16', strict: true },
       { text: '> last year', direction: 'higher', basePeriod: null, strict: true },
     ])('reads $text as $direction than the outturn of $basePeriod (strict: $strict)', ({ text, direction, basePeriod, strict }) => {
       const spec = parseAs(text, 'relative');
