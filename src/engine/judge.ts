@@ -72,8 +72,12 @@ export function describeInterval(iv: TargetInterval): string {
   return 'none';
 }
 
-function describeTolerance(t: Tolerance, iv: TargetInterval): string {
-  if (t.kind === 'relative') return `${roundTo(t.value * 100, 2)}%`;
+/** "5%", or on a rate, where the miss is told in points, "5% of the target (4.5 pp)" so both read alike. */
+function describeTolerance(t: Tolerance, iv: TargetInterval, edge: number): string {
+  if (t.kind === 'relative') {
+    const share = `${roundTo(t.value * 100, 2)}%`;
+    return iv.unit === 'percent' ? `${share} of the target (${roundTo(t.value * Math.abs(edge) * 100, 2)} pp)` : share;
+  }
   return iv.unit === 'percent' ? `${roundTo(t.value, 2)} pp` : show(t.value, iv);
 }
 
@@ -115,10 +119,10 @@ export function judgeValue(value: NumberValue, iv: TargetInterval, green: Tolera
     : floatCmp(edge, 0) === 0 ? show(miss, iv, Math.max(iv.decimals, value.decimals)) : `${roundTo((miss / Math.abs(edge)) * 100, 1)}%`;
   const greenBand = bandWidth(green, edge, iv.unit);
   if (floatCmp(greenBand, 0) > 0 && floatCmp(miss, greenBand) <= 0) {
-    return { status: 'green', reason: `Green: ${shown} is ${howFar} ${side} the ${target} ${bandName}, within the green tolerance ${describeTolerance(green, iv)}`, variance, variancePct };
+    return { status: 'green', reason: `Green: ${shown} is ${howFar} ${side} the ${target} ${bandName}, within the green tolerance ${describeTolerance(green, iv, edge)}`, variance, variancePct };
   }
   const amberBand = bandWidth(amber, edge, iv.unit);
-  const bandText = floatCmp(amberBand, 0) > 0 ? `amber band ${describeTolerance(amber, iv)}` : 'no amber band around a bound of 0';
+  const bandText = floatCmp(amberBand, 0) > 0 ? `amber band ${describeTolerance(amber, iv, edge)}` : 'no amber band around a bound of 0';
   if (floatCmp(amberBand, 0) > 0 && floatCmp(miss, amberBand) <= 0) {
     return { status: 'amber', reason: `Amber: ${shown} is ${miss === 0 ? 'equal to' : `${howFar} ${side}`} the ${target} ${bandName}; ${bandText}`, variance, variancePct };
   }

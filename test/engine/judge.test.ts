@@ -226,8 +226,8 @@ describe('variance', () => {
 describe('the reason sentence', () => {
   it.each<[string, NumberValue, TargetInterval]>([
     ['Green: 90.1% meets the target ≥ 88%', pct(0.901, 1), atLeast(0.88, PCT)],
-    ['Amber: 87.6% is 2.4 pp below the > 90% minimum; amber band 5%', pct(0.876, 1), above(0.9, PCT)],
-    ['Amber: 85% is equal to the > 85% minimum; amber band 5%', pct(0.85), above(0.85, PCT)],
+    ['Amber: 87.6% is 2.4 pp below the > 90% minimum; amber band 5% of the target (4.5 pp)', pct(0.876, 1), above(0.9, PCT)],
+    ['Amber: 85% is equal to the > 85% minimum; amber band 5% of the target (4.25 pp)', pct(0.85), above(0.85, PCT)],
     ['Red: 303 is 5.6% above the ≤ 287 maximum; amber band 5%', num(303), atMost(287)],
     ['Amber: 22,106 is 0.9% above the ≤ 21,904 maximum; amber band 5%', num(22106), atMost(21904)],
     ['Green: -1,086 meets the target ≤ -888', num(-1086), atMost(-888)],
