@@ -40,6 +40,7 @@ module.exports = async (env = {}, argv = {}) => {
     entry: {
       taskpane: './src/taskpane/taskpane.ts',
       commands: './src/commands/commands.ts',
+      message: './src/commands/message.ts',
     },
     output: {
       path: path.resolve(__dirname, 'dist'),
@@ -72,6 +73,12 @@ module.exports = async (env = {}, argv = {}) => {
         filename: 'commands.html',
         template: './src/commands/commands.html',
         chunks: ['commands'],
+      }),
+      // The ribbon command's failure dialog (Office.context.ui.displayDialogAsync).
+      new HtmlWebpackPlugin({
+        filename: 'message.html',
+        template: './src/commands/message.html',
+        chunks: ['message'],
       }),
       new CopyWebpackPlugin({
         patterns: [

@@ -5,6 +5,9 @@
  *
  * Builds what it serves in beforeAll (the add-in with the project's webpack config, the shim with its own), so it
  * needs no earlier build. Leaves a screenshot of the pane in test/artifacts/taskpane.png.
+ *
+ * The shim's displayDialogAsync opens the dialog's page as a new window of the same browser context (so the test
+ * sees it as a new page); the dialog's messageParent reaches the opener's shim.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -36,6 +39,17 @@ interface Session {
 }
 
 const sessions: Session[] = [];
+
+declare global {
+  interface Window {
+    /** How many times the fake ribbon event was completed. */
+    __completions?: number;
+    /** Whether each form submission had its default action cancelled when it reached the window. */
+    __submits?: boolean[];
+    /** The function file's global, on hosts without Office.actions. */
+    refreshScorecard?: (event: { completed(): void }) => unknown;
+  }
+}
 
 async function openPage(file: string, config: Partial<ShimConfig> = {}): Promise<Session> {
   const context = await browser.newContext({ viewport: { width: PANE_WIDTH, height: 900 }, deviceScaleFactor: 1, locale: 'en-GB' });
@@ -113,6 +127,21 @@ function textOnceContains(page: Page, selector: string, expected: string | RegEx
 
 async function waitUntilReady(page: Page): Promise<void> {
   await page.waitForSelector('#pane[aria-busy="false"]');
+}
+
+/** The workbook's saved options (workbook settings), parsed. */
+async function savedOptions(page: Page): Promise<{
+  amber: { kind: string; value: number };
+  palette: string;
+  watch: boolean;
+  overrides: { sheet: string; range?: string; targetColumn?: string; rowPolarity?: Record<string, string> }[];
+}> {
+  return JSON.parse(String((await dumpWorkbook(page)).settings['scorecard.options']));
+}
+
+/** Returns true when `selector`'s first match has the keyboard focus. */
+function hasFocus(page: Page, selector: string): Promise<boolean> {
+  return page.locator(selector).first().evaluate((e) => e === document.activeElement);
 }
 
 beforeAll(async () => {
@@ -202,8 +231,16 @@ describe('task pane', () => {
     await details.getByRole('button', { name: 'Edit overrides' }).click();
     await details.getByLabel('Target column').fill('b');
     await details.locator('select[data-row="30"]').selectOption('higher');
+    // The form's own handler cancels the submission in the event itself: by the time it reaches the window it is.
+    await page.evaluate(() => {
+      window.__submits = [];
+      window.addEventListener('submit', (event) => window.__submits?.push(event.defaultPrevented));
+    });
     await details.getByRole('button', { name: 'Save', exact: true }).click();
     expect(await textOnceContains(page, '#status', 'apply on the next refresh')).toMatch(/^Saved your choices for Indicators/);
+    expect(await page.evaluate(() => window.__submits)).toEqual([true]);
+    expect(await details.locator('form.editor').count()).toBe(0);
+    expect(await hasFocus(page, 'details.rows-table:has-text("Indicators") button[data-focus-key^="edit:"]')).toBe(true);
 
     await page.getByLabel('Amber band amount').fill('10');
     await page.getByLabel('Amber band amount').press('Tab');
@@ -212,14 +249,86 @@ describe('task pane', () => {
     expect(await textOnceContains(page, '#status', 'Saved the palette')).toContain('Saved the palette');
     expect(await page.evaluate(() => document.documentElement.dataset.palette)).toBe('colour-blind');
 
-    const saved = JSON.parse(String((await dumpWorkbook(page)).settings['scorecard.options'])) as {
-      amber: { kind: string; value: number };
-      palette: string;
-      overrides: { sheet: string; range?: string; targetColumn?: string; rowPolarity?: Record<string, string> }[];
-    };
+    const saved = await savedOptions(page);
     expect(saved.amber).toEqual({ kind: 'relative', value: 0.1 });
     expect(saved.palette).toBe('colour-blind');
     expect(saved.overrides).toEqual([expect.objectContaining({ sheet: 'Report', targetColumn: 'B', rowPolarity: { 30: 'higher' } })]);
+    expect(errors).toEqual([]);
+  });
+
+  it('saves quick option changes in order, each on top of the one before', async () => {
+    // Every Excel.run starts 200 ms late, so the second save starts while the first is still under way.
+    const { page, errors } = await openPage('taskpane.html', { runDelayMs: 200 });
+    await waitUntilReady(page);
+    await page.evaluate(() => {
+      const palette = document.getElementById('palette') as HTMLSelectElement;
+      palette.value = 'colour-blind';
+      palette.dispatchEvent(new Event('change'));
+      const amber = document.getElementById('amber-amount') as HTMLInputElement;
+      amber.value = '10';
+      amber.dispatchEvent(new Event('change'));
+    });
+    // Shown at once, before anything is saved.
+    expect(await page.evaluate(() => document.documentElement.dataset.palette)).toBe('colour-blind');
+    expect(await textOnceContains(page, '#options-note', 'Saved')).toBe('Saved');
+    expect(await page.locator('#status').textContent()).toBe('Saved the bands. They apply on the next refresh.');
+    const saved = await savedOptions(page);
+    expect(saved.palette).toBe('colour-blind');
+    expect(saved.amber).toEqual({ kind: 'relative', value: 0.1 });
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps what is typed in the override editor, and the focus, when a re-check redraws the pane', async () => {
+    const { page, errors } = await openPage('taskpane.html');
+    await waitUntilReady(page);
+    await page.getByLabel('Re-check as I type').check();
+    expect(await textOnceContains(page, '#status', 'Re-checking as you type')).toContain('Re-checking');
+    await page.locator('details.rows-table summary', { hasText: 'Indicators' }).click();
+    const details = page.locator('details.rows-table', { hasText: 'Indicators' });
+    await details.getByRole('button', { name: 'Edit overrides' }).click();
+    await details.getByLabel('Leave this table out').check();
+    await details.locator('select[data-row="30"]').selectOption('lower');
+    const column = details.getByLabel('Target column');
+    await column.click();
+    await page.keyboard.type('c');
+    await column.evaluate((input) => {
+      (input as HTMLElement).dataset.before = 'redraw';
+    });
+
+    // Someone edits the sheet: the re-check's summary redraws the rows while the person is typing.
+    const counts = page.locator('.table-card', { has: page.locator('.table-title', { hasText: /^Indicators$/ }) }).locator('.counts .sr-only');
+    await page.evaluate(() => window.__emulator?.edit('Report', 'D31', '280'));
+    expect(await eventually(() => counts.textContent(), (l) => l?.startsWith('7 green') === true)).toBe('7 green, 0 amber, 1 red, 0 no data');
+    expect(await column.getAttribute('data-before')).toBeNull();
+    expect(await column.inputValue()).toBe('c');
+    expect(await hasFocus(page, 'input[name="targetColumn"]')).toBe(true);
+    expect(await details.getByLabel('Leave this table out').isChecked()).toBe(true);
+    expect(await details.locator('select[data-row="30"]').inputValue()).toBe('lower');
+    // The caret stayed at the end: typing carries on.
+    await page.keyboard.type('d');
+    expect(await column.inputValue()).toBe('cd');
+
+    // Cancel closes the editor, drops what was typed, and gives the focus back to Edit overrides.
+    await details.getByRole('button', { name: 'Cancel' }).click();
+    expect(await details.locator('form.editor').count()).toBe(0);
+    expect(await hasFocus(page, 'details.rows-table:has-text("Indicators") button[data-focus-key^="edit:"]')).toBe(true);
+    await page.keyboard.press('Enter');
+    expect(await column.inputValue()).toBe('');
+    expect(errors).toEqual([]);
+  });
+
+  it('says nothing when a re-check meets Excel editing a cell', async () => {
+    const { page, errors } = await openPage('taskpane.html');
+    await waitUntilReady(page);
+    await page.getByLabel('Re-check as I type').check();
+    expect(await textOnceContains(page, '#status', 'Re-checking as you type')).toContain('Re-checking');
+    await page.evaluate(async () => {
+      window.__emulator?.setCellEditMode(true);
+      await window.__emulator?.edit('Report', 'D31', '280');
+    });
+    await page.waitForTimeout(1500);
+    expect(await page.locator('.office-js-helpers-notification').count()).toBe(0);
+    expect(await page.locator('#last-run').textContent()).not.toContain('✗');
     expect(errors).toEqual([]);
   });
 
@@ -239,7 +348,7 @@ describe('task pane', () => {
     await page.evaluate(() => window.__emulator?.edit('Report', 'D31', '303'));
     await page.waitForTimeout(1500);
     expect(await counts.textContent()).toBe('7 green, 0 amber, 1 red, 0 no data');
-    expect(JSON.parse(String((await dumpWorkbook(page)).settings['scorecard.options'])).watch).toBe(false);
+    expect((await savedOptions(page)).watch).toBe(false);
     expect(errors).toEqual([]);
   });
 
@@ -272,43 +381,120 @@ describe('task pane', () => {
     await page.locator('#host-message').waitFor({ state: 'visible' });
     expect(await page.getByRole('alert').innerText()).toMatch(/Excel 2019 or Microsoft 365/);
     expect(await page.locator('#refresh').isDisabled()).toBe(true);
+    // Re-checking as you type (Worksheet.onChanged) is off, and says why.
+    expect(await page.locator('#watch').isDisabled()).toBe(true);
+    expect(await page.locator('#watch').isChecked()).toBe(false);
+    expect(await page.locator('#watch-hint').textContent()).toMatch(/Excel 2019 or Microsoft 365/);
     expect((await dumpWorkbook(page)).settings).toEqual({});
   });
 });
 
 describe('ribbon command', () => {
-  async function invokeRefresh(page: Page): Promise<number> {
-    await page.waitForFunction(() => window.__shim?.actions.has('refreshScorecard') === true);
-    return page.evaluate(() => new Promise<number>((resolve, reject) => {
-      let completed = 0;
-      const event = {
-        completed: () => {
-          completed += 1;
-          // A second completed() would show up here as 2 after a tick.
-          setTimeout(() => resolve(completed), 50);
-        },
-      };
-      try {
-        window.__shim?.invoke('refreshScorecard', event);
-      } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
-      }
-    }));
+  /** Presses the ribbon button: calls the action (associated, or the function file's global) with a fake event. */
+  async function pressRibbonButton(page: Page, via: 'actions' | 'global' = 'actions'): Promise<void> {
+    if (via === 'actions') await page.waitForFunction(() => window.__shim?.actions.has('refreshScorecard') === true);
+    else await page.waitForFunction(() => typeof window.refreshScorecard === 'function');
+    await page.evaluate((how) => {
+      window.__completions = 0;
+      const event = { completed: () => void (window.__completions = (window.__completions ?? 0) + 1) };
+      if (how === 'actions') window.__shim?.invoke('refreshScorecard', event);
+      else window.refreshScorecard?.(event);
+    }, via);
+  }
+
+  function completions(page: Page): Promise<number> {
+    return page.evaluate(() => window.__completions ?? 0);
+  }
+
+  /** Waits for the event to be completed, then a moment more (a second completed() would show), and returns the count. */
+  async function completedCount(page: Page): Promise<number> {
+    await eventually(() => completions(page), (n) => n > 0);
+    await page.waitForTimeout(100);
+    return completions(page);
   }
 
   it('refreshes the workbook and completes the event', async () => {
     const { page, blocked, errors } = await openPage('commands.html');
-    expect(await invokeRefresh(page)).toBe(1);
+    await pressRibbonButton(page);
+    expect(await completedCount(page)).toBe(1);
     const status = statusColumn(await dumpWorkbook(page), 'Report', [25, 26, 27, 28, 29, 30, 31, 32]);
     expect(status.cells.every((c) => c.formula?.startsWith('='))).toBe(true);
+    expect(await page.evaluate(() => window.__shim?.dialogs)).toEqual([]);
     expect(blocked).toEqual([]);
     expect(errors).toEqual([]);
   });
 
-  it('completes the event when the refresh fails, and says why in the console', async () => {
-    const { page, errors } = await openPage('commands.html', { protectedSheets: ['Report'] });
-    expect(await invokeRefresh(page)).toBe(1);
+  it('shows a failed refresh in a dialog, and completes the event once the dialog is closed', async () => {
+    const { context, page, blocked, errors } = await openPage('commands.html', { protectedSheets: ['Report'] });
+    const opened = context.waitForEvent('page');
+    await pressRibbonButton(page);
+    const dialog = await opened;
+    await dialog.waitForLoadState();
+
+    const urls = (await page.evaluate(() => window.__shim?.dialogs)) ?? [];
+    expect(urls).toHaveLength(1);
+    const url = new URL(urls[0] ?? '');
+    expect(url.pathname).toBe('/message.html');
+    expect(url.searchParams.get('title')).toBe('The scorecard was not refreshed');
+    expect(dialog.url()).toBe(url.href);
+
+    expect(await textOnceContains(dialog, '#title', 'refreshed')).toBe('The scorecard was not refreshed');
+    const message = await dialog.locator('#message').textContent();
+    expect(message).toContain('Report');
+    expect(message).not.toMatch(/[{}]|\[object|Stack Trace/);
+    expect(await hasFocus(dialog, '#close')).toBe(true);
+    // Still open: the event waits for it (completing it would close the dialog on some hosts).
+    expect(await completions(page)).toBe(0);
+
+    const closed = dialog.waitForEvent('close');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await closed;
+    expect(await completedCount(page)).toBe(1);
+    expect(await page.evaluate(() => window.__shim?.dialogMessages)).toEqual(['close']);
+    expect(statusColumn(await dumpWorkbook(page), 'Report', [25]).header).toBe('');
+    expect(blocked).toEqual([]);
+    expect(errors.every((e) => e.startsWith('console: The scorecard was not refreshed'))).toBe(true);
+  });
+
+  it('completes the event once when the person closes the dialog themselves', async () => {
+    const { context, page } = await openPage('commands.html', { protectedSheets: ['Report'] });
+    const opened = context.waitForEvent('page');
+    await pressRibbonButton(page);
+    const dialog = await opened;
+    await dialog.locator('#title', { hasText: 'refreshed' }).waitFor();
+    await dialog.close();
+    expect(await completedCount(page)).toBe(1);
+  });
+
+  it('says why in the console, and completes the event, where there is no dialog API', async () => {
+    const { page, errors } = await openPage('commands.html', { protectedSheets: ['Report'], dialogApi: false });
+    await pressRibbonButton(page);
+    expect(await completedCount(page)).toBe(1);
     expect(statusColumn(await dumpWorkbook(page), 'Report', [25]).header).toBe('');
     expect(errors.some((e) => e.includes('The scorecard was not refreshed') && e.includes('Report'))).toBe(true);
+    expect(await page.evaluate(() => window.__shim?.dialogs)).toEqual([]);
+  });
+
+  it('runs as the function file\'s global refreshScorecard where Office.actions is missing', async () => {
+    const { page, errors } = await openPage('commands.html', { actionsApi: false });
+    await pressRibbonButton(page, 'global');
+    expect(await completedCount(page)).toBe(1);
+    expect(await page.evaluate(() => window.__shim?.actions.size)).toBe(0);
+    const status = statusColumn(await dumpWorkbook(page), 'Report', [25, 26, 27, 28, 29, 30, 31, 32]);
+    expect(status.cells.every((c) => c.formula?.startsWith('='))).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the title and message from the dialog\'s URL as text only', async () => {
+    const title = '<b>Bold</b> & <i>more</i>';
+    const message = '<img src="x" onerror="window.__injected = 1">Line';
+    const query = new URLSearchParams({ title, message }).toString();
+    const { page, errors } = await openPage(`message.html?${query}`);
+    expect(await textOnceContains(page, '#title', 'Bold')).toBe(title);
+    expect(await page.locator('#message').textContent()).toBe(message);
+    expect(await page.locator('main b, main i, main img').count()).toBe(0);
+    expect(await page.title()).toBe(title);
+    expect(await page.evaluate(() => (window as unknown as { __injected?: number }).__injected)).toBeUndefined();
+    expect(errors).toEqual([]);
   });
 });

@@ -6,16 +6,19 @@ import { charsToPoints, needsTextPrefix, packSteps, textInput } from '../src/exc
 import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
 import {
   checkRequirements, DEFAULT_OPTIONS, detectScorecard, loadOptions, OPTIONS_KEY, RefreshError, RefreshSummary, refreshScorecard,
-  removeScorecard, saveOptions, ScorecardOptions, selectCell, startWatch,
+  removeScorecard, runExclusive, saveOptions, ScorecardOptions, selectCell, startWatch,
 } from '../src/excel';
 import { parseOptions } from '../src/excel/settings';
-import { readWorkbook } from '../src/excel/snapshot';
+import { readWorkbook, SHEET_CELL_BUDGET } from '../src/excel/snapshot';
+import { describeError } from '../src/ui/notify';
 import { snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook } from '../src/xlsx/refresh';
 import { FIXTURES, SEEDS } from './support/acceptance';
 import { comparableFromEmulator, comparableFromExcelJs } from './support/compare-workbooks';
 import { emulatorInitFromExcelJs } from './support/emulator-from-exceljs';
-import { createExcelEmulator, EmulatedCell, EmulatedWorkbookInit, ExcelEmulator, WorkbookDump } from './support/excel-emulator';
+import {
+  createExcelEmulator as createBareEmulator, EmulatedCell, EmulatedWorkbookInit, ExcelEmulator, ExcelEmulatorOptions, WorkbookDump,
+} from './support/excel-emulator';
 import { buildTypedWorkbook } from './support/excel-typing';
 
 const [SEED_000, SEED_004] = SEEDS;
@@ -24,8 +27,22 @@ function typedSeed(seed: string): ExcelJS.Workbook {
   return buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${seed}.tsv`), 'utf8'), 'Report');
 }
 
-function emulatorOf(wb: ExcelJS.Workbook, settings?: Record<string, unknown>): ExcelEmulator {
-  return createExcelEmulator({ ...emulatorInitFromExcelJs(wb), ...(settings ? { settings } : {}) });
+// Each emulator stands in for the Office host too: `Office.context.requirements` answers as it supports.
+let restoreOffice: (() => void) | undefined;
+afterEach(() => {
+  restoreOffice?.();
+  restoreOffice = undefined;
+});
+
+function createExcelEmulator(init: EmulatedWorkbookInit, options: ExcelEmulatorOptions = {}): ExcelEmulator {
+  const emulator = createBareEmulator(init, options);
+  restoreOffice?.();
+  restoreOffice = emulator.installOffice();
+  return emulator;
+}
+
+function emulatorOf(wb: ExcelJS.Workbook, options: ExcelEmulatorOptions = {}): ExcelEmulator {
+  return createExcelEmulator(emulatorInitFromExcelJs(wb), options);
 }
 
 async function readWith(emulator: ExcelEmulator): Promise<WorkbookSnapshot> {
@@ -79,12 +96,14 @@ async function until(predicate: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-/** The dump without a ledger sheet that removal emptied (the emulator has no Worksheet.delete). */
-function withoutEmptyLedger(dump: WorkbookDump): WorkbookDump {
-  const ledger = dump.sheets.find((s) => s.name === LEDGER_SHEET);
-  if (ledger === undefined) return dump;
-  expect(ledger.cells).toEqual({});
-  return { ...dump, sheets: dump.sheets.filter((s) => s !== ledger) };
+/** The dump with the ledger sheet's id left out (a removal deletes the ledger; the next refresh adds a new one). */
+function withoutLedgerId(dump: WorkbookDump): WorkbookDump {
+  return { ...dump, sheets: dump.sheets.map((s) => (s.name === LEDGER_SHEET ? { ...s, id: '' } : s)) };
+}
+
+/** The snapshot with its defined names in name order (the order names were added in is the adapter's own). */
+function namesSorted(snapshot: WorkbookSnapshot): WorkbookSnapshot {
+  return { ...snapshot, names: [...(snapshot.names ?? [])].sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
 function withoutColumnLayout(dump: WorkbookDump): WorkbookDump {
@@ -108,7 +127,7 @@ describe('reading the workbook', () => {
     const emulator = emulatorOf(typedSeed(seed));
     await refreshScorecard(emulator.run);
     const mine = await readWith(emulator);
-    expect(withoutOwnBlocks(mine)).toEqual(withoutOwnBlocks(snapshotWithNames(file)));
+    expect(namesSorted(withoutOwnBlocks(mine))).toEqual(namesSorted(withoutOwnBlocks(snapshotWithNames(file))));
   });
 
   it('reads text that looks like a formula as text, not as a formula', async () => {
@@ -116,6 +135,35 @@ describe('reading the workbook', () => {
     const snapshot = await readWith(emulator);
     expect(snapshot.sheets[0]?.rows[0]?.[0]).toEqual({ value: '=HYPERLINK("http://x","y")', numberFormat: 'General', text: '=HYPERLINK("http://x","y")' });
     expect(snapshot.sheets[0]?.rows[1]?.[0]).toEqual({ value: 3, formula: '1+2', numberFormat: 'General', text: '3' });
+  });
+
+  it('skips a sheet whose used range a stray value makes huge, with a notice naming it and the range, still in two read syncs', async () => {
+    const seed = emulatorInitFromExcelJs(typedSeed(SEED_004)).sheets[0];
+    const stray: Record<string, EmulatedCell> = { ...kpiCells(3), Z200000: { value: 'x' } };
+    const emulator = createExcelEmulator({ sheets: [{ name: 'Report', cells: seed?.cells ?? {} }, { name: 'Stray', cells: stray }] });
+    expect(26 * 200_000).toBeGreaterThan(SHEET_CELL_BUDGET);
+    const detected = await detectScorecard(emulator.run);
+    expect(detected.syncs).toBe(2);
+    expect(Math.max(...emulator.syncPayloads.map((p) => p.responseBytes))).toBeLessThan(200_000);
+    expect(detected.tables.map((t) => t.sheet)).toEqual(['Report']);
+    expect(detected.notices).toEqual([{
+      sheet: 'Stray',
+      cell: 'Z200000',
+      message: expect.stringMatching(/^Sheet "Stray" was not read: its used range A1:Z200000 covers 5,200,000 cells, more than Scorecard Refresh reads from one sheet \(2,000,000\)\./),
+    }]);
+    emulator.resetCounters();
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.syncs).toBe(3);
+    expect(summary.notices.map((n) => n.sheet)).toEqual(['Stray']);
+    expect(emulator.dump().sheets.find((s) => s.name === 'Stray')?.cells.G3).toBeUndefined();
+  });
+
+  it('reads a workbook of more sheets than the first sync measures in one more sync', async () => {
+    const sheet = emulatorInitFromExcelJs(typedSeed(SEED_004)).sheets[0];
+    const emulator = createExcelEmulator({ sheets: Array.from({ length: 45 }, (_, i) => ({ name: `Team ${i + 1}`, cells: sheet?.cells ?? {} })) });
+    const summary = await detectScorecard(emulator.run);
+    expect(summary.tables).toHaveLength(45);
+    expect(summary.syncs).toBe(3);
   });
 
   it('reads error values as errors', async () => {
@@ -216,8 +264,7 @@ describe('idempotence and removal', () => {
     emulator.resetCounters();
     await removeScorecard(emulator.run);
     expect(emulator.syncCount).toBe(3);
-    const removed = withoutEmptyLedger(emulator.dump());
-    expect(withoutColumnLayout(removed)).toEqual(withoutColumnLayout(original));
+    expect(withoutColumnLayout(emulator.dump())).toEqual(withoutColumnLayout(original));
   });
 
   it('gives back the column layout of seed 004 on removal', async () => {
@@ -225,7 +272,7 @@ describe('idempotence and removal', () => {
     const original = emulator.dump();
     await refreshScorecard(emulator.run);
     await removeScorecard(emulator.run);
-    expect(withoutEmptyLedger(emulator.dump())).toEqual(original);
+    expect(emulator.dump()).toEqual(original);
   });
 
   it('gives back the column layout of seed 000 on removal, where blocks share columns', async () => {
@@ -233,7 +280,18 @@ describe('idempotence and removal', () => {
     const original = emulator.dump();
     await refreshScorecard(emulator.run);
     await removeScorecard(emulator.run);
-    expect(withoutEmptyLedger(emulator.dump())).toEqual(original);
+    expect(emulator.dump()).toEqual(original);
+  });
+
+  it('keeps the ledger very hidden, and deletes it on removal by hiding it plainly first (Excel refuses to delete a very hidden sheet)', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    await refreshScorecard(emulator.run);
+    const ledger = emulator.dump().sheets.find((s) => s.name === LEDGER_SHEET);
+    expect(ledger?.visibility).toBe('VeryHidden');
+    expect(Object.keys(ledger?.cells ?? {}).length).toBeGreaterThan(4);
+    await removeScorecard(emulator.run);
+    expect(emulator.dump().sheets.map((s) => s.name)).toEqual(['Report']);
+    expect(emulator.syncPayloads.every((p) => p.error === undefined)).toBe(true);
   });
 
   it('refreshes again after a removal, with the ledger header back in place', async () => {
@@ -242,7 +300,7 @@ describe('idempotence and removal', () => {
     const once = emulator.dump();
     await removeScorecard(emulator.run);
     await refreshScorecard(emulator.run);
-    expect(emulator.dump()).toEqual(once);
+    expect(withoutLedgerId(emulator.dump())).toEqual(withoutLedgerId(once));
   });
 });
 
@@ -353,6 +411,64 @@ describe('watching edits', () => {
     expect(summaries).toHaveLength(1);
   });
 
+  it('tries again quietly, after the quiet time, when the user is typing in a cell', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    const summaries: RefreshSummary[] = [];
+    const errors: RefreshError[] = [];
+    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50, onError: (e) => errors.push(e) });
+    await emulator.edit('Report', 'B31', 310);
+    emulator.setCellEditMode(true);
+    await until(() => emulator.syncPayloads.filter((p) => p.error === 'InvalidOperationInCellEditMode').length >= 2);
+    expect(summaries).toHaveLength(0);
+    emulator.setCellEditMode(false);
+    await until(() => summaries.length === 1);
+    expect(rowOf(summaries[0] as RefreshSummary, 'Indicators', 31)?.status).toBe('green');
+    expect(errors).toEqual([]);
+    await stop();
+  });
+
+  it('needs no events switch: on an ExcelApi 1.7 host the block filter alone stops its own writes from looping', async () => {
+    // ExcelApi 1.7: no runtime.enableEvents, no triggerSource. Every write of a refresh fires change events.
+    const emulator = emulatorOf(typedSeed(SEED_000), { apiVersion: '1.7' });
+    await refreshScorecard(emulator.run);
+    const summaries: RefreshSummary[] = [];
+    const errors: RefreshError[] = [];
+    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50, onError: (e) => errors.push(e) });
+    emulator.resetCounters();
+    // Text the refresh tidies into a number: a write outside every block, on top of the block writes.
+    await emulator.edit('Report', 'B31', '£310');
+    await until(() => summaries.length >= 1);
+    await sleep(600);
+    await emulator.whenIdle();
+    const own = emulator.eventLog.filter((e) => e.source === 'ThisLocalAddin');
+    // The block writes did reach the handler (a watch without the filter would refresh for ever)...
+    expect(own.filter((e) => e.address !== 'B31').length).toBeGreaterThan(10);
+    // ...and the tidied cell set off one more refresh, which found nothing left to tidy: then quiet.
+    expect(own.filter((e) => e.address === 'B31')).toHaveLength(1);
+    expect(summaries).toHaveLength(2);
+    expect(emulator.runCount).toBe(2);
+    expect(errors).toEqual([]);
+    expect(emulator.dump().sheets[0]?.cells.B31).toMatchObject({ value: 310, numberFormat: '"£"0' });
+    await stop();
+  });
+
+  it('switches events off where it can (ExcelApi 1.8): the same edit costs exactly one refresh and fires none of its own events', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000), { apiVersion: '1.8' });
+    await refreshScorecard(emulator.run);
+    const summaries: RefreshSummary[] = [];
+    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50 });
+    emulator.resetCounters();
+    await emulator.edit('Report', 'B31', '£310');
+    await until(() => summaries.length >= 1);
+    await sleep(600);
+    await emulator.whenIdle();
+    expect(emulator.eventLog.filter((e) => e.source === 'ThisLocalAddin')).toEqual([]);
+    expect(summaries).toHaveLength(1);
+    expect(emulator.runCount).toBe(1);
+    await stop();
+  });
+
   it('waits for the edits to stop, and ignores edits inside its own blocks', async () => {
     const emulator = emulatorOf(typedSeed(SEED_000));
     await refreshScorecard(emulator.run);
@@ -380,9 +496,15 @@ describe('the summary', () => {
       expect.objectContaining({ sheet: 'Report', cell: 'H30', code: 'direction-conflict', severity: 'warning' }),
       expect.objectContaining({ sheet: 'Report', cell: 'E30', code: 'fraction-mismatch' }),
     ]));
-    const indicators = summary.tables.find((t) => t.title === 'Indicators');
-    expect(indicators?.counts).toEqual(expect.objectContaining({ red: expect.any(Number), green: expect.any(Number) }));
-    expect(indicators?.findings).toBe(summary.findings.filter((f) => /^[A-H](2[2-9]|3[0-2])$/.test(f.cell)).length);
+    const table = (title: string): RefreshSummary['tables'][number] | undefined => summary.tables.find((t) => t.title === title);
+    expect(summary.tables.map((t) => t.title)).toEqual(['Staffing', 'Indicators', 'Risk Management', 'Outturn Detail']);
+    expect(table('Indicators')?.counts).toEqual({ green: 6, amber: 0, red: 2, none: 0 });
+    expect(table('Outturn Detail')?.counts).toEqual({ green: 12, amber: 1, red: 2, none: 0 });
+    expect(table('Staffing')?.counts).toEqual({ green: 0, amber: 0, red: 0, none: 5 });
+    expect(table('Risk Management')?.counts).toEqual({ green: 0, amber: 2, red: 0, none: 0 });
+    expect(table('Indicators')?.findings).toBe(7);
+    expect(summary.findings).toHaveLength(7);
+    expect(summary.findings.every((f) => /^[A-H](2[2-9]|3[0-2])$/.test(f.cell))).toBe(true);
     expect(summary.skipped).toEqual([expect.objectContaining({ sheet: 'Report', title: 'Programme' })]);
     expect(summary.notices).toEqual([]);
   });
@@ -409,14 +531,38 @@ describe('host checks and errors', () => {
     delete (globalThis as { Office?: unknown }).Office;
   });
 
-  it('needs ExcelApi 1.6 and names Excel 2019 / Microsoft 365 when it is missing', () => {
+  const hostWith = (highest: string): unknown => ({
+    context: { requirements: { isSetSupported: (name: string, v: string) => name === 'ExcelApi' && Number(v.split('.')[1]) <= Number(highest.split('.')[1]) } },
+  });
+
+  it('needs ExcelApi 1.7: refuses 1.6 and names Excel 2019 / Microsoft 365', () => {
     expect(checkRequirements().ok).toBe(false);
-    (globalThis as { Office?: unknown }).Office = { context: { requirements: { isSetSupported: () => false } } };
-    const result = checkRequirements();
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.message).toMatch(/Excel 2019 or Microsoft 365/);
-    (globalThis as { Office?: unknown }).Office = { context: { requirements: { isSetSupported: (_: string, v: string) => v === '1.6' } } };
+    for (const highest of ['1.0', '1.6']) {
+      (globalThis as { Office?: unknown }).Office = hostWith(highest);
+      const result = checkRequirements();
+      expect(result.ok).toBe(false);
+      expect(!result.ok && result.message).toMatch(/Excel 2019 or Microsoft 365 \(Excel JavaScript API 1\.7;/);
+    }
+    (globalThis as { Office?: unknown }).Office = hostWith('1.7');
     expect(checkRequirements()).toEqual({ ok: true });
+  });
+
+  it('fails on an ExcelApi 1.6 host, which lacks the 1.7 members it uses, with a message naming the Excel needed', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004), { apiVersion: '1.6' });
+    const error = await refreshScorecard(emulator.run).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ApiNotFound', message: expect.stringMatching(/Excel 2019 or Microsoft 365/) });
+  });
+
+  it('refreshes, removes and watches on an ExcelApi 1.7 host, without the 1.8 events switch', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004), { apiVersion: '1.7' });
+    const original = emulator.dump();
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.syncs).toBe(3);
+    expect(emulator.syncPayloads.every((p) => p.error === undefined)).toBe(true);
+    const stop = await startWatch(emulator.run, () => undefined);
+    await stop();
+    await removeScorecard(emulator.run);
+    expect(emulator.dump()).toEqual(original);
   });
 
   it.each([
@@ -431,5 +577,174 @@ describe('host checks and errors', () => {
     expect(error.message).toMatch(message);
     expect(error.message).not.toMatch(/raw/);
     expect(error.code).toBe(code);
+  });
+
+  it('reports an error of its own (no office-js code) as an internal problem, not as Excel\'s', () => {
+    const error = toRefreshError(new TypeError('x is undefined'), 'write the scorecard', ['Report'], { action: 'refresh', wrote: false });
+    expect(error.message).toMatch(/internal problem \(x is undefined\)/);
+    expect(error.message).not.toMatch(/Excel reported/);
+    expect(error.code).toBeUndefined();
+    expect(describeError(new TypeError('x is undefined'))).toEqual({
+      title: 'Scorecard Refresh ran into an internal problem',
+      message: expect.stringMatching(/^x is undefined\. This is a fault in the add-in/),
+    });
+  });
+
+  it('says whether anything may have been written, for commands that write', () => {
+    const raw = Object.assign(new Error('raw'), { code: 'GeneralException' });
+    expect(toRefreshError(raw, 'write the scorecard', [], { wrote: false }).message).toMatch(/Nothing was written\.$/);
+    const partial = toRefreshError(raw, 'write the scorecard', [], { wrote: true });
+    expect(partial.message).toMatch(/Some changes may already have been made/);
+    expect(partial.message).not.toMatch(/Nothing was written/);
+    expect(partial.mayHaveWritten).toBe(true);
+    expect(toRefreshError(raw, 'select A1', ['Report'], { action: 'select' }).message).not.toMatch(/written|changes/);
+  });
+
+  it.each([
+    ['refresh', 'The scorecard was not refreshed'],
+    ['select', 'Could not go to that cell'],
+    ['save-options', 'Options were not saved'],
+    ['load-options', 'Options could not be read'],
+    ['remove', 'The scorecard was not removed'],
+    ['watch', 'Watching for edits ran into a problem'],
+  ] as const)('titles a failed %s "%s"', (action, title) => {
+    const error = toRefreshError(Object.assign(new Error('raw'), { code: 'ItemNotFound' }), 'do it', ['Report'], { action });
+    expect(describeError(error)).toEqual({ title, message: error.message });
+  });
+
+  it('words a bare office-js error with the same sentence as the adapter\'s messages', () => {
+    expect(describeError(Object.assign(new Error('raw'), { code: 'InvalidOperationInCellEditMode' }))).toEqual({
+      title: 'Excel reported a problem',
+      message: 'A cell is being edited. Press Enter or Esc in the sheet and try again.',
+    });
+    expect(describeError(Object.assign(new Error('raw'), { code: 'Weird' })).message).toMatch(/\(Weird\)/);
+  });
+
+  it('titles the failures of selectCell and saveOptions after what was being done', async () => {
+    const emulator = createExcelEmulator({ sheets: [{ name: 'Report', cells: {} }] });
+    const select = await selectCell(emulator.run, 'Gone', 'A1').catch((e: unknown) => e);
+    expect(describeError(select).title).toBe('Could not go to that cell');
+    emulator.setCellEditMode(true);
+    const save = await saveOptions(emulator.run, DEFAULT_OPTIONS).catch((e: unknown) => e);
+    expect(describeError(save)).toEqual({ title: 'Options were not saved', message: expect.stringMatching(/a cell is being edited/) });
+  });
+});
+
+describe('failures part-way through the write', () => {
+  it('refuses up front, with nothing written, when the workbook structure is protected and the ledger sheet must be added', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    emulator.setWorkbookProtected(true);
+    const before = emulator.dump();
+    const error = await refreshScorecard(emulator.run).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshError);
+    expect((error as RefreshError).message).toMatch(/structure is protected.*Review › Protect Workbook.*nothing was changed/);
+    expect(emulator.dump()).toEqual(before);
+    expect(emulator.syncCount).toBe(2);
+  });
+
+  it('refreshes a protected-structure workbook that already has its ledger, and refuses to remove it (the ledger sheet cannot be deleted)', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    await refreshScorecard(emulator.run);
+    emulator.setWorkbookProtected(true);
+    await expect(refreshScorecard(emulator.run)).resolves.toMatchObject({ syncs: 3 });
+    const before = emulator.dump();
+    await expect(removeScorecard(emulator.run)).rejects.toThrow(/structure is protected/);
+    expect(emulator.dump()).toEqual(before);
+  });
+
+  it('puts events back on and says changes may have been made when a sheet turns out protected part-way (Excel keeps earlier operations)', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004), { partialFailures: true });
+    const before = emulator.dump();
+    const error = await refreshScorecard(emulator.run, (step) => {
+      // Protected after it was read: the write fails at the first cell written on Report.
+      if (step === 'writing') emulator.setProtected('Report', true);
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshError);
+    const failure = error as RefreshError;
+    expect(failure.code).toBe('AccessDenied');
+    expect(failure.mayHaveWritten).toBe(true);
+    expect(failure.message).toMatch(/Some changes may already have been made/);
+    expect(failure.message).not.toMatch(/nothing was (written|changed)/i);
+    expect(describeError(failure).message).not.toMatch(/nothing was/i);
+    expect(emulator.enableEvents).toBe(true);
+    // What came before the failing write is there: the ledger (originals first) and the block names.
+    const dump = emulator.dump();
+    expect(dump.sheets.find((s) => s.name === LEDGER_SHEET)).toBeDefined();
+    expect(dump.names.filter((n) => n.name.endsWith('_Block'))).toHaveLength(1);
+    expect(dump.sheets[0]?.cells).toEqual(before.sheets[0]?.cells);
+    // Nothing is orphaned: once unprotected, a refresh gives what a clean one does, and removal the original.
+    emulator.setProtected('Report', false);
+    await refreshScorecard(emulator.run);
+    const clean = emulatorOf(typedSeed(SEED_004));
+    const original = clean.dump();
+    await refreshScorecard(clean.run);
+    expect(emulator.dump()).toEqual(clean.dump());
+    await removeScorecard(emulator.run);
+    expect(emulator.dump()).toEqual(original);
+  });
+
+  it('recovers the same way from a defined name Excel refuses part-way, on a re-refresh that clears the old blocks first', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000), { partialFailures: true });
+    await refreshScorecard(emulator.run);
+    const once = emulator.dump();
+    await emulator.edit('Report', 'B31', 310);
+    emulator.failNext('NamedItemCollection.add');
+    const error = await refreshScorecard(emulator.run).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'GeneralException', mayHaveWritten: true, message: expect.stringMatching(/Some changes may already have been made/) });
+    expect(emulator.enableEvents).toBe(true);
+    await emulator.edit('Report', 'B31', 287);
+    await refreshScorecard(emulator.run);
+    expect(emulator.dump()).toEqual(once);
+  });
+
+  it('puts events back on after a failed write even in the strict (atomic) emulator', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    emulator.failNext('Range.formulas');
+    await expect(refreshScorecard(emulator.run)).rejects.toMatchObject({ mayHaveWritten: true });
+    expect(emulator.enableEvents).toBe(true);
+    expect(emulator.syncPayloads.map((p) => p.error)).toEqual([undefined, undefined, 'GeneralException', undefined]);
+  });
+});
+
+describe('one refresh at a time', () => {
+  it('runs a second refresh only after the first has finished', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    const steps: string[] = [];
+    const first = refreshScorecard(emulator.run, (s) => steps.push(`1:${s}`));
+    const second = refreshScorecard(emulator.run, (s) => steps.push(`2:${s}`));
+    const removal = removeScorecard(emulator.run);
+    const third = refreshScorecard(emulator.run, (s) => steps.push(`3:${s}`));
+    await Promise.all([first, second, removal, third]);
+    expect(steps).toEqual(['1:reading', '1:evaluating', '1:writing', '1:done', '2:reading', '2:evaluating', '2:writing', '2:done', '3:reading', '3:evaluating', '3:writing', '3:done']);
+  });
+
+  it('keeps going after a task in the queue fails', async () => {
+    const failed = runExclusive(async () => {
+      throw new Error('first');
+    });
+    const next = runExclusive(async () => 'second');
+    await expect(failed).rejects.toThrow('first');
+    await expect(next).resolves.toBe('second');
+  });
+
+  it('makes a watch refresh wait for a Refresh click under way', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    const order: string[] = [];
+    const stop = await startWatch(emulator.run, () => order.push('watch'), { debounceMs: 10 });
+    let release: () => void = () => undefined;
+    const held = runExclusive(() => new Promise<void>((resolve) => {
+      release = resolve;
+    }));
+    await emulator.edit('Report', 'B31', 310);
+    await sleep(150);
+    expect(order).toEqual([]);
+    const click = refreshScorecard(emulator.run).then(() => order.push('click'));
+    release();
+    await held;
+    await click;
+    await until(() => order.length === 2);
+    expect(order).toEqual(['watch', 'click']);
+    await stop();
   });
 });

@@ -1463,9 +1463,9 @@ describe('gaps and errors', () => {
   const gaps: [string, (ctx: EmulatedRequestContext) => unknown][] = [
     ['Range.getBoundingRect', (c) => (data(c).getRange('A1') as unknown as Record<string, unknown>).getBoundingRect],
     ['RequestContext.trackedObjects', (c) => (c as unknown as Record<string, unknown>).trackedObjects],
-    ['Worksheet.delete', (c) => (data(c) as unknown as Record<string, unknown>).delete],
+    ['Worksheet.copy', (c) => (data(c) as unknown as Record<string, unknown>).copy],
     ['RangeFormat.autofitColumns', (c) => (data(c).getRange('A1').format as unknown as Record<string, unknown>).autofitColumns],
-    ['RangeFont.italic (set)', (c) => { (data(c).getRange('A1').format.font as unknown as Record<string, unknown>).italic = true; }],
+    ['RangeFont.underline (set)', (c) => { (data(c).getRange('A1').format.font as unknown as Record<string, unknown>).underline = 'Single'; }],
     ['Range.load("hyperlink")', (c) => data(c).getRange('A1').load('hyperlink')],
     ['Range.clear("Hyperlinks")', (c) => data(c).getRange('A1').clear('Hyperlinks')],
     ['Workbook.tables', (c) => (c.workbook as unknown as Record<string, unknown>).tables],
@@ -1519,6 +1519,360 @@ describe('gaps and errors', () => {
       restore();
     }
     expect('Excel' in g).toBe(false);
+  });
+});
+
+describe('wrap, alignment, italic and standard width', () => {
+  it('writes wrapText, verticalAlignment and italic, reads them back and dumps only what is set', async () => {
+    const got = await emu.run(async (ctx) => {
+      const r = data(ctx).getRange('E1:F1');
+      r.format.wrapText = true;
+      r.format.verticalAlignment = 'Top';
+      r.format.font.italic = true;
+      await ctx.sync();
+      const same = data(ctx).getRange('E1:F1').format;
+      const mixed = data(ctx).getRange('F1:G1').format;
+      same.load('wrapText,verticalAlignment');
+      same.font.load('italic');
+      mixed.load('wrapText,verticalAlignment');
+      mixed.font.load('italic');
+      await ctx.sync();
+      return [same.wrapText, same.verticalAlignment, same.font.italic, mixed.wrapText, mixed.verticalAlignment, mixed.font.italic];
+    });
+    expect(got).toEqual([true, 'Top', true, null, null, null]);
+    expect(cell('E1')).toEqual({ value: null, formula: null, numberFormat: 'General', fill: null, fontColor: null, bold: false, italic: true, wrapText: true, verticalAlignment: 'Top' });
+    expect(cell('A2')).toEqual({ value: 'Waiting times', formula: null, numberFormat: 'General', fill: null, fontColor: null, bold: false });
+  });
+
+  it('reads the defaults (no wrap, Bottom, not italic) from unformatted cells', async () => {
+    const got = await emu.run(async (ctx) => {
+      const f = data(ctx).getRange('A1:B3').format;
+      f.load('wrapText,verticalAlignment');
+      f.font.load('italic');
+      await ctx.sync();
+      return [f.wrapText, f.verticalAlignment, f.font.italic];
+    });
+    expect(got).toEqual([false, 'Bottom', false]);
+  });
+
+  it('rejects a vertical alignment Excel does not have', async () => {
+    const err = await officeError(emu.run(async (ctx) => {
+      (data(ctx).getRange('A1').format as unknown as Record<string, unknown>).verticalAlignment = 'Middle';
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('InvalidArgument');
+  });
+
+  it('clears wrap, alignment and italic with the other formats', async () => {
+    await emu.run(async (ctx) => {
+      const r = data(ctx).getRange('A2');
+      r.format.wrapText = true;
+      r.format.verticalAlignment = 'Center';
+      r.format.font.italic = true;
+      await ctx.sync();
+      r.clear('Formats');
+      await ctx.sync();
+    });
+    expect(cell('A2')).toEqual({ value: 'Waiting times', formula: null, numberFormat: 'General', fill: null, fontColor: null, bold: false });
+  });
+
+  it('gives columns the standard width back with useStandardWidth, leaving them hidden or shown as they were', async () => {
+    const got = await emu.run(async (ctx) => {
+      data(ctx).getRange('B:C').format.columnWidth = 80;
+      await ctx.sync();
+      const before = data(ctx).getRange('A:D').format.load('useStandardWidth');
+      await ctx.sync();
+      const wasStandard = before.useStandardWidth;
+      data(ctx).getRange('A:D').format.useStandardWidth = true;
+      await ctx.sync();
+      const after = data(ctx).getRange('A:D').format.load('useStandardWidth,columnWidth');
+      await ctx.sync();
+      return [wasStandard, after.useStandardWidth, after.columnWidth];
+    });
+    // D is hidden: its width reads 0, so the four columns differ.
+    expect(got).toEqual([false, true, null]);
+    expect(emu.dump().sheets[0]).toMatchObject({ columnWidths: {}, hiddenColumns: ['D'] });
+  });
+
+  it('changes nothing when useStandardWidth is set to false', async () => {
+    await emu.run(async (ctx) => {
+      data(ctx).getRange('A:A').format.useStandardWidth = false;
+      await ctx.sync();
+    });
+    expect(emu.dump().sheets[0]?.columnWidths).toEqual({ A: 120 });
+  });
+
+  it('carries italic, wrap and alignment from the initial workbook', () => {
+    const e = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: 'x', italic: true, wrapText: true, verticalAlignment: 'Top' }, A2: { value: null, verticalAlignment: 'Bottom' } } }] });
+    expect(e.dump().sheets[0]?.cells).toEqual({ A1: { value: 'x', formula: null, numberFormat: 'General', fill: null, fontColor: null, bold: false, italic: true, wrapText: true, verticalAlignment: 'Top' } });
+  });
+});
+
+describe('sheet visibility, deletion and workbook protection', () => {
+  function visibility(name: string): string | undefined {
+    return emu.dump().sheets.find((s) => s.name === name)?.visibility;
+  }
+
+  it('sets a sheet\'s visibility and reads it back', async () => {
+    const got = await emu.run(async (ctx) => {
+      const sheet = ctx.workbook.worksheets.getItem('My Sheet');
+      sheet.visibility = 'VeryHidden';
+      await ctx.sync();
+      const again = ctx.workbook.worksheets.getItem('My Sheet').load('visibility');
+      await ctx.sync();
+      return again.visibility;
+    });
+    expect(got).toBe('VeryHidden');
+    expect(visibility('My Sheet')).toBe('VeryHidden');
+    expect(emu.dump().sheets.map((s) => s.name)).toEqual(['Data', 'My Sheet', 'Locked']);
+  });
+
+  it('refuses to hide the only visible sheet with InvalidOperation', async () => {
+    const e = createExcelEmulator({ sheets: [{ name: 'Only', cells: {} }, { name: 'Gone', cells: {}, visibility: 'Hidden' }] });
+    const err = await officeError(e.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('Only').visibility = 'Hidden';
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('InvalidOperation');
+  });
+
+  it('deletes a sheet; names that referred to it become #REF!, its handlers go, and later use fails with ItemNotFound', async () => {
+    await emu.run(async (ctx) => {
+      ctx.workbook.names.add('OnMine', "='My Sheet'!$A$1");
+      ctx.workbook.worksheets.getItem('My Sheet').delete();
+      await ctx.sync();
+    });
+    expect(emu.dump().sheets.map((s) => s.name)).toEqual(['Data', 'Locked']);
+    expect(emu.dump().names.find((n) => n.name === 'OnMine')?.reference).toBe('=#REF!');
+    const err = await officeError(emu.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('My Sheet').getRange('A1').load('values');
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('ItemNotFound');
+  });
+
+  it('fails to delete a very hidden sheet with InvalidOperation, as Excel documents, and deletes it once Hidden', async () => {
+    await emu.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('My Sheet').visibility = 'VeryHidden';
+      await ctx.sync();
+    });
+    const err = await officeError(emu.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('My Sheet').delete();
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('InvalidOperation');
+    expect(err.message).toMatch(/very hidden/);
+    expect(visibility('My Sheet')).toBe('VeryHidden');
+    await emu.run(async (ctx) => {
+      const sheet = ctx.workbook.worksheets.getItem('My Sheet');
+      sheet.visibility = 'Hidden';
+      sheet.delete();
+      await ctx.sync();
+    });
+    expect(visibility('My Sheet')).toBeUndefined();
+  });
+
+  it('refuses to delete the only visible sheet', async () => {
+    const e = createExcelEmulator({ sheets: [{ name: 'Only', cells: {} }] });
+    const err = await officeError(e.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('Only').delete();
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('InvalidOperation');
+  });
+
+  it('reports workbook protection and refuses to add, delete, hide or show sheets while the structure is protected', async () => {
+    emu.setWorkbookProtected(true);
+    const isProtected = await emu.run(async (ctx) => {
+      const p = ctx.workbook.protection.load('protected');
+      await ctx.sync();
+      return p.protected;
+    });
+    expect(isProtected).toBe(true);
+    const attempts: Array<(ctx: EmulatedRequestContext) => void> = [
+      (ctx) => ctx.workbook.worksheets.add('New'),
+      (ctx) => ctx.workbook.worksheets.getItem('My Sheet').delete(),
+      (ctx) => {
+        ctx.workbook.worksheets.getItem('My Sheet').visibility = 'Hidden';
+      },
+    ];
+    for (const attempt of attempts) {
+      const err = await officeError(emu.run(async (ctx) => {
+        attempt(ctx);
+        await ctx.sync();
+      }));
+      expect(err.code).toBe('AccessDenied');
+    }
+    // Cells can still be written.
+    await emu.run(async (ctx) => {
+      data(ctx).getRange('E1').values = [['ok']];
+      await ctx.sync();
+    });
+    expect(emu.dump()).toMatchObject({ structureProtected: true });
+    emu.setWorkbookProtected(false);
+    await emu.run(async (ctx) => {
+      ctx.workbook.worksheets.add('New');
+      await ctx.sync();
+    });
+    expect(visibility('New')).toBe('Visible');
+  });
+
+  it('walks the sheets with getFirst and getNextOrNullObject, ending in a null object', async () => {
+    const got = await emu.run(async (ctx) => {
+      const first = ctx.workbook.worksheets.getFirst();
+      const chain = [first];
+      for (let i = 0; i < 3; i++) chain.push((chain[chain.length - 1] as typeof first).getNextOrNullObject());
+      chain.forEach((s) => s.load('name'));
+      await ctx.sync();
+      return chain.map((s) => (s.isNullObject ? null : s.name));
+    });
+    expect(got).toEqual(['Data', 'My Sheet', 'Locked', null]);
+    const err = await officeError(emu.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('Locked').getNext().load('name');
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('ItemNotFound');
+  });
+});
+
+describe('requirement sets', () => {
+  it('answers isSetSupported for ExcelApi up to its apiVersion, 1.14 by default', () => {
+    expect(emu.apiVersion).toBe('1.14');
+    const old = createExcelEmulator(workbook(), { apiVersion: '1.7' });
+    const ask = old.Office.context.requirements.isSetSupported;
+    expect([ask('ExcelApi', '1.6'), ask('ExcelApi', '1.7'), ask('ExcelApi', '1.8'), ask('ExcelApi', '1.10'), ask('WordApi', '1.1')]).toEqual([true, true, false, false, false]);
+    expect(emu.Office.context.requirements.isSetSupported('ExcelApi', '1.14')).toBe(true);
+  });
+
+  it('installs Office as a global and restores it', () => {
+    const g = globalThis as unknown as Record<string, unknown>;
+    const restore = emu.installOffice();
+    expect(g.Office).toBe(emu.Office);
+    restore();
+    expect('Office' in g).toBe(false);
+  });
+
+  it('fails runtime.enableEvents with ApiNotFound before ExcelApi 1.8', async () => {
+    const old = createExcelEmulator(workbook(), { apiVersion: '1.7' });
+    for (const use of [(ctx: EmulatedRequestContext) => ctx.runtime.load('enableEvents'), (ctx: EmulatedRequestContext) => { ctx.runtime.enableEvents = false; }]) {
+      const err = await officeError(old.run(async (ctx) => {
+        use(ctx);
+        await ctx.sync();
+      }));
+      expect(err.code).toBe('ApiNotFound');
+      expect(err.message).toMatch(/ExcelApi 1\.8/);
+    }
+    expect(old.enableEvents).toBe(true);
+  });
+
+  it.each([
+    ['Worksheet.getRangeByIndexes', (ctx: EmulatedRequestContext) => data(ctx).getRangeByIndexes(0, 0, 1, 1).load('values')],
+    ['NamedItem.formula', (ctx: EmulatedRequestContext) => ctx.workbook.names.load('items/formula')],
+    ['RangeFormat.useStandardWidth', (ctx: EmulatedRequestContext) => { data(ctx).getRange('A:A').format.useStandardWidth = true; }],
+    ['Workbook.protection', (ctx: EmulatedRequestContext) => ctx.workbook.protection.load('protected')],
+    ['Worksheet.onChanged', (ctx: EmulatedRequestContext) => data(ctx).onChanged.add(async () => undefined)],
+  ])('fails %s (ExcelApi 1.7) with ApiNotFound on an ExcelApi 1.6 host', async (_name, use) => {
+    const old = createExcelEmulator(workbook(), { apiVersion: '1.6' });
+    const err = await officeError(old.run(async (ctx) => {
+      use(ctx);
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('ApiNotFound');
+  });
+
+  it('leaves triggerSource out of the event arguments before ExcelApi 1.14', async () => {
+    const old = createExcelEmulator(workbook(), { apiVersion: '1.8' });
+    const events: EmulatedWorksheetChangedEventArgs[] = [];
+    await old.run(async (ctx) => {
+      data(ctx).onChanged.add(async (args) => {
+        events.push(args);
+      });
+      await ctx.sync();
+    });
+    await old.edit('Data', 'E1', 1);
+    expect(events).toHaveLength(1);
+    expect('triggerSource' in (events[0] as object)).toBe(false);
+  });
+
+  it('rejects an apiVersion that is not an ExcelApi version', () => {
+    expect(() => createExcelEmulator(workbook(), { apiVersion: 'latest' })).toThrow(/apiVersion/);
+  });
+});
+
+describe('failures part-way through a sync', () => {
+  it('applies the operations before the failing one with partialFailures, as real Excel does, and undoes the failing one', async () => {
+    const e = createExcelEmulator(workbook(), { partialFailures: true });
+    const err = await officeError(e.run(async (ctx) => {
+      ctx.runtime.enableEvents = false;
+      ctx.workbook.names.add('Early', '=Data!$A$1');
+      data(ctx).getRange('E1').values = [['kept']];
+      // E2 is written before F2 fails (text too long): the failing operation is undone as a whole.
+      data(ctx).getRange('E2:F2').values = [['half', 'x'.repeat(40_000)]];
+      data(ctx).getRange('E3').values = [['never']];
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('InvalidArgument');
+    const d = e.dump();
+    expect(d.names.map((n) => n.name)).toEqual(['Targets', 'Early']);
+    expect(d.sheets[0]?.cells.E1?.value).toBe('kept');
+    expect(d.sheets[0]?.cells.E2).toBeUndefined();
+    expect(d.sheets[0]?.cells.E3).toBeUndefined();
+    expect(e.enableEvents).toBe(false);
+  });
+
+  it('still discards the whole sync by default', async () => {
+    await officeError(emu.run(async (ctx) => {
+      data(ctx).getRange('E1').values = [['lost']];
+      data(ctx).getRange('E2:F2').values = [['bad']];
+      await ctx.sync();
+    }));
+    expect(cell('E1')).toBeUndefined();
+  });
+
+  it('fails the next matching operation once with failNext', async () => {
+    emu.failNext('NamedItemCollection.add', 'GeneralException');
+    const err = await officeError(emu.run(async (ctx) => {
+      data(ctx).getRange('E1').values = [['x']];
+      ctx.workbook.names.add('Later', '=Data!$A$1');
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('GeneralException');
+    expect(err.debugInfo.errorLocation).toBe('NamedItemCollection.add');
+    expect(cell('E1')).toBeUndefined();
+    await emu.run(async (ctx) => {
+      ctx.workbook.names.add('Later', '=Data!$A$1');
+      await ctx.sync();
+    });
+    expect(emu.dump().names.map((n) => n.name)).toContain('Later');
+  });
+
+  it('fails every sync with InvalidOperationInCellEditMode while a cell is being edited, and lets the user type', async () => {
+    emu.setCellEditMode(true);
+    const err = await officeError(emu.run(async (ctx) => {
+      data(ctx).getRange('A1').load('values');
+      await ctx.sync();
+    }));
+    expect(err.code).toBe('InvalidOperationInCellEditMode');
+    await emu.edit('Data', 'E1', 'typed');
+    emu.setCellEditMode(false);
+    await expect(read('E1', 'values')).resolves.toEqual([['typed']]);
+  });
+
+  it('logs the change events it dispatched, with their source', async () => {
+    await emu.run(async (ctx) => {
+      data(ctx).onChanged.add(async () => undefined);
+      await ctx.sync();
+    });
+    await emu.edit('Data', 'E1', 1);
+    await emu.run(async (ctx) => {
+      data(ctx).getRange('F1:F2').values = [[1], [2]];
+      ctx.workbook.worksheets.getItem('My Sheet').getRange('A1').values = [[1]];
+      await ctx.sync();
+    });
+    await emu.whenIdle();
+    expect(emu.eventLog).toEqual([{ sheet: 'Data', address: 'E1', source: 'Unknown' }, { sheet: 'Data', address: 'F1:F2', source: 'ThisLocalAddin' }]);
+    emu.resetCounters();
+    expect(emu.eventLog).toEqual([]);
   });
 });
 

@@ -173,9 +173,9 @@ describe('what manifest.xml declares', () => {
       .toBe('https://localhost:3000/taskpane.html');
   });
 
-  it('requires ExcelApi 1.6', () => {
+  it('requires ExcelApi 1.7', () => {
     const sets = elements.filter((e) => e.local === 'Set');
-    expect(sets.map((s) => [attributeOf(s, 'Name'), attributeOf(s, 'MinVersion')])).toEqual([['ExcelApi', '1.6']]);
+    expect(sets.map((s) => [attributeOf(s, 'Name'), attributeOf(s, 'MinVersion')])).toEqual([['ExcelApi', '1.7']]);
   });
 
   it('puts a Scorecard group on the Home tab', () => {

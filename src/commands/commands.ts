@@ -1,22 +1,77 @@
 /**
  * The ribbon's Refresh scorecard button (ExecuteFunction `refreshScorecard` in manifest.xml): refreshes every
- * scorecard in the workbook without opening the pane. The event is always completed, whatever happens, so that Excel
- * never shows the command as still running.
+ * scorecard in the workbook without opening the pane. A failure is shown in a small dialog (message.html), since
+ * this page is never shown. The event is completed exactly once, whatever happens, so that Excel never shows the
+ * command as still running.
  */
 import { refreshScorecard } from '../excel';
 import type { ExcelRun } from '../excel/contract';
-import { notifyError } from '../ui/notify';
+import { describeError, ErrorNotice } from '../ui/notify';
+import { CLOSE_MESSAGE, messageUrl } from './dialog';
 
 /** The action's id, as the manifest's <FunctionName> names it. */
 export const REFRESH_ACTION = 'refreshScorecard';
 
-/** Refreshes the workbook's scorecards, shows any failure, then completes `event`. */
+/** The dialog's size, in percent of the Excel window. */
+const DIALOG_SIZE = { height: 30, width: 35 } as const;
+
+/** Excel gives up on a command after five minutes; the dialog is closed, and the event completed, before that. */
+const DIALOG_TIMEOUT_MS = 4 * 60 * 1000;
+
+/**
+ * Shows `notice` in the message dialog and resolves once the dialog has gone (closed by the person, by its Close
+ * button, or after DIALOG_TIMEOUT_MS). Resolves at once when there is no dialog API or it could not open one: the
+ * notice is then only in the console. Never rejects.
+ */
+function showMessage(notice: ErrorNotice): Promise<void> {
+  const ui = typeof Office === 'undefined' ? undefined : Office.context?.ui;
+  if (!ui || typeof ui.displayDialogAsync !== 'function') return Promise.resolve();
+  return new Promise<void>((gone) => {
+    const url = messageUrl(window.location.href, notice);
+    ui.displayDialogAsync(url, { ...DIALOG_SIZE, displayInIframe: true }, (result) => {
+      if (result.status !== Office.AsyncResultStatus.Succeeded) {
+        console.error(`The message could not be shown in a dialog (${result.error?.code ?? 'no code'}: ${result.error?.message ?? ''}).`);
+        gone();
+        return;
+      }
+      const dialog = result.value;
+      let finished = false;
+      const finish = (close: boolean): void => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(timer);
+        if (close) {
+          try {
+            dialog.close();
+          } catch (error) {
+            console.error('The message dialog could not be closed.', error);
+          }
+        }
+        gone();
+      };
+      const timer = setTimeout(() => finish(true), DIALOG_TIMEOUT_MS);
+      dialog.addEventHandler(Office.EventType.DialogMessageReceived, (args) => {
+        if ('message' in args && args.message === CLOSE_MESSAGE) finish(true);
+      });
+      // 12006: the person closed the dialog; 12002/12003: its page did not load. Either way it has gone.
+      dialog.addEventHandler(Office.EventType.DialogEventReceived, (args) => {
+        if ('error' in args && args.error !== 12006) console.error(`The message dialog failed (${args.error}).`);
+        finish(false);
+      });
+    });
+  }).catch((error: unknown) => console.error('The message could not be shown in a dialog.', error));
+}
+
+/** Refreshes the workbook's scorecards, shows any failure (and waits for it to be dismissed), then completes `event`. */
 async function onRefreshScorecard(event: Office.AddinCommands.Event): Promise<void> {
   try {
     await refreshScorecard(Excel.run.bind(Excel) as ExcelRun);
   } catch (error) {
-    // With no pane the message bar may have nowhere to show; notifyError then leaves it in the console.
-    await notifyError(error).catch(() => console.error('Refresh scorecard failed.', error));
+    const notice = describeError(error);
+    // Kept for whoever debugs the add-in (F12), and the only trace where there is no dialog API.
+    console.error(`${notice.title}: ${notice.message}`, error);
+    // Completing the event closes a dialog opened by the command on some hosts, so it waits for the dialog.
+    await showMessage(notice);
   } finally {
     event.completed();
   }

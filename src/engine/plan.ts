@@ -98,7 +98,11 @@ export interface BlockPlacement extends SheetRect {
   readonly columns: Readonly<Record<BlockColumn, number>>;
 }
 
-/** The whole plan. Apply in this order: clear, remove rules and names, write, add rules, names, columns, ledger. */
+/**
+ * The whole plan. Adapters clear old blocks, rules and names first, record the ledger before overwriting any
+ * normalised cell, add the `_Block` names before the cells (so a failure part-way leaves nothing unnamed), then
+ * write cells, rules, the other names and column layout.
+ */
 export interface WritePlan {
   readonly clear: readonly SheetRect[];
   readonly removeRulesIn: readonly SheetRect[];

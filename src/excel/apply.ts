@@ -2,20 +2,21 @@
  * Applies the engine's write plan (or removal plan) to the open workbook through Office.js, in one
  * `context.sync()`. Work is queued as steps whose request size is counted as it is built; only a plan whose
  * request would pass Excel's 5 MB limit is sent in several round trips, each under the limit.
+ *
+ * A failed request in real Excel keeps the operations queued before the failing one, so the steps are ordered
+ * for a failure part-way: nothing the workbook needs to find or undo a refresh is written after what it
+ * describes (see {@link applyPlan}), and the events switch is always put back.
  */
 import {
-  CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, NAME_PREFIX, parseCellAddress, PlanValue,
+  CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, PlanValue,
   RemovalPlan, SheetRect, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
-import { canSet, hasMethod, PAYLOAD_LIMIT_BYTES, SyncCounter } from './host';
+import { PAYLOAD_LIMIT_BYTES, SyncCounter } from './host';
 import { WorkbookRead } from './snapshot';
 
 /** What one request may carry: the limit less room for the calculation and events switches. */
 const REQUEST_BUDGET = PAYLOAD_LIMIT_BYTES - 16_384;
-
-/** Excel's default column width (8.43 characters of Calibri 11 = 64 px) in points. */
-export const DEFAULT_COLUMN_WIDTH_POINTS = 48;
 
 /**
  * Converts a column width in characters (the plan's and the .xlsx file's unit) to points (Office.js's unit):
@@ -230,12 +231,13 @@ function writeSteps(plan: WritePlan): Step[] {
 
 function applyStyle(format: Excel.RangeFormat, style: CellStyle): void {
   if (style.bold) format.font.bold = true;
-  if (style.italic && canSet(format.font, 'italic')) format.font.italic = true;
+  if (style.italic) format.font.italic = true;
   if (style.fontColor !== undefined) format.font.color = `#${style.fontColor}`;
   if (style.fill !== undefined) format.fill.color = `#${style.fill}`;
-  // Wrapping is ExcelApi 1.1 on every Excel host; a stand-in without it only loses the wrap.
-  if (style.wrap && canSet(format, 'wrapText')) format.wrapText = true;
-  if (style.wrap && canSet(format, 'verticalAlignment')) format.verticalAlignment = 'Top';
+  if (style.wrap) {
+    format.wrapText = true;
+    format.verticalAlignment = 'Top';
+  }
 }
 
 /** Steps styling cells: one per run of same-styled cells along a row. */
@@ -315,10 +317,7 @@ function ledgerSteps(plan: WritePlan, read: WorkbookRead): Step[] {
   const inputs = lines.map((line) => line.map(textInput));
   const rect: SheetRect = { sheet: LEDGER_SHEET, top: start, left: 0, bottom: start + lines.length - 1, right: LEDGER_HEADER.length - 1 };
   return [step(LEDGER_SHEET, 4, utf8Length(JSON.stringify(inputs)), (w) => {
-    if (existing === undefined) {
-      const ws = w.addSheet(LEDGER_SHEET);
-      if (canSet(ws, 'visibility')) ws.visibility = 'VeryHidden';
-    }
+    if (existing === undefined) w.addSheet(LEDGER_SHEET).visibility = 'VeryHidden';
     w.rect(rect).formulas = inputs;
   })];
 }
@@ -355,6 +354,19 @@ export function assertUnprotected(sheets: readonly string[], read: WorkbookRead,
 }
 
 /**
+ * Throws a {@link RefreshError} when the workbook's structure is protected and the plan must add or delete the
+ * ledger sheet, which Excel would refuse part-way through the write.
+ */
+export function assertStructureUnlocked(changesSheets: boolean, read: WorkbookRead, doing: string, why: string): void {
+  if (!changesSheets || !read.structureProtected) return;
+  throw new RefreshError(
+    `The workbook's structure is protected, so Scorecard Refresh could not ${doing}: ${why} Unprotect the workbook (Review › Protect Workbook) and try again; nothing was changed.`,
+    undefined,
+    { code: 'AccessDenied' },
+  );
+}
+
+/**
  * Sends the steps: in one request unless they pass the 5 MB limit. Calculation waits until the request is
  * done, and our own writes fire no change events when the host can switch them off.
  */
@@ -372,11 +384,13 @@ async function sendSteps(context: Excel.RequestContext, counter: SyncCounter, st
       if (i === 0 && events !== null) context.runtime.enableEvents = false;
       for (const s of batch) s.queue(writer);
       if (i === last && events !== null) context.runtime.enableEvents = events;
-      await counter.sync();
+      await counter.syncWrites();
     }
   } catch (error) {
-    // A failed request is not applied; one sent before it may have switched events off.
-    if (batches.length > 1 && events !== null) {
+    // Excel keeps the operations queued before a failing one, the switch included: put events back whatever
+    // failed, in a request of its own (it fails too only when Excel refuses every request, e.g. in cell-edit
+    // mode, and then the switch was never sent).
+    if (events !== null) {
       context.runtime.enableEvents = events;
       await counter.sync().catch(() => undefined);
     }
@@ -384,24 +398,39 @@ async function sendSteps(context: Excel.RequestContext, counter: SyncCounter, st
   }
 }
 
+/** Whether a defined name marks a block (the names the next refresh finds its blocks by). */
+function isBlockName(name: string): boolean {
+  return name.endsWith('_Block');
+}
+
 /**
  * Applies a refresh plan made from `read`, in one sync (more only past 5 MB). Throws a {@link RefreshError}
- * and writes nothing when a sheet it would change is protected.
+ * and writes nothing when a sheet it would change is protected, or when it must add the ledger sheet to a
+ * workbook whose structure is protected.
+ *
+ * The order survives a failure part-way (Excel keeps what came before the failing operation): old blocks
+ * are cleared before the names that find them go; the ledger records a cell's original text before the
+ * cell is overwritten; a block's `_Block` name exists before its cells are written, so the next refresh
+ * finds and clears whatever part of it was written. Rules and column layout come last.
  */
 export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, read: WorkbookRead, counter: SyncCounter): Promise<void> {
   assertUnprotected(sheetsChangedBy(plan), read, 'write the scorecard');
+  const addsLedger = plan.ledger.length > 0 && !read.snapshot.sheets.some((s) => s.name === LEDGER_SHEET);
+  assertStructureUnlocked(addsLedger, read, 'write the scorecard', 'it keeps the original text of the cells it tidies on a hidden sheet of its own, and Excel will not add that sheet.');
+  const nameStep = (n: WritePlan['names'][number]): Step => step('', 2, utf8Length(n.name + n.reference + n.comment), (w) => {
+    w.context.workbook.names.add(n.name, `=${n.reference}`, n.comment);
+  });
   const steps: Step[] = [
     ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
     ...plan.removeRulesIn.map((r) => step(r.sheet, 3, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
     ...plan.removeNames.map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
+    ...ledgerSteps(plan, read),
+    ...plan.names.filter((n) => isBlockName(n.name)).map(nameStep),
     ...writeSteps(plan),
     ...styleSteps(plan),
+    ...plan.names.filter((n) => !isBlockName(n.name)).map(nameStep),
     ...ruleSteps(plan.rules),
-    ...plan.names.map((n) => step('', 2, utf8Length(n.name + n.reference + n.comment), (w) => {
-      w.context.workbook.names.add(n.name, `=${n.reference}`, n.comment);
-    })),
     ...columnSteps(plan),
-    ...ledgerSteps(plan, read),
   ];
   await sendSteps(context, counter, steps, read);
 }
@@ -412,6 +441,7 @@ export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, 
  */
 export async function applyRemoval(context: Excel.RequestContext, plan: RemovalPlan, read: WorkbookRead, counter: SyncCounter): Promise<void> {
   assertUnprotected(sheetsChangedByRemoval(plan), read, 'remove the scorecard');
+  assertStructureUnlocked(plan.removeLedgerSheet, read, 'remove the scorecard', 'it would delete the hidden sheet where it kept the original text of the cells it tidied, and Excel will not delete a sheet.');
   const steps: Step[] = [
     ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
     ...columnRuns(plan.resetColumns, () => true).map((run) => {
@@ -419,24 +449,23 @@ export async function applyRemoval(context: Excel.RequestContext, plan: RemovalP
       const last = run[run.length - 1] as RemovalPlan['resetColumns'][number];
       return step(first.sheet, 4, 32, (w) => {
         const range = w.columns(first.sheet, first.col, last.col);
-        if (canSet(range.format, 'useStandardWidth')) range.format.useStandardWidth = true;
-        else range.format.columnWidth = DEFAULT_COLUMN_WIDTH_POINTS;
+        range.format.useStandardWidth = true;
         range.columnHidden = false;
       });
     }),
     ...plan.removeRulesIn.map((r) => step(r.sheet, 3, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
-    ...plan.removeNames.filter((n) => n.startsWith(NAME_PREFIX)).map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
+    ...plan.removeNames.map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
     ...plan.restore.map((e) => step(e.sheet, 3, utf8Length(e.text + e.numberFormat) + 8, (w) => {
       const { row, col } = parseCellAddress(e.cell);
       const range = w.rect({ sheet: e.sheet, top: row, left: col, bottom: row, right: col });
       range.formulas = [[textInput(e.text)]];
       range.numberFormat = [[e.numberFormat]];
     })),
-    ...(plan.removeLedgerSheet ? [step(LEDGER_SHEET, 2, 0, (w) => {
+    // Last, once every original is back. Excel refuses to delete a very hidden sheet: hide it plainly first.
+    ...(plan.removeLedgerSheet ? [step(LEDGER_SHEET, 3, 0, (w) => {
       const ws = w.sheet(LEDGER_SHEET);
-      // Worksheet.delete is ExcelApi 1.1; a stand-in for Excel without it gets the ledger emptied instead.
-      if (hasMethod(ws, 'delete')) ws.delete();
-      else ws.getRange().clear();
+      ws.visibility = 'Hidden';
+      ws.delete();
     })] : []),
   ];
   await sendSteps(context, counter, steps, read);

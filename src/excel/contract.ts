@@ -67,30 +67,50 @@ export interface RefreshSummary {
   readonly tables: readonly PaneTable[];
   readonly skipped: ReadonlyArray<{ readonly sheet: string; readonly range: string; readonly title: string | null; readonly reason: string }>;
   readonly findings: readonly PaneFinding[];
-  /** Tables that got no block (no room), each with the reason. */
+  /**
+   * What the user must be told: sheets too large to read (the cell is the last used one), tables that got
+   * no block (no room), each with the reason.
+   */
   readonly notices: ReadonlyArray<{ readonly sheet: string; readonly cell: string; readonly message: string }>;
-  /** Round trips used (at most 3). */
+  /** Round trips used: 3 for a refresh (2 reads, 1 write), more only when a write passes 5 MB. */
   readonly syncs: number;
 }
 
-/** What else a {@link RefreshError} carries, for logs and support (never shown as such to the user). */
+/** What the user was doing when a {@link RefreshError} happened; the notification's title follows from it. */
+export type RefreshAction = 'refresh' | 'detect' | 'remove' | 'select' | 'load-options' | 'save-options' | 'watch';
+
+/** What else a {@link RefreshError} carries, for logs, support and the notification's title. */
 export interface RefreshErrorDetails {
   /** The office-js error code, e.g. "AccessDenied". */
   readonly code?: string;
   /** The error Excel (or the emulator) raised. */
   readonly cause?: unknown;
+  /** What was being done. */
+  readonly action?: RefreshAction;
+  /**
+   * True when the failure came after the first write request was sent: Excel applies the operations queued
+   * before a failing one, so some changes may have been made (the message says so).
+   */
+  readonly mayHaveWritten?: boolean;
 }
 
-/** A refresh that could not be done, with a message naming the sheet; nothing was written. */
+/**
+ * A command that could not be done, with a message naming the sheet, saying what to do and, for commands that
+ * write, whether anything may already have been written.
+ */
 export class RefreshError extends Error {
   readonly code?: string;
   readonly cause?: unknown;
+  readonly action?: RefreshAction;
+  readonly mayHaveWritten: boolean;
 
   constructor(message: string, readonly sheet?: string, details: RefreshErrorDetails = {}) {
     super(message);
     this.name = 'RefreshError';
     if (details.code !== undefined) this.code = details.code;
     if (details.cause !== undefined) this.cause = details.cause;
+    if (details.action !== undefined) this.action = details.action;
+    this.mayHaveWritten = details.mayHaveWritten === true;
   }
 }
 
@@ -98,13 +118,17 @@ export class RefreshError extends Error {
 export interface WatchOptions {
   /** Quiet time after the last edit before the refresh runs (default 600 ms). */
   readonly debounceMs?: number;
-  /** Called when a refresh started by the watch fails (the watch keeps running). */
+  /**
+   * Called when a refresh started by the watch fails (the watch keeps running). Not called while the user is
+   * typing in a cell: that refresh is tried again after the debounce.
+   */
   readonly onError?: (error: RefreshError) => void;
 }
 
 /*
  * Functions the adapter exports (src/excel/index.ts):
  *   refreshScorecard(run: ExcelRun, onProgress?: (step: 'reading' | 'evaluating' | 'writing' | 'done') => void): Promise<RefreshSummary>
+ *     (refreshes and removals, including the watch's, run one at a time: a call waits for the one before it)
  *   detectScorecard(run: ExcelRun): Promise<RefreshSummary>        // reads and evaluates; writes nothing
  *   removeScorecard(run: ExcelRun): Promise<void>
  *   selectCell(run: ExcelRun, sheet: string, cell: string): Promise<void>
@@ -112,5 +136,6 @@ export interface WatchOptions {
  *   saveOptions(run: ExcelRun, options: ScorecardOptions): Promise<void>
  *   startWatch(run: ExcelRun, onChange: (summary: RefreshSummary) => void, options?: WatchOptions): Promise<() => Promise<void>>
  *     (`run` must be `Excel.run` or behave like it: stopping calls it as `run(context, batch)`, see ExcelRunWithContext)
- *   checkRequirements(): { ok: true } | { ok: false; message: string }   // ExcelApi 1.6 via Office.context.requirements
+ *   removeScorecard, like refreshScorecard, waits its turn; runExclusive(task) queues any other task the same way
+ *   checkRequirements(): { ok: true } | { ok: false; message: string }   // ExcelApi 1.7 via Office.context.requirements
  */

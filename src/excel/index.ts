@@ -4,4 +4,5 @@ export { refreshScorecard, detectScorecard, removeScorecard, selectCell } from '
 export type { RefreshStep } from './refresh';
 export { loadOptions, saveOptions, DEFAULT_OPTIONS, OPTIONS_KEY } from './settings';
 export { startWatch } from './watch';
+export { runExclusive } from './exclusive';
 export { checkRequirements } from './requirements';

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_SETTINGS, PaletteName, Polarity, RefreshOptions, TableOverride, Tolerance } from '../engine';
 import { ExcelRun, ScorecardOptions } from './contract';
-import { SyncCounter, toRefreshError } from './host';
+import { toRefreshError } from './host';
 
 /** The settings key. Settings are keyed to the add-in's manifest Id, so no other add-in reads it. */
 export const OPTIONS_KEY = 'scorecard.options';
@@ -99,11 +99,11 @@ export async function loadOptions(run: ExcelRun): Promise<ScorecardOptions> {
   try {
     return await run(async (context) => {
       const setting = queueOptionsLoad(context);
-      await new SyncCounter(context).sync();
+      await context.sync();
       return optionsFrom(setting);
     });
   } catch (error) {
-    throw toRefreshError(error, 'read the scorecard options', []);
+    throw toRefreshError(error, 'read the scorecard options', [], { action: 'load-options' });
   }
 }
 
@@ -113,9 +113,9 @@ export async function saveOptions(run: ExcelRun, options: ScorecardOptions): Pro
   try {
     await run(async (context) => {
       context.workbook.settings.add(OPTIONS_KEY, JSON.stringify(clean));
-      await new SyncCounter(context).sync();
+      await context.sync();
     });
   } catch (error) {
-    throw toRefreshError(error, 'save the scorecard options', []);
+    throw toRefreshError(error, 'save the scorecard options', [], { action: 'save-options' });
   }
 }

@@ -1,16 +1,32 @@
 /**
  * Reads the open workbook into the engine's snapshot in two round trips, whatever the number of sheets and
- * rows: the first learns the sheets, the defined names, the stored options; the second loads every sheet's
- * used cells in one batch. Only loads are queued here; what they mean is worked out after the syncs.
+ * rows: the first learns the sheets, the defined names, the stored options, the protections and how far each
+ * sheet's used range reaches; the second loads the used cells of every sheet small enough to read, in one batch.
+ * Only loads are queued here; what they mean is worked out after the syncs.
  */
-import { CellSnapshot, DefinedNameSnapshot, displayText, ownBlocks, RawValue, SheetRect, SheetSnapshot, WorkbookSnapshot } from '../engine';
+import { CellSnapshot, cellAddress, DefinedNameSnapshot, displayText, ownBlocks, PlanNotice, RawValue, SheetRect, SheetSnapshot, WorkbookSnapshot } from '../engine';
 import { ScorecardOptions } from './contract';
-import { canSet, isExcelApiSupported, SyncCounter } from './host';
+import { SyncCounter } from './host';
+import { isExcelApiSupported } from './requirements';
 import { optionsFrom, queueOptionsLoad } from './settings';
 
 /** Rows and columns of a worksheet. */
 export const SHEET_ROWS = 1_048_576;
 export const SHEET_COLUMNS = 16_384;
+
+/**
+ * The most cells a sheet's used range may cover for the sheet to be read. A stray value far below or right of
+ * the data (Z200000) makes the used range millions of cells, almost all empty; such a sheet is skipped with a
+ * notice rather than loaded.
+ */
+export const SHEET_CELL_BUDGET = 2_000_000;
+
+/**
+ * Sheets whose extent and protection the first sync measures, walking them with `getFirst` and
+ * `getNextOrNullObject` (the sheet list itself only arrives with that sync). A workbook with more sheets
+ * measures the rest in the second sync and reads their cells in a third.
+ */
+export const MEASURED_SHEETS = 40;
 
 /** Everything a refresh learns from its reads. */
 export interface WorkbookRead {
@@ -21,6 +37,10 @@ export interface WorkbookRead {
   readonly options: ScorecardOptions;
   /** `context.runtime.enableEvents` as found, or null when the host cannot switch events off (before ExcelApi 1.8). */
   readonly enableEvents: boolean | null;
+  /** Whether the workbook's structure is protected: no sheet can be added, deleted, hidden or shown. */
+  readonly structureProtected: boolean;
+  /** Sheets that were not read (used range past {@link SHEET_CELL_BUDGET}), for the summary's notices. */
+  readonly notices: readonly PlanNotice[];
 }
 
 // No `valueTypes` or `text`: each would add a fifth or more to the response, and both follow from these
@@ -71,32 +91,76 @@ export function cellFrom(value: unknown, formula: unknown, numberFormat: unknown
   return { value: raw, ...(hasFormula ? { formula: formula.slice(1) } : {}), numberFormat: format, text: displayText(raw, format) };
 }
 
+/** Where a sheet's used cells are: 0-based first row and column, and counts. */
+export interface SheetExtent {
+  readonly rowIndex: number;
+  readonly columnIndex: number;
+  readonly rowCount: number;
+  readonly columnCount: number;
+}
+
+/** A sheet's extent (null when it has no values) and protection, as loaded. */
+interface Measure {
+  readonly sheet: Excel.Worksheet;
+  readonly used: Excel.Range;
+  readonly protection: Excel.WorksheetProtection;
+}
+
+function queueMeasure(sheet: Excel.Worksheet): Measure {
+  return {
+    sheet,
+    used: sheet.getUsedRangeOrNullObject(true).load('rowIndex,columnIndex,rowCount,columnCount'),
+    protection: sheet.protection.load('protected'),
+  };
+}
+
+function extentOf(measure: Measure): SheetExtent | null {
+  const u = measure.used;
+  return u.isNullObject ? null : { rowIndex: u.rowIndex, columnIndex: u.columnIndex, rowCount: u.rowCount, columnCount: u.columnCount };
+}
+
+/** What is known of one sheet after it was measured, and the ranges queued to read its cells. */
 interface SheetLoad {
   readonly name: string;
-  readonly protection: Excel.WorksheetProtection;
-  /** The used range (values only), for the sheet's extent. */
-  readonly used: Excel.Range;
+  readonly protected: boolean;
+  readonly extent: SheetExtent | null;
+  /** Set when the sheet is too large to read. */
+  readonly notice?: PlanNotice;
   /** The ranges whose cells are loaded. */
   readonly parts: readonly Excel.Range[];
 }
 
-function queueSheetLoad(sheet: Excel.Worksheet, blocks: readonly SheetRect[]): SheetLoad {
-  const protection = sheet.protection.load('protected');
-  const used = sheet.getUsedRangeOrNullObject(true);
+/** The notice for a sheet whose used range is past {@link SHEET_CELL_BUDGET}. */
+export function tooLargeNotice(sheet: string, extent: SheetExtent): PlanNotice {
+  const first = cellAddress(extent.rowIndex, extent.columnIndex);
+  const last = cellAddress(extent.rowIndex + extent.rowCount - 1, extent.columnIndex + extent.columnCount - 1);
+  const cells = (extent.rowCount * extent.columnCount).toLocaleString('en-GB');
+  return {
+    sheet,
+    cell: last,
+    message: `Sheet "${sheet}" was not read: its used range ${first}:${last} covers ${cells} cells, more than Scorecard Refresh reads from one sheet (${SHEET_CELL_BUDGET.toLocaleString('en-GB')}). A stray value far from the data (at ${last}, or wherever Ctrl+End goes) usually causes this: clear it and refresh again. Scorecards on this sheet were not refreshed.`,
+  };
+}
+
+/** Queues the loads of a measured sheet's cells (none when it is empty or too large). */
+function queueSheetLoad(sheet: Excel.Worksheet, name: string, measure: Measure, blocks: readonly SheetRect[]): SheetLoad {
+  const extent = extentOf(measure);
+  const isProtected = measure.protection.protected;
+  if (extent === null) return { name, protected: isProtected, extent, parts: [] };
+  if (extent.rowCount * extent.columnCount > SHEET_CELL_BUDGET) return { name, protected: isProtected, extent: null, notice: tooLargeNotice(name, extent), parts: [] };
   if (blocks.length === 0) {
-    used.load(CELL_PROPERTIES);
-    return { name: sheet.name, protection, used, parts: [used] };
+    const all = sheet.getRangeByIndexes(extent.rowIndex, extent.columnIndex, extent.rowCount, extent.columnCount).load(CELL_PROPERTIES);
+    return { name, protected: isProtected, extent, parts: [all] };
   }
-  used.load('rowIndex,columnIndex,rowCount,columnCount');
   const parts = areasToRead(blocks).map((a) =>
     sheet.getRangeByIndexes(a.top, a.left, a.bottom - a.top + 1, a.right - a.left + 1).getUsedRangeOrNullObject(true).load(CELL_PROPERTIES));
-  return { name: sheet.name, protection, used, parts };
+  return { name, protected: isProtected, extent, parts };
 }
 
 function sheetFrom(load: SheetLoad): SheetSnapshot {
-  if (load.used.isNullObject) return { name: load.name, rows: [] };
-  const height = load.used.rowIndex + load.used.rowCount;
-  const width = load.used.columnIndex + load.used.columnCount;
+  if (load.extent === null) return { name: load.name, rows: [] };
+  const height = load.extent.rowIndex + load.extent.rowCount;
+  const width = load.extent.columnIndex + load.extent.columnCount;
   const rows: Array<Array<CellSnapshot | undefined>> = [];
   for (let r = 0; r < height; r++) rows.push(new Array<CellSnapshot | undefined>(width).fill(undefined));
   for (const part of load.parts) {
@@ -107,7 +171,7 @@ function sheetFrom(load: SheetLoad): SheetSnapshot {
       if (target === undefined) return;
       line.forEach((value: unknown, j: number) => {
         const cell = cellFrom(value, formulas[i]?.[j], numberFormat[i]?.[j]);
-        if (cell !== undefined) target[columnIndex + j] = cell;
+        if (cell !== undefined && columnIndex + j < width) target[columnIndex + j] = cell;
       });
     });
   }
@@ -115,17 +179,26 @@ function sheetFrom(load: SheetLoad): SheetSnapshot {
 }
 
 /**
- * Reads the workbook in two syncs: sheets, names, options (and the events switch); then every sheet's
- * protection and used cells. Cells of the blocks an earlier refresh wrote are left out (see {@link areasToRead}).
+ * Reads the workbook in two syncs: sheets, names, options, the events switch, the workbook's protection and
+ * each sheet's extent and protection; then every readable sheet's used cells. Cells of the blocks an earlier
+ * refresh wrote are left out (see {@link areasToRead}); a sheet whose used range is past
+ * {@link SHEET_CELL_BUDGET} is left out with a notice. A workbook of more than {@link MEASURED_SHEETS} sheets
+ * takes a third sync.
  */
 export async function readWorkbook(context: Excel.RequestContext, counter: SyncCounter): Promise<WorkbookRead> {
   const workbook = context.workbook;
   const sheets = workbook.worksheets.load('items/name');
   const names = workbook.names.load('items/name,items/formula');
   const setting = queueOptionsLoad(context);
+  const structure = workbook.protection.load('protected');
   const runtime = context.runtime;
-  const eventsSwitch = isExcelApiSupported('1.8', () => canSet(runtime, 'enableEvents'));
+  const eventsSwitch = isExcelApiSupported('1.8');
   if (eventsSwitch) runtime.load('enableEvents');
+  const probes: Measure[] = [];
+  for (let sheet = workbook.worksheets.getFirst(); ; sheet = sheet.getNextOrNullObject()) {
+    probes.push(queueMeasure(sheet.load('name')));
+    if (probes.length === MEASURED_SHEETS) break;
+  }
   await counter.sync();
 
   const defined: DefinedNameSnapshot[] = names.items.flatMap((n) => {
@@ -133,13 +206,28 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
     return typeof formula === 'string' && formula.startsWith('=') ? [{ name: n.name, reference: formula.slice(1) }] : [];
   });
   const blocks = ownBlocks({ sheets: [], names: defined });
-  const loads = sheets.items.map((sheet) => queueSheetLoad(sheet, blocks.filter((b) => b.sheet === sheet.name)));
+  const blocksOn = (name: string): SheetRect[] => blocks.filter((b) => b.sheet === name);
+  const measured = new Map(probes.filter((p) => !p.sheet.isNullObject).map((p) => [p.sheet.name, p]));
+  const loads = new Map<string, SheetLoad>();
+  for (const sheet of sheets.items) {
+    const measure = measured.get(sheet.name);
+    if (measure !== undefined) loads.set(sheet.name, queueSheetLoad(sheet, sheet.name, measure, blocksOn(sheet.name)));
+  }
+  const unmeasured = sheets.items.filter((s) => !measured.has(s.name)).map((sheet) => ({ sheet, measure: queueMeasure(sheet) }));
   await counter.sync();
 
+  if (unmeasured.length > 0) {
+    for (const { sheet, measure } of unmeasured) loads.set(sheet.name, queueSheetLoad(sheet, sheet.name, measure, blocksOn(sheet.name)));
+    await counter.sync();
+  }
+
+  const ordered = sheets.items.flatMap((s) => loads.get(s.name) ?? []);
   return {
-    snapshot: { sheets: loads.map(sheetFrom), names: defined },
-    protectedSheets: new Set(loads.filter((l) => l.protection.protected).map((l) => l.name)),
+    snapshot: { sheets: ordered.map(sheetFrom), names: defined },
+    protectedSheets: new Set(ordered.filter((l) => l.protected).map((l) => l.name)),
     options: optionsFrom(setting),
     enableEvents: eventsSwitch ? runtime.enableEvents : null,
+    structureProtected: structure.protected,
+    notices: ordered.flatMap((l) => (l.notice !== undefined ? [l.notice] : [])),
   };
 }

@@ -1,11 +1,14 @@
 /** What the pane shows after a refresh: tables with their counts and rows, findings with sheet and cell, notices. */
-import { Status, WritePlan } from '../engine';
+import { PlanNotice, Status, WritePlan } from '../engine';
 import { PaneFinding, PaneTable, RefreshSummary } from './contract';
 
 const STATUSES: readonly Status[] = ['green', 'amber', 'red', 'none'];
 
-/** Builds the summary of a plan (applied or not); `syncs` is the number of round trips used. */
-export function summarise(plan: WritePlan, syncs: number): RefreshSummary {
+/**
+ * Builds the summary of a plan (applied or not); `syncs` is the number of round trips used, `readNotices` what
+ * reading found to tell (sheets too large to read), listed before the plan's own notices.
+ */
+export function summarise(plan: WritePlan, syncs: number, readNotices: readonly PlanNotice[] = []): RefreshSummary {
   const findings: PaneFinding[] = [];
   const tables: PaneTable[] = plan.evaluation.tables.map((et) => {
     const { table } = et;
@@ -35,7 +38,7 @@ export function summarise(plan: WritePlan, syncs: number): RefreshSummary {
     tables,
     skipped: plan.evaluation.detection.skipped.map((s) => ({ sheet: s.sheet, range: s.range, title: s.title, reason: s.reason })),
     findings,
-    notices: plan.notices.map((n) => ({ sheet: n.sheet, cell: n.cell, message: n.message })),
+    notices: [...readNotices, ...plan.notices].map((n) => ({ sheet: n.sheet, cell: n.cell, message: n.message })),
     syncs,
   };
 }

@@ -1,11 +1,20 @@
 /**
  * Watching the workbook: when the user edits a sheet, the scorecard is refreshed again after a quiet moment.
- * Our own writes do not count as edits, so a refresh never sets off another.
+ * Our own writes do not count as edits, so a refresh never sets off another. Two guards see to that, because
+ * neither is available everywhere:
+ * - the refresh switches change events off while it writes (`runtime.enableEvents`, ExcelApi 1.8), and the
+ *   watch ignores changes Excel marks as this add-in's (`triggerSource`, ExcelApi 1.14);
+ * - the watch ignores changes inside the areas the refresh writes to (its blocks, old and new) and on the ledger
+ *   sheet. The only writes outside those are the lossless tidying of table cells, which a second refresh finds
+ *   already done: on a host without events switch, an edit costs at most one extra refresh, never a loop.
+ * Refreshes wait their turn with the pane's (see runExclusive); one refused because the user is typing in a
+ * cell is tried again after the quiet time, without a message.
  */
-import { ownBlocks, parseCellAddress, SheetRect } from '../engine';
-import { ExcelRun, ExcelRunWithContext, RefreshError, RefreshSummary, WatchOptions } from './contract';
-import { SyncCounter, toRefreshError } from './host';
-import { refreshWithPlan } from './refresh';
+import { LEDGER_SHEET, ownBlocks, parseCellAddress, SheetRect } from '../engine';
+import { ExcelRun, ExcelRunWithContext, RefreshSummary, WatchOptions } from './contract';
+import { toRefreshError } from './host';
+import { observePlans, refreshWithPlan } from './refresh';
+import { isExcelApiSupported } from './requirements';
 
 /** Quiet time after the last edit before the refresh runs. */
 export const WATCH_DEBOUNCE_MS = 600;
@@ -37,8 +46,9 @@ function isInside(inner: SheetRect, outer: SheetRect): boolean {
 /**
  * Registers a change handler on every sheet (one run) and refreshes the scorecard `debounceMs` after the
  * last edit, passing each summary to `onChange`. Changes made by this add-in, and changes inside the
- * scorecard's own blocks, are ignored. Resolves to a function that stops the watch and removes the handlers
- * (through `run(context, batch)`: `run` must be `Excel.run` or work like it). Two syncs: list, register.
+ * scorecard's own blocks and on its ledger sheet, are ignored. Resolves to a function that stops the watch
+ * and removes the handlers (through `run(context, batch)`: `run` must be `Excel.run` or work like it).
+ * Two syncs: list, register.
  */
 export async function startWatch(
   run: ExcelRun,
@@ -47,19 +57,28 @@ export async function startWatch(
 ): Promise<() => Promise<void>> {
   const debounceMs = options.debounceMs ?? WATCH_DEBOUNCE_MS;
   const sheetNames = new Map<string, string>();
-  let blocks: readonly SheetRect[] = [];
+  // Where refreshes write: the blocks found at the start, then each refresh's old and new blocks, known before
+  // it writes (so that its change events, which may arrive before it resolves, are recognised). Refreshes the
+  // pane starts count too.
+  let ownAreas: readonly SheetRect[] = [];
+  const stopObserving = observePlans((plan) => {
+    ownAreas = [...plan.clear, ...plan.blocks];
+  });
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
+  const trustTriggerSource = isExcelApiSupported('1.14');
 
   const refresh = async (): Promise<void> => {
     try {
-      const outcome = await refreshWithPlan(run);
-      blocks = outcome.plan.blocks;
+      const outcome = await refreshWithPlan(run, { action: 'watch' });
       if (!stopped) onChange(outcome.summary);
     } catch (error) {
-      options.onError?.(error instanceof RefreshError ? error : toRefreshError(error, 'refresh the scorecard', []));
+      const failure = toRefreshError(error, 'refresh the scorecard', [], { action: 'watch' });
+      // The user is typing in a cell: Excel refuses every request until they finish. Try again later, quietly.
+      if (failure.code === 'InvalidOperationInCellEditMode') again = true;
+      else if (!stopped) options.onError?.(failure);
     }
   };
   const schedule = (): void => {
@@ -82,10 +101,11 @@ export async function startWatch(
     });
   }
   const isOwnChange = (args: Excel.WorksheetChangedEventArgs): boolean => {
-    if (args.triggerSource === 'ThisLocalAddin') return true;
+    if (trustTriggerSource && args.triggerSource === 'ThisLocalAddin') return true;
     const sheet = sheetNames.get(args.worksheetId);
+    if (sheet === LEDGER_SHEET) return true;
     const rect = sheet === undefined ? undefined : rectOf(sheet, args.address);
-    return rect !== undefined && blocks.some((b) => isInside(rect, b));
+    return rect !== undefined && ownAreas.some((b) => isInside(rect, b));
   };
   const handler = async (args: Excel.WorksheetChangedEventArgs): Promise<void> => {
     if (!stopped && !isOwnChange(args)) schedule();
@@ -95,25 +115,26 @@ export async function startWatch(
   let registrations: OfficeExtension.EventHandlerResult<Excel.WorksheetChangedEventArgs>[] = [];
   try {
     await run(async (context) => {
-      const counter = new SyncCounter(context);
       const sheets = context.workbook.worksheets.load('items/name,items/id');
       const names = context.workbook.names.load('items/name,items/formula');
-      await counter.sync();
+      await context.sync();
       for (const s of sheets.items) sheetNames.set(s.id, s.name);
-      blocks = ownBlocks({
+      ownAreas = [...ownAreas, ...ownBlocks({
         sheets: [],
         names: names.items.flatMap((n) => (typeof n.formula === 'string' && n.formula.startsWith('=') ? [{ name: n.name, reference: n.formula.slice(1) }] : [])),
-      });
+      })];
       registrations = sheets.items.map((s) => s.onChanged.add(handler));
       watchContext = context;
-      await counter.sync();
+      await context.sync();
     });
   } catch (error) {
-    throw toRefreshError(error, 'watch the workbook for edits', []);
+    stopObserving();
+    throw toRefreshError(error, 'watch the workbook for edits', [], { action: 'watch' });
   }
 
   return async () => {
     stopped = true;
+    stopObserving();
     if (timer !== undefined) clearTimeout(timer);
     await running;
     const context = watchContext;
@@ -121,10 +142,10 @@ export async function startWatch(
     try {
       await runInContext(run, context, async (ctx) => {
         for (const r of registrations) r.remove();
-        await new SyncCounter(ctx).sync();
+        await ctx.sync();
       });
     } catch (error) {
-      throw toRefreshError(error, 'stop watching the workbook', []);
+      throw toRefreshError(error, 'stop watching the workbook', [], { action: 'watch' });
     }
   };
 }

@@ -55,3 +55,16 @@ export function listen<K extends keyof HTMLElementEventMap>(
       .catch((error: unknown) => notifyError(error));
   });
 }
+
+/**
+ * Runs `action` when `form` is submitted. The browser's own submission is cancelled at once, in the event itself
+ * (after an `await` it would be too late); what `action` throws is shown with notifyError.
+ */
+export function onSubmit(form: HTMLFormElement, action: (event: SubmitEvent) => Promise<void> | void): void {
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    Promise.resolve()
+      .then(() => action(event))
+      .catch((error: unknown) => notifyError(error));
+  });
+}

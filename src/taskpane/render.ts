@@ -5,7 +5,7 @@
 import { STATUS_TEXT } from '../engine';
 import type { Polarity, Status, TableKind } from '../engine';
 import type { PaneFinding, PaneRow, PaneTable, RefreshSummary, ScorecardOptions } from '../excel/contract';
-import { el, listen, srOnly } from './dom';
+import { el, listen, onSubmit, srOnly } from './dom';
 import { ChosenPolarity, findOverride, parseColumnLetters, TableOverride } from './overrides';
 
 /** What the pane's controls ask for; each resolves when done and reports its own errors. */
@@ -33,8 +33,9 @@ export function tableKey(sheet: string, range: string): string {
   return `${sheet}!${range}`;
 }
 
-function plural(n: number, one: string): string {
-  return `${n} ${n === 1 ? one : `${one}s`}`;
+/** Returns "1 table", "2 tables" (or `many` for an irregular plural). */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function tableName(table: { readonly title: string | null; readonly range: string }): string {
@@ -155,18 +156,65 @@ export function renderFindings(list: HTMLElement, summary: RefreshSummary, actio
   return items.length;
 }
 
-function polarityChoice(row: PaneRow, chosen: ChosenPolarity | undefined, tableId: string): HTMLElement {
+/** What is typed into an open override editor and not saved yet, kept across redraws. */
+export interface EditorDraft {
+  readonly exclude: boolean;
+  readonly targetColumn: string;
+  /** The polarity select of each row, by row number ("" is "as read"). */
+  readonly rowPolarity: Readonly<Record<string, string>>;
+  /** The target column's error message, when it was marked invalid. */
+  readonly columnError?: string;
+}
+
+/** Per table (by {@link tableKey}): whether its rows are open, its editor is open, and what is typed in the editor. */
+export interface RowsState {
+  readonly editing: ReadonlySet<string>;
+  readonly open: ReadonlySet<string>;
+  readonly drafts: ReadonlyMap<string, EditorDraft>;
+}
+
+/** Returns what is typed into each override editor open in `container`, by table key. */
+export function readDrafts(container: HTMLElement): Map<string, EditorDraft> {
+  const drafts = new Map<string, EditorDraft>();
+  container.querySelectorAll<HTMLFormElement>('form.editor[data-key]').forEach((form) => {
+    const key = form.dataset.key;
+    if (key === undefined) return;
+    const exclude = form.querySelector<HTMLInputElement>('input[name="exclude"]');
+    const column = form.querySelector<HTMLInputElement>('input[name="targetColumn"]');
+    const rowPolarity: Record<string, string> = {};
+    form.querySelectorAll<HTMLSelectElement>('select[data-row]').forEach((select) => {
+      if (select.dataset.row) rowPolarity[select.dataset.row] = select.value;
+    });
+    const invalid = column?.getAttribute('aria-invalid') === 'true';
+    const hint = form.querySelector<HTMLElement>('.field-inline .hint');
+    drafts.set(key, {
+      exclude: exclude?.checked === true,
+      targetColumn: column?.value ?? '',
+      rowPolarity,
+      ...(invalid && hint?.textContent ? { columnError: hint.textContent } : {}),
+    });
+  });
+  return drafts;
+}
+
+/** Returns the editor's starting values for a table's saved `override`. */
+export function draftOf(override: Omit<TableOverride, 'sheet' | 'range'> | undefined): EditorDraft {
+  return { exclude: override?.exclude === true, targetColumn: override?.targetColumn ?? '', rowPolarity: { ...override?.rowPolarity } };
+}
+
+function polarityChoice(row: PaneRow, selected: string, tableId: string, key: string): HTMLElement {
   const id = `${tableId}-row-${row.row}-polarity`;
-  const select = el('select', { attrs: { id, name: `row-${row.row}`, 'data-row': String(row.row) } });
+  const select = el('select', { attrs: { id, name: `row-${row.row}`, 'data-row': String(row.row), 'data-focus-key': `polarity:${key}:${row.row}` } });
   const asRead = el('option', { text: `As read (${POLARITY_LABEL[row.polarity].toLowerCase()})`, attrs: { value: '' } });
   select.append(asRead);
   for (const p of ['higher', 'lower', 'range'] as const) {
-    select.append(el('option', { text: POLARITY_LABEL[p], attrs: { value: p, selected: chosen === p } }));
+    select.append(el('option', { text: POLARITY_LABEL[p], attrs: { value: p, selected: selected === p } }));
   }
   return el('div', { className: 'row-choice' }, el('label', { text: 'Set polarity', attrs: { for: id } }), select);
 }
 
-function renderRow(row: PaneRow, editing: boolean, chosen: ChosenPolarity | undefined, tableId: string): HTMLElement {
+/** Draws one row; `selected` is the value of its polarity select when the editor is open (undefined when closed). */
+function renderRow(row: PaneRow, chosen: ChosenPolarity | undefined, tableId: string, key: string, selected: string | undefined): HTMLElement {
   const item = el('li', { className: 'row-item' },
     el('div', { className: 'row-head' },
       el('span', { className: 'row-number ref', text: `row ${row.row}` }),
@@ -179,31 +227,34 @@ function renderRow(row: PaneRow, editing: boolean, chosen: ChosenPolarity | unde
       el('dd', { text: row.targetAsRead || '—' }),
       el('dt', { text: 'Status' }),
       el('dd', { text: row.statusReason || STATUS_TEXT[row.status] })));
-  if (editing) item.append(polarityChoice(row, chosen, tableId));
+  if (selected !== undefined) item.append(polarityChoice(row, selected, tableId, key));
   return item;
 }
 
-function renderEditor(table: PaneTable, override: TableOverride | undefined, tableId: string, actions: ViewActions): HTMLFormElement {
+const COLUMN_HINT = 'Column letter, e.g. B. Blank: as detected.';
+
+function renderEditor(table: PaneTable, draft: EditorDraft, tableId: string, actions: ViewActions): HTMLFormElement {
+  const key = tableKey(table.sheet, table.range);
   const excludeId = `${tableId}-exclude`;
   const columnId = `${tableId}-target-column`;
   const columnHint = `${columnId}-hint`;
-  const exclude = el('input', { attrs: { type: 'checkbox', id: excludeId, name: 'exclude', checked: override?.exclude === true } });
+  const exclude = el('input', { attrs: { type: 'checkbox', id: excludeId, name: 'exclude', checked: draft.exclude, 'data-focus-key': `exclude:${key}` } });
   const column = el('input', {
     className: 'input input-narrow ref',
     attrs: {
-      type: 'text', id: columnId, name: 'targetColumn', value: override?.targetColumn ?? '', maxlength: '3', autocomplete: 'off',
-      spellcheck: 'false', placeholder: 'auto', 'aria-describedby': columnHint,
+      type: 'text', id: columnId, name: 'targetColumn', value: draft.targetColumn, maxlength: '3', autocomplete: 'off',
+      spellcheck: 'false', placeholder: 'auto', 'aria-describedby': columnHint, 'data-focus-key': `column:${key}`,
+      'aria-invalid': draft.columnError !== undefined ? 'true' : undefined,
     },
   });
-  const hint = el('span', { className: 'hint', text: 'Column letter, e.g. B. Blank: as detected.', attrs: { id: columnHint } });
-  const save = el('button', { className: 'btn btn-primary btn-small', text: 'Save', attrs: { type: 'submit' } });
-  const cancel = el('button', { className: 'btn btn-subtle btn-small', text: 'Cancel', attrs: { type: 'button' } });
-  const form = el('form', { className: 'editor', attrs: { 'aria-label': `Overrides for ${tableName(table)}`, novalidate: true } },
+  const hint = el('span', { className: 'hint', text: draft.columnError ?? COLUMN_HINT, attrs: { id: columnHint } });
+  const save = el('button', { className: 'btn btn-primary btn-small', text: 'Save', attrs: { type: 'submit', 'data-focus-key': `save:${key}` } });
+  const cancel = el('button', { className: 'btn btn-subtle btn-small', text: 'Cancel', attrs: { type: 'button', 'data-focus-key': `cancel:${key}` } });
+  const form = el('form', { className: 'editor', attrs: { 'aria-label': `Overrides for ${tableName(table)}`, novalidate: true, 'data-key': key } },
     el('div', { className: 'field field-check' }, exclude, el('label', { text: 'Leave this table out', attrs: { for: excludeId } })),
     el('div', { className: 'field field-inline' }, el('label', { text: 'Target column', attrs: { for: columnId } }), column, hint));
-  listen(cancel, 'click', () => actions.toggleEditing(tableKey(table.sheet, table.range)));
-  listen(form, 'submit', async (event) => {
-    event.preventDefault();
+  listen(cancel, 'click', () => actions.toggleEditing(key));
+  onSubmit(form, async () => {
     const letters = parseColumnLetters(column.value);
     if (letters === undefined) {
       column.setAttribute('aria-invalid', 'true');
@@ -212,6 +263,7 @@ function renderEditor(table: PaneTable, override: TableOverride | undefined, tab
       return;
     }
     column.removeAttribute('aria-invalid');
+    hint.textContent = COLUMN_HINT;
     const rowPolarity: Record<string, ChosenPolarity> = {};
     form.querySelectorAll<HTMLSelectElement>('select[data-row]').forEach((select) => {
       const value = select.value;
@@ -224,16 +276,20 @@ function renderEditor(table: PaneTable, override: TableOverride | undefined, tab
   return form;
 }
 
-/** Draws, per table, how each row was read, with an editor for the table's overrides when `editing` holds its key. */
-export function renderRows(container: HTMLElement, summary: RefreshSummary, options: ScorecardOptions | null, editing: ReadonlySet<string>, open: ReadonlySet<string>, actions: ViewActions): void {
+/**
+ * Draws, per table, how each row was read, with an editor for the table's overrides when `state.editing` holds its
+ * key. An open editor starts from its draft (what was typed before the redraw), else from the saved override.
+ */
+export function renderRows(container: HTMLElement, summary: RefreshSummary, options: ScorecardOptions | null, state: RowsState, actions: ViewActions): void {
   container.replaceChildren();
   summary.tables.forEach((table, index) => {
     if (table.rows.length === 0) return;
     const key = tableKey(table.sheet, table.range);
     const tableId = `t${index}`;
-    const isEditing = editing.has(key) && options !== null;
+    const isEditing = state.editing.has(key) && options !== null;
     const override = options ? findOverride(options, table.sheet, table.range) : undefined;
-    const details = el('details', { className: 'rows-table', attrs: { open: open.has(key) || isEditing, 'data-key': key } },
+    const draft = isEditing ? state.drafts.get(key) ?? draftOf(override) : undefined;
+    const details = el('details', { className: 'rows-table', attrs: { open: state.open.has(key) || isEditing, 'data-key': key } },
       el('summary', {},
         el('span', { className: 'rows-label' },
           el('span', { className: 'rows-title', text: tableName(table) }),
@@ -247,9 +303,12 @@ export function renderRows(container: HTMLElement, summary: RefreshSummary, opti
     details.append(el('div', { className: 'rows-toolbar' },
       el('span', { className: 'hint', text: override ? 'Your overrides apply to this table.' : 'Read automatically.' }), edit));
     const list = el('ol', { className: 'rows-list' });
-    for (const row of table.rows) list.append(renderRow(row, isEditing, override?.rowPolarity?.[String(row.row)], tableId));
-    if (isEditing) {
-      const form = renderEditor(table, override, tableId, actions);
+    for (const row of table.rows) {
+      const selected = draft ? draft.rowPolarity[String(row.row)] ?? '' : undefined;
+      list.append(renderRow(row, override?.rowPolarity?.[String(row.row)], tableId, key, selected));
+    }
+    if (draft) {
+      const form = renderEditor(table, draft, tableId, actions);
       form.insertBefore(list, form.lastChild);
       details.append(form);
     } else {

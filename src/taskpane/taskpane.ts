@@ -12,17 +12,16 @@ import {
   selectCell,
   startWatch,
 } from '../excel';
-import type { ExcelRunWithContext, RefreshSummary, ScorecardOptions } from '../excel/contract';
+import type { ExcelRunWithContext, RefreshError, RefreshStep, RefreshSummary, ScorecardOptions } from '../excel';
 import type { Tolerance } from '../engine';
 import { notifyError } from '../ui/notify';
 import { byId, el, listen, srOnly } from './dom';
 import { formatToleranceAmount, parseTolerance, replaceOverride, setExcluded, TableOverride } from './overrides';
-import { renderFindings, renderRows, renderTables, tableKey, ViewActions } from './render';
+import { draftOf, EditorDraft, plural, readDrafts, renderFindings, renderRows, renderTables, tableKey, ViewActions } from './render';
 import { applyOfficeTheme } from './theme';
 
-type Step = 'reading' | 'evaluating' | 'writing' | 'done';
-const STEPS: readonly Step[] = ['reading', 'evaluating', 'writing', 'done'];
-const STEP_TEXT: Record<Step, string> = {
+const STEPS: readonly RefreshStep[] = ['reading', 'evaluating', 'writing', 'done'];
+const STEP_TEXT: Record<RefreshStep, string> = {
   reading: 'Reading the workbook…',
   evaluating: 'Judging each row against its target…',
   writing: 'Writing status, variance and trend columns…',
@@ -61,25 +60,48 @@ function findElements() {
     greenHint: byId('green-hint', HTMLSpanElement),
     palette: byId('palette', HTMLSelectElement),
     watch: byId('watch', HTMLInputElement),
+    watchHint: byId('watch-hint', HTMLSpanElement),
   };
 }
 type Elements = ReturnType<typeof findElements>;
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
-}
 
 function formatTime(date: Date): string {
   return date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
+/** The office-js code of an error Excel raises while the user is typing in a cell. */
+const CELL_EDIT_MODE = 'InvalidOperationInCellEditMode';
+
+/** A change to the options waiting its turn to be saved. */
+interface PendingSave {
+  readonly change: (options: ScorecardOptions) => ScorecardOptions;
+  readonly done?: string;
+  readonly settle: (saved: boolean) => void;
+}
+
+/** The keyboard focus, remembered across a redraw: the element's focus key and, in a text box, the caret. */
+interface FocusMark {
+  readonly key: string;
+  readonly selection?: readonly [number, number, 'forward' | 'backward' | 'none'];
+}
+
 class ScorecardPane {
   private summary: RefreshSummary | null = null;
   private source: SummarySource = 'preview';
+  /** The options as the pane shows them: what is saved, with the changes still waiting to be saved applied. */
   private options: ScorecardOptions | null = null;
+  /** The options as last read from or saved to the workbook. */
+  private saved: ScorecardOptions | null = null;
+  /** Changes applied to `options` but not yet saved, oldest first; saved one at a time, in order. */
+  private readonly pending: PendingSave[] = [];
+  private saving = false;
   private readonly editing = new Set<string>();
   private readonly open = new Set<string>();
+  /** What is typed into each open override editor, so that a redraw does not lose it. */
+  private readonly drafts = new Map<string, EditorDraft>();
   private stopWatch: (() => Promise<void>) | null = null;
+  /** Starting and stopping the watch, one after the other. */
+  private watchTask: Promise<void> = Promise.resolve();
   private busy = false;
   /** Bumped by every refresh, so that a slower preview started earlier never overwrites its result. */
   private generation = 0;
@@ -88,13 +110,20 @@ class ScorecardPane {
     selectCell: (sheet, cell) => this.goToCell(sheet, cell),
     setExcluded: async (sheet, range, exclude) => {
       const done = exclude ? `The table at ${sheet}!${range} will be left out from the next refresh.` : `The table at ${sheet}!${range} will be included on the next refresh.`;
-      await this.updateOptions(setExcluded(this.requireOptions(), sheet, range, exclude), done);
+      await this.updateOptions((options) => setExcluded(options, sheet, range, exclude), done);
     },
     saveOverride: (sheet, range, override) => this.saveOverride(sheet, range, override),
     toggleEditing: (key) => {
-      if (this.editing.has(key)) this.editing.delete(key);
-      else this.editing.add(key);
+      const closing = this.editing.has(key);
+      if (closing) {
+        this.editing.delete(key);
+        this.drafts.delete(key);
+      } else {
+        this.editing.add(key);
+      }
       this.render();
+      // Cancel goes away with the editor: back to the table's Edit button.
+      if (closing) this.focusKey(`edit:${key}`);
     },
   };
 
@@ -121,7 +150,8 @@ class ScorecardPane {
     ui.pane.setAttribute('aria-busy', 'true');
     this.announce('Reading the workbook…');
     try {
-      this.options = await loadOptions(this.run);
+      this.saved = await loadOptions(this.run);
+      this.options = this.saved;
       this.fillOptions(this.options);
     } catch (error) {
       await notifyError(error);
@@ -139,7 +169,7 @@ class ScorecardPane {
     } finally {
       if (!this.busy) ui.pane.setAttribute('aria-busy', 'false');
     }
-    if (this.options?.watch) await this.setWatching(true);
+    if (this.options?.watch) await this.syncWatch();
   }
 
   /** Refreshes every scorecard in the workbook, showing progress, then the result. */
@@ -171,14 +201,14 @@ class ScorecardPane {
     }
   }
 
-  private showStep(step: Step): void {
+  private showStep(step: RefreshStep): void {
     const index = STEPS.indexOf(step);
     const fill = this.ui.progressBar.firstElementChild;
     this.ui.progressBar.setAttribute('aria-valuenow', String(index + 1));
     this.ui.progressBar.setAttribute('aria-valuetext', STEP_TEXT[step]);
     if (fill instanceof HTMLElement) fill.style.width = `${((index + 1) / STEPS.length) * 100}%`;
     this.ui.progress.querySelectorAll<HTMLElement>('[data-step]').forEach((item) => {
-      const at = STEPS.indexOf(item.dataset.step as Step);
+      const at = STEPS.indexOf(item.dataset.step as RefreshStep);
       item.classList.toggle('is-done', at < index);
       item.classList.toggle('is-current', at === index);
     });
@@ -202,11 +232,16 @@ class ScorecardPane {
     this.render();
   }
 
-  /** Redraws the summary, keeping keyboard focus on the same control when it is redrawn. */
+  /**
+   * Redraws the summary. Keyboard focus stays on the same control (and the caret where it was), and an open override
+   * editor keeps what was typed into it.
+   */
   private render(): void {
     const { ui, summary } = this;
     if (!summary) return;
-    const focusKey = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focusKey : undefined;
+    const focus = this.markFocus();
+    for (const [key, draft] of readDrafts(ui.rows)) this.drafts.set(key, draft);
+    for (const key of [...this.drafts.keys()]) if (!this.editing.has(key)) this.drafts.delete(key);
     ui.content.hidden = false;
 
     const found = summary.tables.length;
@@ -223,11 +258,30 @@ class ScorecardPane {
     ui.findingsCount.textContent = listed === 0 ? 'none' : String(listed);
     ui.findingsHint.textContent = listed === 0 ? 'Nothing needs a second look.' : 'Select a finding to go to its cell.';
 
-    renderRows(ui.rows, summary, this.options, this.editing, this.open, this.actions);
-    if (focusKey) {
-      const again = document.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(focusKey)}"]`);
-      again?.focus();
+    renderRows(ui.rows, summary, this.options, { editing: this.editing, open: this.open, drafts: this.drafts }, this.actions);
+    if (focus) this.restoreFocus(focus);
+  }
+
+  /** Returns where the keyboard focus is, when it is on a control the pane redraws. */
+  private markFocus(): FocusMark | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !active.dataset.focusKey || !this.ui.content.contains(active)) return undefined;
+    if (active instanceof HTMLInputElement && active.type === 'text' && active.selectionStart !== null && active.selectionEnd !== null) {
+      return { key: active.dataset.focusKey, selection: [active.selectionStart, active.selectionEnd, active.selectionDirection ?? 'none'] };
     }
+    return { key: active.dataset.focusKey };
+  }
+
+  private restoreFocus(mark: FocusMark): void {
+    const again = this.focusKey(mark.key);
+    if (mark.selection && again instanceof HTMLInputElement) again.setSelectionRange(...mark.selection);
+  }
+
+  /** Moves the keyboard focus to the control with focus key `key`, if there is one; returns it. */
+  private focusKey(key: string): HTMLElement | null {
+    const target = this.ui.content.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`);
+    if (target && document.activeElement !== target) target.focus({ preventScroll: true });
+    return target;
   }
 
   private async goToCell(sheet: string, cell: string): Promise<void> {
@@ -239,35 +293,68 @@ class ScorecardPane {
     }
   }
 
-  private requireOptions(): ScorecardOptions {
-    if (!this.options) throw new Error('The workbook options have not been read yet.');
-    return this.options;
+  /**
+   * Applies `change` to the options at once (the pane shows it straight away), then saves it to the workbook after
+   * the changes before it. Each save writes the options as last saved with this change applied, so a change never
+   * writes back a value that an earlier one replaced. Resolves true when saved; when the save fails, the change is
+   * undone (the changes after it stay) and the failure is shown.
+   */
+  private updateOptions(change: (options: ScorecardOptions) => ScorecardOptions, done?: string): Promise<boolean> {
+    if (!this.options) return Promise.reject(new Error('The workbook options have not been read yet.'));
+    this.options = change(this.options);
+    this.ui.optionsNote.textContent = 'Saving…';
+    this.render();
+    return new Promise<boolean>((settle) => {
+      this.pending.push({ change, ...(done !== undefined ? { done } : {}), settle });
+      void this.savePending();
+    });
   }
 
-  /** Saves `next` to the workbook; on success it becomes the pane's options and `done` is announced. */
-  private async updateOptions(next: ScorecardOptions, done: string): Promise<boolean> {
+  /** Saves the waiting changes one after another, oldest first. */
+  private async savePending(): Promise<void> {
+    if (this.saving) return;
+    this.saving = true;
+    let savedLast = true;
     try {
-      await saveOptions(this.run, next);
-    } catch (error) {
-      await notifyError(error);
-      if (this.options) this.fillOptions(this.options);
-      return false;
+      for (let next = this.pending.shift(); next !== undefined; next = this.pending.shift()) {
+        const base = this.saved;
+        savedLast = false;
+        if (base) {
+          try {
+            const target = next.change(base);
+            await saveOptions(this.run, target);
+            this.saved = target;
+            savedLast = true;
+          } catch (error) {
+            await notifyError(error);
+            // What is shown goes back to what is saved, with the changes still waiting applied again.
+            this.options = this.pending.reduce((options, p) => p.change(options), this.saved ?? base);
+            this.fillOptions(this.options);
+            this.render();
+          }
+        }
+        if (savedLast && next.done) this.announce(next.done);
+        next.settle(savedLast);
+      }
+    } finally {
+      this.saving = false;
     }
-    this.options = next;
-    this.ui.optionsNote.textContent = 'Saved';
-    this.announce(done);
-    this.render();
-    return true;
+    this.ui.optionsNote.textContent = savedLast ? 'Saved' : 'Not saved';
   }
 
   private async saveOverride(sheet: string, range: string, override: Omit<TableOverride, 'sheet' | 'range'>): Promise<void> {
     const key = tableKey(sheet, range);
     const title = this.summary?.tables.find((t) => tableKey(t.sheet, t.range) === key)?.title ?? `${sheet}!${range}`;
     this.editing.delete(key);
-    const saved = await this.updateOptions(replaceOverride(this.requireOptions(), sheet, range, override), `Saved your choices for ${title}. They apply on the next refresh.`);
-    if (!saved) this.editing.add(key);
+    const saving = this.updateOptions((options) => replaceOverride(options, sheet, range, override), `Saved your choices for ${title}. They apply on the next refresh.`);
     // Back to the table's Edit button, which the redraw left in place of the form.
-    document.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(`edit:${key}`)}"]`)?.focus();
+    this.focusKey(`edit:${key}`);
+    if (!(await saving)) {
+      // Not saved: open the editor again with what was typed.
+      this.editing.add(key);
+      this.drafts.set(key, draftOf(override));
+      this.render();
+    }
   }
 
   private fillOptions(options: ScorecardOptions): void {
@@ -304,49 +391,80 @@ class ScorecardPane {
       ui.amberHint.textContent = 'The amber band cannot be narrower than the green band.';
       return;
     }
-    await this.updateOptions({ ...this.options, amber, green }, 'Saved the bands. They apply on the next refresh.');
+    await this.updateOptions((options) => ({ ...options, amber, green }), 'Saved the bands. They apply on the next refresh.');
   }
 
   private async savePalette(): Promise<void> {
     if (!this.options) return;
     const palette = this.ui.palette.value === 'colour-blind' ? 'colour-blind' : 'default';
-    if (await this.updateOptions({ ...this.options, palette }, 'Saved the palette. It applies on the next refresh.')) {
-      document.documentElement.dataset.palette = palette;
-    }
+    // Shown at once; should the save fail, fillOptions puts the saved palette back.
+    document.documentElement.dataset.palette = palette;
+    await this.updateOptions((options) => ({ ...options, palette }), 'Saved the palette. It applies on the next refresh.');
   }
 
   /** Starts or stops re-checking as the user types, and keeps the choice in the workbook. */
   private async setWatching(on: boolean): Promise<void> {
     if (this.options && this.options.watch !== on) {
-      const saved = await this.updateOptions({ ...this.options, watch: on }, on ? 'Re-checking as you type.' : 'Stopped re-checking as you type.');
-      if (!saved) return;
+      // When the save fails the checkbox is put back, and the watch follows it.
+      await this.updateOptions((options) => ({ ...options, watch: on }));
     }
-    if (on && !this.stopWatch) {
+    await this.syncWatch();
+    if (this.ui.watch.checked === on && (this.stopWatch !== null) === on) {
+      this.announce(on ? 'Re-checking as you type.' : 'Stopped re-checking as you type.');
+    }
+  }
+
+  /** Starts or stops the watch so that it runs exactly when the checkbox is ticked; one change at a time. */
+  private syncWatch(): Promise<void> {
+    const task = this.watchTask.then(() => this.reconcileWatch());
+    this.watchTask = task.catch(() => undefined);
+    return task;
+  }
+
+  private async reconcileWatch(): Promise<void> {
+    const want = this.ui.watch.checked && !this.ui.watch.disabled;
+    if (want && !this.stopWatch) {
       try {
         this.stopWatch = await startWatch(this.run, (summary) => {
           this.setLastRun(true);
           this.show(summary, 'watch');
-        }, {
-          onError: (error) => {
-            this.setLastRun(false);
-            void notifyError(error);
-          },
-        });
+        }, { onError: (error) => this.onWatchError(error) });
       } catch (error) {
         this.ui.watch.checked = false;
         await notifyError(error);
       }
-    } else if (!on && this.stopWatch) {
+    } else if (!want && this.stopWatch) {
       const stop = this.stopWatch;
       this.stopWatch = null;
       await stop();
     }
   }
+
+  /** A re-check that failed. Excel refuses while a cell is being edited; the watch tries again, so that is not shown. */
+  private onWatchError(error: RefreshError): void {
+    if (errorCode(error) === CELL_EDIT_MODE) return;
+    this.setLastRun(false);
+    void notifyError(error);
+  }
+}
+
+/** The office-js code of `error`, or of the error it wraps. */
+function errorCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
 }
 
 /** Shows a message in place of the pane's content and keeps Refresh disabled. */
 function showHostMessage(ui: Elements, message: string): void {
   ui.hostMessageText.textContent = message;
+  // Re-checking as you type needs Worksheet.onChanged (ExcelApi 1.7): off, with the reason beside it.
+  ui.watch.checked = false;
+  ui.watch.disabled = true;
+  ui.watchHint.textContent = message;
+  ui.watchHint.hidden = false;
   ui.hostMessage.hidden = false;
   ui.content.hidden = true;
   ui.refresh.disabled = true;

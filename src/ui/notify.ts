@@ -5,7 +5,8 @@
  * office-js-helpers ships as one pre-built bundle (lodash, rxjs, OAuth helpers, dialogs); only its `UI` is used, and
  * it is loaded on the first error, as a chunk of its own, so that a pane that never fails never pays for it.
  */
-import { RefreshError } from '../excel/contract';
+import { RefreshAction, RefreshError } from '../excel/contract';
+import { firstLine, officeErrorCode, officeErrorSentence, unknownOfficeErrorSentence } from '../excel/host';
 
 /** What a person is told about a failure. */
 export interface ErrorNotice {
@@ -13,57 +14,40 @@ export interface ErrorNotice {
   readonly message: string;
 }
 
-/** Excel error codes a person can act on, with what to do. */
-const OFFICE_ERROR_ADVICE: Readonly<Record<string, ErrorNotice>> = {
-  AccessDenied: {
-    title: 'A sheet is protected',
-    message: 'Excel would not let the add-in write to a protected sheet. Unprotect it (Review › Unprotect Sheet) and try again.',
-  },
-  InvalidOperationInCellEditMode: {
-    title: 'Excel is editing a cell',
-    message: 'Finish editing the cell (press Enter or Esc), then try again.',
-  },
-  RequestPayloadSizeLimitExceeded: {
-    title: 'The workbook is too large for one pass',
-    message: 'Excel on the web limits how much one request may carry. Try the desktop app, or move large data to another workbook.',
-  },
-  ResponsePayloadSizeLimitExceeded: {
-    title: 'The workbook is too large for one pass',
-    message: 'Excel on the web limits how much one request may carry. Try the desktop app, or move large data to another workbook.',
-  },
-  ItemNotFound: {
-    title: 'A sheet or cell has gone',
-    message: 'Something the add-in expected was renamed or deleted meanwhile. Refresh the scorecard to read the workbook again.',
-  },
+/** The title of a failed command's notification, by what was being done. */
+const ACTION_TITLES: Readonly<Record<RefreshAction, string>> = {
+  refresh: 'The scorecard was not refreshed',
+  detect: 'The workbook could not be read',
+  remove: 'The scorecard was not removed',
+  select: 'Could not go to that cell',
+  'load-options': 'Options could not be read',
+  'save-options': 'Options were not saved',
+  watch: 'Watching for edits ran into a problem',
 };
 
-function isOfficeError(error: unknown): error is Error & { readonly code: string } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === 'string';
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function firstLine(text: string): string {
-  const line = text.split('\n', 1)[0]?.trim() ?? '';
-  return line.length > 300 ? `${line.slice(0, 297)}…` : line;
-}
-
-/** Returns the title and message a person sees for `error`, whatever was thrown. */
+/**
+ * Returns the title and message a person sees for `error`, whatever was thrown: the adapter's RefreshError as
+ * written (titled by its action), an office-js error by the sentence for its code (src/excel/host.ts keeps the
+ * one table of them), anything else as a problem inside the add-in.
+ */
 export function describeError(error: unknown): ErrorNotice {
   if (error instanceof RefreshError) {
-    return { title: 'The scorecard was not refreshed', message: firstLine(error.message) || 'Nothing was written.' };
+    return { title: ACTION_TITLES[error.action ?? 'refresh'], message: firstLine(error.message) || 'Try again.' };
   }
-  if (isOfficeError(error)) {
-    const advice = OFFICE_ERROR_ADVICE[error.code];
-    if (advice) return advice;
-    const said = firstLine(error.message);
-    return { title: 'Excel reported a problem', message: said ? `${said} (${error.code})` : `Excel error ${error.code}.` };
+  const code = officeErrorCode(error);
+  if (code !== undefined) {
+    const sentence = officeErrorSentence(code);
+    return { title: 'Excel reported a problem', message: capitalise(sentence ?? unknownOfficeErrorSentence(code)) };
   }
-  if (error instanceof Error) {
-    return { title: 'Something went wrong', message: firstLine(error.message) || error.name };
-  }
-  if (typeof error === 'string' && error.trim() !== '') {
-    return { title: 'Something went wrong', message: firstLine(error) };
-  }
-  return { title: 'Something went wrong', message: 'An unexpected problem stopped the add-in. Try again.' };
+  const said = error instanceof Error ? firstLine(error.message) || error.name : typeof error === 'string' ? firstLine(error) : '';
+  return {
+    title: 'Scorecard Refresh ran into an internal problem',
+    message: `${said !== '' ? `${said.replace(/[.!?…]+$/, '')}. ` : ''}This is a fault in the add-in, not in Excel or the workbook. Try again; if it keeps happening, please report it.`,
+  };
 }
 
 // office-js-helpers draws its close button as a Fabric icon font glyph and gives the bar no role; the pane's CSS

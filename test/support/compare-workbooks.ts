@@ -10,7 +10,8 @@
  *   0-based position in the sheet's list; both become the rule's rank on its sheet;
  * - column widths: characters in a file, points in Office.js; widths are compared in points (charsToPoints);
  * - defined names: references are compared as parsed rectangles; comments exist only in Office.js;
- * - wrap/alignment, font name/size and outline levels are not compared (the emulator has none of them).
+ * - vertical alignment: ExcelJS's 'top' and Office.js's 'Top' (undefined and 'Bottom' are both the default);
+ * - font name/size and outline levels are not compared (the emulator has none of them).
  */
 import * as ExcelJS from 'exceljs';
 import { absoluteReference, parseReference } from '../../src/engine';
@@ -25,6 +26,10 @@ export interface ComparableCell {
   readonly formula: string | null;
   readonly numberFormat: string;
   readonly bold: boolean;
+  readonly italic: boolean;
+  readonly wrap: boolean;
+  /** Lower case; null for the default (bottom). */
+  readonly vertical: string | null;
   readonly fill: string | null;
   readonly fontColor: string | null;
 }
@@ -51,13 +56,18 @@ export interface ComparableWorkbook {
 }
 
 function isBlank(c: ComparableCell): boolean {
-  return c.value === null && c.formula === null && c.numberFormat === 'General' && !c.bold && c.fill === null && c.fontColor === null;
+  return c.value === null && c.formula === null && c.numberFormat === 'General' && !c.bold && !c.italic && !c.wrap && c.vertical === null && c.fill === null && c.fontColor === null;
 }
 
 function normalisedCell(c: ComparableCell): ComparableCell {
   // An empty string written to a cell leaves it empty in Excel.
   const value = c.formula !== null || c.value === '' ? null : c.value;
   return { ...c, value };
+}
+
+function vertical(alignment: string | undefined): string | null {
+  const v = alignment?.toLowerCase();
+  return v === undefined || v === 'bottom' ? null : v;
 }
 
 function argbColour(argb: unknown): string | null {
@@ -81,7 +91,8 @@ export function comparableFromExcelJs(wb: ExcelJS.Workbook): ComparableWorkbook 
         const fontColor = argbColour(cell.font?.color?.argb);
         const c = normalisedCell({
           value: formula === null ? emulatedValue(cell.value) : null, formula, numberFormat: cell.numFmt || 'General',
-          bold: cell.font?.bold === true, fill, fontColor: fontColor === '#000000' ? null : fontColor,
+          bold: cell.font?.bold === true, italic: cell.font?.italic === true, wrap: cell.alignment?.wrapText === true,
+          vertical: vertical(cell.alignment?.vertical), fill, fontColor: fontColor === '#000000' ? null : fontColor,
         });
         if (!isBlank(c)) cells[cell.address] = c;
       });
@@ -115,7 +126,10 @@ export function comparableFromEmulator(dump: WorkbookDump): ComparableWorkbook {
   const sheets = dump.sheets.map((s) => {
     const cells: Record<string, ComparableCell> = {};
     for (const [address, cell] of Object.entries(s.cells)) {
-      const c = normalisedCell({ value: cell.value, formula: cell.formula, numberFormat: cell.numberFormat, bold: cell.bold, fill: cell.fill, fontColor: cell.fontColor });
+      const c = normalisedCell({
+        value: cell.value, formula: cell.formula, numberFormat: cell.numberFormat, bold: cell.bold, italic: cell.italic === true,
+        wrap: cell.wrapText === true, vertical: vertical(cell.verticalAlignment), fill: cell.fill, fontColor: cell.fontColor,
+      });
       if (!isBlank(c)) cells[address] = c;
     }
     const rules = s.conditionalFormats.map((cf) => ({ range: cf.range, formula: cf.formula ?? '', fill: cf.fill, fontColor: cf.fontColor, stopIfTrue: cf.stopIfTrue }));

@@ -1,13 +1,13 @@
 /**
  * Converts an ExcelJS workbook into the emulator's initial workbook: values (dates as serial numbers, errors
- * as their codes), formulas with their cached results, number formats, bold, fill and font colours, column
+ * as their codes), formulas with their cached results, number formats, bold, italic, wrap and vertical alignment, fill and font colours, column
  * widths (characters to points) and hidden columns, and workbook-scoped defined names.
  */
 import * as ExcelJS from 'exceljs';
 import { charsToPoints } from '../../src/excel/apply';
 import { dateToSerial } from '../../src/xlsx/read';
 import { laidOutColumns } from './workbook-dump';
-import { EmulatedCell, EmulatedCellValue, EmulatedSheetInit, EmulatedWorkbookInit, columnLetters } from './excel-emulator';
+import { EmulatedCell, EmulatedCellValue, EmulatedSheetInit, EmulatedWorkbookInit, VerticalAlignmentName, columnLetters } from './excel-emulator';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -38,6 +38,9 @@ function colour(argb: unknown): string | undefined {
   return typeof argb === 'string' && /^[0-9A-Fa-f]{8}$/.test(argb) ? `#${argb.slice(2).toUpperCase()}` : undefined;
 }
 
+/** ExcelJS's vertical alignments as Office.js names them. */
+const VERTICAL: Readonly<Record<string, VerticalAlignmentName>> = { top: 'Top', middle: 'Center', bottom: 'Bottom', justify: 'Justify', distributed: 'Distributed' };
+
 function cellOf(cell: ExcelJS.Cell): EmulatedCell | undefined {
   if (cell.type === ExcelJS.ValueType.Merge) return undefined;
   const out: EmulatedCell = { value: null };
@@ -47,11 +50,16 @@ function cellOf(cell: ExcelJS.Cell): EmulatedCell | undefined {
   } else out.value = emulatedValue(cell.value);
   if (cell.numFmt && cell.numFmt !== 'General') out.numberFormat = cell.numFmt;
   if (cell.font?.bold) out.bold = true;
+  if (cell.font?.italic) out.italic = true;
+  if (cell.alignment?.wrapText) out.wrapText = true;
+  const v = VERTICAL[cell.alignment?.vertical ?? ''];
+  if (v !== undefined && v !== 'Bottom') out.verticalAlignment = v;
   const font = colour(cell.font?.color?.argb);
   if (font !== undefined) out.fontColor = font;
   const fill = cell.fill?.type === 'pattern' && cell.fill.pattern === 'solid' ? colour(cell.fill.fgColor?.argb) : undefined;
   if (fill !== undefined) out.fill = fill;
-  const empty = out.value === null && out.formula === undefined && out.numberFormat === undefined && !out.bold && !out.fill && !out.fontColor;
+  const empty = out.value === null && out.formula === undefined && out.numberFormat === undefined && !out.bold && !out.italic && !out.wrapText &&
+    out.verticalAlignment === undefined && !out.fill && !out.fontColor;
   return empty ? undefined : out;
 }
 

@@ -9,8 +9,9 @@
  * emulated subset throws {@link EmulatorGapError} ("not emulated: X") instead of silently passing.
  *
  * Deviations from real Excel, on purpose:
- * - A failed sync is atomic: none of its operations are applied (real Excel applies those before
- *   the failing one).
+ * - A failed sync is atomic by default: none of its operations are applied. Real Excel applies those
+ *   queued before the failing one; pass `{ partialFailures: true }` to {@link createExcelEmulator} to
+ *   get that behaviour (the failing operation itself is still undone).
  * - `undefined`, NaN and ±Infinity inside a values/formulas array are rejected with InvalidArgument
  *   (real Excel silently skips such cells because they serialise to null).
  * - Writing to (or through) a null object fails with ItemNotFound.
@@ -29,6 +30,14 @@
  *
  * Other reading notes: `runtime.enableEvents` must be loaded before it is read (as in office-js);
  * reading `text` throws "not emulated" for number formats outside a small set (see SUPPORTED_FORMATS).
+ *
+ * Requirement sets: the emulator answers as a host supporting ExcelApi up to `apiVersion` (default
+ * {@link DEFAULT_API_VERSION}). Members of a later set fail the sync with ApiNotFound, as they do in an
+ * Excel too old for them (office-js itself defines every member whatever the host supports), and
+ * `emulator.Office.context.requirements.isSetSupported` answers accordingly. Gated members:
+ * conditional formats and suspendApiCalculationUntilNextSync (1.6); getRangeByIndexes,
+ * NamedItem.formula, RangeFormat.useStandardWidth, Worksheet.onChanged and Workbook.protection (1.7);
+ * Runtime.enableEvents (1.8); WorksheetChangedEventArgs.triggerSource (1.14, left out of the args below).
  *
  * Browser-safe: no Node-only APIs (byte counts use TextEncoder).
  */
@@ -53,13 +62,25 @@ export interface EmulatedCell {
   fill?: string;
   fontColor?: string;
   bold?: boolean;
+  italic?: boolean;
+  wrapText?: boolean;
+  /** "Top", "Center", … ; Excel's default is "Bottom". */
+  verticalAlignment?: VerticalAlignmentName;
 }
+
+/** A cell's vertical alignment, as office-js names it. */
+export type VerticalAlignmentName = 'Top' | 'Center' | 'Bottom' | 'Justify' | 'Distributed';
+
+/** A worksheet's visibility, as office-js names it. */
+export type SheetVisibilityName = 'Visible' | 'Hidden' | 'VeryHidden';
 
 /** Initial content of one worksheet. Cell keys and column keys are A1 addresses / column letters. */
 export interface EmulatedSheetInit {
   name: string;
   cells: Record<string, EmulatedCell>;
   protected?: boolean;
+  /** Default "Visible". */
+  visibility?: SheetVisibilityName;
   /** Column widths in points, keyed by column letter ("A"). Default width is {@link DEFAULT_COLUMN_WIDTH}. */
   columnWidths?: Record<string, number>;
   hiddenColumns?: string[];
@@ -70,6 +91,19 @@ export interface EmulatedWorkbookInit {
   sheets: EmulatedSheetInit[];
   settings?: Record<string, unknown>;
   names?: { name: string; reference: string; comment?: string }[];
+  /** Workbook structure protection (Review › Protect Workbook): no sheet may be added, deleted, hidden or shown. */
+  structureProtected?: boolean;
+}
+
+/** How the emulated host behaves; every field has a default. */
+export interface ExcelEmulatorOptions {
+  /** The highest ExcelApi requirement set the host supports (default {@link DEFAULT_API_VERSION}). */
+  apiVersion?: string;
+  /**
+   * Apply the operations queued before a failing one, as real Excel does, instead of discarding the
+   * whole sync (the default, stricter). The failing operation itself is undone either way.
+   */
+  partialFailures?: boolean;
 }
 
 /** One non-empty cell in {@link WorkbookDump}. Colours are normalised to "#RRGGBB". */
@@ -80,6 +114,11 @@ export interface CellDump {
   fill: string | null;
   fontColor: string | null;
   bold: boolean;
+  /** Present (true) only when set, so that dumps of cells without these formats stay as they were. */
+  italic?: true;
+  wrapText?: true;
+  /** Present only when not Excel's default ("Bottom"). */
+  verticalAlignment?: VerticalAlignmentName;
 }
 
 /** One conditional format in {@link WorkbookDump}; `range` is sheet-relative ("B2:B9"). */
@@ -99,6 +138,7 @@ export interface SheetDump {
   name: string;
   id: string;
   protected: boolean;
+  visibility: SheetVisibilityName;
   /** Every cell holding a value, a formula or any formatting, keyed by A1 address in row-major order. */
   cells: Record<string, CellDump>;
   /** Widths that differ from the default, keyed by column letter. */
@@ -118,6 +158,16 @@ export interface WorkbookDump {
   activeSheet: string;
   /** Address of the selection on the active sheet, e.g. "Sheet1!B2:C3". */
   selection: string;
+  /** Workbook structure protection. */
+  structureProtected: boolean;
+}
+
+/** One onChanged event the emulator dispatched (see {@link ExcelEmulator.eventLog}). */
+export interface EmulatedEventRecord {
+  sheet: string;
+  address: string;
+  /** "ThisLocalAddin" for the add-in's own writes, "Unknown" for `edit`. */
+  source: 'ThisLocalAddin' | 'Unknown';
 }
 
 /** Byte accounting of one `context.sync()` round trip. */
@@ -136,6 +186,8 @@ export interface SyncPayload {
 // Errors and limits
 // ---------------------------------------------------------------------------------------------
 
+/** The ExcelApi requirement set an emulator supports unless told otherwise. */
+export const DEFAULT_API_VERSION = '1.14';
 /** Request and response payload limit of Excel on the web, in bytes. */
 export const PAYLOAD_LIMIT_BYTES = 5_000_000;
 /** Default column width in points (8.43 characters). */
@@ -194,10 +246,12 @@ export class EmulatorGapError extends Error {
 /** Error codes used by the emulator (the subset of OfficeExtension.ErrorCodes / Excel.ErrorCodes it raises). */
 export const EmulatedErrorCodes = {
   accessDenied: 'AccessDenied',
+  apiNotFound: 'ApiNotFound',
   generalException: 'GeneralException',
   invalidArgument: 'InvalidArgument',
   invalidObjectPath: 'InvalidObjectPath',
   invalidOperation: 'InvalidOperation',
+  invalidOperationInCellEditMode: 'InvalidOperationInCellEditMode',
   invalidRequestContext: 'InvalidRequestContext',
   itemAlreadyExists: 'ItemAlreadyExists',
   itemNotFound: 'ItemNotFound',
@@ -268,7 +322,17 @@ export interface EmulatedWorkbook extends EmulatedClientObject {
   readonly names: EmulatedNamedItemCollection;
   readonly settings: EmulatedSettingCollection;
   readonly application: EmulatedApplication;
+  /** ExcelApi 1.7. */
+  readonly protection: EmulatedWorkbookProtection;
   getSelectedRange(): EmulatedRange;
+}
+
+/** Emulated Excel.WorkbookProtection (read-only here; use `emulator.setWorkbookProtected`). */
+export interface EmulatedWorkbookProtection extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly protected: boolean;
+  load(propertyNames?: string | string[]): EmulatedWorkbookProtection;
+  load(propertyNamesAndPaths?: SelectExpand): EmulatedWorkbookProtection;
 }
 
 /** Emulated Excel.Application. */
@@ -292,6 +356,7 @@ export interface EmulatedWorksheetCollection extends EmulatedClientObject {
   readonly items: EmulatedWorksheet[];
   add(name?: string): EmulatedWorksheet;
   getActiveWorksheet(): EmulatedWorksheet;
+  getFirst(visibleOnly?: boolean): EmulatedWorksheet;
   getCount(visibleOnly?: boolean): EmulatedClientResult<number>;
   getItem(key: string): EmulatedWorksheet;
   getItemOrNullObject(key: string): EmulatedWorksheet;
@@ -343,11 +408,15 @@ export interface EmulatedWorksheet extends EmulatedClientObject {
   readonly id: string;
   readonly name: string;
   readonly position: number;
-  readonly visibility: Excel.SheetVisibility | 'Visible' | 'Hidden' | 'VeryHidden';
+  visibility: Excel.SheetVisibility | SheetVisibilityName;
   readonly protection: EmulatedWorksheetProtection;
   readonly onChanged: EmulatedEventHandlers<EmulatedWorksheetChangedEventArgs>;
   activate(): void;
+  /** Fails with InvalidOperation on a VeryHidden sheet or the last visible one, as in Excel. */
+  delete(): void;
   getCell(row: number, column: number): EmulatedRange;
+  getNext(visibleOnly?: boolean): EmulatedWorksheet;
+  getNextOrNullObject(visibleOnly?: boolean): EmulatedWorksheet;
   getRange(address?: string): EmulatedRange;
   getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): EmulatedRange;
   getUsedRange(valuesOnly?: boolean): EmulatedRange;
@@ -411,6 +480,10 @@ export interface EmulatedRangeFormat extends EmulatedClientObject {
   columnWidth: number;
   readonly fill: EmulatedRangeFill;
   readonly font: EmulatedRangeFont;
+  /** ExcelApi 1.7. Setting true gives the columns the sheet's standard width; false changes nothing. */
+  useStandardWidth: boolean;
+  verticalAlignment: Excel.VerticalAlignment | VerticalAlignmentName;
+  wrapText: boolean;
   load(propertyNames?: string | string[]): EmulatedRangeFormat;
   load(propertyNamesAndPaths?: SelectExpand): EmulatedRangeFormat;
 }
@@ -424,11 +497,12 @@ export interface EmulatedRangeFill extends EmulatedClientObject {
   load(propertyNamesAndPaths?: SelectExpand): EmulatedRangeFill;
 }
 
-/** Emulated Excel.RangeFont (colour and bold only). */
+/** Emulated Excel.RangeFont (colour, bold and italic only). */
 export interface EmulatedRangeFont extends EmulatedClientObject {
   readonly context: EmulatedRequestContext;
   bold: boolean;
   color: string;
+  italic: boolean;
   load(propertyNames?: string | string[]): EmulatedRangeFont;
   load(propertyNamesAndPaths?: SelectExpand): EmulatedRangeFont;
 }
@@ -584,6 +658,11 @@ export interface EmulatedExcelNamespace {
   readonly SheetVisibility: typeof Excel.SheetVisibility;
 }
 
+/** The part of the `Office` namespace the emulated host answers: which requirement sets it supports. */
+export interface EmulatedOfficeNamespace {
+  readonly context: { readonly requirements: { isSetSupported(name: string, minVersion?: string): boolean } };
+}
+
 /** The `OfficeExtension` namespace as emulated: the error class and its codes. */
 export interface EmulatedOfficeExtensionNamespace {
   readonly Error: typeof EmulatedOfficeError;
@@ -602,6 +681,10 @@ export interface ExcelEmulator {
   readonly Excel: EmulatedExcelNamespace;
   /** Drop-in for the global `OfficeExtension`. */
   readonly OfficeExtension: EmulatedOfficeExtensionNamespace;
+  /** Stand-in for the global `Office`, answering `isSetSupported('ExcelApi', v)` for v up to `apiVersion`. */
+  readonly Office: EmulatedOfficeNamespace;
+  /** The highest ExcelApi requirement set this host supports. */
+  readonly apiVersion: string;
   /** Every `context.sync()` so far (explicit ones, and `run`'s final sync when it had work), across runs. */
   readonly syncCount: number;
   /** Payload accounting per sync, in order. */
@@ -618,10 +701,24 @@ export interface ExcelEmulator {
   readonly activeSheetName: string;
   /** Errors thrown by onChanged handlers not yet reported by {@link ExcelEmulator.whenIdle}. */
   readonly handlerErrors: readonly unknown[];
+  /** Every onChanged event dispatched to at least one handler, in order (cleared by resetCounters). */
+  readonly eventLog: readonly EmulatedEventRecord[];
   /** Plain-data snapshot of the workbook. */
   dump(): WorkbookDump;
   /** Protect or unprotect a sheet (as a user would). */
   setProtected(sheet: string, on: boolean): void;
+  /** Protect or unprotect the workbook's structure (Review › Protect Workbook). */
+  setWorkbookProtected(on: boolean): void;
+  /**
+   * Put Excel in cell-edit mode (a user typing in a cell) or take it out. While on, every sync fails
+   * with InvalidOperationInCellEditMode, as Excel fails a batch sent while a cell is being edited.
+   */
+  setCellEditMode(on: boolean): void;
+  /**
+   * Make the next operation whose location (e.g. "NamedItemCollection.add") matches fail its sync with
+   * `code` (default GeneralException). One-shot.
+   */
+  failNext(location: string | RegExp, code?: string): void;
   /**
    * Simulate a user typing into a range (a scalar fills every cell, or pass a matching 2-D array;
    * null leaves a cell alone). The cells change at once, before the promise settles. Rejects with
@@ -631,10 +728,12 @@ export interface ExcelEmulator {
   edit(sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]): Promise<void>;
   /** Resolves when no onChanged handler is running; rejects with the errors handlers threw meanwhile. */
   whenIdle(): Promise<void>;
-  /** Reset syncCount, syncPayloads, runCount and calculationSuspensions. */
+  /** Reset syncCount, syncPayloads, runCount, calculationSuspensions and eventLog. */
   resetCounters(): void;
   /** Set `Excel` and `OfficeExtension` on `target` (default globalThis); returns a function restoring the old values. */
   installGlobals(target?: object): () => void;
+  /** Set `Office` (see {@link ExcelEmulator.Office}) on `target` (default globalThis); returns a function restoring the old value. */
+  installOffice(target?: object): () => void;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -874,6 +973,10 @@ interface CellState {
   readonly fill?: string;
   readonly fontColor?: string;
   readonly bold?: boolean;
+  readonly italic?: boolean;
+  readonly wrapText?: boolean;
+  /** Undefined means Excel's default, "Bottom". */
+  readonly verticalAlignment?: VerticalAlignmentName;
 }
 
 interface CfState {
@@ -893,6 +996,7 @@ interface SheetState {
   name: string;
   readonly cells: Map<number, CellState>;
   protected: boolean;
+  visibility: SheetVisibilityName;
   readonly columnWidths: Map<number, number>;
   readonly hiddenColumns: Set<number>;
   /** Conditional formats in priority order (index = priority). */
@@ -913,6 +1017,7 @@ interface WorkbookState {
   readonly names: NameState[];
   /** Setting values as JSON text. */
   readonly settings: Map<string, string>;
+  structureProtected: boolean;
 }
 
 const EMPTY_CELL: CellState = { value: null };
@@ -922,7 +1027,10 @@ function cellKey(row: number, col: number): number {
 }
 
 function isEmptyCell(c: CellState): boolean {
-  return c.value === null && c.formula === undefined && c.numberFormat === undefined && c.fill === undefined && c.fontColor === undefined && !c.bold;
+  return (
+    c.value === null && c.formula === undefined && c.numberFormat === undefined && c.fill === undefined && c.fontColor === undefined &&
+    !c.bold && !c.italic && !c.wrapText && c.verticalAlignment === undefined
+  );
 }
 
 function hasContent(c: CellState): boolean {
@@ -973,15 +1081,59 @@ class Journal {
     this.mapSet(sheet.cells, key, isEmptyCell(next) ? undefined : next);
   }
 
+  /** A point to roll back to (see {@link Journal.rollbackTo}). */
+  mark(): number {
+    return this.undos.length;
+  }
+
   rollback(): void {
-    for (let i = this.undos.length - 1; i >= 0; i--) this.undos[i]?.();
-    this.undos.length = 0;
+    this.rollbackTo(0);
+  }
+
+  /** Undoes the mutations made since `mark`. */
+  rollbackTo(mark: number): void {
+    for (let i = this.undos.length - 1; i >= mark; i--) this.undos[i]?.();
+    this.undos.length = Math.min(this.undos.length, mark);
   }
 }
 
 function findSheet(state: WorkbookState, key: string): SheetState | undefined {
   const lower = key.toLowerCase();
   return state.sheets.find((s) => s.name.toLowerCase() === lower || s.id === key);
+}
+
+/** Whether ExcelApi `have` includes `need` ("1.10" is later than "1.9"). */
+function versionAtLeast(have: string, need: string): boolean {
+  const a = have.split('.').map(Number);
+  const b = need.split('.').map(Number);
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? 0;
+    const y = b[i] ?? 0;
+    if (x !== y) return x > y;
+  }
+  return true;
+}
+
+/** Fails with ApiNotFound when the emulated host's ExcelApi is older than `version`. */
+function requireApi(run: SyncRun, version: string, location: string): void {
+  if (!versionAtLeast(run.core.apiVersion, version)) {
+    throw new EmulatedOfficeError(
+      'ApiNotFound',
+      `The API you are trying to use could not be found. It may be available in a newer version of Excel. (emulator: ${location} needs ExcelApi ${version}; this host supports ${run.core.apiVersion})`,
+      location,
+      404,
+    );
+  }
+}
+
+function assertStructureUnprotected(state: WorkbookState, location: string): void {
+  if (state.structureProtected) {
+    throw new EmulatedOfficeError('AccessDenied', `${MESSAGES.accessDenied} (emulator: the workbook structure is protected)`, location, 403);
+  }
+}
+
+function invalidOperation(location: string, detail: string): EmulatedOfficeError {
+  return new EmulatedOfficeError('InvalidOperation', `The operation isn't supported. (emulator: ${detail})`, location);
 }
 
 function assertWritable(sheet: SheetState, location: string): void {
@@ -1676,7 +1828,7 @@ class WorkbookImpl extends ClientObjectImpl<WorkbookState> implements EmulatedWo
   }
 
   override _navs(): readonly string[] {
-    return ['worksheets', 'names', 'settings', 'application'];
+    return ['worksheets', 'names', 'settings', 'application', 'protection'];
   }
 
   get worksheets(): EmulatedWorksheetCollection {
@@ -1695,11 +1847,32 @@ class WorkbookImpl extends ClientObjectImpl<WorkbookState> implements EmulatedWo
     return this._child('application', () => new ApplicationImpl(this._ctx, 'application', (run) => this._resolve(run), false)._proxy);
   }
 
+  get protection(): EmulatedWorkbookProtection {
+    return this._child('protection', () => new WorkbookProtectionImpl(this._ctx, 'workbook.protection', (run) => {
+      requireApi(run, '1.7', 'Workbook.protection');
+      return this._resolve(run);
+    }, false)._proxy);
+  }
+
   getSelectedRange(): EmulatedRange {
     return new RangeImpl(this._ctx, 'workbook.getSelectedRange()', (run) => {
       const sheet = run.state.active;
       return { sheet, ...sheet.selection };
     }, true)._proxy;
+  }
+}
+
+class WorkbookProtectionImpl extends ClientObjectImpl<WorkbookState> implements EmulatedWorkbookProtection {
+  _typeName(): string {
+    return 'WorkbookProtection';
+  }
+
+  override _scalars(): Record<string, ScalarDef<WorkbookState>> {
+    return { protected: { get: (_run, state) => state.structureProtected } };
+  }
+
+  get protected(): boolean {
+    return this._get('protected');
   }
 }
 
@@ -1709,7 +1882,10 @@ class ApplicationImpl extends ClientObjectImpl<WorkbookState> implements Emulate
   }
 
   suspendApiCalculationUntilNextSync(): void {
-    this._act('suspendApiCalculationUntilNextSync', {}, (run) => run.onCommit(() => run.core.calculationSuspensions++));
+    this._act('suspendApiCalculationUntilNextSync', {}, (run) => {
+      requireApi(run, '1.6', 'Application.suspendApiCalculationUntilNextSync');
+      run.onCommit(() => run.core.calculationSuspensions++);
+    });
   }
 
   suspendScreenUpdatingUntilNextSync(): void {
@@ -1737,8 +1913,12 @@ class RuntimeImpl extends ClientObjectImpl<EmulatorCore> implements EmulatedRunt
 
 const RUNTIME_SCALARS: Record<string, ScalarDef<EmulatorCore>> = {
   enableEvents: {
-    get: (_run, core) => core.enableEvents,
+    get: (run, core) => {
+      requireApi(run, '1.8', 'Runtime.enableEvents');
+      return core.enableEvents;
+    },
     set: (run, core, v, location) => {
+      requireApi(run, '1.8', location);
       if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
       run.assign(core, 'enableEvents', v);
     },
@@ -1764,7 +1944,19 @@ const WORKSHEET_SCALARS: Record<string, ScalarDef<SheetState>> = {
   id: { get: (_run, s) => s.id },
   name: { get: (_run, s) => s.name },
   position: { get: (run, s) => run.state.sheets.indexOf(s) },
-  visibility: { get: () => 'Visible' },
+  visibility: {
+    get: (_run, s) => s.visibility,
+    set: (run, s, v, location) => {
+      if (v !== 'Visible' && v !== 'Hidden' && v !== 'VeryHidden') throw invalidArgument(location, `${describeValue(v)} is not a sheet visibility`);
+      if (v === s.visibility) return;
+      assertStructureUnprotected(run.state, location);
+      if (s.visibility === 'Visible' && !run.state.sheets.some((o) => o !== s && o.visibility === 'Visible')) {
+        throw invalidOperation(location, `'${s.name}' is the only visible sheet; a workbook must keep one`);
+      }
+      run.assign(s, 'visibility', v);
+      if (run.state.active === s && v !== 'Visible') run.assign(run.state, 'active', run.state.sheets.find((o) => o.visibility === 'Visible') as SheetState);
+    },
+  },
 };
 
 class WorksheetCollectionImpl extends CollectionImpl<WorkbookState, WorksheetImpl, SheetState> implements EmulatedWorksheetCollection {
@@ -1808,11 +2000,21 @@ class WorksheetCollectionImpl extends CollectionImpl<WorkbookState, WorksheetImp
     return new WorksheetImpl(this._ctx, 'workbook.worksheets.getActiveWorksheet()', (run) => run.state.active, true)._proxy;
   }
 
+  getFirst(visibleOnly?: boolean): EmulatedWorksheet {
+    return new WorksheetImpl(this._ctx, `workbook.worksheets.getFirst(${visibleOnly === true})`, (run) => {
+      const state = this._resolveNonNull(run, 'getFirst');
+      const first = state.sheets.find((s) => visibleOnly !== true || s.visibility === 'Visible');
+      if (!first) throw itemNotFound('WorksheetCollection.getFirst', 'no visible worksheet');
+      return first;
+    }, true)._proxy;
+  }
+
   add(name?: string): EmulatedWorksheet {
     const sheet = new WorksheetImpl(this._ctx, `workbook.worksheets.add(${JSON.stringify(name ?? null)})`, createdByAction('Worksheet from WorksheetCollection.add'), false);
     this._act('add', { args: [name ?? null] }, (run) => {
       const state = this._resolveNonNull(run, 'add');
       const location = 'WorksheetCollection.add';
+      assertStructureUnprotected(state, location);
       let finalName: string;
       if (name === undefined || name === null) {
         let n = state.sheets.length + 1;
@@ -1864,6 +2066,7 @@ class WorksheetEventsImpl implements EmulatedEventHandlers<EmulatedWorksheetChan
     if (typeof handler !== 'function') throw invalidArgument('Worksheet.onChanged.add', 'handler must be a function');
     const result = new EventHandlerResultImpl(this._sheet._ctx, this._sheet);
     this._sheet._act('onChanged.add', {}, (run) => {
+      requireApi(run, '1.7', 'Worksheet.onChanged');
       const sheet = this._sheet._resolveNonNull(run, 'onChanged');
       run.onCommit(() => run.core.registrations.push({ sheet, handler, owner: result }));
     });
@@ -1907,6 +2110,10 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
     return this._get('visibility');
   }
 
+  set visibility(v: Excel.SheetVisibility) {
+    this._set('visibility', v);
+  }
+
   get protection(): EmulatedWorksheetProtection {
     return this._child('protection', () => new WorksheetProtectionImpl(this._ctx, `${this._path}.protection`, (run) => this._resolve(run), true)._proxy);
   }
@@ -1915,8 +2122,57 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
     return this._child('onChanged', () => strict(new WorksheetEventsImpl(this), 'EventHandlers'));
   }
 
+  override _revalidate(value: SheetState, location: string): void {
+    if (!this._ctx._core.state.sheets.includes(value)) throw itemNotFound(location, `worksheet '${value.name}' was deleted`);
+  }
+
   activate(): void {
     this._act('activate', {}, (run) => run.assign(run.state, 'active', this._resolveNonNull(run, 'activate')));
+  }
+
+  delete(): void {
+    this._act('delete', {}, (run) => {
+      const location = 'Worksheet.delete';
+      const sheet = this._resolveNonNull(run, 'delete');
+      const state = run.state;
+      const index = state.sheets.indexOf(sheet);
+      if (index < 0) throw itemNotFound(location, `worksheet '${sheet.name}' was deleted`);
+      assertStructureUnprotected(state, location);
+      if (sheet.visibility === 'VeryHidden') {
+        throw invalidOperation(location, `'${sheet.name}' is very hidden; Excel deletes a sheet only once its visibility is Hidden or Visible`);
+      }
+      if (sheet.visibility === 'Visible' && !state.sheets.some((o) => o !== sheet && o.visibility === 'Visible')) {
+        throw invalidOperation(location, `'${sheet.name}' is the only visible sheet; a workbook must keep one`);
+      }
+      // Names that referred to the sheet now refer to nothing, as in Excel.
+      for (const n of state.names) {
+        const ref = parseNameReference(state, n.formula);
+        if (ref && ref !== 'bad' && ref.sheet === sheet) run.assign(n, 'formula', '=#REF!');
+      }
+      run.splice(state.sheets, index, 1);
+      if (state.active === sheet) run.assign(state, 'active', state.sheets.find((o) => o.visibility === 'Visible') as SheetState);
+      run.onCommit(() => run.core.removeRegistrations((r) => r.sheet === sheet));
+    });
+  }
+
+  getNext(visibleOnly?: boolean): EmulatedWorksheet {
+    return this._next('getNext', visibleOnly === true, false);
+  }
+
+  getNextOrNullObject(visibleOnly?: boolean): EmulatedWorksheet {
+    return this._next('getNextOrNullObject', visibleOnly === true, true);
+  }
+
+  _next(method: string, visibleOnly: boolean, orNull: boolean): EmulatedWorksheet {
+    return new WorksheetImpl(this._ctx, `${this._path}.${method}(${visibleOnly})`, (run) => {
+      const sheet = this._resolve(run);
+      if (sheet === NULL_OBJECT) return NULL_OBJECT;
+      const sheets = run.state.sheets;
+      const next = sheets.slice(sheets.indexOf(sheet) + 1).find((s) => !visibleOnly || s.visibility === 'Visible');
+      if (next) return next;
+      if (orNull) return NULL_OBJECT;
+      throw itemNotFound(`Worksheet.${method}`, `no worksheet after '${sheet.name}'`);
+    }, true)._proxy;
   }
 
   _range(call: string, locate: (run: SyncRun, sheet: SheetState) => Rect | Null): EmulatedRange {
@@ -1947,8 +2203,9 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
   }
 
   getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): EmulatedRange {
-    return this._range(`getRangeByIndexes(${startRow},${startColumn},${rowCount},${columnCount})`, () => {
+    return this._range(`getRangeByIndexes(${startRow},${startColumn},${rowCount},${columnCount})`, (run) => {
       const location = 'Worksheet.getRangeByIndexes';
+      requireApi(run, '1.7', location);
       const r0 = checkIndex(startRow, location, 'startRow');
       const c0 = checkIndex(startColumn, location, 'startColumn');
       const rows = checkIndex(rowCount, location, 'rowCount', 1);
@@ -2285,6 +2542,9 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
         fill: formats ? undefined : cell.fill,
         fontColor: formats ? undefined : cell.fontColor,
         bold: formats ? undefined : cell.bold,
+        italic: formats ? undefined : cell.italic,
+        wrapText: formats ? undefined : cell.wrapText,
+        verticalAlignment: formats ? undefined : cell.verticalAlignment,
       }));
       if (formats) trimConditionalFormats(run, ref.sheet, ref, location);
       if (contents) run.noteChange(ref.sheet, ref);
@@ -2312,7 +2572,39 @@ const RANGE_FORMAT_SCALARS: Record<string, ScalarDef<RangeRef>> = {
       for (const c of columnsOf(r)) run.mapSet(r.sheet.columnWidths, c, v === DEFAULT_COLUMN_WIDTH ? undefined : v);
     },
   },
+  useStandardWidth: {
+    get: (run, r) => {
+      requireApi(run, '1.7', 'RangeFormat.useStandardWidth');
+      return columnsOf(r).every((c) => !r.sheet.columnWidths.has(c));
+    },
+    set: (run, r, v, location) => {
+      requireApi(run, '1.7', location);
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      assertWritable(r.sheet, location);
+      // As in Excel: true gives the columns the standard width (hidden columns stay hidden); false changes nothing.
+      if (v) for (const c of columnsOf(r)) run.mapSet(r.sheet.columnWidths, c, undefined);
+    },
+  },
+  wrapText: {
+    get: (_run, r) => uniformFormat(r.sheet, r, (c) => (c.wrapText ? true : undefined), false),
+    set: (run, r, v, location) => {
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      assertWritable(r.sheet, location);
+      updateEachCell(run, r.sheet, r, location, (c) => ({ ...c, wrapText: v ? true : undefined }));
+    },
+  },
+  verticalAlignment: {
+    get: (_run, r) => uniformFormat<string>(r.sheet, r, (c) => c.verticalAlignment, 'Bottom'),
+    set: (run, r, v, location) => {
+      if (typeof v !== 'string' || !VERTICAL_ALIGNMENTS.has(v)) throw invalidArgument(location, `${describeValue(v)} is not a vertical alignment`);
+      assertWritable(r.sheet, location);
+      const alignment = v as VerticalAlignmentName;
+      updateEachCell(run, r.sheet, r, location, (c) => ({ ...c, verticalAlignment: alignment === 'Bottom' ? undefined : alignment }));
+    },
+  },
 };
+
+const VERTICAL_ALIGNMENTS: ReadonlySet<string> = new Set(['Top', 'Center', 'Bottom', 'Justify', 'Distributed']);
 
 class RangeFormatImpl extends ClientObjectImpl<RangeRef> implements EmulatedRangeFormat {
   _typeName(): string {
@@ -2333,6 +2625,30 @@ class RangeFormatImpl extends ClientObjectImpl<RangeRef> implements EmulatedRang
 
   set columnWidth(v: number) {
     this._set('columnWidth', v);
+  }
+
+  get useStandardWidth(): boolean {
+    return this._get('useStandardWidth');
+  }
+
+  set useStandardWidth(v: boolean) {
+    this._set('useStandardWidth', v);
+  }
+
+  get wrapText(): boolean {
+    return this._get('wrapText');
+  }
+
+  set wrapText(v: boolean) {
+    this._set('wrapText', v);
+  }
+
+  get verticalAlignment(): Excel.VerticalAlignment {
+    return this._get('verticalAlignment');
+  }
+
+  set verticalAlignment(v: Excel.VerticalAlignment) {
+    this._set('verticalAlignment', v);
   }
 
   get fill(): EmulatedRangeFill {
@@ -2398,6 +2714,14 @@ const RANGE_FONT_SCALARS: Record<string, ScalarDef<RangeRef>> = {
       updateEachCell(run, r.sheet, r, location, (c) => ({ ...c, bold: v ? true : undefined }));
     },
   },
+  italic: {
+    get: (_run, r) => uniformFormat(r.sheet, r, (c) => (c.italic ? true : undefined), false),
+    set: (run, r, v, location) => {
+      if (typeof v !== 'boolean') throw invalidArgument(location, `expected a boolean, got ${describeValue(v)}`);
+      assertWritable(r.sheet, location);
+      updateEachCell(run, r.sheet, r, location, (c) => ({ ...c, italic: v ? true : undefined }));
+    },
+  },
 };
 
 class RangeFontImpl extends ClientObjectImpl<RangeRef> implements EmulatedRangeFont {
@@ -2423,6 +2747,14 @@ class RangeFontImpl extends ClientObjectImpl<RangeRef> implements EmulatedRangeF
 
   set bold(v: boolean) {
     this._set('bold', v);
+  }
+
+  get italic(): boolean {
+    return this._get('italic');
+  }
+
+  set italic(v: boolean) {
+    this._set('italic', v);
   }
 }
 
@@ -2710,6 +3042,7 @@ class ConditionalFormatCollectionImpl
     if (type !== 'Custom') throw new EmulatorGapError(`ConditionalFormatCollection.add(${describeValue(type)}) (only "Custom" is emulated)`);
     const cf = new ConditionalFormatImpl(this._ctx, `${this._path}.add("Custom")`, createdByAction('ConditionalFormat from ConditionalFormatCollection.add'), false);
     this._act('add', { args: [type] }, (run) => {
+      requireApi(run, '1.6', 'ConditionalFormatCollection.add');
       const ref = this._resolveNonNull(run, 'add');
       assertWritable(ref.sheet, 'ConditionalFormatCollection.add');
       const state: CfState = {
@@ -2731,6 +3064,7 @@ class ConditionalFormatCollectionImpl
 
   clearAll(): void {
     this._act('clearAll', {}, (run) => {
+      requireApi(run, '1.6', 'ConditionalFormatCollection.clearAll');
       const ref = this._resolveNonNull(run, 'clearAll');
       assertWritable(ref.sheet, 'ConditionalFormatCollection.clearAll');
       trimConditionalFormats(run, ref.sheet, ref, 'ConditionalFormatCollection.clearAll');
@@ -2753,8 +3087,14 @@ class ConditionalFormatCollectionImpl
 const NAME_SCALARS: Record<string, ScalarDef<NameState>> = {
   name: { get: (_run, n) => n.name },
   formula: {
-    get: (_run, n) => n.formula,
-    set: (run, n, v, location) => run.assign(n, 'formula', validateNameFormula(run.state, v, location)),
+    get: (run, n) => {
+      requireApi(run, '1.7', 'NamedItem.formula');
+      return n.formula;
+    },
+    set: (run, n, v, location) => {
+      requireApi(run, '1.7', location);
+      run.assign(n, 'formula', validateNameFormula(run.state, v, location));
+    },
   },
   value: { get: (run, n) => nameTypeAndValue(run.state, n).value },
   type: { get: (run, n) => nameTypeAndValue(run.state, n).type },
@@ -3069,6 +3409,11 @@ class ContextImpl implements EmulatedRequestContext {
 
 class EmulatorCore {
   state: WorkbookState;
+  readonly apiVersion: string;
+  readonly partialFailures: boolean;
+  cellEditMode = false;
+  injectedFailure: { location: string | RegExp; code: string } | undefined = undefined;
+  readonly eventLog: EmulatedEventRecord[] = [];
   enableEvents = true;
   syncCount = 0;
   runCount = 0;
@@ -3081,8 +3426,16 @@ class EmulatorCore {
   cascade = 0;
   private nextId = 1;
 
-  constructor(init: EmulatedWorkbookInit) {
+  constructor(init: EmulatedWorkbookInit, options: ExcelEmulatorOptions = {}) {
+    const version = options.apiVersion ?? DEFAULT_API_VERSION;
+    if (!/^1\.\d+$/.test(version)) throw new Error(`createExcelEmulator: apiVersion ${describeValue(version)} is not an ExcelApi version such as "1.7"`);
+    this.apiVersion = version;
+    this.partialFailures = options.partialFailures === true;
     this.state = this.buildState(init);
+  }
+
+  supports(version: string): boolean {
+    return versionAtLeast(this.apiVersion, version);
   }
 
   newId(prefix: string): string {
@@ -3096,6 +3449,7 @@ class EmulatorCore {
       name,
       cells: new Map(),
       protected: false,
+      visibility: 'Visible',
       columnWidths: new Map(),
       hiddenColumns: new Set(),
       cfs: [],
@@ -3118,6 +3472,10 @@ class EmulatorCore {
       if (sheets.some((x) => x.name.toLowerCase() === s.name.toLowerCase())) fail(`duplicate sheet name '${s.name}'`);
       const sheet = this.newSheet(s.name);
       sheet.protected = s.protected === true;
+      if (s.visibility !== undefined) {
+        if (!['Visible', 'Hidden', 'VeryHidden'].includes(s.visibility)) fail(`'${s.name}' has an invalid visibility ${describeValue(s.visibility)}`);
+        sheet.visibility = s.visibility;
+      }
       for (const [address, cell] of Object.entries(s.cells ?? {})) {
         const rect = parseA1(address);
         if (!rect || rect.r0 !== rect.r1 || rect.c0 !== rect.c1) fail(`'${s.name}'!${address} is not a single-cell address`);
@@ -3140,7 +3498,11 @@ class EmulatorCore {
           fill: color(cell.fill),
           fontColor: color(cell.fontColor) === '#000000' ? undefined : color(cell.fontColor),
           bold: cell.bold ? true : undefined,
+          italic: cell.italic ? true : undefined,
+          wrapText: cell.wrapText ? true : undefined,
+          verticalAlignment: cell.verticalAlignment === undefined || cell.verticalAlignment === 'Bottom' ? undefined : cell.verticalAlignment,
         };
+        if (state.verticalAlignment !== undefined && !VERTICAL_ALIGNMENTS.has(state.verticalAlignment)) fail(`'${s.name}'!${address} has an invalid vertical alignment`);
         const r = rect as Rect;
         if (!isEmptyCell(state)) sheet.cells.set(cellKey(r.r0, r.c0), state);
       }
@@ -3156,7 +3518,9 @@ class EmulatorCore {
       }
       sheets.push(sheet);
     }
-    const state: WorkbookState = { sheets, active: sheets[0] as SheetState, names: [], settings: new Map() };
+    const firstVisible = sheets.find((x) => x.visibility === 'Visible');
+    if (!firstVisible) fail('at least one sheet must be visible');
+    const state: WorkbookState = { sheets, active: firstVisible as SheetState, names: [], settings: new Map(), structureProtected: init.structureProtected === true };
     for (const [key, value] of Object.entries(init.settings ?? {})) state.settings.set(key, settingToJson(value));
     for (const n of init.names ?? []) {
       try {
@@ -3234,6 +3598,14 @@ class EmulatorCore {
     }
     const payload: SyncPayload = { requestBytes: utf8Length(requestText), responseBytes: 0, actions: ops.length, implicit };
     this.syncPayloads.push(payload);
+    if (this.cellEditMode) {
+      payload.error = 'InvalidOperationInCellEditMode';
+      throw new EmulatedOfficeError(
+        'InvalidOperationInCellEditMode',
+        'Excel is in cell-editing mode. Please exit the edit mode by pressing ENTER or TAB or selecting another cell, and then try again.',
+        'RequestContext.sync',
+      );
+    }
     if (payload.requestBytes > PAYLOAD_LIMIT_BYTES) {
       payload.error = 'RequestPayloadSizeLimitExceeded';
       throw new EmulatedOfficeError(
@@ -3245,9 +3617,13 @@ class EmulatorCore {
     }
     const run = new SyncRun(this);
     let current: QueuedOp | undefined;
+    // Where the failing operation began, for partial failures: journal, changes and commits.
+    let before = { journal: 0, changes: 0, commits: 0 };
     try {
       for (const op of ops) {
         current = op;
+        before = { journal: run.mark(), changes: run.changes.length, commits: run.commits.length };
+        this.failIfInjected(op);
         op.apply(run);
       }
       current = undefined;
@@ -3261,14 +3637,25 @@ class EmulatorCore {
         );
       }
     } catch (e) {
-      run.rollback();
       payload.error = e instanceof EmulatedOfficeError || e instanceof EmulatorGapError ? e.code : 'Error';
       if (e instanceof EmulatedOfficeError && current) {
         e.debugInfo.errorLocation ??= current.location;
         e.debugInfo.statement = `${String(current.wire.o)}.${String(current.wire.a)}`;
       }
+      // Real Excel keeps what the operations before the failing one did (an emulator gap is a test's bug: undo all).
+      if (this.partialFailures && e instanceof EmulatedOfficeError && current) {
+        run.rollbackTo(before.journal);
+        run.changes.length = before.changes;
+        run.commits.length = before.commits;
+        this.commit(run);
+      } else run.rollback();
       throw e;
     }
+    this.commit(run);
+  }
+
+  /** Makes what a sync did visible: resolved objects, loaded values, then change events. */
+  commit(run: SyncRun): void {
     for (const obj of run.touched) {
       if (obj._memo?.run !== run) continue;
       obj._stable = { value: obj._memo.value };
@@ -3276,6 +3663,15 @@ class EmulatorCore {
     }
     for (const commit of run.commits) commit();
     this.dispatch(run.changes);
+  }
+
+  failIfInjected(op: QueuedOp): void {
+    const injected = this.injectedFailure;
+    if (injected === undefined) return;
+    const hit = typeof injected.location === 'string' ? op.location === injected.location : injected.location.test(op.location);
+    if (!hit) return;
+    this.injectedFailure = undefined;
+    throw new EmulatedOfficeError(injected.code, `Injected failure of ${op.location} (emulator: failNext)`, op.location);
   }
 
   /** Fire onChanged handlers for committed changes. */
@@ -3290,6 +3686,7 @@ class EmulatorCore {
         );
         continue;
       }
+      this.eventLog.push({ sheet: change.sheet.name, address: rectAddress(change.rect), source: change.triggerSource });
       for (const reg of regs) {
         const args = this.eventArgs(change);
         const p = Promise.resolve()
@@ -3332,7 +3729,8 @@ class EmulatorCore {
       source: 'Local',
       type: 'WorksheetChanged',
       worksheetId: sheet.id,
-      triggerSource: change.triggerSource,
+      // ExcelApi 1.14: an older host's event arguments have no triggerSource.
+      ...(this.supports('1.14') ? { triggerSource: change.triggerSource } : {}),
       details: change.details,
       getRange: (ctx: EmulatedRequestContext | Excel.RequestContext) => range(ctx, false),
       getRangeOrNullObject: (ctx: EmulatedRequestContext | Excel.RequestContext) => range(ctx, true),
@@ -3363,6 +3761,9 @@ class EmulatorCore {
           fill: c.fill ?? null,
           fontColor: c.fontColor ?? null,
           bold: c.bold === true,
+          ...(c.italic ? { italic: true as const } : {}),
+          ...(c.wrapText ? { wrapText: true as const } : {}),
+          ...(c.verticalAlignment !== undefined ? { verticalAlignment: c.verticalAlignment } : {}),
         };
       }
       const columnWidths: Record<string, number> = {};
@@ -3371,6 +3772,7 @@ class EmulatorCore {
         name: sheet.name,
         id: sheet.id,
         protected: sheet.protected,
+        visibility: sheet.visibility,
         cells,
         columnWidths,
         hiddenColumns: [...sheet.hiddenColumns].sort((a, b) => a - b).map(columnLetters),
@@ -3395,6 +3797,7 @@ class EmulatorCore {
       settings,
       activeSheet: state.active.name,
       selection: `${quoteSheetName(state.active.name)}!${rectAddress(state.active.selection)}`,
+      structureProtected: state.structureProtected,
     };
   }
 
@@ -3460,15 +3863,24 @@ const ENUMS = {
  * Create an emulated workbook. The returned object's `run` behaves like `Excel.run`; `Excel` and
  * `OfficeExtension` can stand in for the office-js globals (see `installGlobals`).
  */
-export function createExcelEmulator(init: EmulatedWorkbookInit): ExcelEmulator {
-  const core = new EmulatorCore(init);
+export function createExcelEmulator(init: EmulatedWorkbookInit, options: ExcelEmulatorOptions = {}): ExcelEmulator {
+  const core = new EmulatorCore(init, options);
   const run = (...args: unknown[]): Promise<unknown> => core.run(args);
   const excel = strict({ run, ...ENUMS } as unknown as EmulatedExcelNamespace, 'Excel');
   const officeExtension: EmulatedOfficeExtensionNamespace = strict({ Error: EmulatedOfficeError, ErrorCodes: EmulatedErrorCodes }, 'OfficeExtension');
+  const office: EmulatedOfficeNamespace = {
+    context: {
+      requirements: {
+        isSetSupported: (name: string, minVersion?: string): boolean => name === 'ExcelApi' && core.supports(minVersion ?? '1.1'),
+      },
+    },
+  };
   const emulator = {
     run,
     Excel: excel,
     OfficeExtension: officeExtension,
+    Office: office,
+    apiVersion: core.apiVersion,
     get syncCount() {
       return core.syncCount;
     },
@@ -3494,11 +3906,23 @@ export function createExcelEmulator(init: EmulatedWorkbookInit): ExcelEmulator {
     get handlerErrors(): readonly unknown[] {
       return core.handlerErrors;
     },
+    get eventLog(): readonly EmulatedEventRecord[] {
+      return core.eventLog;
+    },
     dump: () => core.dump(),
     setProtected(sheetName: string, on: boolean): void {
       const sheet = findSheet(core.state, sheetName);
       if (!sheet) throw new Error(`setProtected: no worksheet '${sheetName}'`);
       sheet.protected = on;
+    },
+    setWorkbookProtected(on: boolean): void {
+      core.state.structureProtected = on;
+    },
+    setCellEditMode(on: boolean): void {
+      core.cellEditMode = on;
+    },
+    failNext(location: string | RegExp, code = 'GeneralException'): void {
+      core.injectedFailure = { location, code };
     },
     edit: (sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]) => core.edit(sheet, address, value),
     whenIdle: () => core.whenIdle(),
@@ -3507,6 +3931,7 @@ export function createExcelEmulator(init: EmulatedWorkbookInit): ExcelEmulator {
       core.runCount = 0;
       core.calculationSuspensions = 0;
       core.syncPayloads.length = 0;
+      core.eventLog.length = 0;
     },
     installGlobals(target: object = globalThis): () => void {
       const t = target as Record<string, unknown>;
@@ -3519,6 +3944,16 @@ export function createExcelEmulator(init: EmulatedWorkbookInit): ExcelEmulator {
         else delete t.Excel;
         if (had.OfficeExtension) t.OfficeExtension = old.OfficeExtension;
         else delete t.OfficeExtension;
+      };
+    },
+    installOffice(target: object = globalThis): () => void {
+      const t = target as Record<string, unknown>;
+      const had = Object.prototype.hasOwnProperty.call(t, 'Office');
+      const old = t.Office;
+      t.Office = office;
+      return () => {
+        if (had) t.Office = old;
+        else delete t.Office;
       };
     },
   };
