@@ -5,6 +5,7 @@
  * as `window.__SHIM_CONFIG__` (an init script, so it is there before this runs) and reads the emulator back from
  * `window.__emulator`.
  */
+import { versionAtLeast } from '../../../src/excel/requirements';
 import { createExcelEmulator, EmulatedWorkbookInit, ExcelEmulator } from '../excel-emulator';
 
 /** What the test chooses about the host. */
@@ -60,17 +61,6 @@ declare global {
   }
 }
 
-/** Returns true when version `have` ("1.12") is at least `want` ("1.6"), compared part by part. */
-function atLeast(have: string, want: string): boolean {
-  const a = have.split('.').map(Number);
-  const b = want.split('.').map(Number);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x > y;
-  }
-  return true;
-}
 
 function install(): void {
   const config: ShimConfig = window.__SHIM_CONFIG__ ?? { workbook: { sheets: [{ name: 'Sheet1', cells: {} }] } };
@@ -151,7 +141,7 @@ function install(): void {
       ui,
       requirements: {
         isSetSupported(name: string, minVersion?: string): boolean {
-          return host !== null && name === 'ExcelApi' && atLeast(excelApi, minVersion ?? '1.1');
+          return host !== null && name === 'ExcelApi' && versionAtLeast(excelApi, minVersion ?? '1.1');
         },
       },
     },
