@@ -49,6 +49,8 @@ function edgeCaseWorkbook(): ExcelJS.Workbook {
     ['Complaints upheld', '0', '3', '1', ''],
     ['% on target, one-sided', '>85%', pct(0.9), pct(0.95), 'Goldilocks'],
     ['Average class size', '25', '27', '24', 'Goldilocks'],
+    ['% of calls answered (target typed bare)', 85, pct(0.8), pct(0.9), 'Greater is better'],
+    ['% of calls answered (target as text)', '>85', '80%', '84%', ''],
   ];
   rows.forEach((r, i) => r.forEach((v, c) => {
     if (v === null) return;

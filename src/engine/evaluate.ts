@@ -324,6 +324,20 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
 
   const periodCols = table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
   const parsedCells = periodCols.map((c) => ({ col: c, parsed: parseCell(cellAt(sheet, r, c.col)) }));
+
+  // A bare target ("85") over values that are all percentages means 85%: read it so, and say so.
+  const valueUnits = parsedCells.flatMap((p) => (p.parsed.kind === 'number' && p.parsed.unitWord === undefined ? [p.parsed.unit] : []));
+  if (spec !== null && targetCell !== null && valueUnits.length > 0 && valueUnits.every((u) => u === 'percent')) {
+    const asPercent = (v: NumberValue): NumberValue => ({ ...v, unit: 'percent', value: v.value > 1 ? v.value / 100 : v.value, decimals: v.value > 1 ? v.decimals : Math.max(0, v.decimals - 2) });
+    const plain = (v: NumberValue): boolean => v.unit === 'plain' && v.unitWord === undefined;
+    if (spec.kind === 'bound' && plain(spec.value)) {
+      spec = { ...spec, value: asPercent(spec.value) };
+      findings.push(makeFinding('unit-assumed', targetCell, { text: targetText, readAs: formatNumber(spec.value) }));
+    } else if (spec.kind === 'range' && plain(spec.min) && plain(spec.max)) {
+      spec = { ...spec, min: asPercent(spec.min), max: asPercent(spec.max) };
+      findings.push(makeFinding('unit-assumed', targetCell, { text: targetText, readAs: `${formatNumber(spec.min)} – ${formatNumber(spec.max)}` }));
+    }
+  }
   const numberUnits = parsedCells.flatMap((p) => (p.parsed.kind === 'number' ? [p.parsed.unit] : []));
   const rowUnit: Unit | undefined = spec?.kind === 'bound' ? spec.value.unit : spec?.kind === 'range' ? spec.max.unit
     : numberUnits.length > 0 ? numberUnits.sort((a, b) => numberUnits.filter((u) => u === b).length - numberUnits.filter((u) => u === a).length)[0] : undefined;

@@ -430,10 +430,21 @@ function rowFormulas(sheet: SheetSnapshot, et: EvaluatedTable, row: EvaluatedRow
     const cell = row.target.cell;
     const targetCol = cell ? table.columns.find((c) => cellAddress(r, c.col) === cell) : undefined;
     const live = targetCol && numeric(r, targetCol.col) && row.target.spec?.kind === 'bound' && row.target.spec.comparator === 'none';
-    const symbol = /^\s*(>=|<=|≥|≤|>|<)\s*\d[\d.,]*\s*%?\s*$/.exec(row.target.text);
-    const fromText = (v: number): string => (symbol && cell ? `=IFERROR(VALUE(TRIM(MID(${cell},${(symbol[1] ?? '').length + 1},99))),${v})` : `=${v}`);
-    if (iv.min !== null) min = live && cell ? `=IF(ISNUMBER(${cell}),${cell},"")` : fromText(iv.min);
-    if (iv.max !== null) max = live && cell ? `=IF(ISNUMBER(${cell}),${cell},"")` : fromText(iv.max);
+    // A target typed as 85 and read as 85% is divided by 100 in the formula, as the engine read it.
+    const liveTerm = (v: number): string | undefined => (live && cell && targetCol ? cellTerm(numberIn, r, targetCol.col, v) : undefined);
+    const symbol = /^\s*(>=|<=|≥|≤|>|<)\s*(\d[\d.,]*\s*%?)\s*$/.exec(row.target.text);
+    const fromText = (v: number): string => {
+      const printed = symbol?.[2] !== undefined ? parseNumberText(symbol[2]) : undefined;
+      if (!symbol || !cell || printed === undefined) return `=${v}`;
+      const scale = floatCmp(printed.value, v) === 0 ? '' : floatCmp(printed.value / 100, v) === 0 ? '/100' : undefined;
+      return scale === undefined ? `=${v}` : `=IFERROR(VALUE(TRIM(MID(${cell},${(symbol[1] ?? '').length + 1},99)))${scale},${v})`;
+    };
+    const bound = (v: number): string => {
+      const term = liveTerm(v);
+      return term !== undefined && cell ? `=IF(ISNUMBER(${cell}),${term},"")` : fromText(v);
+    };
+    if (iv.min !== null) min = bound(iv.min);
+    if (iv.max !== null) max = bound(iv.max);
   }
   return { latest, previous, min, max };
 }

@@ -237,3 +237,16 @@ describe('targets that take their side from the row', () => {
     expect(t?.rows[1]).toEqual(expect.objectContaining({ status: 'none', statusReason: 'No status: no forecast' }));
   });
 });
+
+describe('a bare target over percentages', () => {
+  it('reads "85" as 85% when every value of the row is a percentage, and says so', () => {
+    const t = evaluateWorkbook(grid([
+      ['Measure', 'Target', '2015/16', '2016/17', 'Polarity'],
+      ['% of calls answered', '85', '80%', '90%', 'Greater is better'],
+    ])).tables[0];
+    const row = t?.rows[0];
+    expect(row?.target.interval).toEqual(expect.objectContaining({ min: 0.85, unit: 'percent' }));
+    expect([row?.status, row?.trend]).toEqual(['green', 'improving']);
+    expect(row?.findings.map((f) => [f.code, f.cell])).toEqual([['unit-assumed', 'B2']]);
+  });
+});
