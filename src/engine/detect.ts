@@ -342,8 +342,11 @@ export function detectTables(workbook: WorkbookSnapshot): Detection {
 
       // A block with no title and no header of its own, just below a table, continues it.
       const prev = open.find((o) => o.table.block.left === b.left && b.right <= o.table.block.right && b.top - o.table.block.bottom <= 3);
-      if (titleRows === 0 && prev !== undefined && !isHeaderLike(sheet, first, b) && !isEmpty(sheet, first, b.left)) {
-        for (let r = first; r <= b.bottom; r++) if (filledCount(sheet, r, b.left, b.right) > 0) prev.table.dataRows.push(r);
+      // A section heading ("Children's Services") may lead it, when figures follow straight away.
+      const continues = prev !== undefined && !isHeaderLike(sheet, first, b) && !isEmpty(sheet, first, b.left)
+        && (titleRows === 0 || isDataLike(sheet, first, b));
+      if (continues && prev !== undefined) {
+        for (let r = b.top; r <= b.bottom; r++) if (filledCount(sheet, r, b.left, b.right) > 1) prev.table.dataRows.push(r);
         prev.table.block = { ...prev.table.block, bottom: b.bottom, right: Math.max(prev.table.block.right, b.right) };
         continue;
       }

@@ -250,3 +250,18 @@ describe('a bare target over percentages', () => {
     expect(row?.findings.map((f) => [f.code, f.cell])).toEqual([['unit-assumed', 'B2']]);
   });
 });
+
+describe('tables broken by blank lines', () => {
+  it('continues a budget table across a blank line and a section heading', () => {
+    const { tables, skipped } = detectTables(grid([
+      ['Service', 'Net Budget', 'Forecast Outturn'],
+      ['Additional Needs', '2,749', '2,465'],
+      [],
+      ['Children\'s Services'],
+      ['Fieldwork', '2,536', '2,321'],
+      ['Looked After Children', '10,370', '11,801'],
+    ]));
+    expect(skipped).toEqual([]);
+    expect(tables.map((t) => [t.kind, t.dataRows])).toEqual([['budget', [1, 4, 5]]]);
+  });
+});
