@@ -327,7 +327,7 @@ describe('task pane', () => {
       await window.__emulator?.edit('Report', 'D31', '280');
     });
     await page.waitForTimeout(1500);
-    expect(await page.locator('.office-js-helpers-notification').count()).toBe(0);
+    expect(await page.locator('.notification').count()).toBe(0);
     expect(await page.locator('#last-run').textContent()).not.toContain('✗');
     expect(errors).toEqual([]);
   });
@@ -356,7 +356,7 @@ describe('task pane', () => {
     const { page, errors } = await openPage('taskpane.html', { protectedSheets: ['Report'] });
     await waitUntilReady(page);
     await page.getByRole('button', { name: 'Refresh scorecard' }).click();
-    const bar = page.locator('.office-js-helpers-notification');
+    const bar = page.locator('.notification');
     await bar.waitFor({ state: 'visible' });
     expect(await bar.getAttribute('role')).toBe('alert');
     const said = await bar.innerText();

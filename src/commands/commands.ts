@@ -7,7 +7,7 @@
 import { refreshScorecard } from '../excel';
 import type { ExcelRun } from '../excel/contract';
 import { describeError, ErrorNotice } from '../ui/notify';
-import { CLOSE_MESSAGE, messageUrl } from './dialog';
+import { CLOSE_MESSAGE, dialogTimeLeft, messageUrl } from './dialog';
 
 /** The action's id, as the manifest's <FunctionName> names it. */
 export const REFRESH_ACTION = 'refreshScorecard';
@@ -15,15 +15,13 @@ export const REFRESH_ACTION = 'refreshScorecard';
 /** The dialog's size, in percent of the Excel window. */
 const DIALOG_SIZE = { height: 30, width: 35 } as const;
 
-/** Excel gives up on a command after five minutes; the dialog is closed, and the event completed, before that. */
-const DIALOG_TIMEOUT_MS = 4 * 60 * 1000;
-
 /**
  * Shows `notice` in the message dialog and resolves once the dialog has gone (closed by the person, by its Close
- * button, or after DIALOG_TIMEOUT_MS). Resolves at once when there is no dialog API or it could not open one: the
- * notice is then only in the console. Never rejects.
+ * button, or when the command's time is nearly up: see {@link dialogTimeLeft}, counted from `invokedAt`). Resolves
+ * at once when there is no dialog API or it could not open one: the notice is then only in the console. Never
+ * rejects.
  */
-function showMessage(notice: ErrorNotice): Promise<void> {
+function showMessage(notice: ErrorNotice, invokedAt: number): Promise<void> {
   const ui = typeof Office === 'undefined' ? undefined : Office.context?.ui;
   if (!ui || typeof ui.displayDialogAsync !== 'function') return Promise.resolve();
   return new Promise<void>((gone) => {
@@ -49,7 +47,7 @@ function showMessage(notice: ErrorNotice): Promise<void> {
         }
         gone();
       };
-      const timer = setTimeout(() => finish(true), DIALOG_TIMEOUT_MS);
+      const timer = setTimeout(() => finish(true), dialogTimeLeft(invokedAt, Date.now()));
       dialog.addEventHandler(Office.EventType.DialogMessageReceived, (args) => {
         if ('message' in args && args.message === CLOSE_MESSAGE) finish(true);
       });
@@ -64,6 +62,7 @@ function showMessage(notice: ErrorNotice): Promise<void> {
 
 /** Refreshes the workbook's scorecards, shows any failure (and waits for it to be dismissed), then completes `event`. */
 async function onRefreshScorecard(event: Office.AddinCommands.Event): Promise<void> {
+  const invokedAt = Date.now();
   try {
     await refreshScorecard(Excel.run.bind(Excel) as ExcelRun);
   } catch (error) {
@@ -71,7 +70,7 @@ async function onRefreshScorecard(event: Office.AddinCommands.Event): Promise<vo
     // Kept for whoever debugs the add-in (F12), and the only trace where there is no dialog API.
     console.error(`${notice.title}: ${notice.message}`, error);
     // Completing the event closes a dialog opened by the command on some hosts, so it waits for the dialog.
-    await showMessage(notice);
+    await showMessage(notice, invokedAt);
   } finally {
     event.completed();
   }
@@ -82,6 +81,6 @@ Office.onReady(() => {
     Office.actions.associate(REFRESH_ACTION, onRefreshScorecard);
   } else {
     // Hosts older than the actions API call the function file's global of the same name.
-    (globalThis as Record<string, unknown>)[REFRESH_ACTION] = onRefreshScorecard;
+    (window as unknown as Record<string, unknown>)[REFRESH_ACTION] = onRefreshScorecard;
   }
 }).catch((error: unknown) => console.error('Office did not start the ribbon commands.', error));

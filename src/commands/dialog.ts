@@ -10,6 +10,20 @@ export const MESSAGE_PAGE = 'message.html';
 /** What the dialog sends the command (Office.context.ui.messageParent) when the person closes it. */
 export const CLOSE_MESSAGE = 'close';
 
+/**
+ * How long a ribbon command may run, from its invocation, before the add-in closes its dialog and completes the
+ * event: Excel ends a command that has not completed within five minutes, so a minute is kept in hand.
+ */
+export const COMMAND_TIME_MS = 4 * 60 * 1000;
+
+/**
+ * Returns how long the message dialog may stay open (ms, never negative) when the command was invoked at
+ * `invokedAt` and it is now `now`: the refresh before it has already used part of the command's time.
+ */
+export function dialogTimeLeft(invokedAt: number, now: number): number {
+  return Math.max(0, invokedAt + COMMAND_TIME_MS - now);
+}
+
 /** Longest title or message carried in the URL; the rest is cut with an ellipsis. */
 const MAX_LENGTH = 600;
 

@@ -31,6 +31,21 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/**
+ * Replaces the children of `node` with `children` (strings become text nodes). Edge Legacy, which Office 2019 uses
+ * for its web views, has no `replaceChildren`.
+ */
+export function replaceContent(node: Node, ...children: ReadonlyArray<Node | string>): void {
+  while (node.firstChild) node.removeChild(node.firstChild);
+  for (const child of children) node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+}
+
+/** Returns the first element inside `root` whose `data-focus-key` is `key` (no CSS.escape in Edge Legacy). */
+export function findByFocusKey(root: ParentNode, key: string): HTMLElement | null {
+  for (const node of Array.from(root.querySelectorAll<HTMLElement>('[data-focus-key]'))) if (node.dataset.focusKey === key) return node;
+  return null;
+}
+
 /** Returns the element with id `id`, typed; throws when the page lacks it (a broken build, not a user error). */
 export function byId<T extends HTMLElement>(id: string, type: { new (): T }): T {
   const node = document.getElementById(id);

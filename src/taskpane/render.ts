@@ -5,7 +5,7 @@
 import { STATUS_TEXT } from '../engine';
 import type { Polarity, Status, TableKind } from '../engine';
 import type { PaneFinding, PaneRow, PaneTable, RefreshSummary, ScorecardOptions } from '../excel/contract';
-import { el, listen, onSubmit, srOnly } from './dom';
+import { el, listen, onSubmit, replaceContent, srOnly } from './dom';
 import { ChosenPolarity, findOverride, parseColumnLetters, TableOverride } from './overrides';
 
 /** What the pane's controls ask for; each resolves when done and reports its own errors. */
@@ -16,7 +16,7 @@ export interface ViewActions {
   toggleEditing(key: string): void;
 }
 
-const KIND_LABEL: Record<TableKind, string> = { kpi: 'KPI', timeseries: 'series', budget: 'budget', risk: 'risk' };
+const KIND_LABEL: Record<TableKind, string> = { kpi: 'KPI', timeseries: 'series', budget: 'budget', risk: 'risk', ratings: 'ratings' };
 
 const POLARITY_LABEL: Record<Polarity, string> = {
   higher: 'Higher is better',
@@ -70,7 +70,7 @@ function renderCounts(table: PaneTable): HTMLElement {
 
 /** Draws the detected tables, then the skipped ones with their reasons (and "Include again" for excluded ones). */
 export function renderTables(list: HTMLElement, summary: RefreshSummary, options: ScorecardOptions | null, actions: ViewActions): void {
-  list.replaceChildren();
+  replaceContent(list);
   for (const table of summary.tables) {
     const confidence = `${Math.round(table.confidence * 100)}% sure`;
     list.append(
@@ -128,7 +128,7 @@ export function orderFindings(summary: RefreshSummary): ListedFinding[] {
 
 /** Draws the findings list: each finding is a button that selects its cell. Returns how many were drawn. */
 export function renderFindings(list: HTMLElement, summary: RefreshSummary, actions: ViewActions): number {
-  list.replaceChildren();
+  replaceContent(list);
   const items = orderFindings(summary);
   const manySheets = new Set(items.map((f) => f.sheet)).size > 1;
   for (const finding of items) {
@@ -281,7 +281,7 @@ function renderEditor(table: PaneTable, draft: EditorDraft, tableId: string, act
  * key. An open editor starts from its draft (what was typed before the redraw), else from the saved override.
  */
 export function renderRows(container: HTMLElement, summary: RefreshSummary, options: ScorecardOptions | null, state: RowsState, actions: ViewActions): void {
-  container.replaceChildren();
+  replaceContent(container);
   summary.tables.forEach((table, index) => {
     if (table.rows.length === 0) return;
     const key = tableKey(table.sheet, table.range);

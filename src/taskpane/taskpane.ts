@@ -15,7 +15,7 @@ import {
 import type { ExcelRunWithContext, RefreshError, RefreshStep, RefreshSummary, ScorecardOptions } from '../excel';
 import type { Tolerance } from '../engine';
 import { notifyError } from '../ui/notify';
-import { byId, el, listen, srOnly } from './dom';
+import { byId, el, findByFocusKey, listen, replaceContent, srOnly } from './dom';
 import { formatToleranceAmount, parseTolerance, replaceOverride, setExcluded, TableOverride } from './overrides';
 import { draftOf, EditorDraft, plural, readDrafts, renderFindings, renderRows, renderTables, tableKey, ViewActions } from './render';
 import { applyOfficeTheme } from './theme';
@@ -135,8 +135,9 @@ class ScorecardPane {
     listen(ui.refresh, 'click', () => this.refresh());
     ui.rows.addEventListener('toggle', (event) => {
       const details = event.target;
-      if (!(details instanceof HTMLDetailsElement) || !details.dataset.key) return;
-      if (details.open) this.open.add(details.dataset.key);
+      // Edge Legacy has no <details> element (nor HTMLDetailsElement): there the rows simply stay open.
+      if (!(details instanceof HTMLElement) || details.tagName !== 'DETAILS' || !details.dataset.key) return;
+      if ((details as HTMLDetailsElement).open) this.open.add(details.dataset.key);
       else this.open.delete(details.dataset.key);
     }, true);
     ui.optionsForm.addEventListener('submit', (event) => event.preventDefault());
@@ -217,7 +218,7 @@ class ScorecardPane {
 
   private setLastRun(ok: boolean, at = new Date()): void {
     const time = el('time', { text: formatTime(at), attrs: { datetime: at.toISOString() } });
-    this.ui.lastRun.replaceChildren('last run ', time, ' ',
+    replaceContent(this.ui.lastRun, 'last run ', time, ' ',
       el('span', { className: ok ? 'ok' : 'failed', text: ok ? '✓' : '✗', attrs: { 'aria-hidden': 'true' } }),
       srOnly(ok ? 'succeeded' : 'failed'));
   }
@@ -279,7 +280,7 @@ class ScorecardPane {
 
   /** Moves the keyboard focus to the control with focus key `key`, if there is one; returns it. */
   private focusKey(key: string): HTMLElement | null {
-    const target = this.ui.content.querySelector<HTMLElement>(`[data-focus-key="${CSS.escape(key)}"]`);
+    const target = findByFocusKey(this.ui.content, key);
     if (target && document.activeElement !== target) target.focus({ preventScroll: true });
     return target;
   }

@@ -1,9 +1,7 @@
 /**
  * The one place the add-in tells a person that something failed. It turns whatever was thrown into a title and a
- * sentence (never a raw object, a stack or a JSON dump) and shows them with office-js-helpers' message bar.
- *
- * office-js-helpers ships as one pre-built bundle (lodash, rxjs, OAuth helpers, dialogs); only its `UI` is used, and
- * it is loaded on the first error, as a chunk of its own, so that a pane that never fails never pays for it.
+ * sentence (never a raw object, a stack or a JSON dump) and shows them in a message bar at the top of the page,
+ * built from elements and text nodes only.
  */
 import { RefreshAction, RefreshError } from '../excel/contract';
 import { firstLine, officeErrorCode, officeErrorSentence, unknownOfficeErrorSentence } from '../excel/host';
@@ -50,18 +48,42 @@ export function describeError(error: unknown): ErrorNotice {
   };
 }
 
-// office-js-helpers draws its close button as a Fabric icon font glyph and gives the bar no role; the pane's CSS
-// draws the glyph, and these attributes let a screen reader announce the bar and name the button.
-function labelNotification(): void {
-  const bar = document.querySelector<HTMLElement>('.office-js-helpers-notification');
-  if (!bar) return;
+/** The class of the notification bar (one at a time, at the top of the page). */
+export const NOTIFICATION_CLASS = 'notification';
+
+/**
+ * Draws the notification bar: the title and the message as text, and a Dismiss button. Any bar already shown is
+ * replaced. Part of the pane's own bundle, so that showing a failure never needs the network (which may be what
+ * failed).
+ */
+function showNotification(title: string, message: string): void {
+  for (const old of Array.from(document.querySelectorAll(`.${NOTIFICATION_CLASS}`))) old.parentNode?.removeChild(old);
+  const bar = document.createElement('div');
+  bar.className = NOTIFICATION_CLASS;
   bar.setAttribute('role', 'alert');
-  bar.querySelector('button')?.setAttribute('aria-label', 'Dismiss');
+  const text = document.createElement('div');
+  text.className = 'notification-text';
+  const heading = document.createElement('div');
+  heading.className = 'notification-title';
+  heading.textContent = title;
+  const body = document.createElement('div');
+  body.textContent = message;
+  text.appendChild(heading);
+  text.appendChild(body);
+  const dismiss = document.createElement('button');
+  dismiss.type = 'button';
+  dismiss.className = 'notification-dismiss';
+  dismiss.setAttribute('aria-label', 'Dismiss');
+  dismiss.textContent = '✕';
+  dismiss.addEventListener('click', () => bar.parentNode?.removeChild(bar));
+  bar.appendChild(text);
+  bar.appendChild(dismiss);
+  document.body.insertBefore(bar, document.body.firstChild);
 }
 
 /**
  * Shows `error` as a message bar at the top of the page. Resolves true when it was shown, false when it could only be
- * written to the console (no page to show it on, or the notification could not load). Never rejects.
+ * written to the console (no page to show it on). Never rejects.
  */
 export async function notifyError(error: unknown): Promise<boolean> {
   const { title, message } = describeError(error);
@@ -69,9 +91,7 @@ export async function notifyError(error: unknown): Promise<boolean> {
   console.error(`${title}: ${message}`, error);
   if (typeof document === 'undefined' || !document.body) return false;
   try {
-    const { UI } = await import(/* webpackChunkName: "office-helpers" */ '@microsoft/office-js-helpers');
-    UI.notify(message, title, 'error');
-    labelNotification();
+    showNotification(title, message);
     return true;
   } catch (failure) {
     console.error('The notification could not be shown.', failure);

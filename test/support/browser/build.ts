@@ -8,8 +8,8 @@ import { join, resolve } from 'path';
 /** The project root. */
 export const ROOT = resolve(__dirname, '../../..');
 
-/** Runs webpack with `args`; resolves when it succeeds, rejects with its output when it fails. */
-function runWebpack(args: readonly string[]): Promise<void> {
+/** Runs webpack with `args`; resolves to its output when it succeeds, rejects with its output when it fails. */
+function runWebpack(args: readonly string[]): Promise<string> {
   const cli = require.resolve('webpack-cli/bin/cli.js', { paths: [ROOT] });
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [cli, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -18,15 +18,20 @@ function runWebpack(args: readonly string[]): Promise<void> {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', fail);
     child.on('close', (code) => {
-      if (code === 0) done();
+      if (code === 0) done(output);
       else fail(new Error(`webpack ${args.join(' ')} failed (exit ${code}):\n${output.slice(-4000)}`));
     });
   });
 }
 
 /** Builds the add-in (taskpane.html, commands.html and their scripts) into `outDir`. */
-export function buildAddin(outDir: string): Promise<void> {
-  return runWebpack(['--mode', 'development', '--no-devtool', '--output-path', outDir]);
+export async function buildAddin(outDir: string): Promise<void> {
+  await runWebpack(['--mode', 'development', '--no-devtool', '--output-path', outDir]);
+}
+
+/** Builds the add-in for production (as `npm run build` does) into `outDir`; resolves to webpack's output. */
+export function buildProduction(outDir: string, env: readonly string[] = []): Promise<string> {
+  return runWebpack(['--mode', 'production', '--output-path', outDir, ...env.flatMap((e) => ['--env', e])]);
 }
 
 /** Builds the office.js stand-in into `outDir`; resolves to the script's path. */
