@@ -327,6 +327,35 @@ describe('protected sheets', () => {
   });
 });
 
+describe('sheet names that read as references', () => {
+  function typedSeedOn(seed: string, sheet: string): ExcelJS.Workbook {
+    return buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${seed}.tsv`), 'utf8'), sheet);
+  }
+
+  it.each(['Q1', 'FY24', 'KPI1', 'R1C1'])('refreshes, refreshes again and removes a scorecard on sheet %s, its names quoted', async (sheet) => {
+    const emulator = emulatorOf(typedSeedOn(SEED_004, sheet));
+    const original = emulator.dump();
+    const first = await refreshScorecard(emulator.run);
+    expect(first.tables.map((t) => t.sheet)).toEqual([sheet]);
+    const names = emulator.dump().names;
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.every((n) => n.reference.startsWith(`='${sheet}'!`))).toBe(true);
+    const once = emulator.dump();
+    await refreshScorecard(emulator.run);
+    expect(emulator.dump()).toEqual(once);
+    await removeScorecard(emulator.run);
+    expect(withoutLedgerId(emulator.dump())).toEqual(withoutLedgerId(original));
+  });
+
+  it.each(['Q1', 'FY24', 'KPI1', 'R1C1'])('quotes sheet %s in the defined names of the .xlsx it writes', (sheet) => {
+    const file = typedSeedOn(SEED_004, sheet);
+    refreshWorkbook(file);
+    const written = (file.model as unknown as { definedNames: Array<{ name: string; ranges: string[] }> }).definedNames;
+    expect(written.length).toBeGreaterThan(0);
+    expect(written.every((n) => n.ranges.every((r) => r.startsWith(`'${sheet}'!`)))).toBe(true);
+  });
+});
+
 describe('text stays text', () => {
   it('writes a target that reads like a formula back as text in "Target (as read)"', async () => {
     const wb = typedSeed(SEED_000);

@@ -44,7 +44,24 @@ export class AddressError extends Error {
   }
 }
 
-/** Quotes a sheet name for use in a formula reference when Excel requires it. */
+/** A sheet name that may stand unquoted before "!": a letter or underscore, then letters, digits, "_" or ".". */
+const PLAIN_SHEET_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+/** A name that reads as an A1 cell reference: up to three column letters and a row ("Q1", "FY24", "KPI1"). */
+const A1_LIKE_NAME = /^[A-Za-z]{1,3}[0-9]+$/;
+
+/** A name that reads as an R1C1 reference: "R", "C", "R1", "C12", "RC", "R1C1". */
+const R1C1_LIKE_NAME = /^(?:[Rr][0-9]*[Cc]?[0-9]*|[Cc][0-9]*)$/;
+
+/** A name that reads as a boolean. */
+const BOOLEAN_NAME = /^(?:true|false)$/i;
+
+/**
+ * Quotes a sheet name for use in a reference ("'Q1'!$A$1", "'My Sheet'!B2") when Excel requires it: any character
+ * other than letters, digits, "_" and ".", a leading digit, or a name that Excel would read as a cell reference
+ * (A1 or R1C1 style) or a boolean. Quoting is always accepted, so when in doubt the name is quoted.
+ */
 export function quoteSheetName(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `'${name.replace(/'/g, "''")}'`;
+  const plain = PLAIN_SHEET_NAME.test(name) && !A1_LIKE_NAME.test(name) && !R1C1_LIKE_NAME.test(name) && !BOOLEAN_NAME.test(name);
+  return plain ? name : `'${name.replace(/'/g, "''")}'`;
 }

@@ -2,7 +2,7 @@
  * Drawing a refresh summary into the pane: the tables found, the findings, and how each row was read (with the
  * override editor). Pure DOM building; what a click does is passed in as {@link ViewActions}.
  */
-import { STATUS_TEXT } from '../engine';
+import { quoteSheetName as quoteSheet, STATUS_TEXT } from '../engine';
 import type { Polarity, Status, TableKind } from '../engine';
 import type { PaneFinding, PaneRow, PaneTable, RefreshSummary, ScorecardOptions } from '../excel/contract';
 import { el, listen, onSubmit, replaceContent, srOnly } from './dom';
@@ -40,10 +40,6 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 
 function tableName(table: { readonly title: string | null; readonly range: string }): string {
   return table.title?.trim() || `Table at ${table.range}`;
-}
-
-function quoteSheet(sheet: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(sheet) ? sheet : `'${sheet.replace(/'/g, "''")}'`;
 }
 
 function statusShape(status: Status): string {

@@ -3,8 +3,8 @@
  */
 import * as ExcelJS from 'exceljs';
 import {
-  CellStyle, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseCellAddress, PlanValue, RemovalPlan,
-  SheetRect, WorkbookSnapshot, WritePlan,
+  absoluteReference, CellStyle, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseCellAddress, parseReference,
+  PlanValue, RemovalPlan, SheetRect, WorkbookSnapshot, WritePlan,
 } from '../engine';
 import { snapshotFromWorkbook } from './read';
 
@@ -20,6 +20,41 @@ function sheetOf(wb: ExcelJS.Workbook, name: string): ExcelJS.Worksheet {
   const ws = wb.getWorksheet(name);
   if (!ws) throw new PlanMismatchError(name);
   return ws;
+}
+
+type NameModel = Array<{ name: string; ranges: string[] }>;
+
+const QUOTED_NAMES = Symbol('quoted defined names');
+
+/**
+ * Makes the workbook's defined names come out with their sheet names quoted as Excel requires ("'Q1'!$A$1"). ExcelJS
+ * quotes a sheet name only when it holds a space or punctuation, so a name on sheet "Q1", "FY24" or "R1C1" would be
+ * written as Q1!$A$1, which Excel reads as a cell reference and refuses. The file is written from `model`, so its
+ * getter is given the engine's quoting, once per workbook.
+ */
+function quoteDefinedNames(wb: ExcelJS.Workbook): void {
+  const names = wb.definedNames as unknown as { model: NameModel; [QUOTED_NAMES]?: true };
+  if (names[QUOTED_NAMES]) return;
+  const proto = Object.getPrototypeOf(names) as object;
+  const own = Object.getOwnPropertyDescriptor(proto, 'model');
+  if (own?.get === undefined || own.set === undefined) return;
+  const { get, set } = own;
+  Object.defineProperty(names, 'model', {
+    configurable: true,
+    get(): NameModel {
+      return (get.call(this) as NameModel).map((n) => ({
+        ...n,
+        ranges: n.ranges.map((range) => {
+          const rect = parseReference(range);
+          return rect === undefined ? range : absoluteReference(rect);
+        }),
+      }));
+    },
+    set(value: NameModel) {
+      set.call(this, value);
+    },
+  });
+  names[QUOTED_NAMES] = true;
 }
 
 /** The workbook-scoped defined names of an ExcelJS workbook, as the snapshot holds them. */
@@ -146,6 +181,7 @@ function appendLedger(wb: ExcelJS.Workbook, entries: readonly LedgerEntry[]): vo
 
 /** Applies a refresh plan to the workbook it was planned from. */
 export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan): void {
+  quoteDefinedNames(wb);
   for (const rect of plan.clear) clearRect(wb, rect);
   removeRules(wb, plan.removeRulesIn);
   removeNames(wb, plan.removeNames);

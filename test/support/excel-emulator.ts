@@ -1426,6 +1426,13 @@ function validateDefinedName(name: unknown, location: string): string {
 function parseNameReference(state: WorkbookState, formula: string): { sheet: SheetState; rect: Rect } | null | 'bad' {
   const m = NAME_REFERENCE.exec(formula);
   if (!m) return null;
+  // A sheet name must be quoted in a reference when it holds anything but letters, digits, "_" and "." ("If the
+  // worksheet name includes spaces or non-alphabetical characters, you must enclose it in single quotation marks",
+  // Microsoft Support, "Create or change a cell reference",
+  // https://support.microsoft.com/office/create-or-change-a-cell-reference-c7b8b95d-c594-4488-947e-c835903cebaa),
+  // and when it reads as a reference itself: Q1!$A$1, FY24!$A$1, R1C1!$A$1 are refused, as Excel does, which
+  // writes such names quoted ('Q1'!$A$1) wherever it shows a reference.
+  if (m[2] !== undefined && quoteSheetName(m[2]) !== m[2]) return 'bad';
   const sheetName = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
   const sheet = sheetName === undefined ? undefined : findSheet(state, sheetName);
   const rect = parseA1((m[3] ?? '').replace(/\$/g, ''));
@@ -1438,7 +1445,7 @@ function validateNameFormula(state: WorkbookState, reference: unknown, location:
   if (!reference.startsWith('=') || reference.length < 2) {
     throw invalidArgument(location, `reference "${reference}" must be a formula starting with "=", e.g. "=Sheet1!$A$1:$A$9"`);
   }
-  if (parseNameReference(state, reference) === 'bad') throw invalidArgument(location, `reference "${reference}" names a missing sheet or an invalid address`);
+  if (parseNameReference(state, reference) === 'bad') throw invalidArgument(location, `reference "${reference}" names a missing sheet, a sheet name that needs quotes but has none, or an invalid address`);
   return reference;
 }
 

@@ -1,0 +1,48 @@
+/**
+ * The emulator refuses what real Excel refuses: references to sheets whose names read as references unless quoted,
+ * formulas past Excel's limits, and it models what the adapter must cope with (text-formatted cells, priority of
+ * conditional formats within a collection, manual calculation, merged areas, hidden sheets, response size).
+ * Each rule cites, beside its code in test/support/excel-emulator.ts, the documentation it follows.
+ */
+import { createExcelEmulator, EmulatedOfficeError, ExcelEmulator } from './support/excel-emulator';
+
+/** Awaits a promise that must reject with an EmulatedOfficeError; returns the error. */
+async function officeError(promise: Promise<unknown>): Promise<EmulatedOfficeError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (e) {
+    caught = e;
+  }
+  if (!(caught instanceof EmulatedOfficeError)) throw new Error(`expected an EmulatedOfficeError, got ${String(caught)}`);
+  return caught;
+}
+
+function sheetsNamed(...names: string[]): ExcelEmulator {
+  return createExcelEmulator({ sheets: names.map((name) => ({ name, cells: { A1: { value: 1 } } })) });
+}
+
+describe('references to sheets whose names read as references', () => {
+  it.each(['Q1', 'FY24', 'KPI1', 'R1C1', 'R', 'C', 'RC', 'My Sheet', '2024'])('refuses a name on sheet %s unquoted, and accepts it quoted', async (sheet) => {
+    const emu = sheetsNamed(sheet);
+    const error = await officeError(emu.run(async (ctx) => {
+      ctx.workbook.names.add('Unquoted', `=${sheet}!$A$1`);
+      await ctx.sync();
+    }));
+    expect(error.code).toBe('InvalidArgument');
+    await emu.run(async (ctx) => {
+      ctx.workbook.names.add('Quoted', `='${sheet}'!$A$1`);
+      await ctx.sync();
+    });
+    expect(emu.dump().names.map((n) => n.reference)).toEqual([`='${sheet}'!$A$1`]);
+  });
+
+  it.each(['Data', 'Sheet1', 'KPIS2024', 'Q1_2024', 'Report.v2'])('accepts a name on sheet %s unquoted', async (sheet) => {
+    const emu = sheetsNamed(sheet);
+    await emu.run(async (ctx) => {
+      ctx.workbook.names.add('Plain', `=${sheet}!$A$1:$B$2`);
+      await ctx.sync();
+    });
+    expect(emu.dump().names.map((n) => n.reference)).toEqual([`=${sheet}!$A$1:$B$2`]);
+  });
+});
