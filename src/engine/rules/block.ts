@@ -1,0 +1,87 @@
+/**
+ * A row's block as both back ends see it: `evaluateBlock` gives the engine's verdict over the row's cells,
+ * `emitBlock` the formulas written beside the row. A rule that folded to a literal is written as its value.
+ */
+import { emitFormula, formulaBytes, Placement } from './emit';
+import { Expr, nestingDepth } from './expr';
+import { evaluateRule, RowCells } from './evaluate';
+import { isLiteral } from './fold';
+import { BlockRole, RowBlock } from './row-rules';
+import { RuleValue } from './values';
+
+/** Thrown when a block's rule reads a helper that no earlier rule of the block computes. */
+export class RuleOrderError extends Error {
+  constructor(readonly role: string) {
+    super(`A rule reads "${role}" before the block computes it`);
+    this.name = 'RuleOrderError';
+  }
+}
+
+/** What one block cell holds after evaluation, by role. */
+export type BlockValues = Readonly<Partial<Record<BlockRole, RuleValue>>>;
+
+/** Evaluates every rule of a block in order over the row's cells; each result is then readable by later rules. */
+export function evaluateBlock(block: RowBlock, cells: RowCells): BlockValues {
+  const known: Record<string, RuleValue> = { ...cells };
+  const out: Partial<Record<BlockRole, RuleValue>> = {};
+  for (const rule of block.rules) {
+    const v = evaluateRule(rule.expr, known);
+    known[rule.role] = v;
+    out[rule.role] = v;
+  }
+  return out;
+}
+
+/** A block cell as written: a formula, or the literal a rule folded to. */
+export type EmittedCell =
+  | { readonly kind: 'formula'; readonly formula: string }
+  | { readonly kind: 'literal'; readonly value: Expr };
+
+/** Returns each block cell's formula (or literal) at a placement; throws the emitter's errors on misuse. */
+export function emitBlock(block: RowBlock, placement: Placement): Readonly<Partial<Record<BlockRole, EmittedCell>>> {
+  const out: Partial<Record<BlockRole, EmittedCell>> = {};
+  for (const rule of block.rules) {
+    out[rule.role] = isLiteral(rule.expr) ? { kind: 'literal', value: rule.expr } : { kind: 'formula', formula: emitFormula(rule.expr, placement) };
+  }
+  return out;
+}
+
+/** Sizes of a block's formulas: total UTF-8 bytes, longest formula in characters, deepest nesting. */
+export interface BlockSize {
+  readonly bytes: number;
+  readonly longest: number;
+  readonly depth: number;
+}
+
+/** Measures the formulas a block writes at a placement. */
+export function measureBlock(block: RowBlock, placement: Placement): BlockSize {
+  let bytes = 0;
+  let longest = 0;
+  let depth = 0;
+  for (const rule of block.rules) {
+    if (isLiteral(rule.expr)) continue;
+    const f = emitFormula(rule.expr, placement);
+    bytes += formulaBytes(f);
+    longest = Math.max(longest, f.length);
+    depth = Math.max(depth, nestingDepth(rule.expr));
+  }
+  return { bytes, longest, depth };
+}
+
+/** Checks that each rule reads only the row's cells and helpers computed before it; throws RuleOrderError. */
+export function checkBlockOrder(block: RowBlock, inputRoles: ReadonlySet<string>): void {
+  const known = new Set(inputRoles);
+  const walk = (e: Expr): void => {
+    switch (e.kind) {
+      case 'ref': if (!known.has(e.role)) throw new RuleOrderError(e.role); return;
+      case 'negate': walk(e.operand); return;
+      case 'binary': walk(e.left); walk(e.right); return;
+      case 'call': e.args.forEach(walk); return;
+      default: return;
+    }
+  };
+  for (const rule of block.rules) {
+    walk(rule.expr);
+    known.add(rule.role);
+  }
+}

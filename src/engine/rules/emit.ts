@@ -1,0 +1,128 @@
+/**
+ * The Excel back end of the rule language: formula text in A1 notation with English function names, for the
+ * row a placement names. Formulas that Excel would refuse (nesting deeper than 64, longer than 8,192
+ * characters) are refused here, so a rule that builds one is a bug caught before any workbook is touched.
+ */
+import { columnLetters, quoteSheetName } from '../address';
+import { assertNever, BinaryOperator, Expr, nestingDepth } from './expr';
+
+/** Where a row's roles sit: the 0-based sheet row, and the 0-based column of each role. */
+export interface Placement {
+  readonly row: number;
+  readonly columns: Readonly<Record<string, number>>;
+  /** When set, every reference is qualified with this sheet's name ("'Q3 KPIs'!E5"). */
+  readonly sheet?: string;
+}
+
+/** Excel's limit on nested function levels. */
+export const MAX_NESTING = 64;
+/** Excel's limit on the characters of a formula. */
+export const MAX_FORMULA_LENGTH = 8192;
+
+/** Thrown when a rule nests functions deeper than Excel allows. */
+export class FormulaTooDeepError extends Error {
+  constructor(readonly depth: number) {
+    super(`A formula would nest ${depth} functions deep; Excel allows ${MAX_NESTING}`);
+    this.name = 'FormulaTooDeepError';
+  }
+}
+
+/** Thrown when a rule's formula would be longer than Excel allows. */
+export class FormulaTooLongError extends Error {
+  constructor(readonly length: number) {
+    super(`A formula would be ${length} characters long; Excel allows ${MAX_FORMULA_LENGTH}`);
+    this.name = 'FormulaTooLongError';
+  }
+}
+
+/** Thrown when a rule refers to a role the placement does not place. */
+export class UnplacedRoleError extends Error {
+  constructor(readonly role: string) {
+    super(`The placement has no column for the role "${role}"`);
+    this.name = 'UnplacedRoleError';
+  }
+}
+
+/** Binding strength of each operator in Excel (higher binds tighter). */
+const PRECEDENCE: Readonly<Record<BinaryOperator, number>> = {
+  '=': 1, '<>': 1, '<': 1, '<=': 1, '>': 1, '>=': 1, '&': 2, '+': 3, '-': 3, '*': 4, '/': 4,
+};
+const UNARY = 7;
+const ATOM = 9;
+
+/** Writes a number in plain decimal notation ("0.000000001", never "1E-09"), which every engine reads alike. */
+export function plainNumber(n: number): string {
+  const s = String(n);
+  const [mantissa = s, exponentText] = s.split('e');
+  if (exponentText === undefined) return s;
+  const negative = mantissa.startsWith('-');
+  const body = negative ? mantissa.slice(1) : mantissa;
+  const [whole = '', fraction = ''] = body.split('.');
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponentText);
+  const sign = negative ? '-' : '';
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+
+/** Quotes text as an Excel string literal: "say ""no""". */
+export function quoteText(value: string): string {
+  return `"${value.replace(/"/g, '""')}"`;
+}
+
+function precedenceOf(e: Expr): number {
+  switch (e.kind) {
+    case 'binary': return PRECEDENCE[e.op];
+    case 'negate': return UNARY;
+    case 'number': return e.value < 0 ? UNARY : ATOM;
+    case 'text': case 'boolean': case 'ref': case 'call': return ATOM;
+    default: return assertNever(e);
+  }
+}
+
+function write(e: Expr, placement: Placement): string {
+  switch (e.kind) {
+    case 'number': return plainNumber(e.value);
+    case 'text': return quoteText(e.value);
+    // HyperFormula reads only the function forms; Excel and LibreOffice read both.
+    case 'boolean': return e.value ? 'TRUE()' : 'FALSE()';
+    case 'ref': {
+      const col = placement.columns[e.role];
+      if (col === undefined) throw new UnplacedRoleError(e.role);
+      const address = `${columnLetters(col)}${placement.row + 1}`;
+      return placement.sheet === undefined ? address : `${quoteSheetName(placement.sheet)}!${address}`;
+    }
+    case 'negate': {
+      const inner = write(e.operand, placement);
+      return precedenceOf(e.operand) < UNARY ? `-(${inner})` : `-${inner}`;
+    }
+    case 'binary': {
+      const p = PRECEDENCE[e.op];
+      const left = write(e.left, placement);
+      const right = write(e.right, placement);
+      const l = precedenceOf(e.left) < p ? `(${left})` : left;
+      const r = precedenceOf(e.right) <= p ? `(${right})` : right;
+      return `${l}${e.op}${r}`;
+    }
+    case 'call': return `${e.fn}(${e.args.map((a) => write(a, placement)).join(',')})`;
+    default: return assertNever(e);
+  }
+}
+
+/**
+ * Returns the Excel formula ("=…") for a rule at a placement. Throws FormulaTooDeepError or FormulaTooLongError
+ * when Excel would refuse it, UnplacedRoleError when a role has no column.
+ */
+export function emitFormula(expr: Expr, placement: Placement): string {
+  const depth = nestingDepth(expr);
+  if (depth > MAX_NESTING) throw new FormulaTooDeepError(depth);
+  const formula = `=${write(expr, placement)}`;
+  if (formula.length > MAX_FORMULA_LENGTH) throw new FormulaTooLongError(formula.length);
+  return formula;
+}
+
+/** Returns the size of a formula in UTF-8 bytes, as a workbook stores it ("●" is three bytes). */
+export function formulaBytes(formula: string): number {
+  return new TextEncoder().encode(formula).length;
+}

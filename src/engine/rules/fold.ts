@@ -1,0 +1,79 @@
+/**
+ * Specialises a rule to what is known when the block is planned: a constant target, a fixed polarity, a
+ * tolerance of 0. Sub-expressions of literals become one literal and IF on a literal condition becomes its
+ * branch, so the written formula holds only what can change. Both back ends read the folded rule, so the
+ * verdict and the formula still come from one expression.
+ */
+import { bool, Expr, num, RuleNumberError, text } from './expr';
+import { evaluateRule } from './evaluate';
+
+/** Returns true for a number, text or TRUE/FALSE literal. */
+export function isLiteral(e: Expr): boolean {
+  return e.kind === 'number' || e.kind === 'text' || e.kind === 'boolean';
+}
+
+const BOOLEAN_FUNCTIONS = new Set(['AND', 'OR', 'NOT', 'ISNUMBER', 'ISBLANK', 'ISTEXT']);
+
+/** Returns true when an expression always gives TRUE, FALSE or an error (a comparison, AND, ISNUMBER…). */
+function isBooleanValued(e: Expr): boolean {
+  if (e.kind === 'boolean') return true;
+  if (e.kind === 'binary') return ['=', '<>', '<', '<=', '>', '>='].includes(e.op);
+  if (e.kind === 'call') return BOOLEAN_FUNCTIONS.has(e.fn);
+  return false;
+}
+
+function literalOf(e: Expr): Expr | undefined {
+  const v = evaluateRule(e, {});
+  try {
+    switch (v.kind) {
+      case 'number': return num(v.value);
+      case 'text': return text(v.value);
+      case 'boolean': return bool(v.value);
+      case 'blank': case 'error': return undefined;
+      default: return undefined;
+    }
+  } catch (error) {
+    if (error instanceof RuleNumberError) return undefined;
+    throw error;
+  }
+}
+
+/** Returns the rule with its constant parts computed. */
+export function foldRule(expr: Expr): Expr {
+  switch (expr.kind) {
+    case 'number': case 'text': case 'boolean': case 'ref': return expr;
+    case 'negate': {
+      const operand = foldRule(expr.operand);
+      const e: Expr = { kind: 'negate', operand };
+      return isLiteral(operand) ? literalOf(e) ?? e : e;
+    }
+    case 'binary': {
+      const left = foldRule(expr.left);
+      const right = foldRule(expr.right);
+      const e: Expr = { kind: 'binary', op: expr.op, left, right };
+      return isLiteral(left) && isLiteral(right) ? literalOf(e) ?? e : e;
+    }
+    case 'call': {
+      const args = expr.args.map(foldRule);
+      if (expr.fn === 'IF') {
+        const [cond, then, otherwise] = args;
+        if (cond !== undefined && isLiteral(cond)) {
+          const c = evaluateRule(cond, {});
+          if (c.kind === 'boolean') return c.value ? then ?? bool(false) : otherwise ?? bool(false);
+          if (c.kind === 'number') return c.value !== 0 ? then ?? bool(false) : otherwise ?? bool(false);
+        }
+      }
+      if (expr.fn === 'AND' || expr.fn === 'OR') {
+        // TRUE changes nothing in AND, nor FALSE in OR; what remains decides.
+        const neutral = expr.fn === 'AND';
+        const kept = args.filter((a) => !(a.kind === 'boolean' && a.value === neutral));
+        if (kept.length === 0) return bool(neutral);
+        if (kept.length === 1 && kept[0] !== undefined && isBooleanValued(kept[0])) return kept[0];
+        if (kept.length < args.length) return foldRule({ kind: 'call', fn: expr.fn, args: kept });
+      }
+      const e: Expr = { kind: 'call', fn: expr.fn, args };
+      return args.every(isLiteral) ? literalOf(e) ?? e : e;
+    }
+    default: return expr;
+  }
+}

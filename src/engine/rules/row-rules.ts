@@ -1,0 +1,570 @@
+/**
+ * Every judging rule of a row, written once in the rule language: latest, previous, the target's bounds
+ * (pro-rata too), variance, variance %, status, trend, the risk band, the budget variance and its movement.
+ * A row's shape (what the engine decided when it read the row: which cells are periods and in what order,
+ * which cells it read as percentages, the target's sides, tolerances, polarity) goes in; a block of rules comes
+ * out. The engine's verdict is `evaluateBlock` over the row's cells; the sheet's formulas are `emitBlock` of the
+ * same block, so the two cannot disagree.
+ *
+ * No rule nests once per period column: the newest period holding a number is found with
+ * MAX(ISNUMBER(cell)×position, …) and read with CHOOSE, so a 72-month series stays a few levels deep.
+ */
+import {
+  abs, add, and, bool, call, div, Expr, ge, gt, iff, isNumber, le, lt, mul, ne, neg, num, or, ref, sub, text,
+} from './expr';
+import { foldRule } from './fold';
+import { NoStatusKey, RISK_BANDS, STATUS_CODE, statusText, TREND_CODE, TrendKey, trendText } from './vocabulary';
+
+/** How a period (or figure) cell enters a row's value, as the engine read it. */
+export type ValueTerm =
+  /** A number in the cell (typed, or made typed by the refresh); `divisor` 100 when a bare 85 means 85%. */
+  | { readonly kind: 'cell'; readonly role: string; readonly divisor: 1 | 100 }
+  /** Text the engine reads as a number ("13 ¹"): the reading stands until a number is typed over it. */
+  | { readonly kind: 'reading'; readonly role: string; readonly value: number }
+  /** A value in a unit the target does not use: it counts as reported, but gives no value to judge. */
+  | { readonly kind: 'mismatch'; readonly role: string; readonly typed: boolean };
+
+/** A period column of a row, in the engine's order (oldest first). Months are absolute (year × 12 + month). */
+export interface PeriodColumn {
+  readonly term: ValueTerm;
+  readonly start: number | null;
+  readonly end: number | null;
+}
+
+/** Where a target bound comes from. */
+export type BoundSource =
+  | { readonly kind: 'none' }
+  /** A bound the engine read from text ("≥ 85%", "16 – 18", "20% reduction on 2013-14"). */
+  | { readonly kind: 'constant'; readonly value: number }
+  /** A live cell: a typed target, or a budget figure. */
+  | { readonly kind: 'cell'; readonly term: ValueTerm }
+  /** A profiled target: the annual figure times the share of the year the latest period covers (one per period column). */
+  | { readonly kind: 'proRata'; readonly annual: Exclude<BoundSource, { kind: 'proRata' } | { kind: 'none' }>; readonly shares: readonly number[] };
+
+/** A tolerance band in the engine's numbers: `relative` × |bound| + `absolute` (3 pp on a rate is 0.03). */
+export interface Band {
+  readonly relative: number;
+  readonly absolute: number;
+}
+
+/** The polarity a trend reads by. */
+export type TrendPolarity = 'higher' | 'lower' | 'range' | 'unknown';
+
+/** What judging a value against a target needs. */
+export interface JudgedShape {
+  readonly min: BoundSource;
+  readonly max: BoundSource;
+  readonly minInclusive: boolean;
+  readonly maxInclusive: boolean;
+  readonly green: Band;
+  readonly amber: Band;
+  /** The word shown when there is no target to judge by. */
+  readonly noStatus: NoStatusKey;
+  /** 100 on a row of percentages (variance shown in points), else 1. */
+  readonly scale: 1 | 100;
+}
+
+/** A KPI row (compared with last year where there is one) or a monthly series row (with the preceding period). */
+export interface PeriodRowShape extends JudgedShape {
+  readonly kind: 'kpi' | 'series';
+  readonly periods: readonly PeriodColumn[];
+  readonly polarity: TrendPolarity;
+  /** Decimal places compared for "stable" (a percentage's decimals + 2). */
+  readonly displayDecimals: number;
+  /** True for counts and amounts that accumulate: a quarter is not comparable with a year. */
+  readonly accumulates: boolean;
+}
+
+/** A sign-convention-aware figure cell: `sign` −1 where the column prints underspend as positive. */
+export interface SignedCell {
+  readonly term: ValueTerm;
+  readonly sign: 1 | -1;
+}
+
+/** A budget line. */
+export interface BudgetRowShape {
+  readonly kind: 'budget';
+  readonly budget: ValueTerm | null;
+  readonly forecast: ValueTerm | null;
+  readonly publishedVariance: SignedCell | null;
+  readonly priorVariance: SignedCell | null;
+  readonly movement: SignedCell | null;
+  readonly green: Band;
+  readonly amber: Band;
+  /** Decimal places of the budget (or forecast): a movement that rounds to 0 there is stable. */
+  readonly decimals: number;
+  readonly scale: 1 | 100;
+}
+
+/** A risk register row: the rating after controls, else before. */
+export interface RiskRowShape {
+  readonly kind: 'risk';
+  readonly after: ValueTerm | null;
+  readonly before: ValueTerm | null;
+  readonly displayDecimals: number;
+}
+
+/** Every kind of row the engine judges. */
+export type RowShape = PeriodRowShape | BudgetRowShape | RiskRowShape;
+
+/** The cells a block writes, by role. Helpers are hidden; the rest are the block's visible columns. */
+export type BlockRole =
+  | 'latestIndex' | 'latest' | 'previousIndex' | 'previous' | 'min' | 'max'
+  | 'variance' | 'variancePct' | 'statusCode' | 'status' | 'currentVariance' | 'change' | 'trendCode' | 'trend';
+
+/** One rule of a block. */
+export interface BlockRule {
+  readonly role: BlockRole;
+  readonly expr: Expr;
+}
+
+/** A row's rules in the order they are computed (each reads only cells before it and the row's own cells). */
+export interface RowBlock {
+  readonly rules: readonly BlockRule[];
+  /** The row's no-status word (status code 5). */
+  readonly noStatus: NoStatusKey;
+}
+
+const EMPTY = text('');
+const TRUE = bool(true);
+const FALSE = bool(false);
+/** Bonus that ranks last year's outturn above any other earlier period when picking the previous value. */
+const YEAR_BONUS = 1000;
+/** floatCmp's "equal to 0" for a bound: |bound| ≤ 1e-9. */
+const ZERO_BOUND = 1e-9;
+/** ×(1 + 1e-12) before ROUND, so that a half that binary floating point holds as 0.4999… rounds away from zero in every engine. */
+const ROUND_NUDGE = 1 + 1e-12;
+
+/** Returns whether a term's cell counts as reported. */
+function presentOf(t: ValueTerm): Expr {
+  switch (t.kind) {
+    case 'cell': return isNumber(ref(t.role));
+    case 'reading': return TRUE;
+    case 'mismatch': return t.typed ? isNumber(ref(t.role)) : TRUE;
+  }
+}
+
+/** Returns a term's value as the engine reads it ("" for a value in the wrong unit). */
+function valueOf(t: ValueTerm): Expr {
+  switch (t.kind) {
+    case 'cell': return t.divisor === 1 ? ref(t.role) : div(ref(t.role), num(t.divisor));
+    case 'reading': return iff(isNumber(ref(t.role)), ref(t.role), num(t.value));
+    case 'mismatch': return EMPTY;
+  }
+}
+
+/** IF(present, value, "") for one cell. */
+function termOrEmpty(t: ValueTerm | null): Expr {
+  if (t === null) return EMPTY;
+  return iff(presentOf(t), valueOf(t), EMPTY);
+}
+
+/** `present × weight`, written without "×1". */
+function weighted(present: Expr, weight: Expr): Expr {
+  return weight.kind === 'number' && weight.value === 1 ? present : mul(present, weight);
+}
+
+/** Returns the last index of each column's group: columns of one span (a period and its revision) form a group. */
+function groupEnds(periods: readonly PeriodColumn[]): number[] {
+  const ends: number[] = [];
+  for (let i = periods.length - 1; i >= 0; i--) {
+    const p = periods[i];
+    const q = periods[i + 1];
+    const sameSpan = p !== undefined && q !== undefined && p.start !== null && p.end !== null && p.start === q.start && p.end === q.end;
+    ends[i] = sameSpan ? (ends[i + 1] ?? i) : i;
+  }
+  return ends;
+}
+
+/** `index ∈ positions` (1-based), as `index>=t` when the positions are the tail t…n. */
+function indexIn(index: Expr, positions: readonly number[], n: number): Expr {
+  const first = positions[0];
+  if (first === undefined) return FALSE;
+  if (positions.every((p, k) => p === first + k) && positions[positions.length - 1] === n) return ge(index, num(first));
+  return or(...positions.map((p) => binaryEq(index, p)));
+}
+
+function binaryEq(index: Expr, p: number): Expr {
+  return { kind: 'binary', op: '=', left: index, right: num(p) };
+}
+
+/** Latest index: the position (1-based, in period order) of the newest period cell that was reported; 0 when none. */
+function latestIndexRule(periods: readonly PeriodColumn[]): Expr {
+  if (periods.length === 0) return num(0);
+  return call('MAX', ...periods.map((p, i) => weighted(presentOf(p.term), num(i + 1))));
+}
+
+/**
+ * Previous index: the newest usable period before the latest one's span (a revised column of the same period is
+ * not "previous"). On a KPI row a whole year that ended before the latest period began is preferred: last
+ * year's outturn.
+ */
+function previousIndexRule(shape: PeriodRowShape): Expr {
+  const L = ref('latestIndex');
+  const ends = groupEnds(shape.periods);
+  const n = shape.periods.length;
+  let bonus = false;
+  const terms: Expr[] = [];
+  shape.periods.forEach((p, i) => {
+    if (p.term.kind === 'mismatch') return;
+    const position = i + 1;
+    const before = gt(L, num((ends[i] ?? i) + 1));
+    let weight: Expr = num(position);
+    const isYear = p.start !== null && p.end !== null && p.end - p.start + 1 === 12;
+    if (shape.kind === 'kpi' && isYear && p.end !== null) {
+      const end = p.end;
+      const later = shape.periods.flatMap((q, j) => (q.start !== null && q.start > end ? [j + 1] : []));
+      if (later.length > 0) {
+        bonus = true;
+        weight = add(num(position), mul(num(YEAR_BONUS), indexIn(L, later, n)));
+      }
+    }
+    terms.push(weighted(weighted(presentOf(p.term), before), weight));
+  });
+  if (terms.length === 0) return num(0);
+  const best = call('MAX', ...terms);
+  return bonus ? call('MOD', best, num(YEAR_BONUS)) : best;
+}
+
+/** IF(index, CHOOSE(index, v1, v2, …), "") over the period columns' values. */
+function pick(index: Expr, periods: readonly PeriodColumn[]): Expr {
+  if (periods.length === 0) return EMPTY;
+  return iff(index, call('CHOOSE', index, ...periods.map((p) => valueOf(p.term))), EMPTY);
+}
+
+interface Side {
+  readonly expr: Expr;
+  readonly live: boolean;
+}
+
+/** The rule that fills a live bound's helper cell, or undefined for a constant or absent bound. */
+function boundRule(source: BoundSource): Expr | undefined {
+  switch (source.kind) {
+    case 'none': case 'constant': return undefined;
+    case 'cell': return termOrEmpty(source.term);
+    case 'proRata': {
+      const L = ref('latestIndex');
+      const share = source.shares.length === 0 ? num(1) : iff(L, call('CHOOSE', L, ...source.shares.map((s) => num(s))), num(1));
+      if (source.annual.kind === 'constant') return mul(num(source.annual.value), share);
+      const annual = valueOf(source.annual.term);
+      return iff(presentOf(source.annual.term), mul(annual, share), EMPTY);
+    }
+  }
+}
+
+function sideOf(source: BoundSource, role: 'min' | 'max'): Side | null {
+  switch (source.kind) {
+    case 'none': return null;
+    case 'constant': return { expr: num(source.value), live: false };
+    case 'cell': case 'proRata': return { expr: ref(role), live: true };
+  }
+}
+
+/** TRUE when the side holds a number (always, for a constant bound). */
+function has(s: Side): Expr {
+  return s.live ? isNumber(s.expr) : TRUE;
+}
+
+/** The width of a band around a bound: relative × |bound| + absolute. */
+function bandWidth(band: Band, bound: Expr): Expr {
+  if (band.relative === 0) return num(band.absolute);
+  const rel = mul(num(band.relative), abs(bound));
+  return band.absolute === 0 ? rel : add(rel, num(band.absolute));
+}
+
+interface Judged {
+  readonly lo: Side | null;
+  readonly hi: Side | null;
+  readonly minInclusive: boolean;
+  readonly maxInclusive: boolean;
+  readonly green: Band;
+  readonly amber: Band;
+}
+
+function hasTarget(j: Judged): Expr {
+  const sides = [j.lo, j.hi].filter((s): s is Side => s !== null);
+  if (sides.length === 0) return FALSE;
+  return or(...sides.map(has));
+}
+
+/** Inside a "has a target" test, a target with one side holds a number there: its guards can go. */
+function narrowed(j: Judged): Judged {
+  if (j.lo !== null && j.hi === null) return { ...j, lo: { ...j.lo, live: false } };
+  if (j.hi !== null && j.lo === null) return { ...j, hi: { ...j.hi, live: false } };
+  return j;
+}
+
+/** TRUE when the latest value and the target can be compared: ISNUMBER(latest − bound) on a one-sided target. */
+function judgeable(j: Judged): Expr {
+  const L = ref('latest');
+  const one = j.lo === null ? j.hi : j.hi === null ? j.lo : null;
+  // The latest and bound helpers hold a number or "", never text that reads as a number.
+  if (one !== null && one.live) return isNumber(sub(L, one.expr));
+  return and(isNumber(L), hasTarget(j));
+}
+
+/**
+ * Status code: 1 green (on target or better, or within the green band), 2 amber (missed by no more than the amber
+ * band, measured from the breached bound on its failing side), 3 red, 4 no value, 5 no target. A value equal to a
+ * strict bound misses it; a band of width 0 (a relative band around a bound of 0) admits nothing.
+ */
+function statusCodeRule(outer: Judged): Expr {
+  const L = ref('latest');
+  const j = narrowed(outer);
+  const { lo, hi } = j;
+  if (lo === null && hi === null) return num(STATUS_CODE.noStatus);
+  const meets = (s: Side | null, low: boolean, inclusive: boolean): Expr => {
+    if (s === null) return TRUE;
+    const test = low ? (inclusive ? ge(L, s.expr) : gt(L, s.expr)) : (inclusive ? le(L, s.expr) : lt(L, s.expr));
+    return iff(has(s), test, TRUE);
+  };
+  const within = (band: Band, s: Side, low: boolean): Expr => {
+    if (band.relative === 0 && band.absolute === 0) return FALSE;
+    const w = bandWidth(band, s.expr);
+    const inside = low ? ge(L, sub(s.expr, w)) : le(L, add(s.expr, w));
+    // Past an inclusive bound the value is strictly outside it, so a band of 0 admits nothing without a test;
+    // at a strict bound the value may sit on it, and only a band wider than 0 lets it in.
+    const inclusive = low ? j.minInclusive : j.maxInclusive;
+    return inclusive ? inside : iff(gt(w, num(0)), inside, FALSE);
+  };
+  const grade = (s: Side, low: boolean): Expr =>
+    iff(within(j.green, s, low), num(STATUS_CODE.green), iff(within(j.amber, s, low), num(STATUS_CODE.amber), num(STATUS_CODE.red)));
+  let missed: Expr;
+  if (lo !== null && hi !== null) {
+    const belowMin = iff(has(lo), j.minInclusive ? lt(L, lo.expr) : le(L, lo.expr), FALSE);
+    missed = iff(belowMin, grade(lo, true), grade(hi, false));
+  } else if (lo !== null) {
+    missed = grade(lo, true);
+  } else {
+    missed = grade(hi as Side, false);
+  }
+  const judged = iff(and(meets(lo, true, j.minInclusive), meets(hi, false, j.maxInclusive)), num(STATUS_CODE.green), missed);
+  return iff(hasTarget(outer), iff(isNumber(L), judged, num(STATUS_CODE.noData)), num(STATUS_CODE.noStatus));
+}
+
+/** Status text: the word of the code, from the vocabulary. */
+function statusRule(noStatus: NoStatusKey, reachesNoStatus: boolean): Expr {
+  const words = [statusText('green'), statusText('amber'), statusText('red'), statusText('noData')];
+  if (reachesNoStatus) words.push(statusText(noStatus));
+  return call('CHOOSE', ref('statusCode'), ...words.map(text));
+}
+
+/** Signed distance of the latest value outside the target (0 inside a range), in engine numbers. */
+function distance(j: Judged): Expr {
+  const L = ref('latest');
+  const { lo, hi } = j;
+  const fromMin = (s: Side): Expr => sub(L, s.expr);
+  if (lo !== null && hi !== null) {
+    const both = add(call('MIN', sub(L, lo.expr), num(0)), call('MAX', sub(L, hi.expr), num(0)));
+    return iff(has(lo), iff(has(hi), both, fromMin(lo)), fromMin(hi));
+  }
+  return fromMin((lo ?? hi) as Side);
+}
+
+/** Variance: latest − the bound, in points on a row of percentages; outside a range, the distance from it. */
+function varianceRule(j: Judged, scale: number): Expr {
+  if (j.lo === null && j.hi === null) return EMPTY;
+  const d = distance(narrowed(j));
+  return iff(judgeable(j), scale === 1 ? d : mul(d, num(scale)), EMPTY);
+}
+
+/** d ÷ |bound|, or "" when the bound is 0 (no share of nothing). */
+function shareOf(d: Expr, s: Side): Expr {
+  if (!s.live && s.expr.kind === 'number') return Math.abs(s.expr.value) <= ZERO_BOUND ? EMPTY : div(d, num(Math.abs(s.expr.value)));
+  return iff(gt(abs(s.expr), num(ZERO_BOUND)), div(d, abs(s.expr)), EMPTY);
+}
+
+/** Variance %: the variance as a share of the bound it is measured from; 0 inside a range. */
+function variancePctRule(outer: Judged): Expr {
+  const L = ref('latest');
+  const j = narrowed(outer);
+  const { lo, hi } = j;
+  if (lo === null && hi === null) return EMPTY;
+  let pct: Expr;
+  if (lo !== null && hi !== null) {
+    const two = iff(lt(L, lo.expr), shareOf(sub(L, lo.expr), lo), iff(gt(L, hi.expr), shareOf(sub(L, hi.expr), hi), num(0)));
+    pct = iff(has(lo), iff(has(hi), two, shareOf(sub(L, lo.expr), lo)), shareOf(sub(L, hi.expr), hi));
+  } else {
+    const s = (lo ?? hi) as Side;
+    pct = shareOf(sub(L, s.expr), s);
+  }
+  return iff(judgeable(outer), pct, EMPTY);
+}
+
+/** x rounded to `decimals` places, as a whole number of display units (equal as displayed ⇔ equal here). */
+function displayUnits(x: Expr, decimals: number): Expr {
+  return call('ROUND', mul(x, num(10 ** decimals * ROUND_NUDGE)), num(0));
+}
+
+/**
+ * Trend code: not comparable (accumulating counts over periods of different length), stable when equal as
+ * displayed, else improving / worsening by polarity; for a range, by the change in the distance from the range;
+ * increasing / decreasing when polarity is unknown (or a range has no bounds). 0 when fewer than two values.
+ */
+function trendCodeRule(polarity: TrendPolarity, decimals: number, j: Judged | null, notComparable: Expr): { expr: Expr; codes: TrendKey[] } {
+  const L = ref('latest');
+  const P = ref('previous');
+  const c = (k: TrendKey): Expr => num(TREND_CODE[k]);
+  const unknown = iff(gt(L, P), c('increasing'), c('decreasing'));
+  const stableCode = num(TREND_CODE.stable);
+  let direction: Expr;
+  let codes: TrendKey[] = ['improving', 'stable', 'worsening'];
+  switch (polarity) {
+    case 'higher': direction = sub(stableCode, call('SIGN', sub(L, P))); break;
+    case 'lower': direction = add(stableCode, call('SIGN', sub(L, P))); break;
+    case 'unknown': direction = unknown; codes = ['stable', 'increasing', 'decreasing']; break;
+    case 'range': {
+      const lo = j?.lo ?? null;
+      const hi = j?.hi ?? null;
+      if (lo === null || hi === null) { direction = unknown; codes = ['stable', 'increasing', 'decreasing']; break; }
+      const dist = (x: Expr): Expr => call('MAX', sub(lo.expr, x), sub(x, hi.expr), num(0));
+      const nearer = add(stableCode, call('SIGN', sub(dist(L), dist(P))));
+      direction = iff(and(has(lo), has(hi)), nearer, unknown);
+      if (lo.live || hi.live) codes = ['improving', 'stable', 'worsening', 'increasing', 'decreasing'];
+      break;
+    }
+  }
+  const body = iff(notComparable, c('notComparable'), iff(binaryEqExpr(displayUnits(L, decimals), displayUnits(P, decimals)), stableCode, direction));
+  if (!(notComparable.kind === 'boolean' && !notComparable.value)) codes.push('notComparable');
+  // L + P is a number only when both are: neither helper ever holds anything but a number or "".
+  return { expr: iff(isNumber(add(L, P)), body, c('none')), codes };
+}
+
+function binaryEqExpr(a: Expr, b: Expr): Expr {
+  return { kind: 'binary', op: '=', left: a, right: b };
+}
+
+/** Trend text: the word of the code, listing words up to the highest code the row can reach. */
+function trendRule(codes: readonly TrendKey[]): Expr {
+  const top = Math.max(...codes.map((k) => TREND_CODE[k]));
+  const order = (Object.keys(TREND_CODE) as TrendKey[]).filter((k) => TREND_CODE[k] >= 1 && TREND_CODE[k] <= top).sort((a, b) => TREND_CODE[a] - TREND_CODE[b]);
+  const T = ref('trendCode');
+  return iff(T, call('CHOOSE', T, ...order.map((k) => text(trendText(k)))), EMPTY);
+}
+
+/** TRUE when the latest and previous periods differ in length (only for counts that accumulate). */
+function notComparableRule(shape: PeriodRowShape): Expr {
+  if (!shape.accumulates) return FALSE;
+  const lengths = shape.periods.map((p) => (p.start !== null && p.end !== null ? p.end - p.start + 1 : 0));
+  const usable = lengths.filter((_, i) => shape.periods[i]?.term.kind !== 'mismatch');
+  if (new Set(usable).size <= 1) return FALSE;
+  const lengthAt = (index: Expr): Expr => call('CHOOSE', index, ...lengths.map((l) => num(l)));
+  const differ = ne(lengthAt(ref('latestIndex')), lengthAt(ref('previousIndex')));
+  if (!lengths.includes(0)) return differ;
+  return and(differ, gt(mul(lengthAt(ref('latestIndex')), lengthAt(ref('previousIndex'))), num(0)));
+}
+
+function judgedOf(shape: JudgedShape): Judged {
+  return {
+    lo: sideOf(shape.min, 'min'), hi: sideOf(shape.max, 'max'), minInclusive: shape.minInclusive, maxInclusive: shape.maxInclusive,
+    green: shape.green, amber: shape.amber,
+  };
+}
+
+function reachesNoStatus(j: Judged): boolean {
+  return (j.lo === null && j.hi === null) || (j.lo?.live ?? false) || (j.hi?.live ?? false);
+}
+
+function finish(rules: ReadonlyArray<[BlockRole, Expr | undefined]>, noStatus: NoStatusKey): RowBlock {
+  return {
+    rules: rules.flatMap(([role, expr]) => (expr === undefined ? [] : [{ role, expr: foldRule(expr) }])),
+    noStatus,
+  };
+}
+
+function periodRowRules(shape: PeriodRowShape): RowBlock {
+  const j = judgedOf(shape);
+  const trend = trendCodeRule(shape.polarity, shape.displayDecimals, j, notComparableRule(shape));
+  return finish([
+    ['latestIndex', latestIndexRule(shape.periods)],
+    ['latest', pick(ref('latestIndex'), shape.periods)],
+    ['previousIndex', previousIndexRule(shape)],
+    ['previous', pick(ref('previousIndex'), shape.periods)],
+    ['min', boundRule(shape.min)],
+    ['max', boundRule(shape.max)],
+    ['variance', varianceRule(j, shape.scale)],
+    ['variancePct', variancePctRule(j)],
+    ['statusCode', statusCodeRule(j)],
+    ['status', statusRule(shape.noStatus, reachesNoStatus(j))],
+    ['trendCode', trend.expr],
+    ['trend', trendRule(trend.codes)],
+  ], shape.noStatus);
+}
+
+/** Value of a signed figure cell (over-positive), or "". */
+function signedOrEmpty(c: SignedCell | null): Expr {
+  if (c === null) return EMPTY;
+  const v = valueOf(c.term);
+  return iff(presentOf(c.term), c.sign === 1 ? v : neg(v), EMPTY);
+}
+
+/**
+ * Budget lines: the forecast judged against the budget (lower is better), variance = forecast − budget; the
+ * trend is the movement of the variance (current − earlier, else the published movement), stable when it rounds
+ * to 0 at the budget's decimals, improving towards underspend.
+ */
+function budgetRowRules(shape: BudgetRowShape): RowBlock {
+  const max: BoundSource = shape.budget === null ? { kind: 'none' } : { kind: 'cell', term: shape.budget };
+  const shapeJ: JudgedShape = {
+    min: { kind: 'none' }, max, minInclusive: true, maxInclusive: true, green: shape.green, amber: shape.amber,
+    noStatus: 'noBudget', scale: shape.scale,
+  };
+  const j = judgedOf(shapeJ);
+  const L = ref('latest');
+  const CV = ref('currentVariance');
+  const PRV = ref('previous');
+  const derived = shape.movement === null ? EMPTY
+    : iff(and(isNumber(CV), presentOf(shape.movement.term)), sub(CV, signedValue(shape.movement)), EMPTY);
+  const previous = shape.priorVariance === null ? derived : iff(presentOf(shape.priorVariance.term), signedValue(shape.priorVariance), derived);
+  const movement = signedOrEmpty(shape.movement);
+  const change = iff(isNumber(sub(CV, PRV)), sub(CV, PRV), movement);
+  const current = j.hi === null ? signedOrEmpty(shape.publishedVariance) : iff(isNumber(sub(L, j.hi.expr)), sub(L, j.hi.expr), signedOrEmpty(shape.publishedVariance));
+  const CH = ref('change');
+  const trendCode = iff(isNumber(CH), add(num(TREND_CODE.stable), call('SIGN', displayUnits(CH, shape.decimals))), num(TREND_CODE.none));
+  return finish([
+    ['latest', termOrEmpty(shape.forecast)],
+    ['max', boundRule(max)],
+    ['currentVariance', current],
+    ['previous', previous],
+    ['change', change],
+    ['variance', varianceRule(j, shape.scale)],
+    ['variancePct', variancePctRule(j)],
+    ['statusCode', statusCodeRule(j)],
+    ['status', statusRule('noBudget', true)],
+    ['trendCode', trendCode],
+    ['trend', trendRule(['improving', 'stable', 'worsening'])],
+  ], 'noBudget');
+}
+
+function signedValue(c: SignedCell): Expr {
+  const v = valueOf(c.term);
+  return c.sign === 1 ? v : neg(v);
+}
+
+/** Risk rows: the rating after controls (else before) in the 15–25 red / 8–14 amber / below 8 green bands; trend before → after, lower is better. */
+function riskRowRules(shape: RiskRowShape): RowBlock {
+  const L = ref('latest');
+  const { after, before } = shape;
+  const latest = after === null ? termOrEmpty(before)
+    : iff(presentOf(after), valueOf(after), termOrEmpty(before));
+  const previous = after === null || before === null ? EMPTY : iff(and(presentOf(after), presentOf(before)), valueOf(before), EMPTY);
+  const band = iff(ge(L, num(RISK_BANDS.red)), num(STATUS_CODE.red), iff(ge(L, num(RISK_BANDS.amber)), num(STATUS_CODE.amber), num(STATUS_CODE.green)));
+  const trend = trendCodeRule('lower', shape.displayDecimals, null, FALSE);
+  return finish([
+    ['latest', latest],
+    ['previous', previous],
+    ['statusCode', iff(isNumber(L), band, num(STATUS_CODE.noData))],
+    ['status', statusRule('dataOnly', false)],
+    ['trendCode', trend.expr],
+    ['trend', trendRule(trend.codes)],
+  ], 'dataOnly');
+}
+
+/** Returns the block of rules for a row of the given shape, specialised to what the shape fixes. */
+export function rowRules(shape: RowShape): RowBlock {
+  switch (shape.kind) {
+    case 'kpi': case 'series': return periodRowRules(shape);
+    case 'budget': return budgetRowRules(shape);
+    case 'risk': return riskRowRules(shape);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The words and shapes of status and trend, in one table that the row rules, the conditional formats and the
+ * pane all read. A status never relies on colour alone: each has a shape ("● Green", "▲ Amber", "■ Red",
+ * "○ No data"). The rules compute a number (a code) and the sheet shows the word for it, so renaming a word
+ * never stops the colours: conditional formats test the code, not the text.
+ */
+
+/** The verdict a status colours as. */
+export type Verdict = 'green' | 'amber' | 'red' | 'none';
+
+/** Every status a row can show. */
+export type StatusKey =
+  | 'green' | 'amber' | 'red' | 'noData'
+  | 'dataOnly' | 'noTarget' | 'targetUnclear' | 'noBaseline' | 'noDirection' | 'noBudget' | 'noForecast';
+
+/** The statuses shown when a row has no target to be judged by (the row's no-status code). */
+export type NoStatusKey = Exclude<StatusKey, 'green' | 'amber' | 'red' | 'noData'>;
+
+/** One status: its shape, its word, and the verdict it is coloured as. */
+export interface StatusEntry {
+  readonly shape: string;
+  readonly word: string;
+  readonly verdict: Verdict;
+}
+
+/** Each status with its shape and word; the text shown is `${shape} ${word}`. */
+export const STATUS_VOCABULARY: Readonly<Record<StatusKey, StatusEntry>> = {
+  green: { shape: '●', word: 'Green', verdict: 'green' }, // on or better than target
+  amber: { shape: '▲', word: 'Amber', verdict: 'amber' }, // missed within the amber band
+  red: { shape: '■', word: 'Red', verdict: 'red' }, // missed by more
+  noData: { shape: '○', word: 'No data', verdict: 'none' }, // a target, but no value reported
+  dataOnly: { shape: '○', word: 'Data only', verdict: 'none' }, // no target by design (monthly series, no target column)
+  noTarget: { shape: '○', word: 'No target', verdict: 'none' }, // a target column, but this row's cell is empty or "TBC"
+  targetUnclear: { shape: '○', word: 'Target unclear', verdict: 'none' }, // "[a] 90% [b] 90%", text not understood
+  noBaseline: { shape: '○', word: 'No baseline', verdict: 'none' }, // "20% reduction" on a year with no value
+  noDirection: { shape: '○', word: 'No direction', verdict: 'none' }, // "75%" with polarity unknown
+  noBudget: { shape: '○', word: 'No budget', verdict: 'none' }, // a budget line without a budget figure
+  noForecast: { shape: '○', word: 'No forecast', verdict: 'none' }, // a budget line without a forecast
+};
+
+/** Returns the text a status cell shows: "● Green". */
+export function statusText(key: StatusKey): string {
+  const e = STATUS_VOCABULARY[key];
+  return `${e.shape} ${e.word}`;
+}
+
+/**
+ * Status codes the rules compute. 1–4 are the same on every row; 5 is the row's own no-status word (its
+ * NoStatusKey), so that a Status formula lists at most five words.
+ */
+export const STATUS_CODE = { green: 1, amber: 2, red: 3, noData: 4, noStatus: 5 } as const;
+
+/** Every trend a row can show. */
+export type TrendKey = 'improving' | 'stable' | 'worsening' | 'notComparable' | 'increasing' | 'decreasing' | 'none';
+
+/** One trend: its arrow, its word, and whether it reads as better, worse or neither. */
+export interface TrendEntry {
+  readonly arrow: string;
+  readonly word: string;
+  readonly verdict: Verdict;
+}
+
+/** Each trend with its arrow and word; the text shown is `${arrow} ${word}`, or nothing for none. */
+export const TREND_VOCABULARY: Readonly<Record<TrendKey, TrendEntry>> = {
+  improving: { arrow: '↑', word: 'improving', verdict: 'green' }, // better, polarity known
+  stable: { arrow: '→', word: 'stable', verdict: 'none' }, // equal as displayed
+  worsening: { arrow: '↓', word: 'worsening', verdict: 'red' }, // worse, polarity known
+  notComparable: { arrow: '↔', word: 'not comparable', verdict: 'none' }, // a quarter's count against a year's
+  increasing: { arrow: '↑', word: 'increasing', verdict: 'none' }, // up, polarity unknown
+  decreasing: { arrow: '↓', word: 'decreasing', verdict: 'none' }, // down, polarity unknown
+  none: { arrow: '', word: '', verdict: 'none' }, // fewer than two values
+};
+
+/** Returns the text a trend cell shows: "↑ improving", or "" for none. */
+export function trendText(key: TrendKey): string {
+  const e = TREND_VOCABULARY[key];
+  return e.word === '' ? '' : `${e.arrow} ${e.word}`;
+}
+
+/** Trend codes the rules compute, in the order the Trend formula lists the words (0 shows nothing). */
+export const TREND_CODE: Readonly<Record<TrendKey, number>> = {
+  none: 0, improving: 1, stable: 2, worsening: 3, notComparable: 4, increasing: 5, decreasing: 6,
+};
+
+/** Returns the status key of a status code on a row whose no-status word is `noStatus`. */
+export function statusOfCode(code: number, noStatus: NoStatusKey): StatusKey | undefined {
+  switch (code) {
+    case STATUS_CODE.green: return 'green';
+    case STATUS_CODE.amber: return 'amber';
+    case STATUS_CODE.red: return 'red';
+    case STATUS_CODE.noData: return 'noData';
+    case STATUS_CODE.noStatus: return noStatus;
+    default: return undefined;
+  }
+}
+
+/** Returns the trend key of a trend code. */
+export function trendOfCode(code: number): TrendKey | undefined {
+  return (Object.keys(TREND_CODE) as TrendKey[]).find((k) => TREND_CODE[k] === code);
+}
+
+/** Risk ratings on the usual 5 × 5 likelihood × impact scale: 15–25 red, 8–14 amber, below 8 green. */
+export const RISK_BANDS = { red: 15, amber: 8, top: 25 } as const;
