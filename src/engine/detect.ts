@@ -1,27 +1,22 @@
 /**
- * Table detection: finds the tables in messy sheets (titles, several tables a sheet, multi-row and
- * shifted headers), reads each column's role from its header and from the values beneath, and tells
- * scorecards (KPI tables, monthly series, budgets, risk registers) from everything else.
+ * Table detection: finds the tables in messy sheets (titles, several tables a sheet, headers over up to four rows,
+ * shifted headers, section rows), reads each column's role from its header (the vocabulary) and from the values
+ * beneath it, and tells scorecards (KPI tables, monthly series, budgets, risk registers) from everything else.
  */
 import { cellAddress, columnLetters, rangeAddress } from './address';
 import { Finding, makeFinding } from './findings';
 import { ARROW_DOWN, ARROW_FLAT, ARROW_UP, FREQUENCY_WORD } from './patterns';
-import { financialYearOf, Period, parsePeriod } from './period';
+import { financialYearOf, ORDERING_YEAR, Period, parsePeriod } from './period';
 import { polarityFromPhrase } from './polarity';
 import { cellAt, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { isDateFormat, parseCell } from './value';
+import {
+  BUDGET_TITLE, ColumnRole, isValueHeader, roleOfHeader, SCALE_ROW, SignConvention, signConventionOfHeader, statusOfWord,
+  TO_DATE_GROUP, trendOfWord,
+} from './vocabulary';
 
-/** What a scorecard table is. */
-export type TableKind = 'kpi' | 'timeseries' | 'budget' | 'risk';
-
-/** What a column holds. */
-export type ColumnRole =
-  | 'measure' | 'reference' | 'target' | 'period' | 'frequency' | 'polarity' | 'direction' | 'narrative'
-  | 'tolerance' | 'budget' | 'forecast' | 'variance' | 'prior-variance' | 'movement'
-  | 'risk-before' | 'risk-after' | 'risk-controls' | 'other';
-
-/** How a budget column signs its figures: over-positive = overspend (adverse) printed positive. */
-export type SignConvention = 'over-positive' | 'under-positive';
+/** What a scorecard table is. `ratings` is a grid of published ratings per period (a RAG history). */
+export type TableKind = 'kpi' | 'timeseries' | 'budget' | 'risk' | 'ratings';
 
 /** A column of a detected table. */
 export interface TableColumn {
@@ -32,6 +27,10 @@ export interface TableColumn {
   readonly role: ColumnRole;
   readonly period?: Period;
   readonly signConvention?: SignConvention;
+  /** The column group a budget column sits in: a to-date group is context, not judged. */
+  readonly group?: 'to-date';
+  /** Scale of the column's figures from a "£000" / "£m" row under the header. */
+  readonly scale?: { readonly factor: number; readonly currency?: string; readonly text: string };
 }
 
 /** A detected scorecard table. Rows and columns are 0-based sheet indices. */
@@ -51,6 +50,8 @@ export interface DetectedTable {
   readonly confidence: number;
   /** Calendar year in which the table's financial year starts (2016 for 2016/17), when known. */
   readonly reportingYear?: number;
+  /** A budget table that prints only its variances: the printed figures are the variances. */
+  readonly varianceOnly?: boolean;
   readonly findings: readonly Finding[];
 }
 
@@ -75,8 +76,13 @@ interface Block {
   readonly right: number;
 }
 
+/** Words that head a group of period columns ("Outturn" over "2015/16 | 2016/17"), not a period themselves. */
 const GROUP_WORDS = /^(?:outturn|actual|actuals|performance|result|results|value|values|data|position|current|previous|period)$/i;
 const HEADER_KEYWORDS = /^(?:performance measure|measure|indicator|kpi|target|outturn|actual|polarity|frequency|narrative|comments?|budget|net budget|forecast|service|direction of travel|risk\b|ref(?:erence)?\b)/i;
+const FIGURE_ROLES: ReadonlySet<ColumnRole> = new Set(['budget', 'forecast', 'variance', 'variance-pct', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
+/** Roles a header states firmly enough that the values beneath cannot overrule them. */
+const HEADER_OVER_VALUES: ReadonlySet<ColumnRole> = new Set(['target', 'measure', 'narrative', 'benchmark', 'budget', 'forecast', 'variance', 'variance-pct', 'prior-variance', 'movement', 'reference', 'tolerance', 'unit']);
+const MONTH_WORD = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|previous|prior|last|earlier|q[1-4]|quarter)\b/i;
 
 function isEmpty(sheet: SheetSnapshot, r: number, c: number): boolean {
   return textAt(sheet, r, c) === '';
@@ -90,6 +96,13 @@ function isNumericData(sheet: SheetSnapshot, r: number, c: number): boolean {
   const parsed = parseCell(cell);
   if (parsed.kind === 'number' || parsed.kind === 'several') return parsePeriod(cell.text) === undefined;
   return false;
+}
+
+/** A figure of a data row: a number, or a published rating (R/A/G, Y/N, a face). */
+function isFigure(sheet: SheetSnapshot, r: number, c: number): boolean {
+  if (isNumericData(sheet, r, c)) return true;
+  const s = statusOfWord(textAt(sheet, r, c));
+  return s !== undefined && s !== 'none';
 }
 
 /** Splits a rectangle into blocks of content separated by blank rows, then blank columns. */
@@ -134,10 +147,16 @@ function filledCount(sheet: SheetSnapshot, r: number, left: number, right: numbe
   return n;
 }
 
-/** A data-like row has a label in its first column and a number elsewhere. */
+/** A data row holds a label (text that is no figure) and at least one figure. */
 function isDataLike(sheet: SheetSnapshot, r: number, b: Block): boolean {
-  if (isEmpty(sheet, r, b.left)) return false;
-  for (let c = b.left + 1; c <= b.right; c++) if (isNumericData(sheet, r, c)) return true;
+  let label = false;
+  let figure = false;
+  for (let c = b.left; c <= b.right; c++) {
+    if (isEmpty(sheet, r, c)) continue;
+    if (isFigure(sheet, r, c)) figure = true;
+    else if (parsePeriod(textAt(sheet, r, c)) === undefined) label = true;
+    if (label && figure) return true;
+  }
   return false;
 }
 
@@ -146,57 +165,66 @@ function isHeaderLike(sheet: SheetSnapshot, r: number, b: Block): boolean {
   return false;
 }
 
-function categoricalRole(values: readonly string[]): 'frequency' | 'polarity' | 'direction' | undefined {
+/** A row whose only filled cells are scales or units: "£'000 | £'000", "| £m". */
+function isScaleRow(sheet: SheetSnapshot, r: number, b: Block): boolean {
+  let scales = 0;
+  for (let c = b.left; c <= b.right; c++) {
+    const t = textAt(sheet, r, c);
+    if (t === '') continue;
+    if (SCALE_ROW.test(t.replace(/[’`]/g, "'")) || t === '%') scales++;
+  }
+  return scales > 0 && scales >= filledCount(sheet, r, b.left, b.right) - 1;
+}
+
+/** A single-cell row in the first column that still belongs to a header: the label column's own header ("Target Area"). */
+function isHeaderCell(text: string): boolean {
+  return text.length <= 30 && roleOfHeader(text) === 'measure';
+}
+
+/** Reads what the values of a column say it is: frequencies, polarities, arrows, published ratings or trends. */
+function categoricalRole(values: readonly string[]): 'frequency' | 'polarity' | 'direction' | 'status' | undefined {
   const filled = values.filter((v) => v !== '');
   if (filled.length === 0) return undefined;
   const share = (test: (v: string) => boolean): number => filled.filter(test).length / filled.length;
   if (share((v) => FREQUENCY_WORD.test(v)) >= 0.6) return 'frequency';
   if (share((v) => polarityFromPhrase(v) !== undefined) >= 0.6) return 'polarity';
-  if (share((v) => ARROW_UP.test(v) || ARROW_DOWN.test(v) || ARROW_FLAT.test(v)) >= 0.5) return 'direction';
+  if (share((v) => ARROW_UP.test(v) || ARROW_DOWN.test(v) || ARROW_FLAT.test(v) || trendOfWord(v) !== undefined) >= 0.5) return 'direction';
+  if (share((v) => statusOfWord(v) !== undefined) >= 0.6 && filled.some((v) => v.length > 1)) return 'status';
   return undefined;
 }
 
-function headerRole(header: string, hasBudget: boolean): ColumnRole | undefined {
-  const h = header.toLowerCase();
-  if (/\bmovement\b/.test(h)) return 'movement';
-  if (/variance|\(?\s*(?:over|under)\s*\)?\s*\/\s*\(?\s*(?:over|under)|\(\s*(?:fav|adv)|(?:fav|adv)[a-z]*\s*\)?\s*\/|\(favourable\)|\(adverse\)/.test(h)) {
-    return /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|previous|prior|last|q[1-4]|quarter|month)\b/.test(h)
-      ? 'prior-variance' : 'variance';
-  }
-  if (/\bbudget\b/.test(h)) return 'budget';
-  if (hasBudget && /\bforecast|\bprojected\b|\boutturn\b|\bactual/.test(h)) return 'forecast';
-  if (/\brisk\b.*\b(?:rating|score)\b|\b(?:rating|score)\b/.test(h)) {
-    if (/before|inherent|gross|original|initial|unmitigated/.test(h)) return 'risk-before';
-    if (/after|residual|current|net|mitigated|revised/.test(h)) return 'risk-after';
-  }
-  if (/\bcontrols?\b|\bmitigation\b|\bactions?\b/.test(h) && /risk|control|mitigation/.test(h)) return 'risk-controls';
-  if (/\btargets?\b/.test(h)) return 'target';
-  if (/\bpolarity\b|\bgood is\b|\bis better\b/.test(h)) return 'polarity';
-  if (/direction of travel|\bdot\b|\bdirection\b/.test(h)) return 'direction';
-  if (/\bfrequency\b/.test(h)) return 'frequency';
-  if (/\btolerance\b/.test(h)) return 'tolerance';
-  if (/narrative|comment|commentary|\bnotes?\b|explanation|what is the data|\bremarks?\b/.test(h)) return 'narrative';
-  if (/\bref(?:erence)?\b|\bid\b|\bcode\b/.test(h)) return 'reference';
-  if (/measure|indicator|\bkpi\b|description|\bservice\b|objective|\bpriority\b/.test(h)) return 'measure';
-  return undefined;
+/** Reads the scale of a "£000" row cell. */
+function scaleOf(text: string): TableColumn['scale'] | undefined {
+  const m = SCALE_ROW.exec(text.replace(/[’`]/g, "'").trim())?.groups;
+  if (m?.scale === undefined) return undefined;
+  const s = m.scale.toLowerCase();
+  const factor = /000|thousand|^k$/.test(s) ? 1e3 : /^m$|million/.test(s) ? 1e6 : /bn/.test(s) ? 1e9 : 1;
+  return { factor, ...(m.cur !== undefined ? { currency: m.cur } : {}), text: text.trim() };
 }
 
-function signConventionOf(header: string): SignConvention | undefined {
-  const m = /\(\s*(under|fav|favourable|over|adv|adverse)/i.exec(header);
-  if (!m || m[1] === undefined) return undefined;
-  return /^(?:under|fav)/i.test(m[1]) ? 'over-positive' : 'under-positive';
+interface Assembly {
+  block: Block;
+  title: string | null;
+  headerRows: number[];
+  dataRows: number[];
+  headerless?: boolean;
 }
 
 /** Reads the header rows, roles and kind of one table block. */
-function describeTable(sheet: SheetSnapshot, b: Block, title: string | null, headerRows: number[], dataRows: number[]): DetectedTable | SkippedRegion {
+function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | SkippedRegion {
+  const { block: b, title, headerRows, dataRows } = t;
   const range = rangeAddress(headerRows[0] ?? b.top, b.left, b.bottom, b.right);
   const findings: Finding[] = [];
   const cols: number[] = [];
   for (let c = b.left; c <= b.right; c++) cols.push(c);
-
-  // Header labels per header row, to be repaired for shifts and merged cells.
-  const labels: string[][] = headerRows.map((r) => cols.map((c) => textAt(sheet, r, c)));
   const valuesOf = (c: number): string[] => dataRows.map((r) => textAt(sheet, r, c));
+
+  if (t.headerless) return describeVarianceList(sheet, t, range);
+
+  // Header labels per header row, to be repaired for shifts and merged cells. Scale rows ("£000") are kept apart.
+  const scaleRows = headerRows.filter((r) => isScaleRow(sheet, r, b));
+  const wordRows = headerRows;
+  const labels: string[][] = wordRows.map((r) => cols.map((c) => (scaleOf(textAt(sheet, r, c)) !== undefined ? '' : textAt(sheet, r, c))));
   const valueRole = new Map<number, ReturnType<typeof categoricalRole>>();
   for (const c of cols) valueRole.set(c, categoricalRole(valuesOf(c)));
 
@@ -204,7 +232,7 @@ function describeTable(sheet: SheetSnapshot, b: Block, title: string | null, hea
   for (let i = cols.length - 1; i >= 0; i--) {
     for (const row of labels) {
       const label = row[i] ?? '';
-      const role = label === '' ? undefined : headerRole(label, false);
+      const role = label === '' ? undefined : roleOfHeader(label);
       if (role !== 'frequency' && role !== 'polarity' && role !== 'direction') continue;
       const c = cols[i] as number;
       if (valueRole.get(c) === role) continue;
@@ -213,27 +241,36 @@ function describeTable(sheet: SheetSnapshot, b: Block, title: string | null, hea
         if (n === undefined || valueRole.get(n) !== role || (row[j] ?? '') !== '') continue;
         row[j] = label;
         row[i] = '';
-        findings.push(makeFinding('header-shifted', cellAddress(headerRows[labels.indexOf(row)] ?? b.top, c), { header: label, from: `column ${columnLetters(c)}`, to: `column ${columnLetters(n)}` }));
+        findings.push(makeFinding('header-shifted', cellAddress(wordRows[labels.indexOf(row)] ?? b.top, c), { header: label, from: `column ${columnLetters(c)}`, to: `column ${columnLetters(n)}` }));
         break;
       }
     }
   }
 
-  // Fill merged header cells: a blank under a group label or a period takes the label to its left.
-  for (const row of labels) {
+  // Fill merged header cells: a blank in an upper header row, over a column that has a header of its own below,
+  // belongs to the group label to its left, provided the rows above it group the two columns together.
+  const original = labels.map((row) => [...row]);
+  for (let k = 0; k < labels.length - 1; k++) {
+    const row = labels[k] as string[];
     for (let i = 1; i < row.length; i++) {
-      if ((row[i] ?? '') !== '') continue;
+      if ((original[k]?.[i] ?? '') !== '') continue;
       const c = cols[i] as number;
       if (valueRole.get(c) !== undefined) continue;
       const left = row[i - 1] ?? '';
+      if (left === '') continue;
+      const below = labels.slice(k + 1).some((r) => (r[i] ?? '') !== '');
       const hasData = dataRows.some((r) => !isEmpty(sheet, r, c));
-      if (left !== '' && hasData && (GROUP_WORDS.test(left) || (parsePeriod(left) !== undefined && row !== labels[labels.length - 1]))) row[i] = left;
+      const sameParent = labels.slice(0, k).every((r) => (r[i] ?? '') === (r[i - 1] ?? ''));
+      const leftRole = roleOfHeader(left);
+      const groupLike = GROUP_WORDS.test(left) || parsePeriod(left) !== undefined || leftRole === undefined || TO_DATE_GROUP.test(left) || /\b(?:forecast|year end)\b/i.test(left);
+      if (below && hasData && sameParent && groupLike) row[i] = left;
     }
   }
 
   const headers = cols.map((_, i) => labels.map((row) => row[i] ?? '').filter((s) => s !== '').join(' '));
-  const hasBudget = headers.some((h) => /\bbudget\b/i.test(h) && !/over|under|variance/i.test(h));
-  const targetHeader = headers.find((h) => /\btargets?\b/i.test(h));
+  const scales = cols.map((c) => scaleRows.map((r) => scaleOf(textAt(sheet, r, c))).find((s) => s !== undefined));
+  const hasBudget = headers.some((h) => roleOfHeader(h) === 'budget');
+  const targetHeader = headers.find((h) => roleOfHeader(h) === 'target');
   const yearsInHeaders = headers.map((h) => financialYearOf(h)).filter((y): y is number => y !== undefined);
   const reportingYear = (targetHeader !== undefined ? financialYearOf(targetHeader) : undefined)
     ?? (yearsInHeaders.length > 0 ? Math.max(...yearsInHeaders) : undefined);
@@ -241,46 +278,54 @@ function describeTable(sheet: SheetSnapshot, b: Block, title: string | null, hea
   const columns: TableColumn[] = cols.map((c, i) => {
     const header = headers[i] ?? '';
     const byValues = valueRole.get(c);
-    let role: ColumnRole = byValues ?? headerRole(header, hasBudget) ?? 'other';
+    // The lowest label is the most specific ("NOTE" under "YEAR END FORECAST"); the group label speaks after it.
+    const lowest = [...labels].reverse().map((row) => row[i] ?? '').find((l) => l !== '') ?? '';
+    const byHeader = roleOfHeader(lowest) ?? roleOfHeader(header);
+    const headerPeriod = parsePeriod(header.split(' ').filter((w) => !GROUP_WORDS.test(w)).join(' '), reportingYear);
+    // A period header over ratings is a ratings grid, not a status column.
+    let role: ColumnRole = byValues === 'status' && headerPeriod !== undefined ? 'other'
+      : byHeader !== undefined && HEADER_OVER_VALUES.has(byHeader) ? byHeader : byValues ?? byHeader ?? 'other';
     let period: Period | undefined;
     if (role === 'other' || role === 'forecast') {
       const words = header.split(' ').filter((w) => !GROUP_WORDS.test(w)).join(' ');
-      const headerCell = cellAt(sheet, headerRows[headerRows.length - 1] ?? b.top, c);
-      period = parsePeriod(words, reportingYear) ?? parsePeriod(headerCell?.text ?? '', reportingYear);
+      const lastHeaderCell = cellAt(sheet, wordRows[wordRows.length - 1] ?? b.top, c);
+      period = parsePeriod(words, reportingYear) ?? parsePeriod(lastHeaderCell?.text ?? '', reportingYear);
+      if (period === undefined && role === 'other' && header !== '' && isValueHeader(header.replace(/\b(?:19|20)\d{2}\b.*$/, '').trim())) {
+        role = 'value';
+      }
       if (period !== undefined && role === 'other') role = 'period';
     }
-    const convention = role === 'variance' || role === 'prior-variance' || role === 'movement' ? signConventionOf(header) : undefined;
-    return { col: c, letter: columnLetters(c), header, role, ...(period ? { period } : {}), ...(convention ? { signConvention: convention } : {}) };
+    if (hasBudget && (role === 'period' || role === 'value' || role === 'other') && /\b(?:actual|outturn|spend)\b/i.test(header) && !/\bbudget/i.test(header)) {
+      // In a budget table an actual or outturn column is the spend to set against the budget.
+      role = 'forecast';
+    }
+    const group = TO_DATE_GROUP.test(header) && FIGURE_ROLES.has(role) ? { group: 'to-date' as const } : {};
+    const convention = role === 'variance' || role === 'prior-variance' || role === 'movement' ? signConventionOfHeader(header) : undefined;
+    const scale = scales[i];
+    return { col: c, letter: columnLetters(c), header, role, ...(period ? { period } : {}), ...(convention ? { signConvention: convention } : {}), ...group, ...(scale ? { scale } : {}) };
   });
 
   // Figure roles read from a header ("Budget Holder", "Variance commentary") need figures beneath them.
-  const FIGURE_ROLES: ReadonlySet<ColumnRole> = new Set(['budget', 'forecast', 'variance', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
   for (let i = 0; i < columns.length; i++) {
     const k = columns[i] as TableColumn;
     if (!FIGURE_ROLES.has(k.role)) continue;
     const filled = dataRows.filter((r) => !isEmpty(sheet, r, k.col));
-    const figures = filled.filter((r) => isNumericData(sheet, r, k.col)).length;
+    const figures = filled.filter((r) => isNumericData(sheet, r, k.col) || /^[-–—]$/.test(textAt(sheet, r, k.col))).length;
     if (filled.length > 0 && figures / filled.length < 0.5) columns[i] = { ...k, role: 'other' };
   }
-  // With several variance columns all named by a month, the first is the current one.
-  if (!columns.some((k) => k.role === 'variance')) {
-    const firstPrior = columns.findIndex((k) => k.role === 'prior-variance');
-    if (firstPrior >= 0 && columns.filter((k) => k.role === 'prior-variance').length > 1) columns[firstPrior] = { ...(columns[firstPrior] as TableColumn), role: 'variance' };
-  }
-
-  // The measure column: the first column, unless it holds short codes beside a column of descriptions.
-  const first = columns[0];
-  if (first !== undefined && !columns.some((k) => k.role === 'measure')) {
-    const codes = valuesOf(first.col).filter((v) => v !== '');
-    const looksLikeCodes = codes.length > 0 && codes.every((v) => v.length <= 12 && !/\s/.test(v));
-    const second = columns[1];
-    if (looksLikeCodes && second !== undefined && second.role === 'other') {
-      columns[0] = { ...first, role: first.role === 'other' ? 'reference' : first.role };
-      columns[1] = { ...second, role: 'measure' };
-    } else if (first.role === 'other' || first.role === 'reference') {
-      columns[0] = { ...first, role: 'measure' };
+  // A budget or forecast of an earlier year than the table's is last year's figure: context.
+  if (reportingYear !== undefined && hasBudget) {
+    for (let i = 0; i < columns.length; i++) {
+      const k = columns[i] as TableColumn;
+      const y = financialYearOf(k.header);
+      if ((k.role === 'forecast' || k.role === 'budget') && y !== undefined && y < reportingYear) columns[i] = { ...k, role: 'other' };
     }
   }
+  assignVariances(columns);
+  assignMeasure(sheet, columns, valuesOf);
+  continueUnheadedPeriods(sheet, columns, dataRows);
+  placeYearlessPeriods(columns, reportingYear);
+
   for (let i = 0; i < columns.length; i++) {
     const k = columns[i] as TableColumn;
     if (k.role !== 'other') continue;
@@ -288,25 +333,155 @@ function describeTable(sheet: SheetSnapshot, b: Block, title: string | null, hea
     if (vals.length > 0 && vals.filter((v) => v.length > 40).length / vals.length >= 0.5) columns[i] = { ...k, role: 'narrative' };
   }
 
-  const has = (role: ColumnRole): boolean => columns.some((k) => k.role === role);
+  const has = (role: ColumnRole): boolean => columns.some((k) => k.role === role && k.group === undefined);
+  // With a target and no period, figure columns headed by anything else are values of the row (one per entity).
+  if (has('target') && !has('period') && !has('value') && !hasBudget) {
+    for (let i = 0; i < columns.length; i++) {
+      const k = columns[i] as TableColumn;
+      const filled = dataRows.filter((r) => !isEmpty(sheet, r, k.col));
+      if (k.role === 'other' && filled.length > 0 && filled.filter((r) => isNumericData(sheet, r, k.col)).length / filled.length >= 0.5) columns[i] = { ...k, role: 'value' };
+    }
+  }
+
   const periodCols = columns.filter((k) => k.role === 'period');
   const periodCells = periodCols.flatMap((k) => dataRows.map((r) => [r, k.col] as const)).filter(([r, c]) => !isEmpty(sheet, r, c));
   const numericShare = periodCells.length === 0 ? 0 : periodCells.filter(([r, c]) => isNumericData(sheet, r, c)).length / periodCells.length;
+  const ratingShare = periodCells.length === 0 ? 0 : periodCells.filter(([r, c]) => { const s = statusOfWord(textAt(sheet, r, c)); return s !== undefined && s !== 'none'; }).length / periodCells.length;
   const headerText = headers.join(' ').toLowerCase();
   const base = { sheet: sheet.name, title, top: headerRows[0] ?? b.top, left: b.left, bottom: b.bottom, right: b.right, range, headerRows, dataRows, columns, findings, ...(reportingYear !== undefined ? { reportingYear } : {}) };
 
   if (/\brisk\b/.test(headerText) && (has('risk-before') || has('risk-after'))) return { ...base, kind: 'risk', confidence: has('risk-before') && has('risk-after') ? 0.9 : 0.7 };
   if (has('budget') && (has('forecast') || has('variance'))) return { ...base, kind: 'budget', confidence: has('forecast') && has('variance') ? 0.95 : 0.8 };
+  if (has('variance') && !has('target') && !has('value') && periodCols.length === 0) return { ...base, kind: 'budget', varianceOnly: true, confidence: 0.7 };
+  if (periodCols.length >= 2 && ratingShare >= 0.6) return { ...base, kind: 'ratings', confidence: 0.8 };
   if (periodCols.length > 0 && numericShare < 0.3) {
     return { sheet: sheet.name, range, title, reason: `Not a scorecard: the period columns (${periodCols[0]?.header} to ${periodCols[periodCols.length - 1]?.header}) hold text, not figures — it reads as a plan or timetable` };
   }
   if (!has('target') && periodCols.length >= 3 && periodCols.every((k) => k.period?.kind === 'month' || k.period?.kind === 'quarter')) {
     return { ...base, kind: 'timeseries', confidence: periodCols.every((k) => k.period?.kind === 'month') ? 0.9 : 0.75 };
   }
-  if (has('target') || (periodCols.length > 0 && numericShare >= 0.3)) {
-    return { ...base, kind: 'kpi', confidence: has('target') && periodCols.length > 0 ? 0.9 : 0.6 };
+  if (has('target') || has('value') || (periodCols.length > 0 && numericShare >= 0.3)) {
+    return { ...base, kind: 'kpi', confidence: has('target') && (periodCols.length > 0 || has('value')) ? 0.9 : 0.6 };
   }
   return { sheet: sheet.name, range, title, reason: 'Not a scorecard: no target, period or budget columns with figures' };
+}
+
+/** A list of labels and signed figures under a budget title, with no header: the figures are variances. */
+function describeVarianceList(sheet: SheetSnapshot, t: Assembly, range: string): DetectedTable | SkippedRegion {
+  const { block: b, title, dataRows } = t;
+  const figureCols: number[] = [];
+  for (let c = b.left + 1; c <= b.right; c++) {
+    const filled = dataRows.filter((r) => !isEmpty(sheet, r, c));
+    if (filled.length > 0 && filled.every((r) => isNumericData(sheet, r, c))) figureCols.push(c);
+  }
+  const labelled = dataRows.every((r) => !isEmpty(sheet, r, b.left) && !isNumericData(sheet, r, b.left));
+  if (figureCols.length !== 1 || !labelled || title === null || !BUDGET_TITLE.test(title)) {
+    return { sheet: sheet.name, range, title, reason: 'No header row: the columns cannot be told apart' };
+  }
+  const columns: TableColumn[] = [];
+  for (let c = b.left; c <= b.right; c++) {
+    const role: ColumnRole = c === b.left ? 'measure' : c === figureCols[0] ? 'variance' : 'other';
+    columns.push({ col: c, letter: columnLetters(c), header: c === figureCols[0] ? title : '', role, ...(role === 'variance' ? { signConvention: signConventionOfHeader(title) ?? 'over-positive' } : {}) });
+  }
+  return {
+    sheet: sheet.name, title, top: dataRows[0] ?? b.top, left: b.left, bottom: b.bottom, right: b.right, range: rangeAddress(dataRows[0] ?? b.top, b.left, b.bottom, b.right),
+    headerRows: [], dataRows, columns, kind: 'budget', varianceOnly: true, confidence: 0.6, findings: [],
+  };
+}
+
+/** Several variance columns: those naming a month or an earlier time are prior ones, unless all do. */
+function assignVariances(columns: TableColumn[]): void {
+  const variances = columns.map((k, i) => ({ k, i })).filter(({ k }) => k.role === 'variance' && k.group === undefined);
+  if (variances.length > 1) {
+    const plain = variances.filter(({ k }) => !MONTH_WORD.test(k.header));
+    const current = plain.length > 0 ? plain[0] : variances[0];
+    for (const v of variances) if (v !== current) columns[v.i] = { ...v.k, role: 'prior-variance' };
+  }
+}
+
+/**
+ * The measure column: a column headed as a measure with words beneath it; when the first column holds codes or
+ * figures, the descriptive text column beside it. Of two columns headed as measures, the one filled on more rows.
+ */
+function assignMeasure(sheet: SheetSnapshot, columns: TableColumn[], valuesOf: (c: number) => string[]): void {
+  const texty = (k: TableColumn): number => valuesOf(k.col).filter((v) => v !== '' && !/^[-+(£$€]?\d[\d,.]*\)?%?$/.test(v)).length;
+  const headed = columns.map((k, i) => ({ k, i })).filter(({ k }) => k.role === 'measure');
+  if (headed.length > 1) {
+    const best = [...headed].sort((a, b) => texty(b.k) - texty(a.k) || a.i - b.i)[0];
+    for (const h of headed) if (h !== best) columns[h.i] = { ...h.k, role: 'reference' };
+  }
+  if (columns.some((k) => k.role === 'measure')) {
+    const m = columns.findIndex((k) => k.role === 'measure');
+    const k = columns[m] as TableColumn;
+    const vals = valuesOf(k.col).filter((v) => v !== '');
+    const next = columns[m + 1];
+    const codes = vals.length > 0 && vals.every((v) => v.length <= 12 && !/\s/.test(v));
+    if (codes && next !== undefined && next.role === 'other' && texty(next) > 0) {
+      columns[m] = { ...k, role: 'reference' };
+      columns[m + 1] = { ...next, role: 'measure' };
+    }
+    return;
+  }
+  const first = columns[0];
+  if (first === undefined) return;
+  const codes = valuesOf(first.col).filter((v) => v !== '');
+  const looksLikeCodes = codes.length > 0 && codes.every((v) => v.length <= 12 && !/\s/.test(v));
+  const looksLikeFigures = codes.length > 0 && codes.every((v) => /^[-+(£$€]?\d[\d,.]*\)?%?$/.test(v));
+  const second = columns[1];
+  if ((looksLikeCodes || looksLikeFigures) && second !== undefined && (second.role === 'other' || second.role === 'reference') && texty(second) > 0) {
+    columns[0] = { ...first, role: looksLikeFigures ? first.role : first.role === 'other' ? 'reference' : first.role };
+    columns[1] = { ...second, role: 'measure' };
+  } else if (first.role === 'other' || first.role === 'reference' || (first.role === 'period' && texty(first) > 0)) {
+    columns[0] = { ...first, role: 'measure' };
+  }
+  void sheet;
+}
+
+/** An unheaded column of figures straight after a period column continues the sequence ("Quarter 1", then Q2). */
+function continueUnheadedPeriods(sheet: SheetSnapshot, columns: TableColumn[], dataRows: readonly number[]): void {
+  for (let i = 1; i < columns.length; i++) {
+    const k = columns[i] as TableColumn;
+    const prev = columns[i - 1] as TableColumn;
+    if (k.header !== '' || k.role !== 'other' || prev.role !== 'period' || prev.period === undefined) continue;
+    const filled = dataRows.filter((r) => !isEmpty(sheet, r, k.col));
+    if (filled.length === 0 || filled.filter((r) => isNumericData(sheet, r, k.col)).length / filled.length < 0.5) continue;
+    const span = prev.period.end - prev.period.start + 1;
+    const p = prev.period;
+    const nextLabel = p.kind === 'quarter' && /\b(?:q|qtr|quarter)\s*([1-3])\b/i.test(p.label)
+      ? p.label.replace(/\b(q|qtr|quarter)(\s*)([1-3])\b/i, (_m, w: string, s: string, n: string) => `${w}${s}${Number(n) + 1}`)
+      : `after ${p.label}`;
+    columns[i] = { ...k, role: 'period', header: '', period: { ...p, label: `${nextLabel} (column ${k.letter}, unheaded)`, start: p.start + span, end: p.end + span } };
+  }
+}
+
+/**
+ * Periods with no year, in a table that names none, follow the column order: a "Year end" left of "Quarter 1" is
+ * the year before those quarters, and yearless months run on from one to the next.
+ */
+function placeYearlessPeriods(columns: TableColumn[], reportingYear: number | undefined): void {
+  if (reportingYear !== undefined) return;
+  const idx = columns.map((k, i) => ({ k, i })).filter(({ k }) => k.role === 'period' && k.period?.yearless === true && k.period.relative === undefined);
+  if (idx.length === 0) return;
+  // Months in column order: each month not after the one before starts a new year.
+  let year = ORDERING_YEAR;
+  let lastMonth = -1;
+  for (const { k, i } of idx) {
+    const p = k.period as Period;
+    if (p.kind !== 'month' || p.start !== p.end) continue;
+    const m = ((p.start % 12) + 12) % 12;
+    if (lastMonth >= 0 && m <= lastMonth) year++;
+    lastMonth = m;
+    const at = year * 12 + m;
+    columns[i] = { ...k, period: { ...p, start: at, end: at } };
+  }
+  const quarters = idx.filter(({ k }) => k.period?.kind === 'quarter');
+  const firstQuarter = quarters[0]?.i;
+  for (const { k, i } of idx) {
+    const p = k.period as Period;
+    if ((p.kind === 'year-end' || p.kind === 'year-to-date') && firstQuarter !== undefined && i < firstQuarter) {
+      columns[i] = { ...k, period: { ...p, start: p.start - 12, end: p.end - 12 } };
+    }
+  }
 }
 
 /**
@@ -323,69 +498,116 @@ export function detectTables(workbook: WorkbookSnapshot): Detection {
       .sort((a, b) => a.top - b.top || a.left - b.left);
 
     let pendingTitle: { text: string; row: number; left: number } | null = null;
-    interface Open { table: { block: Block; title: string | null; headerRows: number[]; dataRows: number[] }; }
-    const open: Open[] = [];
-    const assembled: Open[] = [];
+    let pendingHeader: { block: Block; title: string | null; headerRows: number[] } | null = null;
+    const open: Assembly[] = [];
+    const assembled: Assembly[] = [];
 
     for (const b of blocks) {
-      // Leading rows with a single short cell are titles.
-      let titleRows = 0;
-      while (b.top + titleRows <= b.bottom && filledCount(sheet, b.top + titleRows, b.left, b.right) === 1 && isEmpty(sheet, b.top + titleRows, b.left + 1)) titleRows++;
-      const ownTitle = titleRows > 0 ? textAt(sheet, b.top + titleRows - 1, b.left) : null;
-      if (titleRows > b.bottom - b.top) {
-        // Only single-cell lines: a title for what follows, or a note.
-        const text = textAt(sheet, b.bottom, b.left);
-        pendingTitle = text.length <= 80 ? { text, row: b.bottom, left: b.left } : null;
-        continue;
-      }
-      const first = b.top + titleRows;
+      let firstData = -1;
+      for (let r = b.top; r <= b.bottom; r++) if (isDataLike(sheet, r, b)) { firstData = r; break; }
 
-      // A block with no title and no header of its own, just below a table, continues it.
-      const prev = open.find((o) => o.table.block.left === b.left && b.right <= o.table.block.right && b.top - o.table.block.bottom <= 3);
-      // A section heading ("Children's Services") may lead it, when figures follow straight away.
-      const continues = prev !== undefined && !isHeaderLike(sheet, first, b) && !isEmpty(sheet, first, b.left)
-        && (titleRows === 0 || isDataLike(sheet, first, b));
-      if (continues && prev !== undefined) {
-        for (let r = b.top; r <= b.bottom; r++) if (filledCount(sheet, r, b.left, b.right) > 1) prev.table.dataRows.push(r);
-        prev.table.block = { ...prev.table.block, bottom: b.bottom, right: Math.max(prev.table.block.right, b.right) };
-        continue;
-      }
-
-      const headerRows: number[] = [];
-      if (!isDataLike(sheet, first, b)) {
-        headerRows.push(first);
-        for (let r = first + 1; r <= b.bottom && headerRows.length < 3; r++) {
-          if (!isEmpty(sheet, r, b.left) || isDataLike(sheet, r, b)) break;
-          headerRows.push(r);
+      if (firstData < 0) {
+        // No data: a title, a note, or a header whose rows follow after a blank line.
+        const multi = [];
+        for (let r = b.top; r <= b.bottom; r++) if (filledCount(sheet, r, b.left, b.right) > 1 || isScaleRow(sheet, r, b)) multi.push(r);
+        if (multi.length > 0 && multi.length <= 4 && filledCount(sheet, multi[0] as number, b.left, b.right) > 1) {
+          const above = (multi[0] as number) > b.top ? textAt(sheet, (multi[0] as number) - 1, b.left) : '';
+          pendingHeader = { block: b, title: above !== '' ? above : pendingTitle?.text ?? null, headerRows: multi };
+          pendingTitle = null;
+        } else {
+          const text = textAt(sheet, b.bottom, b.left);
+          pendingTitle = text !== '' && text.length <= 80 ? { text, row: b.bottom, left: b.left } : pendingTitle;
         }
-      }
-      const title = ownTitle ?? (pendingTitle !== null && pendingTitle.left === b.left && first - pendingTitle.row <= 5 ? pendingTitle.text : null);
-      pendingTitle = null;
-      if (headerRows.length === 0) {
-        skipped.push({ sheet: sheet.name, range: rangeAddress(first, b.left, b.bottom, b.right), title, reason: 'No header row: the columns cannot be told apart' });
         continue;
       }
+
+      // Header rows: walk up from the first data row. Section rows directly above the data are skipped; once a
+      // header row is found, a single-cell row that is no header word is the title.
+      const headerRows: number[] = [];
+      let titleRow = -1;
+      for (let r = firstData - 1; r >= b.top && headerRows.length < 4; r--) {
+        const n = filledCount(sheet, r, b.left, b.right);
+        const only = firstText(sheet, r, b);
+        if (n > 1 || isScaleRow(sheet, r, b) || (n === 1 && (isHeaderCell(only.text) || only.col !== b.left))) { headerRows.unshift(r); continue; }
+        if (headerRows.length === 0) continue;
+        titleRow = r;
+        break;
+      }
+      if (titleRow < 0 && headerRows.length > 0 && (headerRows[0] as number) > b.top) titleRow = (headerRows[0] as number) - 1;
+      const ownTitle = titleRow >= 0 ? firstText(sheet, titleRow, b).text : null;
+      const headerTop = headerRows[0];
+
+      // A block with no header of its own, just below a table, continues it.
+      if (headerRows.length === 0) {
+        const prev = open.find((o) => o.block.left === b.left && b.right <= o.block.right + 1 && b.top - o.block.bottom <= 3);
+        const first = firstData;
+        if (prev !== undefined && !isHeaderLike(sheet, first, b)) {
+          for (let r = b.top; r <= b.bottom; r++) if (filledCount(sheet, r, b.left, b.right) > 1) prev.dataRows.push(r);
+          prev.block = { ...prev.block, bottom: b.bottom, right: Math.max(prev.block.right, b.right) };
+          continue;
+        }
+        if (pendingHeader !== null && b.top - pendingHeader.block.bottom <= 3 && Math.abs(pendingHeader.block.left - b.left) <= 1) {
+          const ph = pendingHeader;
+          pendingHeader = null;
+          const dataRows: number[] = [];
+          for (let r = b.top; r <= b.bottom; r++) if (filledCount(sheet, r, b.left, b.right) > 1) dataRows.push(r);
+          const entry: Assembly = { block: { top: ph.headerRows[0] as number, bottom: b.bottom, left: Math.min(ph.block.left, b.left), right: Math.max(ph.block.right, b.right) }, title: ph.title, headerRows: ph.headerRows, dataRows };
+          open.splice(0, open.length, ...open.filter((o) => o.block.left !== entry.block.left));
+          open.push(entry);
+          assembled.push(entry);
+          continue;
+        }
+        // Headerless: a list of labels and figures, perhaps under a title.
+        const titleText = firstData > b.top ? firstText(sheet, firstData - 1, b).text : pendingTitle?.text ?? null;
+        const dataRows: number[] = [];
+        for (let r = firstData; r <= b.bottom; r++) if (filledCount(sheet, r, b.left, b.right) > 1) dataRows.push(r);
+        const entry: Assembly = { block: { ...b, top: firstData }, title: titleText, headerRows: [], dataRows, headerless: true };
+        assembled.push(entry);
+        pendingTitle = null;
+        continue;
+      }
+
+      pendingHeader = null;
+      const title = ownTitle ?? (pendingTitle !== null && pendingTitle.left === b.left && (headerTop as number) - pendingTitle.row <= 5 ? pendingTitle.text : null);
+      pendingTitle = null;
+      const headerTexts = headerRows.map((r) => rowText(sheet, r, b));
       const dataRows: number[] = [];
       for (let r = (headerRows[headerRows.length - 1] as number) + 1; r <= b.bottom; r++) {
-        // A row with only its first cell filled is a section heading inside the table.
-        if (filledCount(sheet, r, b.left, b.right) > 1) dataRows.push(r);
+        // A row with only its first cell filled is a section heading; a repeated header row starts a new section.
+        if (filledCount(sheet, r, b.left, b.right) <= 1) continue;
+        if (headerTexts.includes(rowText(sheet, r, b))) continue;
+        dataRows.push(r);
       }
-      const entry: Open = { table: { block: { ...b, top: first }, title, headerRows, dataRows } };
-      const at = open.findIndex((o) => o.table.block.left === b.left);
+      const entry: Assembly = { block: { ...b, top: headerTop as number }, title, headerRows, dataRows };
+      const at = open.findIndex((o) => o.block.left === b.left);
       if (at >= 0) open.splice(at, 1);
       open.push(entry);
       assembled.push(entry);
     }
 
-    for (const { table } of assembled) {
+    for (const table of assembled) {
       if (table.dataRows.length === 0) {
         skipped.push({ sheet: sheet.name, range: rangeAddress(table.block.top, table.block.left, table.block.bottom, table.block.right), title: table.title, reason: 'A header with no rows beneath it' });
         continue;
       }
-      const described = describeTable(sheet, table.block, table.title, table.headerRows, table.dataRows);
+      const described = describeTable(sheet, table);
       if ('kind' in described) tables.push(described);
       else skipped.push(described);
     }
   }
   return { tables, skipped };
+}
+
+function firstText(sheet: SheetSnapshot, r: number, b: Block): { text: string; col: number } {
+  for (let c = b.left; c <= b.right; c++) {
+    const t = textAt(sheet, r, c);
+    if (t !== '') return { text: t, col: c };
+  }
+  return { text: '', col: b.left };
+}
+
+function rowText(sheet: SheetSnapshot, r: number, b: Block): string {
+  const out: string[] = [];
+  for (let c = b.left; c <= b.right; c++) out.push(textAt(sheet, r, c).toLowerCase());
+  return out.join('\t');
 }

@@ -6,13 +6,14 @@ import { cellAddress, columnIndex } from './address';
 import { floatCmp, roundTo } from './compare';
 import { DetectedTable, detectTables, Detection, TableColumn } from './detect';
 import { Finding, makeFinding } from './findings';
-import { describeInterval, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
+import { describeInterval, equalAsDisplayed, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
 import { ARROW_DOWN, ARROW_FLAT, ARROW_UP, TOLERANCE } from './patterns';
-import { comparePeriods, financialYearKey, isWholeYear, Period } from './period';
-import { Polarity, PolarityReading, resolvePolarity } from './polarity';
+import { comparePeriods, financialYearKey, isWholeYear, Period, periodLength } from './period';
+import { ASSUMED_HIGHER, Polarity, PolarityReading, resolvePolarity } from './polarity';
 import { cellAt, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { parseTarget, TargetSpec } from './target';
-import { Candidate, formatNumber, NumberValue, parseCell, ParsedCell, Unit } from './value';
+import { Candidate, formatNumber, NumberValue, parseCell, ParsedCell, parseNumberText, Unit } from './value';
+import { signConventionOfHeader, statusOfWord, TOLERANCE_KEYS, TWO_STATE_KEY } from './vocabulary';
 
 /** Per-table choices a user makes in the pane; they survive in the workbook's settings. */
 export interface TableOverride {
@@ -31,6 +32,11 @@ export interface EvaluationSettings {
   readonly green: Tolerance;
   readonly amber: Tolerance;
   readonly overrides?: readonly TableOverride[];
+  /**
+   * True when the user chose the tolerances (command-line flags, the pane's options). Otherwise a key printed on
+   * the sheet ("Amber: within 10% of target", a met / not met key) sets them for the tables of that sheet.
+   */
+  readonly tolerancesChosen?: boolean;
 }
 
 /** The settings a scorecard is judged by unless the workbook says otherwise. */
@@ -75,7 +81,11 @@ export interface EvaluatedRow extends RowVerdict {
     readonly readable: string;
     readonly text: string;
     readonly cell: string | null;
+    /** An annual target set against a part of the year: the share it is judged pro rata by. */
+    readonly proRata?: { readonly share: number; readonly label: string };
   };
+  /** What the publisher printed for this row in its own status column, read as a status. */
+  readonly statedStatus?: Status;
   readonly latest: Observation | null;
   readonly previous: Observation | null;
   readonly green: Tolerance;
@@ -162,10 +172,18 @@ interface RowContext {
   readonly table: DetectedTable;
   readonly settings: EvaluationSettings;
   readonly override: TableOverride | undefined;
+  /** The table's tolerances: the user's, else a key printed on the sheet, else the defaults. */
+  readonly green: Tolerance;
+  readonly amber: Tolerance;
+  /** Measure text to read polarity from, for lettered sub-measures that share a stem. */
+  readonly stems: ReadonlyMap<number, string>;
+  /** How the table's variance column signs its figures, read from the header or from the rows' arithmetic. */
+  readonly varianceConvention?: TableColumn['signConvention'];
 }
 
+/** The first column of a role, preferring columns outside a to-date group (the year-end figures are judged). */
 function firstColumn(table: DetectedTable, role: TableColumn['role']): TableColumn | undefined {
-  return table.columns.find((c) => c.role === role);
+  return table.columns.find((c) => c.role === role && c.group === undefined) ?? table.columns.find((c) => c.role === role);
 }
 
 function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (period: string | null) => Observation | null | 'no-column', cell: string, findings: Finding[]): { interval: TargetInterval | null; readable: string } {
@@ -291,17 +309,58 @@ function byPeriod(a: { period: Period | null; col: number }, b: { period: Period
   return a.col - b.col;
 }
 
-/** Picks the comparison value: the previous year's where there is one (KPI tables), else the preceding period. */
+/**
+ * Picks the comparison value, like with like: the newest earlier period of the same length (a year with the year
+ * before, a quarter with the quarter before); a year-to-date figure only with the same point a year earlier.
+ * Without one of the same length, the newest earlier period, or for a quarter of a KPI table the year before.
+ */
 function previousOf(latest: Observation, usable: readonly Observation[], kind: DetectedTable['kind']): Observation | null {
   const earlier = usable.filter((o) => o !== latest && byPeriod(o, latest) < 0 && (!o.period || !latest.period || o.period.end < latest.period.end || o.period.start > latest.period.start));
   if (earlier.length === 0) return null;
-  if (kind === 'kpi' && latest.period) {
-    const start = latest.period.start;
-    const years = earlier.filter((o) => o.period && isWholeYear(o.period) && o.period.end < start);
-    const lastYear = years[years.length - 1];
-    if (lastYear) return lastYear;
+  const lp = latest.period;
+  if (lp) {
+    const sameLength = earlier.filter((o) => o.period && periodLength(o.period) === periodLength(lp) && o.period.kind === lp.kind && o.period.end < lp.start);
+    if (lp.kind === 'year-to-date') return sameLength.find((o) => o.period && o.period.end === lp.end - 12) ?? null;
+    const like = sameLength[sameLength.length - 1];
+    if (like) return like;
+    if (kind === 'kpi') {
+      const years = earlier.filter((o) => o.period && isWholeYear(o.period) && o.period.end < lp.start);
+      const lastYear = years[years.length - 1];
+      if (lastYear) return lastYear;
+    }
   }
   return earlier[earlier.length - 1] ?? null;
+}
+
+/** "Satisfaction: a) …" then "b) …": a lettered sub-measure reads with the stem of its first part. */
+function measureStems(sheet: SheetSnapshot, table: DetectedTable, measureCol: number): Map<number, string> {
+  const out = new Map<number, string>();
+  let stem = '';
+  for (const r of table.dataRows) {
+    const m = textAt(sheet, r, measureCol);
+    const first = /^(?<stem>.+?)\s*[:\-–]\s*\(?a\)\s/i.exec(m)?.groups?.stem;
+    if (first !== undefined) stem = first;
+    else if (/^\(?[b-h]\)\s/i.test(m) && stem !== '') out.set(r, `${stem}: ${m}`);
+    else stem = '';
+  }
+  return out;
+}
+
+/** A target written into the measure cell: "45% within 90 days", "0% within 90 days (high)". */
+const TARGET_IN_MEASURE = /^(?<num>\d{1,3}(?:\.\d+)?)\s*(?:%|\s?per\s?cent)\s+(?:of\s+\w+\s+)?(?:within|in|on|by|completed|answered|seen|resolved|concluded)\b/i;
+
+/** The share of the year a part-year period covers, for targets set for the whole year; undefined for a whole year. */
+function partOfYear(p: Period | null, header: string): { share: number; label: string } | undefined {
+  if (p === null || isWholeYear(p) && p.kind !== 'year-to-date') return undefined;
+  const cumulative = p.kind === 'year-to-date' || /\b(?:ytd|year to date|cumulative|to date)\b/i.test(header);
+  const monthOfYear = (((p.end - 3) % 12) + 12) % 12 + 1;
+  if (p.kind === 'quarter') {
+    const q = Math.ceil(monthOfYear / 3);
+    return cumulative ? { share: q / 4, label: `Q${q} of 4, to date` } : { share: 1 / 4, label: `Q${q} of 4` };
+  }
+  if (p.kind === 'month') return cumulative ? { share: monthOfYear / 12, label: `month ${monthOfYear} of 12, to date` } : { share: 1 / 12, label: `one month of 12` };
+  if (p.kind === 'half') return cumulative ? { share: monthOfYear / 12, label: `H${monthOfYear / 6} of 2, to date` } : { share: 1 / 2, label: 'half of the year' };
+  return undefined;
 }
 
 function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
@@ -310,23 +369,39 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const measureC = measureCol?.col ?? table.left;
   const measure = textAt(sheet, r, measureC);
-  const targetCol = override?.targetColumn !== undefined
-    ? table.columns.find((c) => c.col === columnIndex(override.targetColumn as string))
-    : firstColumn(table, 'target');
-  const targetText = targetCol ? textAt(sheet, r, targetCol.col) : '';
-  const targetCell = targetCol ? cellAddress(r, targetCol.col) : null;
+  const wording = ctx.stems.get(r) ?? measure;
+  const targetCols = override?.targetColumn !== undefined
+    ? table.columns.filter((c) => c.col === columnIndex(override.targetColumn as string))
+    : table.columns.filter((c) => c.role === 'target');
+  // Of several target columns ("FY23 Target", "Desired Level"), the first one with a value is the row's target.
+  const targetCol = targetCols.find((c) => textAt(sheet, r, c.col) !== '') ?? targetCols[0];
+  let targetText = targetCol ? textAt(sheet, r, targetCol.col) : '';
+  let targetCell = targetCol ? cellAddress(r, targetCol.col) : null;
   const targetRaw = targetCol ? cellAt(sheet, r, targetCol.col) : undefined;
   let spec = targetCol ? parseTarget(targetText) : null;
   if (spec?.kind === 'bound' && targetRaw && typeof targetRaw.value === 'number') {
     const typed = parseCell(targetRaw);
     if (typed.kind === 'number') spec = { ...spec, value: typed };
   }
+  if (targetCol === undefined) {
+    const inMeasure = TARGET_IN_MEASURE.exec(measure);
+    const n = inMeasure ? parseNumberText(`${inMeasure.groups?.num ?? ''}%`) : undefined;
+    if (inMeasure && n !== undefined) {
+      spec = { kind: 'bound', value: n, comparator: 'none', text: measure };
+      targetText = measure;
+      targetCell = cellAddress(r, measureC);
+      findings.push(makeFinding('target-in-measure', targetCell, { text: measure, readAs: formatNumber(n) }));
+    }
+  }
+  const otherTargets = targetCols.filter((c) => c !== targetCol).map((c) => parseTarget(textAt(sheet, r, c.col))).filter((t): t is TargetSpec => t !== null);
 
   const periodCols = table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
+  const valueCols = table.columns.filter((c) => c.role === 'value');
   const parsedCells = periodCols.map((c) => ({ col: c, parsed: parseCell(cellAt(sheet, r, c.col)) }));
+  const parsedValues = valueCols.map((c) => ({ col: c, parsed: parseCell(cellAt(sheet, r, c.col)) }));
 
   // A bare target ("85") over values that are all percentages means 85%: read it so, and say so.
-  const valueUnits = parsedCells.flatMap((p) => (p.parsed.kind === 'number' && p.parsed.unitWord === undefined ? [p.parsed.unit] : []));
+  const valueUnits = [...parsedCells, ...parsedValues].flatMap((p) => (p.parsed.kind === 'number' && p.parsed.unitWord === undefined ? [p.parsed.unit] : []));
   if (spec !== null && targetCell !== null && valueUnits.length > 0 && valueUnits.every((u) => u === 'percent')) {
     const asPercent = (v: NumberValue): NumberValue => ({ ...v, unit: 'percent', value: v.value > 1 ? v.value / 100 : v.value, decimals: v.value > 1 ? v.decimals : Math.max(0, v.decimals - 2) });
     const plain = (v: NumberValue): boolean => v.unit === 'plain' && v.unitWord === undefined;
@@ -338,12 +413,12 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
       findings.push(makeFinding('unit-assumed', targetCell, { text: targetText, readAs: `${formatNumber(spec.min)} – ${formatNumber(spec.max)}` }));
     }
   }
-  const numberUnits = parsedCells.flatMap((p) => (p.parsed.kind === 'number' ? [p.parsed.unit] : []));
+  const numberUnits = [...parsedCells, ...parsedValues].flatMap((p) => (p.parsed.kind === 'number' ? [p.parsed.unit] : []));
   const rowUnit: Unit | undefined = spec?.kind === 'bound' ? spec.value.unit : spec?.kind === 'range' ? spec.max.unit
     : numberUnits.length > 0 ? numberUnits.sort((a, b) => numberUnits.filter((u) => u === b).length - numberUnits.filter((u) => u === a).length)[0] : undefined;
   const references: number[] = [];
   if (spec?.kind === 'bound') references.push(spec.value.value);
-  for (const p of parsedCells) if (p.parsed.kind === 'number') references.push(p.parsed.value);
+  for (const p of [...parsedCells, ...parsedValues]) if (p.parsed.kind === 'number') references.push(p.parsed.value);
 
   const usable: Observation[] = [];
   const all: Array<{ obs: Observation; mismatch: boolean }> = [];
@@ -354,9 +429,16 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   }
   usable.sort(byPeriod);
   all.sort((a, b) => byPeriod(a.obs, b.obs));
-  const newest = all[all.length - 1];
+  // A value column ("Result", or one column per entity) holds the reported value; periods beside it are earlier.
+  let valueObs: { obs?: Observation; mismatch?: Observation } | undefined;
+  for (const { col, parsed } of parsedValues) {
+    if (parsed.kind === 'missing' && parsed.reason === 'blank') continue;
+    valueObs = observe(ctx, r, col, parsed, measure, rowUnit, spec, references, findings);
+    break;
+  }
+  const newest = valueObs?.obs ? { obs: valueObs.obs, mismatch: false } : valueObs?.mismatch ? { obs: valueObs.mismatch, mismatch: true } : all[all.length - 1];
   const latest = newest && !newest.mismatch ? newest.obs : null;
-  const previous = newest ? previousOf(newest.obs, usable, table.kind) : null;
+  const previous = valueObs !== undefined ? usable[usable.length - 1] ?? null : newest ? previousOf(newest.obs, usable, table.kind) : null;
 
   const baseline = (period: string | null): Observation | null | 'no-column' => {
     if (period === null) {
@@ -376,25 +458,45 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const baselineForPolarity = spec?.kind === 'bound' && spec.comparator === 'none' && previous ? { target: spec.value.value, baseline: previous.value.value } : undefined;
   let polarity: PolarityReading = rowOverride
     ? { polarity: rowOverride, source: 'column', reason: 'set for this row in the Scorecard pane' }
-    : resolvePolarity({ ...(columnText !== undefined && columnText !== '' ? { columnText } : {}), target: spec, isBudget: false, measure, ...(baselineForPolarity ? { targetVsBaseline: baselineForPolarity } : {}) });
+    : resolvePolarity({ ...(columnText !== undefined && columnText !== '' ? { columnText } : {}), target: spec, otherTargets, isBudget: false, measure: wording, ...(baselineForPolarity ? { targetVsBaseline: baselineForPolarity } : {}) });
   if (polarity.source === 'column' && spec !== null && targetCell !== null) {
     const fromTarget = resolvePolarity({ target: spec, isBudget: false, measure: '' });
     if (fromTarget.source === 'target' && fromTarget.polarity !== polarity.polarity && fromTarget.polarity !== 'range' && polarity.polarity !== 'range') {
       findings.push(makeFinding('polarity-conflict', targetCell, { column: columnText ?? polarity.polarity, target: spec.text }));
     }
   }
+  // Nothing says which way is better, but a target and a value ask for a judgement: assume higher, and say so.
+  const directionless = spec !== null && ((spec.kind === 'bound' && spec.comparator === 'none') || (spec.kind === 'relative' && spec.direction === 'better'));
+  let assumed = false;
+  if (polarity.polarity === 'unknown' && directionless && latest !== null && targetCell !== null) {
+    polarity = ASSUMED_HIGHER;
+    assumed = true;
+    findings.push(makeFinding('polarity-assumed', targetCell, { targetText: targetText }));
+  }
   if (polarity.polarity === 'unknown' && spec === null && latest === null) polarity = { ...polarity, reason: 'no target and no values' };
 
-  const { interval, readable } = intervalOf(spec, polarity.polarity, baseline, targetCell ?? cellAddress(r, measureC), findings);
-  if (polarity.polarity === 'range' && interval !== null && (interval.min === null) !== (interval.max === null)) {
-    // A one-sided target leaves nothing to be inside of: its side says which way is better.
-    const side = interval.min !== null ? 'higher' : 'lower';
-    polarity = { ...polarity, polarity: side, reason: `${polarity.reason}, but the target "${targetText}" has one side: ${side} is better` };
-  }
+  const intervalPolarity = polarity.polarity === 'range' && polarity.source !== 'target' && spec?.kind === 'bound' && spec.comparator !== 'none'
+    ? (spec.comparator === 'ge' || spec.comparator === 'gt' ? 'higher' : 'lower') : polarity.polarity;
+  const read = intervalOf(spec, intervalPolarity, baseline, targetCell ?? cellAddress(r, measureC), findings);
+  const interval = read.interval;
+  const readable = assumed ? `${read.readable} (assumed)` : read.readable;
   const toleranceCol = firstColumn(table, 'tolerance');
   const tolText = toleranceCol ? textAt(sheet, r, toleranceCol.col) : '';
-  const amber = (tolText !== '' ? parseTolerance(tolText) : undefined) ?? settings.amber;
-  const green = settings.green;
+  const amber = (tolText !== '' ? parseTolerance(tolText) : undefined) ?? ctx.amber;
+  const green = ctx.green;
+
+  // An annual target set against part of the year, for a measure that accumulates, is judged pro rata.
+  let proRata: { share: number; label: string } | undefined;
+  let judged = interval;
+  const latestHeader = latest ? table.columns.find((c) => c.col === latest.col)?.header ?? '' : '';
+  if (interval !== null && latest !== null && (spec?.kind === 'bound' || spec?.kind === 'range') && accumulates(measure, latest.value.unit)) {
+    const part = partOfYear(latest.period, latestHeader);
+    if (part !== undefined) {
+      proRata = part;
+      const scale = (v: number | null): number | null => (v === null ? null : Number((v * part.share).toPrecision(12)));
+      judged = { ...interval, min: scale(interval.min), max: scale(interval.max) };
+    }
+  }
 
   let status: Status = 'none';
   let statusReason: string;
@@ -402,7 +504,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   let variancePct: number | null = null;
   if (newest?.mismatch) {
     statusReason = `No status: ${newest.obs.periodLabel} value is in a unit the target does not use`;
-  } else if (interval === null) {
+  } else if (judged === null) {
     statusReason = spec === null
       ? (targetCol ? 'No status: no target set' : 'No status: data only (no target)')
       : spec.kind === 'multi-part' ? 'No status: the target has several parts'
@@ -412,13 +514,16 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   } else if (latest === null) {
     statusReason = 'No status: no value reported';
   } else {
-    const j = judgeValue(latest.value, interval, green, amber);
+    const j = judgeValue(latest.value, judged, green, amber);
     ({ status, variance, variancePct } = j);
-    statusReason = j.reason;
+    statusReason = proRata && interval ? `${j.reason} (${proRata.label}: pro rata ${describeInterval(judged)} of ${describeInterval(interval)})` : j.reason;
   }
 
   let trend: Trend = 'none';
-  let trendReason = 'No trend: fewer than two values';
+  let trendReason = latest && latest.period?.kind === 'year-to-date' ? 'No trend: no figure for the same point a year earlier' : 'No trend: fewer than two values';
+  if (latest && latest.period?.kind === 'year-to-date' && previous === null && usable.length > 1) {
+    trend = 'not-comparable';
+  }
   if (latest && previous) {
     const t = trendOf({
       latest: latest.value, previous: previous.value, latestPeriod: latest.period, previousPeriod: previous.period,
@@ -426,13 +531,30 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     });
     trend = t.trend;
     trendReason = t.reason;
+    if (equalAsDisplayed(latest.value, previous.value) && movesNormally(usable, latest)) {
+      findings.push(makeFinding('unchanged-value', latest.cell, { value: formatNumber(latest.value), since: previous.periodLabel }));
+    }
+  }
+
+  const statusCol = firstColumn(table, 'status');
+  const stated = statusCol ? statusOfWord(textAt(sheet, r, statusCol.col)) : undefined;
+  if (stated !== undefined && statusCol && stated !== 'none' && status !== 'none' && stated !== status) {
+    findings.push(makeFinding('status-conflict', cellAddress(r, statusCol.col), { published: textAt(sheet, r, statusCol.col), ours: status === 'green' ? 'Green' : status === 'amber' ? 'Amber' : 'Red', reason: statusReason.replace(/^\w+: /, '') }));
   }
 
   return {
     row: r, measure, measureCell: cellAddress(r, measureC), label: spec?.kind === 'bound' || spec?.kind === 'range' ? spec.label ?? null : null,
-    polarity, target: { spec, interval, readable, text: targetText, cell: targetCell },
+    polarity, target: { spec, interval, readable, text: targetText, cell: targetCell, ...(proRata ? { proRata } : {}) },
     latest, previous, variance, variancePct, status, statusReason, trend, trendReason, green, amber, findings,
+    ...(stated !== undefined ? { statedStatus: stated } : {}),
   };
+}
+
+/** A measure that normally moves: its earlier values differ from one another, or it is printed with decimals. */
+function movesNormally(usable: readonly Observation[], latest: Observation): boolean {
+  const values = usable.map((o) => o.value.value);
+  const distinct = new Set(values.map((v) => v.toPrecision(10))).size;
+  return distinct > 1 || (latest.value.unit === 'percent' ? latest.value.decimals > 0 : latest.value.decimals > 0);
 }
 
 function signed(value: number | undefined, convention: TableColumn['signConvention']): number | null {
@@ -440,14 +562,42 @@ function signed(value: number | undefined, convention: TableColumn['signConventi
   return convention === 'under-positive' ? -value : value;
 }
 
-function numberAt(sheet: SheetSnapshot, r: number, col: TableColumn | undefined): { value: NumberValue; cell: string } | undefined {
+function numberAt(sheet: SheetSnapshot, r: number, col: TableColumn | undefined, nilDash = false): { value: NumberValue; cell: string } | undefined {
   if (!col) return undefined;
-  const p = parseCell(cellAt(sheet, r, col.col));
-  return p.kind === 'number' ? { value: p, cell: cellAddress(r, col.col) } : undefined;
+  const cell = cellAt(sheet, r, col.col);
+  const p = parseCell(cell);
+  if (p.kind === 'number') return { value: p, cell: cellAddress(r, col.col) };
+  // In a budget table a dash is a nil figure ("-" under Budget on an adjustment line).
+  if (nilDash && p.kind === 'missing' && p.reason === 'no-data' && /^[-–—]$/.test(p.text)) return { value: { kind: 'number', value: 0, unit: 'plain', decimals: 0 }, cell: cellAddress(r, col.col) };
+  return undefined;
+}
+
+/**
+ * How a variance column with a silent header signs its figures, read from the rows' arithmetic: do most rows agree
+ * with forecast − budget (overspend positive) or with budget − forecast? Undefined when the rows cannot tell.
+ */
+function inferVarianceConvention(sheet: SheetSnapshot, table: DetectedTable): TableColumn['signConvention'] {
+  const varianceCol = firstColumn(table, 'variance');
+  if (!varianceCol) return undefined;
+  if (varianceCol.signConvention !== undefined) return varianceCol.signConvention;
+  const budgetCol = firstColumn(table, 'budget');
+  const forecastCol = firstColumn(table, 'forecast');
+  let over = 0;
+  let under = 0;
+  for (const r of table.dataRows) {
+    const b = numberAt(sheet, r, budgetCol, true);
+    const f = numberAt(sheet, r, forecastCol, true);
+    const v = numberAt(sheet, r, varianceCol, true);
+    if (!b || !f || !v || floatCmp(f.value.value, b.value.value) === 0) continue;
+    const unit = 10 ** -v.value.decimals + 1e-9;
+    if (Math.abs(v.value.value - (f.value.value - b.value.value)) <= unit) over++;
+    else if (Math.abs(v.value.value + (f.value.value - b.value.value)) <= unit) under++;
+  }
+  return under > over ? 'under-positive' : over > 0 ? 'over-positive' : undefined;
 }
 
 function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { sheet, table, settings } = ctx;
+  const { sheet, table } = ctx;
   const findings: Finding[] = [];
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const measureC = measureCol?.col ?? table.left;
@@ -457,16 +607,19 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
   const varianceCol = firstColumn(table, 'variance');
   const priorCol = firstColumn(table, 'prior-variance');
   const movementCol = firstColumn(table, 'movement');
-  const budget = numberAt(sheet, r, budgetCol);
-  const forecast = numberAt(sheet, r, forecastCol);
-  const published = numberAt(sheet, r, varianceCol);
+  const anyFigure = [budgetCol, forecastCol, varianceCol].some((c) => numberAt(sheet, r, c) !== undefined);
+  const budget = numberAt(sheet, r, budgetCol, anyFigure);
+  const forecast = numberAt(sheet, r, forecastCol, anyFigure);
+  // A blank variance beside a forecast equal to its budget is nil, as printed.
+  const published = numberAt(sheet, r, varianceCol, anyFigure);
   const prior = numberAt(sheet, r, priorCol);
   const movement = numberAt(sheet, r, movementCol);
   const obs = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): Observation | null =>
     n && col ? { value: n.value, period: col.period ?? null, periodLabel: col.header, row: r, col: col.col, cell: n.cell } : null;
   const budgetObs = obs(budget, budgetCol);
   const forecastObs = obs(forecast, forecastCol);
-  const publishedVariance = signed(published?.value.value, varianceCol?.signConvention);
+  const convention = ctx.varianceConvention ?? varianceCol?.signConvention;
+  const publishedVariance = signed(published?.value.value, convention);
   const priorVariance = signed(prior?.value.value, priorCol?.signConvention);
   const movementValue = signed(movement?.value.value, movementCol?.signConvention);
   const polarity: PolarityReading = { polarity: 'lower', source: 'budget', reason: 'spend against budget: lower is better' };
@@ -474,10 +627,12 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
 
   let variance: number | null = null;
   if (budget && forecast) {
-    variance = forecast.value.value - budget.value.value;
+    variance = Number((forecast.value.value - budget.value.value).toPrecision(12));
     if (publishedVariance !== null && published && Math.abs(publishedVariance - variance) > unitOf(published.value) + 1e-9) {
       findings.push(makeFinding('variance-mismatch', published.cell, { published: formatNumber(published.value), computed: formatNumber({ ...forecast.value, value: variance }), forecast: formatNumber(forecast.value), budget: formatNumber(budget.value) }));
     }
+  } else if (table.varianceOnly || (!budget && !forecast)) {
+    variance = publishedVariance;
   }
   const currentVariance = variance ?? publishedVariance;
   if (movement && movementValue !== null && currentVariance !== null && priorVariance !== null) {
@@ -491,10 +646,10 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     ? { min: null, max: budget.value.value, minInclusive: true, maxInclusive: true, unit: budget.value.unit, decimals: budget.value.decimals, ...(budget.value.currency ? { currency: budget.value.currency } : {}) }
     : null;
   let status: Status = 'none';
-  let statusReason = budget ? 'No status: no forecast' : 'No status: no budget';
+  let statusReason = budget ? 'No status: no forecast' : table.varianceOnly && published ? 'No status: the table prints variances only, with no budget to judge them against' : 'No status: no budget';
   let variancePct: number | null = null;
   if (budget && forecast && interval) {
-    const j = judgeValue(forecast.value, interval, settings.green, settings.amber, 'budget');
+    const j = judgeValue(forecast.value, interval, ctx.green, ctx.amber, 'budget');
     status = j.status;
     statusReason = j.reason;
     variancePct = floatCmp(budget.value.value, 0) === 0 ? null : variance === null ? null : variance / Math.abs(budget.value.value);
@@ -515,7 +670,7 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     row: r, measure, measureCell: cellAddress(r, measureC), label: null, polarity,
     target: { spec: null, interval, readable: interval ? describeInterval(interval) : '', text: budget ? textAt(sheet, r, budgetCol?.col ?? 0) : '', cell: budget?.cell ?? null },
     latest: forecastObs, previous: null, variance, variancePct, status, statusReason, trend, trendReason,
-    green: settings.green, amber: settings.amber,
+    green: ctx.green, amber: ctx.amber,
     budget: { budget: budgetObs, forecast: forecastObs, publishedVariance, priorVariance, movement: movementValue },
     findings,
   };
@@ -559,8 +714,74 @@ function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
     polarity: { polarity: 'lower', source: 'column', reason: 'a risk rating: lower is better' },
     target: { spec: null, interval: null, readable: '', text: '', cell: null },
     latest, previous, variance: null, variancePct: null, status, statusReason, trend, trendReason,
-    green: settings.green, amber: settings.amber, findings: [],
+    green: ctx.green, amber: ctx.amber, findings: [],
   };
+}
+
+const RATING_ORDER: Record<'green' | 'amber' | 'red', number> = { green: 0, amber: 1, red: 2 };
+const RATING_WORD: Record<'green' | 'amber' | 'red', string> = { green: 'Green', amber: 'Amber', red: 'Red' };
+
+/**
+ * A row of published ratings per period (a RAG history): the rating in the newest period is the status, and the
+ * rating before it gives the trend. A row not rated in the newest period has no current status.
+ */
+function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
+  const { sheet, table } = ctx;
+  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
+  const measureC = measureCol?.col ?? table.left;
+  const refCol = firstColumn(table, 'reference');
+  const periods = table.columns.filter((c) => c.role === 'period' && c.period).sort((a, b) => comparePeriods(a.period as Period, b.period as Period) || a.col - b.col);
+  const ratings = periods.map((c) => ({ c, text: textAt(sheet, r, c.col), rating: statusOfWord(textAt(sheet, r, c.col)) }));
+  const newest = ratings[ratings.length - 1];
+  const rated = ratings.filter((x) => x.rating !== undefined && x.rating !== 'none');
+  let status: Status = 'none';
+  let statusReason = 'No status: no rating';
+  let trend: Trend = 'none';
+  let trendReason = 'No trend: fewer than two ratings';
+  const current = newest && newest.rating !== undefined && newest.rating !== 'none' ? newest : undefined;
+  if (current && current.rating !== undefined && current.rating !== 'none') {
+    status = current.rating;
+    statusReason = `${RATING_WORD[current.rating]}: rated ${current.text} in ${current.c.period?.label ?? current.c.header}`;
+    const before = rated[rated.length - 2];
+    if (before && before.rating !== undefined && before.rating !== 'none') {
+      const d = RATING_ORDER[current.rating] - RATING_ORDER[before.rating];
+      trend = d === 0 ? 'stable' : d < 0 ? 'improving' : 'worsening';
+      trendReason = `${before.text} in ${before.c.period?.label ?? before.c.header} → ${current.text} in ${current.c.period?.label ?? current.c.header}`;
+    }
+  } else if (newest) {
+    const last = rated[rated.length - 1];
+    statusReason = last
+      ? `No status: not rated in ${newest.c.period?.label ?? newest.c.header}${newest.text !== '' ? ` ("${newest.text}")` : ''}; last rated ${last.text} in ${last.c.period?.label ?? last.c.header}`
+      : `No status: not rated in ${newest.c.period?.label ?? newest.c.header}`;
+  }
+  const ref = refCol ? textAt(sheet, r, refCol.col) : '';
+  return {
+    row: r, measure: textAt(sheet, r, measureC), measureCell: cellAddress(r, measureC), label: ref === '' ? null : ref,
+    polarity: { polarity: 'lower', source: 'column', reason: 'a rating: green is better than amber, amber than red' },
+    target: { spec: null, interval: null, readable: '', text: '', cell: null },
+    latest: null, previous: null, variance: null, variancePct: null, status, statusReason, trend, trendReason,
+    green: ctx.green, amber: ctx.amber, findings: [],
+  };
+}
+
+/** Reads a tolerance key printed on the sheet ("Amber: within 10% of target", a met / not met key). */
+export function toleranceKeyOf(sheet: SheetSnapshot): { amber: Tolerance; text: string; cell: string } | undefined {
+  for (let r = 0; r < sheet.rows.length; r++) {
+    const row = sheet.rows[r] ?? [];
+    for (let c = 0; c < row.length; c++) {
+      const text = textAt(sheet, r, c);
+      if (text.length < 8) continue;
+      for (const k of TOLERANCE_KEYS) {
+        const m = k.pattern.exec(text)?.groups;
+        if (m?.num === undefined) continue;
+        const n = Number(m.num);
+        const amber: Tolerance = (m.unit ?? '%') === '%' ? { kind: 'relative', value: n / 100 } : { kind: 'absolute', value: n };
+        return { amber, text, cell: cellAddress(r, c) };
+      }
+      if (TWO_STATE_KEY.test(text)) return { amber: { kind: 'relative', value: 0 }, text, cell: cellAddress(r, c) };
+    }
+  }
+  return undefined;
 }
 
 function arrowOf(text: string): 'up' | 'down' | 'flat' | undefined {
@@ -648,13 +869,23 @@ function checkSubtotals(sheet: SheetSnapshot, table: DetectedTable, rows: Evalua
 
 /** Evaluates one detected table. */
 export function evaluateTable(sheet: SheetSnapshot, table: DetectedTable, settings: EvaluationSettings = DEFAULT_SETTINGS): EvaluatedTable {
-  const ctx: RowContext = { sheet, table, settings, override: tableOverride(table, settings) };
-  const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : evaluateKpiRow;
+  const key = settings.tolerancesChosen === true ? undefined : toleranceKeyOf(sheet);
+  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
+  const ctx: RowContext = {
+    sheet, table, settings, override: tableOverride(table, settings),
+    green: settings.green, amber: key?.amber ?? settings.amber,
+    stems: measureStems(sheet, table, measureCol?.col ?? table.left),
+    ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(sheet, table) } : {}),
+  };
+  const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : table.kind === 'ratings' ? evaluateRatingsRow : evaluateKpiRow;
   let rows: EvaluatedRow[] = table.dataRows.map((r) => evaluateRow(ctx, r));
   let convention: 'improving' | 'increasing' | undefined;
   if (table.kind === 'kpi' || table.kind === 'timeseries') ({ convention, rows } = checkDirections(sheet, table, rows));
   if (table.kind === 'budget') rows = checkSubtotals(sheet, table, rows);
-  return { table, rows, ...(convention ? { arrowConvention: convention } : {}), findings: table.findings };
+  const findings = key && (table.kind === 'kpi' || table.kind === 'timeseries')
+    ? [...table.findings, makeFinding('tolerance-from-sheet', key.cell, { key: key.text, tolerance: key.amber.value === 0 ? 'none (met / not met)' : key.amber.kind === 'relative' ? `${roundTo(key.amber.value * 100, 2)}% of the target` : `${key.amber.value} units` })]
+    : table.findings;
+  return { table, rows, ...(convention ? { arrowConvention: convention } : {}), findings };
 }
 
 /** Detects and evaluates every scorecard table in a workbook. */

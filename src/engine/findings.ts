@@ -21,7 +21,12 @@ export type FindingCode =
   | 'variance-mismatch'
   | 'movement-mismatch'
   | 'subtotal-mismatch'
-  | 'header-shifted';
+  | 'header-shifted'
+  | 'polarity-assumed'
+  | 'status-conflict'
+  | 'unchanged-value'
+  | 'target-in-measure'
+  | 'tolerance-from-sheet';
 
 /** How much a finding matters: a warning asks for a check; info explains how a cell was read. */
 export type Severity = 'warning' | 'info';
@@ -52,6 +57,11 @@ const SEVERITY: Record<FindingCode, Severity> = {
   'movement-mismatch': 'warning',
   'subtotal-mismatch': 'warning',
   'header-shifted': 'info',
+  'polarity-assumed': 'info',
+  'status-conflict': 'warning',
+  'unchanged-value': 'info',
+  'target-in-measure': 'info',
+  'tolerance-from-sheet': 'info',
 };
 
 /** The facts each finding's sentence is built from. */
@@ -73,6 +83,11 @@ export interface FindingDetails {
   'movement-mismatch': { published: string; computed: string };
   'subtotal-mismatch': { column: string; printed: string; sum: string; lines: string };
   'header-shifted': { header: string; from: string; to: string };
+  'polarity-assumed': { targetText: string };
+  'status-conflict': { published: string; ours: string; reason: string };
+  'unchanged-value': { value: string; since: string };
+  'target-in-measure': { text: string; readAs: string };
+  'tolerance-from-sheet': { key: string; tolerance: string };
 }
 
 function shorten(text: string, max = 60): string {
@@ -98,6 +113,11 @@ const MESSAGES: { [K in FindingCode]: (d: FindingDetails[K]) => string } = {
   'movement-mismatch': (d) => `Published movement ${d.published} ≠ change in variance ${d.computed}`,
   'subtotal-mismatch': (d) => `${d.column} ${d.printed} ≠ sum of ${d.lines} = ${d.sum}`,
   'header-shifted': (d) => `Header "${d.header}" stands over ${d.from} but its values are in ${d.to}`,
+  'polarity-assumed': (d) => `Nothing says whether higher or lower is better for target "${shorten(d.targetText)}": higher is better was assumed; set the Polarity to confirm`,
+  'status-conflict': (d) => `Published status "${shorten(d.published, 40)}" disagrees with the figures: ${d.ours} (${d.reason})`,
+  'unchanged-value': (d) => `${d.value} is unchanged since ${d.since}: not yet updated?`,
+  'target-in-measure': (d) => `Target read from the measure "${shorten(d.text)}" as ${d.readAs}`,
+  'tolerance-from-sheet': (d) => `The key on the sheet ("${shorten(d.key)}") sets the amber band to ${d.tolerance}`,
 };
 
 /** Builds a finding with its standard sentence. */

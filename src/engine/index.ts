@@ -7,6 +7,7 @@ export * from './target';
 export * from './period';
 export * from './polarity';
 export * from './findings';
+export * from './vocabulary';
 export * from './detect';
 export * from './judge';
 export * from './evaluate';

@@ -78,15 +78,19 @@ export const ARROW_FLAT = /^(?:►|◄|→|↔|⇔|◆|=|no change|same|stable)$
 /** Frequency words in a Frequency column: "Annual", "Monthly", "Quarterly". */
 export const FREQUENCY_WORD = /^(?:annual(?:ly)?|monthly|quarterly|weekly|daily|termly|half[- ]yearly|bi-?annual(?:ly)?|6[- ]monthly|six[- ]monthly|yearly|fortnightly|academic year)$/i;
 
-/** Polarity phrases, higher is better: "Greater is better", "Aim to Maximise", "High". */
-export const POLARITY_HIGHER = /^(?:(?:greater|higher|bigger|larger|more|high)(?:\s+(?:is|=)\s+better)?|aim to maximi[sz]e|maximi[sz]e|increase|up is good|↑ good)$/i;
-/** Polarity phrases, lower is better: "Lower is better", "Smaller is better", "Aim to Minimise". */
-export const POLARITY_LOWER = /^(?:(?:lower|smaller|less|fewer|low)(?:\s+(?:is|=)\s+better)?|aim to minimi[sz]e|minimi[sz]e|decrease|down is good|↓ good)$/i;
-/** Polarity phrases, inside a range is better: "Goldilocks", "Closer to target is better". */
-export const POLARITY_RANGE = /^(?:goldilocks|closer to target(?: is better)?|within (?:range|tolerance)|on target)$/i;
 
 /** A month label: "Dec-15", "Dec 2015", "December 15", "Jan-2016". */
 export const MONTH_PERIOD = /^(?<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*[-\s/']*(?<yr>\d{2}|\d{4})$/i;
+/** A month named alone: "April", "Sept", "Dec". */
+export const MONTH_ONLY = /^(?<mon>(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\.?$/i;
+/** A span of months: "Apr–Jun", "April to June", "Jan-Mar 2024". */
+export const MONTH_SPAN = /^(?<m1>(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\.?\s*(?:-|–|—|to)\s*(?<m2>(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?))\.?(?:\s+(?<yr>(?:19|20)\d{2}))?$/i;
+/** A month of the financial year: "Month 2", "M6", "Period 9". */
+export const FISCAL_MONTH = /^(?:month|m|period|p)\s*(?<n>\d{1,2})$/i;
+/** A financial year in two digits each: "22/23", "24/25 Q4". The second year must follow the first. */
+export const SHORT_FINANCIAL_YEAR = /(?<![\d/])(?<a>\d{2})\s*\/\s*(?<b>\d{2})(?![\d/])/;
+/** A financial year written FY and two or four digits: "FY21", "FY 2023" (the year it ends in). */
+export const FY_ENDING = /\bfy\s*'?(?<y>(?:19|20)?\d{2})\b(?!\s*[/\-–]\s*\d)/i;
 /** A financial year: "2016/17", "2013-14", "2013/2014", "FY2016/17", "2016-2017". */
 export const FINANCIAL_YEAR = /(?:fy\s*)?(?<y1>(?:19|20)\d{2})\s*[/\-–]\s*(?<y2>\d{2}|(?:19|20)\d{2})(?!\d)/i;
 /** A quarter: "Q3", "Qtr 1", "Quarter 2". */

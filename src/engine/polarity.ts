@@ -1,13 +1,17 @@
 /**
  * Polarity: whether higher or lower is better, and where that was read from.
  */
-import { POLARITY_HIGHER, POLARITY_LOWER, POLARITY_RANGE } from './patterns';
+import { MEASURE_COMPARATORS, MEASURE_POLARITY_NOTES, MEASURE_WORDING, NEGATION, POLARITY_PHRASES } from './vocabulary';
 import { TargetSpec } from './target';
 
 /** Which way is better. `range` = inside the target range. */
 export type Polarity = 'higher' | 'lower' | 'range' | 'unknown';
-/** Where polarity was read from, strongest first. */
-export type PolaritySource = 'column' | 'target' | 'budget' | 'wording' | 'baseline' | 'none';
+/**
+ * Where polarity was read from, strongest first: a Polarity column, the target's comparator, a comparator or note
+ * in the measure's own words, budget semantics, the wording of the measure, the target against the baseline,
+ * or assumed (higher is better) because nothing said.
+ */
+export type PolaritySource = 'column' | 'target' | 'measure' | 'budget' | 'wording' | 'baseline' | 'assumed' | 'none';
 
 /** A polarity with its source and a sentence for the pane. */
 export interface PolarityReading {
@@ -16,70 +20,103 @@ export interface PolarityReading {
   readonly reason: string;
 }
 
-/** Reads a Polarity column's cell ("Smaller is better") or undefined when it says nothing known. */
+/** Reads a Polarity column's cell ("Smaller is better", "High") or undefined when it says nothing known. */
 export function polarityFromPhrase(text: string): Exclude<Polarity, 'unknown'> | undefined {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (POLARITY_HIGHER.test(t)) return 'higher';
-  if (POLARITY_LOWER.test(t)) return 'lower';
-  if (POLARITY_RANGE.test(t)) return 'range';
+  const t = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  for (const p of POLARITY_PHRASES) if (p.pattern.test(t)) return p.polarity;
   return undefined;
 }
-
-/**
- * Words of a measure that say lower is better. Matched as whole words, case-insensitive.
- * "Reduction in the cost of X" names the reduction achieved and is handled before this list.
- */
-const LOWER_LEXICON: readonly RegExp[] = [
-  /\breduc(?:e|es|ing|tion)\b/i, /\bdecreas(?:e|es|ing)\b/i, /\bminimi[sz](?:e|ing)\b/i, /\bmissed\b/i,
-  /\babsence\b/i, /\bsickness\b/i, /\bcomplaints?\b/i, /\bupheld\b/i, /\bneet\b/i, /\bnot in (?:education|employment)/i,
-  /\bturnover\b/i, /\battrition\b/i, /\boverspend\b/i, /\bwaiting\b/i, /\bdelay(?:ed|s)?\b/i, /\bdeficit\b/i,
-  /\bnot known\b/i, /\bdays lost\b/i, /\bre-?offend/i, /\bre-?referrals?\b/i, /\bvacanc(?:y|ies)\b/i,
-  /\bbacklog\b/i, /\barrears\b/i, /\bexclusions?\b/i, /\bagency staff\b/i, /\bemergency admissions?\b/i,
-  /\bcosts?\b/i, /\bspend\b/i, /\bfewer\b/i, /\blate\b/i, /\boverdue\b/i,
-];
-/** Words of a measure that say higher is better. */
-const HIGHER_LEXICON: readonly RegExp[] = [
-  /\bincreas(?:e|es|ing)\b/i, /\bimprov(?:e|es|ing|ement)\b/i, /\bsatisf(?:action|ied)\b/i, /\bon time\b/i,
-  /\bwithin (?:timescales?|target|\d+\s*(?:working\s+)?(?:hours?|days?|weeks?))/i, /\btimely\b/i, /\breceived\b/i, /\bincome\b/i,
-  /\bgrant\b/i, /\bsavings?\b/i, /\bturned around\b/i, /\bachiev(?:e|ed|ing)\b/i, /\bmaximi[sz]e\b/i,
-  /\bcollected\b/i, /\bgood or outstanding\b/i, /\bgood\/outstanding\b/i, /\bsuccess(?:ful)?\b/i, /\bcompleted\b/i,
-];
-
-/** A measure that starts with its aim: "Reduce the number of …", "Improve education outcomes …". */
-const LEADING_AIM = /^\s*(reduce|decrease|minimi[sz]e|cut|lower|increase|improve|maximi[sz]e|raise|grow)\b/i;
 
 /** "Reduction in the cost of …": the measure is the amount saved, so more saved is better. */
 const REDUCTION_ACHIEVED = /^\s*(?:the\s+)?(?:reduction|saving|savings|decrease)\s+(?:in|of|on)\b/i;
 
+/** A target value a measure's comparator can be checked against: the number as printed, and whether it is a percentage. */
+export interface TargetFigure {
+  readonly value: number;
+  readonly percent: boolean;
+}
+
+/**
+ * Reads a comparator in the measure's own words: "(Lower is better)" and "(Minimise)" anywhere, or "at least 95%",
+ * "no more than 20 per cent" when the number is the row's target (a comparator on another number, such as
+ * "no more than 18 weeks" over a 90% target, describes the measure, not the target).
+ */
+export function polarityFromMeasureComparator(measure: string, target: TargetFigure | null): { polarity: 'higher' | 'lower' | 'range'; phrase: string } | undefined {
+  for (const n of MEASURE_POLARITY_NOTES) {
+    const m = n.pattern.exec(measure);
+    if (m) return { polarity: n.polarity, phrase: m[0].trim() };
+  }
+  for (const c of MEASURE_COMPARATORS) {
+    for (const m of measure.matchAll(new RegExp(c.pattern.source, 'gi'))) {
+      const num = Number((m.groups?.num ?? '').replace(/,/g, ''));
+      const percent = m.groups?.pct !== undefined;
+      if (target === null) {
+        if (percent) return { polarity: c.polarity, phrase: m[0].trim() };
+        continue;
+      }
+      const shown = target.percent ? target.value * 100 : target.value;
+      if (percent === target.percent && Math.abs(shown - num) < 1e-9) return { polarity: c.polarity, phrase: m[0].trim() };
+    }
+  }
+  return undefined;
+}
+
 /** Reads polarity from the wording of the measure, or undefined when the words do not say. */
-export function polarityFromWording(measure: string, target: TargetSpec | null): { polarity: 'higher' | 'lower'; word: string } | undefined {
+export function polarityFromWording(measure: string, target: TargetSpec | null): { polarity: 'higher' | 'lower' | 'range'; word: string } | undefined {
   if (REDUCTION_ACHIEVED.test(measure) && target !== null && (target.kind === 'bound')) {
     return { polarity: 'higher', word: measure.trim().split(/\s+/).slice(0, 3).join(' ') };
   }
-  const aim = LEADING_AIM.exec(measure);
-  if (aim?.[1] !== undefined) return { polarity: /^(?:reduce|decrease|minimi[sz]e|cut|lower)$/i.test(aim[1]) ? 'lower' : 'higher', word: aim[1] };
-  const lower = LOWER_LEXICON.map((r) => r.exec(measure)).find((m) => m !== null);
-  const higher = HIGHER_LEXICON.map((r) => r.exec(measure)).find((m) => m !== null);
-  // Words pulling both ways ("complaints responded to within 10 days") do not say: leave it to other evidence.
-  if (lower && higher) return undefined;
-  if (lower) return { polarity: 'lower', word: lower[0] };
-  if (higher) return { polarity: 'higher', word: higher[0] };
-  return undefined;
+  const hits: Array<{ polarity: 'higher' | 'lower' | 'range'; weight: 'outcome' | 'subject'; word: string }> = [];
+  for (const w of MEASURE_WORDING) {
+    const m = w.pattern.exec(measure);
+    if (!m) continue;
+    const before = measure.slice(0, m.index);
+    // "not meeting", "did not meet", "failed to complete": the outcome is turned round.
+    const negated = w.weight === 'outcome' && w.polarity !== 'range' && NEGATION.test(before);
+    const polarity = negated ? (w.polarity === 'higher' ? 'lower' : 'higher') : w.polarity;
+    hits.push({ polarity, weight: w.weight, word: negated ? `${/\S+\s*$/.exec(before.replace(/\s+$/, ' '))?.[0]?.trim() ?? 'not'} ${m[0]}` : m[0] });
+  }
+  const pick = (weight: 'outcome' | 'subject'): { polarity: 'higher' | 'lower' | 'range'; word: string } | null | undefined => {
+    const of = hits.filter((h) => h.weight === weight);
+    if (of.length === 0) return undefined;
+    const sides = new Set(of.map((h) => h.polarity));
+    // Words pulling both ways at the same weight do not say: leave it to other evidence.
+    if (sides.size > 1) return null;
+    const h = of[0] as (typeof of)[number];
+    return { polarity: h.polarity, word: h.word };
+  };
+  const outcome = pick('outcome');
+  if (outcome === null) return undefined;
+  if (outcome !== undefined) return outcome;
+  return pick('subject') ?? undefined;
 }
 
 /** Everything that can tell polarity for one row. */
 export interface PolarityEvidence {
   readonly columnText?: string;
   readonly target: TargetSpec | null;
+  /** Other targets of the row ("Desired Level" beside "Target"): their comparators also tell the side. */
+  readonly otherTargets?: readonly TargetSpec[];
   readonly isBudget: boolean;
   readonly measure: string;
   /** Target value and the baseline (previous year's outturn) in the same unit, when both exist. */
   readonly targetVsBaseline?: { readonly target: number; readonly baseline: number };
 }
 
+function fromTargetSpec(t: TargetSpec): PolarityReading | undefined {
+  if (t.kind === 'range') return { polarity: 'range', source: 'target', reason: 'the target is a range' };
+  if (t.kind === 'relative' && t.direction !== 'better') return { polarity: t.direction, source: 'target', reason: `the target "${t.text}" asks for ${t.direction === 'lower' ? 'less' : 'more'}` };
+  if (t.kind === 'bound' && t.comparator !== 'none') {
+    const lower = t.comparator === 'le' || t.comparator === 'lt';
+    return { polarity: lower ? 'lower' : 'higher', source: 'target', reason: `the target "${t.text}" is ${lower ? 'a maximum' : 'a minimum'}` };
+  }
+  return undefined;
+}
+
 /**
- * Resolves a row's polarity from the strongest evidence: a Polarity column, the target's comparator or
- * relative direction, budget semantics, the wording of the measure, the target against the baseline.
+ * Resolves a row's polarity from the strongest evidence: a Polarity column, the target's comparator (or another
+ * target column's), a comparator in the measure's words, budget semantics, the wording of the measure, the target
+ * against the baseline. Returns `unknown` when nothing says; the caller decides whether to assume.
  */
 export function resolvePolarity(e: PolarityEvidence): PolarityReading {
   if (e.columnText !== undefined) {
@@ -87,14 +124,14 @@ export function resolvePolarity(e: PolarityEvidence): PolarityReading {
     if (p !== undefined) return { polarity: p, source: 'column', reason: `the Polarity column says "${e.columnText.trim()}"` };
   }
   const t = e.target;
-  if (t !== null) {
-    if (t.kind === 'range') return { polarity: 'range', source: 'target', reason: 'the target is a range' };
-    if (t.kind === 'relative' && t.direction !== 'better') return { polarity: t.direction, source: 'target', reason: `the target "${t.text}" asks for ${t.direction === 'lower' ? 'less' : 'more'}` };
-    if (t.kind === 'bound' && t.comparator !== 'none') {
-      const lower = t.comparator === 'le' || t.comparator === 'lt';
-      return { polarity: lower ? 'lower' : 'higher', source: 'target', reason: `the target "${t.text}" is ${lower ? 'a maximum' : 'a minimum'}` };
-    }
+  for (const spec of [t, ...(e.otherTargets ?? [])]) {
+    if (spec === null) continue;
+    const read = fromTargetSpec(spec);
+    if (read) return read;
   }
+  const figure: TargetFigure | null = t?.kind === 'bound' ? { value: t.value.value, percent: t.value.unit === 'percent' } : null;
+  const said = polarityFromMeasureComparator(e.measure, figure);
+  if (said) return { polarity: said.polarity, source: 'measure', reason: `the measure says "${said.phrase}"` };
   if (e.isBudget) return { polarity: 'lower', source: 'budget', reason: 'spend against budget: lower is better' };
   const worded = polarityFromWording(e.measure, t);
   if (worded) return { polarity: worded.polarity, source: 'wording', reason: `the measure says "${worded.word}"` };
@@ -104,3 +141,8 @@ export function resolvePolarity(e: PolarityEvidence): PolarityReading {
   }
   return { polarity: 'unknown', source: 'none', reason: 'nothing says which way is better' };
 }
+
+/** The reading used when nothing says which way is better but a target and a value ask for a judgement. */
+export const ASSUMED_HIGHER: PolarityReading = {
+  polarity: 'higher', source: 'assumed', reason: 'nothing says which way is better: higher is better was assumed; set the Polarity to confirm',
+};
