@@ -98,11 +98,14 @@ function isNumericData(sheet: SheetSnapshot, r: number, c: number): boolean {
   return false;
 }
 
-/** A figure of a data row: a number, or a published rating (R/A/G, Y/N, a face). */
+/** A rating mark in a data cell: R/A/G, Red/Amber/Green, Y/N, a tick or a face — not a word that also heads columns. */
+const RATING_MARK = /^(?:[RAGYN]|red|amber|green|yes|no|[✓✔✗✘×☑☒]|.*\bfaces?\b.*)\**$/i;
+
+/** A figure of a data row: a number, or a published rating mark. */
 function isFigure(sheet: SheetSnapshot, r: number, c: number): boolean {
   if (isNumericData(sheet, r, c)) return true;
-  const s = statusOfWord(textAt(sheet, r, c));
-  return s !== undefined && s !== 'none';
+  const t = textAt(sheet, r, c);
+  return RATING_MARK.test(t) && statusOfWord(t.replace(/\*+$/, '')) !== undefined;
 }
 
 /** Splits a rectangle into blocks of content separated by blank rows, then blank columns. */
@@ -147,6 +150,11 @@ function filledCount(sheet: SheetSnapshot, r: number, left: number, right: numbe
   return n;
 }
 
+/** A short text that names a period ("2016/17", "Q3", "Year end"); a sentence that mentions one is a label. */
+function isPeriodLabel(text: string): boolean {
+  return text.length <= 30 && parsePeriod(text) !== undefined;
+}
+
 /** A data row holds a label (text that is no figure) and at least one figure. */
 function isDataLike(sheet: SheetSnapshot, r: number, b: Block): boolean {
   let label = false;
@@ -154,7 +162,7 @@ function isDataLike(sheet: SheetSnapshot, r: number, b: Block): boolean {
   for (let c = b.left; c <= b.right; c++) {
     if (isEmpty(sheet, r, c)) continue;
     if (isFigure(sheet, r, c)) figure = true;
-    else if (parsePeriod(textAt(sheet, r, c)) === undefined) label = true;
+    else if (!isPeriodLabel(textAt(sheet, r, c))) label = true;
     if (label && figure) return true;
   }
   return false;

@@ -102,8 +102,8 @@ export const MEASURE_POLARITY_NOTES: readonly { readonly polarity: PolarityWord;
 
 /** A comparator in the measure's own words, followed by the number it applies to. */
 export const MEASURE_COMPARATORS: readonly { readonly polarity: 'higher' | 'lower'; readonly pattern: RegExp; readonly example: string }[] = [
-  { polarity: 'higher', pattern: /\b(?:at least|no less than|not less than|a minimum of|minimum of|at or above|or more than|more than|over|above|in excess of)\s+(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<pct>%|\s?per\s?cent|\s?percent)?/i, example: 'At least 95% of patients waiting no more than four hours' },
-  { polarity: 'lower', pattern: /\b(?:no more than|not more than|at most|a maximum of|maximum of|at or below|does not exceed|do not exceed|not to exceed|not exceeding|less than|fewer than|under|below)\s+(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<pct>%|\s?per\s?cent|\s?percent)?/i, example: 'Calls abandoned: No more than 20 per cent of calls' },
+  { polarity: 'higher', pattern: /\b(?:at least|no less than|not less than|a minimum of|minimum of|at or above|(?<!\b(?:no|not)\s)(?:more than|over|above)|in excess of)\s+(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<pct>%|\s?per\s?cent|\s?percent)?/i, example: 'At least 95% of patients waiting no more than four hours' },
+  { polarity: 'lower', pattern: /\b(?:no more than|not more than|at most|a maximum of|maximum of|at or below|does not exceed|do not exceed|not to exceed|not exceeding|(?<!\b(?:no|not)\s)(?:less than|fewer than|under|below))\s+(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<pct>%|\s?per\s?cent|\s?percent)?/i, example: 'Calls abandoned: No more than 20 per cent of calls' },
 ];
 
 /** How strongly a word of the measure says which way is better: an outcome outweighs the thing counted. */

@@ -270,6 +270,16 @@ function callFunction(fn: FunctionName, args: readonly Expr[], cells: RowCells):
       if (ns.length === 0) return num(0);
       return num(fn === 'MAX' ? Math.max(...ns) : Math.min(...ns));
     }
+    case 'COUNT': {
+      let n = 0;
+      for (const a of args) {
+        const v = evaluate(a, cells);
+        if (v.kind === 'number') n++;
+        else if (a.kind !== 'ref' && v.kind === 'boolean') n++;
+        else if (a.kind !== 'ref' && v.kind === 'text' && textToNumber(v.value) !== undefined) n++;
+      }
+      return num(n);
+    }
     case 'N': {
       const v = oneArg(args, cells);
       switch (v.kind) {

@@ -8,7 +8,7 @@
 /** The functions a rule may call, spelled as Excel spells them in English. */
 export type FunctionName =
   | 'IF' | 'AND' | 'OR' | 'NOT'
-  | 'ABS' | 'ROUND' | 'SIGN' | 'MOD' | 'MAX' | 'MIN' | 'N'
+  | 'ABS' | 'ROUND' | 'SIGN' | 'MOD' | 'MAX' | 'MIN' | 'N' | 'COUNT'
   | 'ISNUMBER' | 'ISBLANK' | 'ISTEXT'
   | 'CHOOSE';
 
@@ -59,7 +59,7 @@ export const MIN_LITERAL = 1e-15;
 /** Argument counts each function accepts: [min, max]. */
 const ARITY: Readonly<Record<FunctionName, readonly [number, number]>> = {
   IF: [2, 3], AND: [1, 255], OR: [1, 255], NOT: [1, 1], ABS: [1, 1], ROUND: [2, 2], SIGN: [1, 1], MOD: [2, 2],
-  MAX: [1, 255], MIN: [1, 255], N: [1, 1], ISNUMBER: [1, 1], ISBLANK: [1, 1], ISTEXT: [1, 1], CHOOSE: [2, 255],
+  MAX: [1, 255], MIN: [1, 255], COUNT: [1, 255], N: [1, 1], ISNUMBER: [1, 1], ISBLANK: [1, 1], ISTEXT: [1, 1], CHOOSE: [2, 255],
 };
 
 /**
@@ -139,6 +139,11 @@ export const or = (...args: readonly Expr[]): Expr => call('OR', ...args);
 export const not = (x: Expr): Expr => call('NOT', x);
 /** ISNUMBER(x) */
 export const isNumber = (x: Expr): Expr => call('ISNUMBER', x);
+/** COUNT(…): how many of the arguments are numbers. */
+export const count = (...args: readonly Expr[]): Expr => call('COUNT', ...args);
+/** TRUE when every one of the cells holds a number: COUNT(a,b)=2 (not ISNUMBER(a+b): some engines read "" as 0). */
+export const allNumbers = (...args: readonly Expr[]): Expr =>
+  args.length === 1 && args[0] !== undefined ? isNumber(args[0]) : binary('=', count(...args), num(args.length));
 /** ABS(x) */
 export const abs = (x: Expr): Expr => call('ABS', x);
 

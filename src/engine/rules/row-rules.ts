@@ -10,7 +10,7 @@
  * MAX(ISNUMBER(cell)×position, …) and read with CHOOSE, so a 72-month series stays a few levels deep.
  */
 import {
-  abs, add, and, bool, call, div, Expr, ge, gt, iff, isNumber, le, lt, mul, ne, neg, num, or, ref, sub, text,
+  abs, add, allNumbers, and, bool, call, div, Expr, ge, gt, iff, isNumber, le, lt, mul, ne, neg, num, or, ref, sub, text,
 } from './expr';
 import { foldRule } from './fold';
 import { NoStatusKey, RISK_BANDS, STATUS_CODE, statusText, TREND_CODE, TrendKey, trendText } from './vocabulary';
@@ -298,8 +298,7 @@ function narrowed(j: Judged): Judged {
 function judgeable(j: Judged): Expr {
   const L = ref('latest');
   const one = j.lo === null ? j.hi : j.hi === null ? j.lo : null;
-  // The latest and bound helpers hold a number or "", never text that reads as a number.
-  if (one !== null && one.live) return isNumber(sub(L, one.expr));
+  if (one !== null && one.live) return allNumbers(L, one.expr);
   return and(isNumber(L), hasTarget(j));
 }
 
@@ -426,8 +425,7 @@ function trendCodeRule(polarity: TrendPolarity, decimals: number, j: Judged | nu
   }
   const body = iff(notComparable, c('notComparable'), iff(binaryEqExpr(displayUnits(L, decimals), displayUnits(P, decimals)), stableCode, direction));
   if (!(notComparable.kind === 'boolean' && !notComparable.value)) codes.push('notComparable');
-  // L + P is a number only when both are: neither helper ever holds anything but a number or "".
-  return { expr: iff(isNumber(add(L, P)), body, c('none')), codes };
+  return { expr: iff(allNumbers(L, P), body, c('none')), codes };
 }
 
 function binaryEqExpr(a: Expr, b: Expr): Expr {
@@ -517,8 +515,8 @@ function budgetRowRules(shape: BudgetRowShape): RowBlock {
     : iff(and(isNumber(CV), presentOf(shape.movement.term)), sub(CV, signedValue(shape.movement)), EMPTY);
   const previous = shape.priorVariance === null ? derived : iff(presentOf(shape.priorVariance.term), signedValue(shape.priorVariance), derived);
   const movement = signedOrEmpty(shape.movement);
-  const change = iff(isNumber(sub(CV, PRV)), sub(CV, PRV), movement);
-  const current = j.hi === null ? signedOrEmpty(shape.publishedVariance) : iff(isNumber(sub(L, j.hi.expr)), sub(L, j.hi.expr), signedOrEmpty(shape.publishedVariance));
+  const change = iff(allNumbers(CV, PRV), sub(CV, PRV), movement);
+  const current = j.hi === null ? signedOrEmpty(shape.publishedVariance) : iff(allNumbers(L, j.hi.expr), sub(L, j.hi.expr), signedOrEmpty(shape.publishedVariance));
   const CH = ref('change');
   const trendCode = iff(isNumber(CH), add(num(TREND_CODE.stable), call('SIGN', displayUnits(CH, shape.decimals))), num(TREND_CODE.none));
   return finish([
