@@ -327,6 +327,32 @@ describe('protected sheets', () => {
   });
 });
 
+describe('cells formatted as Text', () => {
+  it('writes live formulas into columns the user formatted as Text ("@"), and keeps planned formats', async () => {
+    const init = emulatorInitFromExcelJs(typedSeed(SEED_004));
+    const sheet = init.sheets[0];
+    if (sheet === undefined) throw new Error('no sheet');
+    // Every empty cell of columns A..AZ down to row 60 is formatted as Text, as a whole-sheet "@" format leaves them.
+    for (let r = 1; r <= 60; r++) {
+      for (let c = 0; c < 52; c++) {
+        const address = cellAddress(r - 1, c);
+        if (sheet.cells[address] === undefined) sheet.cells[address] = { value: null, numberFormat: '@' };
+      }
+    }
+    const plain = emulatorOf(typedSeed(SEED_004));
+    await refreshScorecard(plain.run);
+    const expected = Object.entries(plain.dump().sheets[0]?.cells ?? {}).filter(([, c]) => c.formula !== null);
+    expect(expected.length).toBeGreaterThan(50);
+    const emulator = createExcelEmulator(init);
+    await refreshScorecard(emulator.run);
+    const cells = emulator.dump().sheets[0]?.cells ?? {};
+    for (const [address, cell] of expected) {
+      expect([address, cells[address]?.formula]).toEqual([address, cell.formula]);
+      expect([address, cells[address]?.numberFormat]).toEqual([address, cell.numberFormat]);
+    }
+  });
+});
+
 describe('sheet names that read as references', () => {
   function typedSeedOn(seed: string, sheet: string): ExcelJS.Workbook {
     return buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${seed}.tsv`), 'utf8'), sheet);

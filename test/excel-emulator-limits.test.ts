@@ -46,3 +46,19 @@ describe('references to sheets whose names read as references', () => {
     expect(emu.dump().names.map((n) => n.reference)).toEqual([`=${sheet}!$A$1:$B$2`]);
   });
 });
+
+describe('cells formatted as Text', () => {
+  it('keeps a formula written to a cell formatted "@" as text, and takes it as a formula once the format is General', async () => {
+    const emu = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: null, numberFormat: '@' }, A2: { value: null, numberFormat: '@' } } }] });
+    await emu.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('S').getRange('A1').formulas = [['=1+2']];
+      const a2 = ctx.workbook.worksheets.getItem('S').getRange('A2');
+      a2.numberFormat = [['General']];
+      a2.formulas = [['=1+2']];
+      await ctx.sync();
+    });
+    const cells = emu.dump().sheets[0]?.cells;
+    expect(cells?.A1).toMatchObject({ value: '=1+2', formula: null, numberFormat: '@' });
+    expect(cells?.A2).toMatchObject({ formula: '=1+2', numberFormat: 'General' });
+  });
+});

@@ -141,22 +141,27 @@ export function packSteps<S extends { readonly bytes: number }>(steps: readonly 
 
 type Grid<T> = Array<Array<T | null>>;
 
-/** Writes of one rectangle, as the 2-D arrays Office.js takes (null = leave the cell alone). */
+/** The number format of a written cell for which the plan has none. */
+const GENERAL = 'General';
+
+/**
+ * Writes of one rectangle, as the 2-D arrays Office.js takes (null = leave the cell alone). Every written cell gets
+ * a number format, the planned one or "General", set before its input: Excel stores whatever is written to a cell
+ * formatted as Text ("@") as text, a formula included.
+ */
 function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite | undefined): Step[] {
   const rows: Array<{ inputs: Array<string | number | null>; formats: Array<string | null>; bytes: number }> = [];
-  let anyFormat = false;
   for (let r = rect.top; r <= rect.bottom; r++) {
     const inputs: Array<string | number | null> = [];
     const formats: Array<string | null> = [];
     for (let c = rect.left; c <= rect.right; c++) {
       const w = at(r, c);
       inputs.push(w === undefined ? null : cellInput(w.value));
-      formats.push(w?.numberFormat ?? null);
-      if (w?.numberFormat !== undefined) anyFormat = true;
+      formats.push(w === undefined ? null : w.numberFormat ?? GENERAL);
     }
     rows.push({ inputs, formats, bytes: 0 });
   }
-  for (const row of rows) row.bytes = utf8Length(JSON.stringify(row.inputs)) + (anyFormat ? utf8Length(JSON.stringify(row.formats)) : 0) + 1;
+  for (const row of rows) row.bytes = utf8Length(JSON.stringify(row.inputs)) + utf8Length(JSON.stringify(row.formats)) + 1;
   // Bands of rows, so that a block too long for one request fills each request it needs.
   const bandBudget = 256 * 1024;
   const steps: Step[] = [];
@@ -173,10 +178,10 @@ function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite 
     const inputs: Grid<string | number> = band.map((b) => b.inputs);
     const formats: Grid<string> = band.map((b) => b.formats);
     const bandRect: SheetRect = { ...rect, top, bottom: top + band.length - 1 };
-    steps.push(step(rect.sheet, anyFormat ? 3 : 2, bytes, (w) => {
+    steps.push(step(rect.sheet, 3, bytes, (w) => {
       const range = w.rect(bandRect);
+      range.numberFormat = formats;
       range.formulas = inputs;
-      if (anyFormat) range.numberFormat = formats;
     }));
     start = end + 1;
   }

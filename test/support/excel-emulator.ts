@@ -1229,6 +1229,9 @@ function applyInput(prev: CellState, input: unknown, location: string, at: strin
   }
   if (input === '') return formats;
   if (input.length > MAX_CELL_TEXT) throw invalidArgument(location, `text at ${at} is longer than ${MAX_CELL_TEXT} characters`);
+  // A cell formatted as Text keeps what is written as text, a formula included: "Text: Treats the content of a cell
+  // as text and displays the content exactly as you type it" (Microsoft Support, "Available number formats in
+  // Excel", https://support.microsoft.com/office/available-number-formats-in-excel-0afe8f52-97db-41f1-b972-4b46e9f1e8d2).
   if (prev.numberFormat === '@') return { ...formats, value: input };
   if (input.startsWith("'")) return { ...formats, value: input.slice(1) };
   const first = input[0];
