@@ -4,7 +4,7 @@
  * conditional formats within a collection, manual calculation, merged areas, hidden sheets, response size).
  * Each rule cites, beside its code in test/support/excel-emulator.ts, the documentation it follows.
  */
-import { createExcelEmulator, EmulatedOfficeError, ExcelEmulator } from './support/excel-emulator';
+import { createExcelEmulator, EmulatedOfficeError, ExcelEmulator, functionNesting } from './support/excel-emulator';
 
 /** Awaits a promise that must reject with an EmulatedOfficeError; returns the error. */
 async function officeError(promise: Promise<unknown>): Promise<EmulatedOfficeError> {
@@ -60,5 +60,39 @@ describe('cells formatted as Text', () => {
     const cells = emu.dump().sheets[0]?.cells;
     expect(cells?.A1).toMatchObject({ value: '=1+2', formula: null, numberFormat: '@' });
     expect(cells?.A2).toMatchObject({ formula: '=1+2', numberFormat: 'General' });
+  });
+});
+
+describe('formula limits', () => {
+  /** A formula of `depth` nested functions: =ABS(ABS(…(1)…)). */
+  const nested = (depth: number): string => `=${'ABS('.repeat(depth)}1${')'.repeat(depth)}`;
+
+  it.each([
+    ['=1+2', 0], ['=SUM(A1:A3)', 1], ['=IF(A1>0,SUM(B1,MAX(C1,2)),"(x)")', 3], ['=((1+2))*ABS(-1)', 1],
+    [`='Q(1)'!A1+LEN("a(b(c")`, 1], [nested(64), 64], [nested(65), 65],
+  ])('counts the function nesting of %s as %d', (formula, depth) => {
+    expect(functionNesting(formula)).toBe(depth);
+  });
+
+  async function write(formula: string, where: 'cell' | 'rule'): Promise<void> {
+    const emu = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: 1 } } }] });
+    await emu.run(async (ctx) => {
+      const range = ctx.workbook.worksheets.getItem('S').getRange('B1');
+      if (where === 'cell') range.formulas = [[formula]];
+      else range.conditionalFormats.add('Custom').custom.rule.formula = formula;
+      await ctx.sync();
+    });
+  }
+
+  it.each(['cell', 'rule'] as const)('accepts 64 nested functions in a %s formula and refuses 65', async (where) => {
+    await expect(write(nested(64), where)).resolves.toBeUndefined();
+    expect((await officeError(write(nested(65), where))).code).toBe('InvalidArgument');
+  });
+
+  it.each(['cell', 'rule'] as const)('accepts a %s formula of 8,192 characters and refuses one of 8,193', async (where) => {
+    const of = (length: number): string => `=1${'+1'.repeat((length - 2) / 2)}`;
+    expect(of(8192)).toHaveLength(8192);
+    await expect(write(of(8192), where)).resolves.toBeUndefined();
+    expect((await officeError(write(`${of(8192)}1`, where))).code).toBe('InvalidArgument');
   });
 });

@@ -200,8 +200,13 @@ export const MAX_COLUMNS = 16_384;
 export const MAX_CELLS_PER_WRITE = 200_000;
 /** Longest text a cell holds. */
 const MAX_CELL_TEXT = 32_767;
+// Excel's limits on a formula: "Length of formula contents: 8,192 characters" and "Nested levels of functions: 64"
+// (Microsoft Support, "Excel specifications and limits",
+// https://support.microsoft.com/office/excel-specifications-and-limits-1672b34d-7043-467e-8e27-269d656771c3).
 /** Longest formula Excel accepts. */
 const MAX_FORMULA_LENGTH = 8_192;
+/** Deepest nesting of functions Excel accepts. */
+const MAX_FUNCTION_NESTING = 64;
 /** A read of more cells than this cannot fit the response limit (each cell costs >= 2 bytes of JSON). */
 const MAX_READ_CELLS = PAYLOAD_LIMIT_BYTES / 2;
 /** Chained onChanged dispatches (handlers whose writes fire handlers) tolerated before giving up. */
@@ -962,6 +967,38 @@ function utf8Length(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
+/**
+ * How deeply functions nest in a formula: IF(A1,SUM(B1:B2)) is 2. Parentheses that call no function (grouping)
+ * do not count; text in double quotes and sheet names in single quotes are skipped.
+ */
+export function functionNesting(formula: string): number {
+  const stack: boolean[] = [];
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < formula.length; i++) {
+    const ch = formula[i];
+    if (ch === '"' || ch === "'") {
+      // A quote inside is doubled ("" or ''), which this loop reads as the end and a new start: the same span.
+      const end = formula.indexOf(ch, i + 1);
+      i = end < 0 ? formula.length : end;
+    } else if (ch === '(') {
+      const isCall = /[A-Za-z0-9_.]/.test(formula[i - 1] ?? '');
+      stack.push(isCall);
+      if (isCall) deepest = Math.max(deepest, ++depth);
+    } else if (ch === ')') {
+      if (stack.pop()) depth -= 1;
+    }
+  }
+  return deepest;
+}
+
+/** Refuses a formula past Excel's length or nesting limit (see MAX_FORMULA_LENGTH, MAX_FUNCTION_NESTING). */
+function assertFormulaWithinLimits(formula: string, location: string, at: string): void {
+  if (formula.length > MAX_FORMULA_LENGTH) throw invalidArgument(location, `formula ${at} is longer than ${MAX_FORMULA_LENGTH} characters (${formula.length})`);
+  const nesting = functionNesting(formula);
+  if (nesting > MAX_FUNCTION_NESTING) throw invalidArgument(location, `formula ${at} nests functions ${nesting} deep; Excel allows ${MAX_FUNCTION_NESTING}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Workbook state and the undo journal that makes a sync atomic
 // ---------------------------------------------------------------------------------------------
@@ -1237,7 +1274,7 @@ function applyInput(prev: CellState, input: unknown, location: string, at: strin
   const first = input[0];
   if (input.length > 1 && (first === '=' || first === '+' || first === '-')) {
     const formula = first === '=' ? input : `=${input}`;
-    if (formula.length > MAX_FORMULA_LENGTH) throw invalidArgument(location, `formula at ${at} is longer than ${MAX_FORMULA_LENGTH} characters`);
+    assertFormulaWithinLimits(formula, location, `at ${at}`);
     return { ...formats, formula };
   }
   if (/^(true|false)$/i.test(input)) return { ...formats, value: input.toLowerCase() === 'true' };
@@ -1448,6 +1485,7 @@ function validateNameFormula(state: WorkbookState, reference: unknown, location:
   if (!reference.startsWith('=') || reference.length < 2) {
     throw invalidArgument(location, `reference "${reference}" must be a formula starting with "=", e.g. "=Sheet1!$A$1:$A$9"`);
   }
+  assertFormulaWithinLimits(reference, location, 'of the name');
   if (parseNameReference(state, reference) === 'bad') throw invalidArgument(location, `reference "${reference}" names a missing sheet, a sheet name that needs quotes but has none, or an invalid address`);
   return reference;
 }
@@ -2899,7 +2937,7 @@ const CF_RULE_SCALARS: Record<string, ScalarDef<CfState>> = {
       if (typeof v !== 'string' || !v.startsWith('=') || v.length < 2) {
         throw invalidArgument(location, `a conditional format formula must be a string starting with "=", got ${describeValue(v)}`);
       }
-      if (v.length > MAX_FORMULA_LENGTH) throw invalidArgument(location, 'formula too long');
+      assertFormulaWithinLimits(v, location, 'of the conditional format');
       assertWritable(cf.sheet, location);
       run.assign(cf, 'formula', v);
     },
