@@ -161,6 +161,7 @@ function termOrEmpty(t: ValueTerm | null): Expr {
 
 /** `present × weight`, written without "×1". */
 function weighted(present: Expr, weight: Expr): Expr {
+  if (present.kind === 'boolean' && present.value) return weight;
   return weight.kind === 'number' && weight.value === 1 ? present : mul(present, weight);
 }
 
@@ -437,7 +438,8 @@ function trendRule(codes: readonly TrendKey[]): Expr {
   const top = Math.max(...codes.map((k) => TREND_CODE[k]));
   const order = (Object.keys(TREND_CODE) as TrendKey[]).filter((k) => TREND_CODE[k] >= 1 && TREND_CODE[k] <= top).sort((a, b) => TREND_CODE[a] - TREND_CODE[b]);
   const T = ref('trendCode');
-  return iff(T, call('CHOOSE', T, ...order.map((k) => text(trendText(k)))), EMPTY);
+  // A word the row cannot reach is left out ("") so that its place in the list stays.
+  return iff(T, call('CHOOSE', T, ...order.map((k) => text(codes.includes(k) ? trendText(k) : ''))), EMPTY);
 }
 
 /** TRUE when the latest and previous periods differ in length (only for counts that accumulate). */
