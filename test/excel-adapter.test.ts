@@ -327,6 +327,23 @@ describe('protected sheets', () => {
   });
 });
 
+describe('calculation mode', () => {
+  it.each(['Manual', 'AutomaticExceptTables'] as const)('recalculates after its last write when the workbook calculates in %s mode', async (mode) => {
+    const emulator = createExcelEmulator({ ...emulatorInitFromExcelJs(typedSeed(SEED_004)), calculationMode: mode });
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.tables.length).toBeGreaterThan(0);
+    expect(emulator.calculationPending).toBe(false);
+    expect(summary.syncs).toBe(3);
+  });
+
+  it('leaves calculation to Excel in Automatic mode, suspended while it writes', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    await refreshScorecard(emulator.run);
+    expect(emulator.calculationSuspensions).toBe(1);
+    expect(emulator.calculationPending).toBe(false);
+  });
+});
+
 describe('cells formatted as Text', () => {
   it('writes live formulas into columns the user formatted as Text ("@"), and keeps planned formats', async () => {
     const init = emulatorInitFromExcelJs(typedSeed(SEED_004));

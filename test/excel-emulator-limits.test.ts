@@ -96,3 +96,31 @@ describe('formula limits', () => {
     expect((await officeError(write(`${of(8192)}1`, where))).code).toBe('InvalidArgument');
   });
 });
+
+describe('calculation mode', () => {
+  it('leaves written cells waiting for a calculation in Manual mode, until application.calculate', async () => {
+    const emu = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: 1 } } }], calculationMode: 'Manual' });
+    const mode = await emu.run(async (ctx) => {
+      const app = ctx.workbook.application.load('calculationMode');
+      ctx.workbook.worksheets.getItem('S').getRange('B1').formulas = [['=A1*2']];
+      await ctx.sync();
+      return app.calculationMode;
+    });
+    expect(mode).toBe('Manual');
+    expect(emu.calculationPending).toBe(true);
+    await emu.run(async (ctx) => {
+      ctx.workbook.application.calculate('Recalculate');
+      await ctx.sync();
+    });
+    expect(emu.calculationPending).toBe(false);
+  });
+
+  it('never leaves anything waiting in Automatic mode', async () => {
+    const emu = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: 1 } } }] });
+    await emu.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('S').getRange('B1').formulas = [['=A1*2']];
+      await ctx.sync();
+    });
+    expect(emu.calculationPending).toBe(false);
+  });
+});

@@ -373,21 +373,25 @@ export function assertStructureUnlocked(changesSheets: boolean, read: WorkbookRe
 
 /**
  * Sends the steps: in one request unless they pass the 5 MB limit. Calculation waits until the request is
- * done, and our own writes fire no change events when the host can switch them off.
+ * done, and our own writes fire no change events when the host can switch them off. When the workbook does not
+ * calculate by itself (calculation mode not Automatic), the last request ends with a recalculation.
  */
 async function sendSteps(context: Excel.RequestContext, counter: SyncCounter, steps: readonly Step[], read: WorkbookRead): Promise<void> {
   if (steps.length === 0) return;
   const writer = new Writer(context);
   const batches = packSteps(steps);
   const events = read.enableEvents;
+  const automatic = read.calculationMode === 'Automatic';
   const last = batches.length - 1;
   try {
     // Normally one batch. More only when the request would pass 5 MB: round trips grow with bytes written,
     // not with rows or sheets.
     for (const [i, batch] of batches.entries()) {
-      context.application.suspendApiCalculationUntilNextSync();
+      // In Manual mode nothing calculates until asked, so there is nothing to suspend.
+      if (automatic) context.application.suspendApiCalculationUntilNextSync();
       if (i === 0 && events !== null) context.runtime.enableEvents = false;
       for (const s of batch) s.queue(writer);
+      if (i === last && !automatic) context.application.calculate('Recalculate');
       if (i === last && events !== null) context.runtime.enableEvents = events;
       await counter.syncWrites();
     }

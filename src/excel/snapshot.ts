@@ -39,6 +39,11 @@ export interface WorkbookRead {
   readonly enableEvents: boolean | null;
   /** Whether the workbook's structure is protected: no sheet can be added, deleted, hidden or shown. */
   readonly structureProtected: boolean;
+  /**
+   * The workbook's calculation mode: in "Manual" (and "AutomaticExceptTables") the writes are followed by a
+   * recalculation, or the new formulas and those that depend on tidied cells would show stale results.
+   */
+  readonly calculationMode: string;
   /** Sheets that were not read (used range past {@link SHEET_CELL_BUDGET}), for the summary's notices. */
   readonly notices: readonly PlanNotice[];
 }
@@ -191,6 +196,7 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
   const names = workbook.names.load('items/name,items/formula');
   const setting = queueOptionsLoad(context);
   const structure = workbook.protection.load('protected');
+  const application = workbook.application.load('calculationMode');
   const runtime = context.runtime;
   const eventsSwitch = isExcelApiSupported('1.8');
   if (eventsSwitch) runtime.load('enableEvents');
@@ -228,6 +234,7 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
     options: optionsFrom(setting),
     enableEvents: eventsSwitch ? runtime.enableEvents : null,
     structureProtected: structure.protected,
+    calculationMode: String(application.calculationMode),
     notices: ordered.flatMap((l) => (l.notice !== undefined ? [l.notice] : [])),
   };
 }

@@ -71,6 +71,9 @@ export interface EmulatedCell {
 /** A cell's vertical alignment, as office-js names it. */
 export type VerticalAlignmentName = 'Top' | 'Center' | 'Bottom' | 'Justify' | 'Distributed';
 
+/** The workbook's calculation mode, as office-js names it. */
+export type CalculationModeName = 'Automatic' | 'AutomaticExceptTables' | 'Manual';
+
 /** A worksheet's visibility, as office-js names it. */
 export type SheetVisibilityName = 'Visible' | 'Hidden' | 'VeryHidden';
 
@@ -93,6 +96,8 @@ export interface EmulatedWorkbookInit {
   names?: { name: string; reference: string; comment?: string }[];
   /** Workbook structure protection (Review › Protect Workbook): no sheet may be added, deleted, hidden or shown. */
   structureProtected?: boolean;
+  /** The calculation mode (File › Options › Formulas); default "Automatic". */
+  calculationMode?: CalculationModeName;
 }
 
 /** How the emulated host behaves; every field has a default. */
@@ -343,6 +348,10 @@ export interface EmulatedWorkbookProtection extends EmulatedClientObject {
 /** Emulated Excel.Application. */
 export interface EmulatedApplication extends EmulatedClientObject {
   readonly context: EmulatedRequestContext;
+  /** "Automatic", "AutomaticExceptTables" or "Manual"; load it first. */
+  readonly calculationMode: CalculationModeName;
+  /** Recalculates; "Recalculate", "Full" or "FullRebuild". */
+  calculate(calculationType: Excel.CalculationType | 'Recalculate' | 'Full' | 'FullRebuild'): void;
   suspendApiCalculationUntilNextSync(): void;
   suspendScreenUpdatingUntilNextSync(): void;
 }
@@ -698,6 +707,11 @@ export interface ExcelEmulator {
   readonly runCount: number;
   /** Times `application.suspendApiCalculationUntilNextSync()` took effect. */
   readonly calculationSuspensions: number;
+  /**
+   * True while cells written through the API wait for a calculation: the mode is Manual and nothing has called
+   * `application.calculate` since the write.
+   */
+  readonly calculationPending: boolean;
   /** Current value of `context.runtime.enableEvents`. */
   readonly enableEvents: boolean;
   /** Address of the selection on the active sheet, e.g. "Sheet1!B2:C3". */
@@ -1055,6 +1069,7 @@ interface WorkbookState {
   /** Setting values as JSON text. */
   readonly settings: Map<string, string>;
   structureProtected: boolean;
+  calculationMode: CalculationModeName;
 }
 
 const EMPTY_CELL: CellState = { value: null };
@@ -1924,9 +1939,44 @@ class WorkbookProtectionImpl extends ClientObjectImpl<WorkbookState> implements 
   }
 }
 
+// In Manual calculation mode Excel recalculates only when asked: formulas written through the API, and the
+// formulas that depend on cells written, keep their old results until `application.calculate` runs (Excel
+// JavaScript API, "Excel.Application": calculationMode, "Returns the calculation mode used in the workbook, as
+// defined by the constants in Excel.CalculationMode", and calculate(calculationType), "Recalculate all currently
+// opened workbooks in Excel", ExcelApi 1.1; https://learn.microsoft.com/javascript/api/excel/excel.application).
+const APPLICATION_SCALARS: Record<string, ScalarDef<WorkbookState>> = {
+  calculationMode: { get: (_run, state) => state.calculationMode },
+};
+
+const CALCULATION_TYPES = new Set(['Recalculate', 'Full', 'FullRebuild']);
+
+/** Notes that cells were written: in Manual mode they now wait for a calculation. */
+function noteCalculationNeeded(run: SyncRun): void {
+  run.onCommit(() => {
+    if (run.state.calculationMode === 'Manual') run.core.calculationPending = true;
+  });
+}
+
 class ApplicationImpl extends ClientObjectImpl<WorkbookState> implements EmulatedApplication {
   _typeName(): string {
     return 'Application';
+  }
+
+  override _scalars(): Record<string, ScalarDef<WorkbookState>> {
+    return APPLICATION_SCALARS;
+  }
+
+  get calculationMode(): CalculationModeName {
+    return this._get('calculationMode');
+  }
+
+  calculate(calculationType: string): void {
+    this._act('calculate', { args: [calculationType] }, (run) => {
+      if (!CALCULATION_TYPES.has(calculationType)) throw invalidArgument('Application.calculate', `unknown calculation type ${describeValue(calculationType)}`);
+      run.onCommit(() => {
+        run.core.calculationPending = false;
+      });
+    });
   }
 
   suspendApiCalculationUntilNextSync(): void {
@@ -2354,6 +2404,7 @@ const RANGE_SCALARS: Record<string, ScalarDef<RangeRef>> = {
     get: (_run, r) => readCells(r, cellValueOut),
     set: (run, r, v, location) => {
       assertWritable(r.sheet, location);
+      noteCalculationNeeded(run);
       run.noteChange(r.sheet, r, writeCells(run, r.sheet, r, v, location));
     },
   },
@@ -2361,6 +2412,7 @@ const RANGE_SCALARS: Record<string, ScalarDef<RangeRef>> = {
     get: (_run, r) => readCells(r, (c) => c?.formula ?? cellValueOut(c)),
     set: (run, r, v, location) => {
       assertWritable(r.sheet, location);
+      noteCalculationNeeded(run);
       run.noteChange(r.sheet, r, writeCells(run, r.sheet, r, v, location));
     },
   },
@@ -2595,7 +2647,10 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
         verticalAlignment: formats ? undefined : cell.verticalAlignment,
       }));
       if (formats) trimConditionalFormats(run, ref.sheet, ref, location);
-      if (contents) run.noteChange(ref.sheet, ref);
+      if (contents) {
+        noteCalculationNeeded(run);
+        run.noteChange(ref.sheet, ref);
+      }
     });
   }
 
@@ -3466,6 +3521,7 @@ class EmulatorCore {
   syncCount = 0;
   runCount = 0;
   calculationSuspensions = 0;
+  calculationPending = false;
   readonly syncPayloads: SyncPayload[] = [];
   readonly registrations: Registration[] = [];
   readonly pending = new Set<Promise<void>>();
@@ -3568,7 +3624,7 @@ class EmulatorCore {
     }
     const firstVisible = sheets.find((x) => x.visibility === 'Visible');
     if (!firstVisible) fail('at least one sheet must be visible');
-    const state: WorkbookState = { sheets, active: firstVisible as SheetState, names: [], settings: new Map(), structureProtected: init.structureProtected === true };
+    const state: WorkbookState = { sheets, active: firstVisible as SheetState, names: [], settings: new Map(), structureProtected: init.structureProtected === true, calculationMode: init.calculationMode ?? 'Automatic' };
     for (const [key, value] of Object.entries(init.settings ?? {})) state.settings.set(key, settingToJson(value));
     for (const n of init.names ?? []) {
       try {
@@ -3940,6 +3996,9 @@ export function createExcelEmulator(init: EmulatedWorkbookInit, options: ExcelEm
     },
     get calculationSuspensions() {
       return core.calculationSuspensions;
+    },
+    get calculationPending() {
+      return core.calculationPending;
     },
     get enableEvents() {
       return core.enableEvents;
