@@ -82,7 +82,9 @@ const HEADER_KEYWORDS = /^(?:performance measure|measure|indicator|kpi|target|ou
 const FIGURE_ROLES: ReadonlySet<ColumnRole> = new Set(['budget', 'forecast', 'variance', 'variance-pct', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
 /** Roles a header states firmly enough that the values beneath cannot overrule them. */
 const HEADER_OVER_VALUES: ReadonlySet<ColumnRole> = new Set(['target', 'measure', 'narrative', 'benchmark', 'budget', 'forecast', 'variance', 'variance-pct', 'prior-variance', 'movement', 'reference', 'tolerance', 'unit']);
-const MONTH_WORD = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|previous|prior|last|earlier|q[1-4]|quarter)\b/i;
+const MONTH_WORD = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|previous|prior|last|earlier|q[1-4]|quarter|month)\b/i;
+/** A reference code rather than a description: "CS01", "1.1.2", "OC06a", "R1", "Priority 3". */
+const CODE = /^(?=.*\d)[A-Za-z0-9][A-Za-z0-9.\-/_]{0,11}\.?$|^priority\s*\d+$/i;
 
 function isEmpty(sheet: SheetSnapshot, r: number, c: number): boolean {
   return textAt(sheet, r, c) === '';
@@ -423,7 +425,7 @@ function assignMeasure(sheet: SheetSnapshot, columns: TableColumn[], valuesOf: (
     const k = columns[m] as TableColumn;
     const vals = valuesOf(k.col).filter((v) => v !== '');
     const next = columns[m + 1];
-    const codes = vals.length > 0 && vals.every((v) => v.length <= 12 && !/\s/.test(v));
+    const codes = vals.length > 0 && vals.every((v) => CODE.test(v));
     if (codes && next !== undefined && next.role === 'other' && texty(next) > 0) {
       columns[m] = { ...k, role: 'reference' };
       columns[m + 1] = { ...next, role: 'measure' };
@@ -433,7 +435,7 @@ function assignMeasure(sheet: SheetSnapshot, columns: TableColumn[], valuesOf: (
   const first = columns[0];
   if (first === undefined) return;
   const codes = valuesOf(first.col).filter((v) => v !== '');
-  const looksLikeCodes = codes.length > 0 && codes.every((v) => v.length <= 12 && !/\s/.test(v));
+  const looksLikeCodes = codes.length > 0 && codes.every((v) => CODE.test(v));
   const looksLikeFigures = codes.length > 0 && codes.every((v) => /^[-+(£$€]?\d[\d,.]*\)?%?$/.test(v));
   const second = columns[1];
   if ((looksLikeCodes || looksLikeFigures) && second !== undefined && (second.role === 'other' || second.role === 'reference') && texty(second) > 0) {
@@ -507,6 +509,14 @@ export function detectTables(workbook: WorkbookSnapshot): Detection {
 
     let pendingTitle: { text: string; row: number; left: number } | null = null;
     let pendingHeader: { block: Block; title: string | null; headerRows: number[] } | null = null;
+    // A header-like block that no rows of figures followed is a table of words (a plan): described, then left alone.
+    const flushPending = (): void => {
+      if (pendingHeader !== null && pendingHeader.headerRows.length >= 2) {
+        const [head, ...rest] = pendingHeader.headerRows;
+        assembled.push({ block: { ...pendingHeader.block, top: head as number }, title: pendingHeader.title, headerRows: [head as number], dataRows: rest });
+      }
+      pendingHeader = null;
+    };
     const open: Assembly[] = [];
     const assembled: Assembly[] = [];
 
@@ -518,8 +528,17 @@ export function detectTables(workbook: WorkbookSnapshot): Detection {
         // No data: a title, a note, or a header whose rows follow after a blank line.
         const multi = [];
         for (let r = b.top; r <= b.bottom; r++) if (filledCount(sheet, r, b.left, b.right) > 1 || isScaleRow(sheet, r, b)) multi.push(r);
-        if (multi.length > 0 && multi.length <= 4 && filledCount(sheet, multi[0] as number, b.left, b.right) > 1) {
+        if (multi.length > 4) {
+          // Rows of words under a header: a plan or a list, which the description will name and leave alone.
+          const head = multi[0] as number;
+          const above = head > b.top ? textAt(sheet, head - 1, b.left) : '';
+          const entry: Assembly = { block: { ...b, top: head }, title: above !== '' ? above : pendingTitle?.text ?? null, headerRows: [head], dataRows: multi.slice(1) };
+          flushPending();
+          assembled.push(entry);
+          pendingTitle = null;
+        } else if (multi.length > 0 && filledCount(sheet, multi[0] as number, b.left, b.right) > 1) {
           const above = (multi[0] as number) > b.top ? textAt(sheet, (multi[0] as number) - 1, b.left) : '';
+          flushPending();
           pendingHeader = { block: b, title: above !== '' ? above : pendingTitle?.text ?? null, headerRows: multi };
           pendingTitle = null;
         } else {
@@ -536,7 +555,8 @@ export function detectTables(workbook: WorkbookSnapshot): Detection {
       for (let r = firstData - 1; r >= b.top && headerRows.length < 4; r--) {
         const n = filledCount(sheet, r, b.left, b.right);
         const only = firstText(sheet, r, b);
-        if (n > 1 || isScaleRow(sheet, r, b) || (n === 1 && (isHeaderCell(only.text) || only.col !== b.left))) { headerRows.unshift(r); continue; }
+        // A lone label-column header ("Target Area") sits directly above the data, under the rest of the header.
+        if (n > 1 || isScaleRow(sheet, r, b) || (n === 1 && headerRows.length === 0 && isHeaderCell(only.text) && r > b.top) || (n === 1 && only.col !== b.left)) { headerRows.unshift(r); continue; }
         if (headerRows.length === 0) continue;
         titleRow = r;
         break;
@@ -575,7 +595,7 @@ export function detectTables(workbook: WorkbookSnapshot): Detection {
         continue;
       }
 
-      pendingHeader = null;
+      flushPending();
       const title = ownTitle ?? (pendingTitle !== null && pendingTitle.left === b.left && (headerTop as number) - pendingTitle.row <= 5 ? pendingTitle.text : null);
       pendingTitle = null;
       const headerTexts = headerRows.map((r) => rowText(sheet, r, b));
@@ -593,6 +613,8 @@ export function detectTables(workbook: WorkbookSnapshot): Detection {
       assembled.push(entry);
     }
 
+    flushPending();
+    assembled.sort((x, y) => x.block.top - y.block.top || x.block.left - y.block.left);
     for (const table of assembled) {
       if (table.dataRows.length === 0) {
         skipped.push({ sheet: sheet.name, range: rangeAddress(table.block.top, table.block.left, table.block.bottom, table.block.right), title: table.title, reason: 'A header with no rows beneath it' });

@@ -13,7 +13,7 @@ import { ASSUMED_HIGHER, Polarity, PolarityReading, resolvePolarity } from './po
 import { cellAt, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { parseTarget, TargetSpec } from './target';
 import { Candidate, formatNumber, NumberValue, parseCell, ParsedCell, parseNumberText, Unit } from './value';
-import { signConventionOfHeader, statusOfWord, TOLERANCE_KEYS, TWO_STATE_KEY } from './vocabulary';
+import { statusOfWord, TOLERANCE_KEYS, TWO_STATE_KEY } from './vocabulary';
 
 /** Per-table choices a user makes in the pane; they survive in the workbook's settings. */
 export interface TableOverride {
@@ -364,7 +364,7 @@ function partOfYear(p: Period | null, header: string): { share: number; label: s
 }
 
 function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { sheet, table, settings, override } = ctx;
+  const { sheet, table, override } = ctx;
   const findings: Finding[] = [];
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const measureC = measureCol?.col ?? table.left;
@@ -681,7 +681,7 @@ const RISK_RED = 15;
 const RISK_AMBER = 8;
 
 function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { sheet, table, settings } = ctx;
+  const { sheet, table } = ctx;
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const measureC = measureCol?.col ?? table.left;
   const refCol = firstColumn(table, 'reference');

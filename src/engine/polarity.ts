@@ -27,6 +27,9 @@ export function polarityFromPhrase(text: string): Exclude<Polarity, 'unknown'> |
   return undefined;
 }
 
+/** A measure that starts with its aim: "Reduce the number of …", "Improve education outcomes …". */
+const LEADING_AIM = /^\s*(reduce|decrease|minimi[sz]e|cut|lower|increase|improve|maximi[sz]e|raise|grow)\b/i;
+
 /** "Reduction in the cost of …": the measure is the amount saved, so more saved is better. */
 const REDUCTION_ACHIEVED = /^\s*(?:the\s+)?(?:reduction|saving|savings|decrease)\s+(?:in|of|on)\b/i;
 
@@ -66,7 +69,10 @@ export function polarityFromWording(measure: string, target: TargetSpec | null):
   if (REDUCTION_ACHIEVED.test(measure) && target !== null && (target.kind === 'bound')) {
     return { polarity: 'higher', word: measure.trim().split(/\s+/).slice(0, 3).join(' ') };
   }
-  const hits: Array<{ polarity: 'higher' | 'lower' | 'range'; weight: 'outcome' | 'subject'; word: string }> = [];
+  // A measure that starts with its aim ("Reduce the number of …", "Increase the reduction in …") says it first.
+  const aim = LEADING_AIM.exec(measure);
+  if (aim?.[1] !== undefined) return { polarity: /^(?:reduce|decrease|minimi[sz]e|cut|lower)$/i.test(aim[1]) ? 'lower' : 'higher', word: aim[1] };
+  const hits: Array<{ at: number; polarity: 'higher' | 'lower' | 'range'; weight: 'outcome' | 'subject'; word: string }> = [];
   for (const w of MEASURE_WORDING) {
     const m = w.pattern.exec(measure);
     if (!m) continue;
@@ -74,10 +80,10 @@ export function polarityFromWording(measure: string, target: TargetSpec | null):
     // "not meeting", "did not meet", "failed to complete": the outcome is turned round.
     const negated = w.weight === 'outcome' && w.polarity !== 'range' && NEGATION.test(before);
     const polarity = negated ? (w.polarity === 'higher' ? 'lower' : 'higher') : w.polarity;
-    hits.push({ polarity, weight: w.weight, word: negated ? `${/\S+\s*$/.exec(before.replace(/\s+$/, ' '))?.[0]?.trim() ?? 'not'} ${m[0]}` : m[0] });
+    hits.push({ at: m.index, polarity, weight: w.weight, word: negated ? `${/\S+\s*$/.exec(before.replace(/\s+$/, ' '))?.[0]?.trim() ?? 'not'} ${m[0]}` : m[0] });
   }
   const pick = (weight: 'outcome' | 'subject'): { polarity: 'higher' | 'lower' | 'range'; word: string } | null | undefined => {
-    const of = hits.filter((h) => h.weight === weight);
+    const of = hits.filter((h) => h.weight === weight).sort((a, b) => a.at - b.at);
     if (of.length === 0) return undefined;
     const sides = new Set(of.map((h) => h.polarity));
     // Words pulling both ways at the same weight do not say: leave it to other evidence.

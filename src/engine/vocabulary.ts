@@ -47,7 +47,7 @@ export const HEADER_WORDS: readonly HeaderWord[] = [
   { role: 'tolerance', pattern: /\btolerance\b/i, example: 'Tolerance' },
   { role: 'unit', pattern: /^\s*(?:units?|unit of measure|measured in|%)\s*$/i, example: 'Unit' },
   { role: 'narrative', pattern: /narrative|comment|commentary|\bnotes?\b|explanation|what is the data|\bremarks?\b|\bexception\b|\banalysis\b/i, example: 'Comments' },
-  { role: 'reference', pattern: /^\s*(?:ref(?:erence)?\.?|id|code|no\.?|number|pi ref|kpi ref|kpi no\.?|#)\s*$/i, example: 'Ref' },
+  { role: 'reference', pattern: /\bref(?:erence)?\b\.?|\bid\b|\bcode\b|^\s*(?:no\.?|number|#)\s*$/i, example: 'Risk Reference Number' },
   { role: 'measure', pattern: /measure|indicator|\bkpi\b|description|\bservice\b|objective|\bpriority\b|\bcriteria\b|\bdirectorate\b|\bportfolio\b|\bheading\b/i, example: 'Performance Measure' },
 ];
 
@@ -134,7 +134,6 @@ export const MEASURE_WORDING: readonly WordingEntry[] = [
   { polarity: 'lower', weight: 'outcome', pattern: /\boverspend\b|\bdeficit\b|\bbacklog\b/i, example: 'Schools reporting deficit spend' },
   { polarity: 'lower', weight: 'outcome', pattern: /\bfailures?\b|\bfailed\b|\bbreach(?:es)?\b/i, example: 'Signals on flash due to equipment failure' },
   { polarity: 'lower', weight: 'outcome', pattern: /\bdays lost\b|\bnot in (?:education|employment)|\bneet\b|\bnot known\b/i, example: 'Working days lost to sickness' },
-  { polarity: 'lower', weight: 'outcome', pattern: /^\s*(?:reduce|decrease|minimi[sz]e|cut|lower)\b/i, example: 'Reduce the number of children referred' },
   // Lower is better: what is counted.
   { polarity: 'lower', weight: 'subject', pattern: /\bcomplaints?\b|\bupheld\b/i, example: 'Number of complaints' },
   { polarity: 'lower', weight: 'subject', pattern: /\bsickness\b|\babsence\b|\battrition\b|\bturnover\b|\bvacanc(?:y|ies)\b|\bagency staff\b/i, example: 'Staff turnover' },
@@ -146,12 +145,11 @@ export const MEASURE_WORDING: readonly WordingEntry[] = [
   // Higher is better: outcomes.
   { polarity: 'higher', weight: 'outcome', pattern: /\bon[- ]time\b|\bin time\b|\btimely\b|\bwithin (?:timescales?|target|the target|\d+\s*(?:working\s+)?(?:minutes?|hours?|days?|weeks?|months?))|\bno more than \d+\s*(?:working\s+)?(?:minutes?|hours?|days?|weeks?)\b/i, example: 'Proportion of complaints closed within timescales' },
   { polarity: 'higher', weight: 'outcome', pattern: /\bsatisf(?:action|ied)\b/i, example: 'Satisfaction with repairs' },
-  { polarity: 'higher', weight: 'outcome', pattern: /\banswered\b|\bresolved\b|\bcollect(?:ed|ion)?\b|\bcompleted\b|\bachiev(?:e|ed|ing)\b|\bmeet(?:ing)?\b|\bmet\b|\bkept\b|\bright first time\b|\bsuccess(?:ful)?\b/i, example: 'Percentage of stock meeting the standard' },
+  { polarity: 'higher', weight: 'outcome', pattern: /\banswered\b|\bresolved\b|\bcollect(?:ed|ion)?\b|\bcompleted\b|\bachiev(?:e|ed|ing)\b|\bmeet(?:ing)?\b|\bmet\b|\bkept\b|\bright first time\b|\bsuccess(?:ful)?\b|\breceived\b/i, example: 'Percentage of stock meeting the standard' },
   { polarity: 'higher', weight: 'outcome', pattern: /\bturned around\b|\bgood or outstanding\b|\bgood\/outstanding\b|\brecycl(?:ed|ing)\b|\breuse\b/i, example: 'Waste sent for reuse, recycling and composting' },
-  { polarity: 'higher', weight: 'outcome', pattern: /^\s*(?:increase|improve|maximi[sz]e|raise|grow)\b/i, example: 'Increase the proportion of pupils' },
   { polarity: 'higher', weight: 'outcome', pattern: /\bimprov(?:e|es|ing|ement)\b|\bincreas(?:e|es|ing)\b/i, example: 'Improvement in attainment' },
   // Higher is better: what is counted.
-  { polarity: 'higher', weight: 'subject', pattern: /\bincome\b|\bgrants?\b|\bsavings?\b|\breceived\b|\baccuracy\b|\bcompliance\b|\bavailability\b|\battendance\b|\bemployment\b/i, example: 'Income received' },
+  { polarity: 'higher', weight: 'subject', pattern: /\bincome\b|\bgrants?\b|\bsavings?\b|\baccuracy\b|\bcompliance\b|\bavailability\b|\battendance\b|\bemployment\b/i, example: 'Income received' },
   // Inside a range is better.
   { polarity: 'range', weight: 'outcome', pattern: /\bdivers(?:e|ity)\b|\brepresentative\b/i, example: 'Diverse workforce: proportion of disabled employees' },
 ];

@@ -222,10 +222,13 @@ describe('targets that take their side from the row', () => {
       ['Library visits per head', 'better than 2015/16', '4.1', '4.3', ''],
     ])).tables[0];
     expect(t?.rows.map((r) => [r.polarity.polarity, r.status, r.trend])).toEqual([
-      ['lower', 'green', 'improving'], ['higher', 'green', 'improving'], ['unknown', 'none', 'increasing'],
+      ['lower', 'green', 'improving'], ['higher', 'green', 'improving'], ['higher', 'green', 'improving'],
     ]);
     expect(t?.rows[0]?.target.interval).toEqual(expect.objectContaining({ min: null, max: 9.1, maxInclusive: false }));
-    expect(t?.rows[2]?.findings.map((f) => f.code)).toContain('target-no-direction');
+    // Nothing says which way library visits should go: judged higher-is-better, marked assumed, with a finding.
+    expect(t?.rows[2]?.polarity.source).toBe('assumed');
+    expect(t?.rows[2]?.target.readable).toMatch(/\(assumed\)$/);
+    expect(t?.rows[2]?.findings.map((f) => f.code)).toContain('polarity-assumed');
   });
 
   it('says a budget line with no forecast has no forecast', () => {

@@ -108,8 +108,8 @@ describe('parsePeriod', () => {
       expect(span(label, year)).toEqual(['year-to-date', 'Apr 2016', 'Mar 2017']);
     });
 
-    it.each(['End-of-year', 'YTD'])('cannot place %j without a year', (label) => {
-      expect(parsePeriod(label)).toBeUndefined();
+    it.each([['End-of-year', 'year-end'], ['YTD', 'year-to-date']])('places %j without a year in an ordering year, marked yearless', (label, kind) => {
+      expect(parsePeriod(label)).toEqual(expect.objectContaining({ kind, yearless: true, label }));
     });
   });
 

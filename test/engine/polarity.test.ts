@@ -50,8 +50,8 @@ describe('polarityFromWording', () => {
   it.each<[string, 'higher' | 'lower', string]>([
     ['Reduce the attainment gap at age 16 between free school meal pupils and their peers', 'lower', 'Reduce'],
     ['Decrease the number of children requiring accommodation help from the local authority', 'lower', 'Decrease'],
-    ['Absence - days lost per FTE', 'lower', 'Absence'],
-    ['Sickness absence', 'lower', 'absence'],
+    ['Absence - days lost per FTE', 'lower', 'days lost'],
+    ['Sickness absence', 'lower', 'Sickness'],
     ['Turnover (annualised)', 'lower', 'Turnover'],
     ['Social worker attrition rate', 'lower', 'attrition'],
     ['Reduce the number of 16-19 year olds NEET', 'lower', 'Reduce'],
@@ -65,7 +65,7 @@ describe('polarityFromWording', () => {
     ['Vacancy rate', 'lower', 'Vacancy'],
     ['Satisfaction of customers with Early Help services', 'higher', 'Satisfaction'],
     ['Customer satisfaction', 'higher', 'satisfaction'],
-    ['The % of Child Protection visits completed within timescale', 'higher', 'within timescale'],
+    ['The % of Child Protection visits completed within timescale', 'higher', 'completed'],
     ['Assessments within timescale', 'higher', 'within timescale'],
     ['The % of contacts screened within 24 hours by a qualified practitioner', 'higher', 'within 24 hours'],
     ['Improve education outcomes at age 5', 'higher', 'Improve'],
@@ -83,9 +83,26 @@ describe('polarityFromWording', () => {
   });
 
   it.each([
-    '% of complaints responded to within 10 working days',
-    'Percentage of spend with local suppliers achieved',
-  ])('says nothing about "%s", whose words pull both ways', (measure) => {
+    ['% of complaints responded to within 10 working days', 'higher', 'within 10 working days'],
+    ['Proportion of complaints closed within timescales', 'higher', 'within timescales'],
+    ['Percentage of spend with local suppliers achieved', 'higher', 'achieved'],
+    ['Average customer wait time to corporate contact centre', 'lower', 'Average customer wait time'],
+  ])('lets an outcome outweigh the thing counted: %j reads %s from %j', (measure, polarity, word) => {
+    expect(polarityFromWording(measure, null)).toEqual({ polarity, word });
+  });
+
+  it.each([
+    ['Percentage of homes not meeting the Decent Homes Standard', 'lower', 'not meeting'],
+    ['How many times in the year did not meet the statutory duty to complete a gas safety check', 'lower', 'not meet'],
+    ['Repairs not completed on time', 'lower', 'not completed'],
+  ])('turns an outcome round after a negation: %j reads %s from %j', (measure, polarity, word) => {
+    expect(polarityFromWording(measure, null)).toEqual({ polarity, word });
+  });
+
+  it.each([
+    'Missed collections completed on time',
+    'Number of visits',
+  ])('says nothing about %j, whose words pull both ways at one weight or say nothing', (measure) => {
     expect(polarityFromWording(measure, null)).toBeUndefined();
   });
 

@@ -3,7 +3,7 @@
  * `emitBlock` the formulas written beside the row. A rule that folded to a literal is written as its value.
  */
 import { emitFormula, formulaBytes, Placement } from './emit';
-import { Expr, nestingDepth } from './expr';
+import { assertNever, Expr, nestingDepth } from './expr';
 import { evaluateRule, RowCells } from './evaluate';
 import { isLiteral } from './fold';
 import { BlockRole, RowBlock } from './row-rules';
@@ -77,7 +77,8 @@ export function checkBlockOrder(block: RowBlock, inputRoles: ReadonlySet<string>
       case 'negate': walk(e.operand); return;
       case 'binary': walk(e.left); walk(e.right); return;
       case 'call': e.args.forEach(walk); return;
-      default: return;
+      case 'number': case 'text': case 'boolean': return;
+      default: assertNever(e);
     }
   };
   for (const rule of block.rules) {

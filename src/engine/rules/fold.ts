@@ -4,7 +4,7 @@
  * branch, so the written formula holds only what can change. Both back ends read the folded rule, so the
  * verdict and the formula still come from one expression.
  */
-import { bool, Expr, num, RuleNumberError, text } from './expr';
+import { assertNever, bool, Expr, num, RuleNumberError, text } from './expr';
 import { evaluateRule } from './evaluate';
 
 /** Returns true for a number, text or TRUE/FALSE literal. */
@@ -30,7 +30,7 @@ function literalOf(e: Expr): Expr | undefined {
       case 'text': return text(v.value);
       case 'boolean': return bool(v.value);
       case 'blank': case 'error': return undefined;
-      default: return undefined;
+      default: return assertNever(v);
     }
   } catch (error) {
     if (error instanceof RuleNumberError) return undefined;
@@ -74,6 +74,6 @@ export function foldRule(expr: Expr): Expr {
       const e: Expr = { kind: 'call', fn: expr.fn, args };
       return args.every(isLiteral) ? literalOf(e) ?? e : e;
     }
-    default: return expr;
+    default: return assertNever(expr);
   }
 }
