@@ -124,3 +124,30 @@ describe('calculation mode', () => {
     expect(emu.calculationPending).toBe(false);
   });
 });
+
+describe('conditional format priority', () => {
+  it('counts priority within the range\'s own collection, and a rule object stands for another rule once its priority changed', async () => {
+    const emu = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: 1 } } }] });
+    await emu.run(async (ctx) => {
+      const sheet = ctx.workbook.worksheets.getItem('S');
+      const elsewhere = sheet.getRange('D1:D3').conditionalFormats.add('Custom');
+      elsewhere.custom.rule.formula = '=D1>0';
+      const first = sheet.getRange('A1:A3').conditionalFormats.add('Custom');
+      first.custom.rule.formula = '=A1>1';
+      const second = sheet.getRange('A1:A3').conditionalFormats.add('Custom');
+      second.custom.rule.formula = '=A1>2';
+      await ctx.sync();
+      // The rule on D1:D3 is not in A1:A3's collection: the newest rule there is first.
+      second.load('priority');
+      first.load('priority');
+      await ctx.sync();
+      expect([second.priority, first.priority]).toEqual([0, 1]);
+      second.priority = 5;
+      // The object now stands for the rule at its old place (the one first added to A1:A3).
+      second.stopIfTrue = true;
+      await ctx.sync();
+    });
+    const rules = emu.dump().sheets[0]?.conditionalFormats.filter((cf) => cf.range === 'A1:A3') ?? [];
+    expect(rules.map((cf) => [cf.formula, cf.stopIfTrue])).toEqual([['=A1>1', true], ['=A1>2', false]]);
+  });
+});

@@ -269,22 +269,21 @@ function styleSteps(plan: WritePlan): Step[] {
   return steps;
 }
 
-/** Steps adding the conditional formats; priorities are ranks among this plan's rules on each sheet, ours first. */
+/**
+ * Steps adding the conditional formats, in the plan's priority order. Excel puts each rule it adds first in its
+ * range's collection, so the rules are added last-first: the plan's first ends on top, above the user's own rules.
+ * No priority is set: a priority counts within one range's collection, and a rule object whose priority changed
+ * stands for another rule afterwards. `stopIfTrue` is set as the rule is made, before anything can move it.
+ */
 function ruleSteps(rules: readonly ConditionalRule[]): Step[] {
-  const ranked = [...rules].sort((a, b) => a.priority - b.priority);
-  const rankOnSheet = new Map<string, number>();
-  return ranked.map((rule) => {
-    const rank = rankOnSheet.get(rule.sheet) ?? 0;
-    rankOnSheet.set(rule.sheet, rank + 1);
-    return step(rule.sheet, 12, utf8Length(rule.formula) + 64, (w) => {
-      const cf = w.sheet(rule.sheet).getRange(rule.range).conditionalFormats.add('Custom');
-      cf.custom.rule.formula = rule.formula;
-      cf.custom.format.fill.color = `#${rule.fill}`;
-      cf.custom.format.font.color = `#${rule.fontColor}`;
-      cf.priority = rank;
-      cf.stopIfTrue = rule.stopIfTrue;
-    });
-  });
+  const lastFirst = [...rules].sort((a, b) => b.priority - a.priority);
+  return lastFirst.map((rule) => step(rule.sheet, 12, utf8Length(rule.formula) + 64, (w) => {
+    const cf = w.sheet(rule.sheet).getRange(rule.range).conditionalFormats.add('Custom');
+    cf.stopIfTrue = rule.stopIfTrue;
+    cf.custom.rule.formula = rule.formula;
+    cf.custom.format.fill.color = `#${rule.fill}`;
+    cf.custom.format.font.color = `#${rule.fontColor}`;
+  }));
 }
 
 /** Groups adjacent columns of a sheet that get the same layout. */

@@ -350,6 +350,7 @@ export interface EmulatedApplication extends EmulatedClientObject {
   readonly context: EmulatedRequestContext;
   /** "Automatic", "AutomaticExceptTables" or "Manual"; load it first. */
   readonly calculationMode: CalculationModeName;
+  load(option?: string | string[]): EmulatedApplication;
   /** Recalculates; "Recalculate", "Full" or "FullRebuild". */
   calculate(calculationType: Excel.CalculationType | 'Recalculate' | 'Full' | 'FullRebuild'): void;
   suspendApiCalculationUntilNextSync(): void;
@@ -2892,6 +2893,48 @@ const CF_SCALARS: Record<string, ScalarDef<CfState>> = {
   },
 };
 
+/** The conditional formats of a sheet that a range's collection holds (those overlapping it), in priority order. */
+function cfsIn(scope: RangeRef): CfState[] {
+  return scope.sheet.cfs.filter((cf) => intersect(cf.rect, scope) !== null);
+}
+
+/**
+ * `priority` as Excel has it: "The priority (or index) within the conditional format collection that this
+ * conditional format currently exists in. Changing this also changes other conditional formats' priorities […]
+ * Priorities greater than the bounds will get and set to the maximum (or minimum if negative) priority. Also note
+ * that if you change the priority, you have to re-fetch a new copy of the object at that new priority location if
+ * you want to make further changes to it." (Excel JavaScript API, "Excel.ConditionalFormat", priority,
+ * https://learn.microsoft.com/javascript/api/excel/excel.conditionalformat#excel-excel-conditionalformat-priority-member).
+ * So the index counts within the collection of the range the object was reached through, and after a change the
+ * object stands for whatever rule now holds its old index there.
+ */
+function priorityIn(scopeOf: (run: SyncRun) => Res<RangeRef>, self: ClientObjectImpl<CfState>): ScalarDef<CfState> {
+  const resolveScope = (run: SyncRun, cf: CfState): RangeRef => {
+    const scope = scopeOf(run);
+    return scope === NULL_OBJECT ? { sheet: cf.sheet, ...cf.rect } : scope;
+  };
+  return {
+    get: (run, cf) => cfsIn(resolveScope(run, cf)).indexOf(cf),
+    set: (run, cf, v, location) => {
+      const scope = resolveScope(run, cf);
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw invalidArgument(location, `priority must be an integer, got ${describeValue(v)}`);
+      assertWritable(cf.sheet, location);
+      const before = cfsIn(scope);
+      const from = before.indexOf(cf);
+      const others = before.filter((c) => c !== cf);
+      const to = Math.max(0, Math.min(others.length, v < 0 ? others.length + 1 + v : v));
+      const list = cf.sheet.cfs;
+      run.splice(list, list.indexOf(cf), 1);
+      const next = others[to];
+      const last = others[others.length - 1];
+      const at = next !== undefined ? list.indexOf(next) : last !== undefined ? list.indexOf(last) + 1 : list.length;
+      run.splice(list, at, 0, cf);
+      const now = cfsIn(scope)[from];
+      if (now !== undefined) self._memoize(run, now);
+    },
+  };
+}
+
 abstract class CfPartImpl extends ClientObjectImpl<CfState> {
   override _revalidate(value: CfState, location: string): void {
     cfExists(value, location);
@@ -2903,12 +2946,15 @@ abstract class CfPartImpl extends ClientObjectImpl<CfState> {
 }
 
 class ConditionalFormatImpl extends CfPartImpl implements EmulatedConditionalFormat {
+  /** The range whose collection this object was reached through (see {@link priorityIn}). */
+  _scope: ((run: SyncRun) => Res<RangeRef>) | undefined = undefined;
+
   _typeName(): string {
     return 'ConditionalFormat';
   }
 
   override _scalars(): Record<string, ScalarDef<CfState>> {
-    return CF_SCALARS;
+    return this._scope === undefined ? CF_SCALARS : { ...CF_SCALARS, priority: priorityIn(this._scope, this) };
   }
 
   override _navs(): readonly string[] {
@@ -3138,12 +3184,15 @@ class ConditionalFormatCollectionImpl
   }
 
   _makeItem(ref: CfState): ConditionalFormatImpl {
-    return new ConditionalFormatImpl(this._ctx, `${this._path}.getItem(${JSON.stringify(ref.id)})`, () => ref, false);
+    const item = new ConditionalFormatImpl(this._ctx, `${this._path}.getItem(${JSON.stringify(ref.id)})`, () => ref, false);
+    item._scope = (run) => this._resolve(run);
+    return item;
   }
 
   add(type: Excel.ConditionalFormatType | ConditionalFormatTypeName): EmulatedConditionalFormat {
     if (type !== 'Custom') throw new EmulatorGapError(`ConditionalFormatCollection.add(${describeValue(type)}) (only "Custom" is emulated)`);
     const cf = new ConditionalFormatImpl(this._ctx, `${this._path}.add("Custom")`, createdByAction('ConditionalFormat from ConditionalFormatCollection.add'), false);
+    cf._scope = (run) => this._resolve(run);
     this._act('add', { args: [type] }, (run) => {
       requireApi(run, '1.6', 'ConditionalFormatCollection.add');
       const ref = this._resolveNonNull(run, 'add');
@@ -3175,13 +3224,15 @@ class ConditionalFormatCollectionImpl
   }
 
   getItem(id: string): EmulatedConditionalFormat {
-    return new ConditionalFormatImpl(this._ctx, `${this._path}.getItem(${JSON.stringify(id)})`, (run) => {
+    const item = new ConditionalFormatImpl(this._ctx, `${this._path}.getItem(${JSON.stringify(id)})`, (run) => {
       const ref = this._resolve(run);
       if (ref === NULL_OBJECT) return NULL_OBJECT;
       const cf = this._listItems(run, ref).find((c) => c.id === id);
       if (!cf) throw itemNotFound('ConditionalFormatCollection.getItem', `no conditional format ${describeValue(id)} on this range`);
       return cf;
-    }, true)._proxy;
+    }, true);
+    item._scope = (run) => this._resolve(run);
+    return item._proxy;
   }
 }
 
