@@ -133,6 +133,7 @@ export function chooseCandidate(candidates: readonly Candidate[], measure: strin
 
 const MISSING_TARGET: Partial<Record<string, string>> = {
   'not-applicable': 'not applicable', 'to-be-confirmed': 'to be confirmed', 'new-indicator': 'a new indicator', 'data-only': 'data only', 'not-due': 'not due yet',
+  'no-target': 'no target set', 'yes-no': 'a yes / no standard with no published Met or Not met',
 };
 
 /** Counts and amounts that accumulate over a period: a quarter's figure is not comparable with a year's. */
@@ -397,8 +398,14 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
 
   const periodCols = table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
   const valueCols = table.columns.filter((c) => c.role === 'value');
-  const parsedCells = periodCols.map((c) => ({ col: c, parsed: parseCell(cellAt(sheet, r, c.col)) }));
-  const parsedValues = valueCols.map((c) => ({ col: c, parsed: parseCell(cellAt(sheet, r, c.col)) }));
+  // A Unit column ("%", "£", "days") says what the row's bare figures are.
+  const unitCol = firstColumn(table, 'unit');
+  const unitText = unitCol ? textAt(sheet, r, unitCol.col) : '';
+  const withUnit = (p: ParsedCell): ParsedCell => (p.kind === 'number' ? applyUnitColumn(p, unitText) : p);
+  const parsedCells = periodCols.map((c) => ({ col: c, parsed: withUnit(parseCell(cellAt(sheet, r, c.col))) }));
+  const parsedValues = valueCols.map((c) => ({ col: c, parsed: withUnit(parseCell(cellAt(sheet, r, c.col))) }));
+  if (spec?.kind === 'bound' && unitText !== '') spec = { ...spec, value: applyUnitColumn(spec.value, unitText) };
+  else if (spec?.kind === 'range' && unitText !== '') spec = { ...spec, min: applyUnitColumn(spec.min, unitText), max: applyUnitColumn(spec.max, unitText) };
 
   // A bare target ("85") over values that are all percentages means 85%: read it so, and say so.
   const valueUnits = [...parsedCells, ...parsedValues].flatMap((p) => (p.parsed.kind === 'number' && p.parsed.unitWord === undefined ? [p.parsed.unit] : []));
@@ -504,6 +511,11 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   let variancePct: number | null = null;
   if (newest?.mismatch) {
     statusReason = `No status: ${newest.obs.periodLabel} value is in a unit the target does not use`;
+  } else if (spec?.kind === 'missing' && spec.reason === 'yes-no' && publishedMark(sheet, r, [...valueCols, ...[...periodCols].reverse()]) !== undefined) {
+    // A yes / no standard ("Met") is judged by what the row publishes against it: Met, Not met, Y, N.
+    const mark = publishedMark(sheet, r, [...valueCols, ...[...periodCols].reverse()]) as { status: Status; text: string; col: TableColumn };
+    status = mark.status;
+    statusReason = `${status === 'green' ? 'Green' : status === 'amber' ? 'Amber' : 'Red'}: "${mark.text}" in ${mark.col.period?.label ?? mark.col.header} against the standard "${spec.text}"`;
   } else if (judged === null) {
     statusReason = spec === null
       ? (targetCol ? 'No status: no target set' : 'No status: data only (no target)')
@@ -548,6 +560,27 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     latest, previous, variance, variancePct, status, statusReason, trend, trendReason, green, amber, findings,
     ...(stated !== undefined ? { statedStatus: stated } : {}),
   };
+}
+
+/** The newest published Met / Not met (Y / N, Achieved) among the row's value and period cells. */
+function publishedMark(sheet: SheetSnapshot, r: number, cols: readonly TableColumn[]): { status: Status; text: string; col: TableColumn } | undefined {
+  for (const col of cols) {
+    const text = textAt(sheet, r, col.col);
+    const s = statusOfWord(text);
+    if (s !== undefined && s !== 'none') return { status: s, text, col };
+  }
+  return undefined;
+}
+
+/** Applies a Unit column's word to a bare figure: "%" makes 85 read as 85%, "£" a sum of money, "days" a unit word. */
+function applyUnitColumn(v: NumberValue, unit: string): NumberValue {
+  const u = unit.trim().toLowerCase();
+  if (v.unit !== 'plain' || u === '') return v;
+  if (/^(?:%|percent(?:age)?|per ?cent|rate \(%\))$/.test(u)) return { ...v, unit: 'percent', value: Number((v.value / 100).toPrecision(12)) };
+  const money = /^([£$€])/.exec(u);
+  if (money?.[1] !== undefined) return { ...v, unit: 'currency', currency: money[1] };
+  if (/^[a-z]+$/.test(u) && v.unitWord === undefined) return { ...v, unitWord: u };
+  return v;
 }
 
 /** A measure that normally moves: its earlier values differ from one another, or it is printed with decimals. */

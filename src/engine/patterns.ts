@@ -11,7 +11,7 @@ export const NUMBER_BODY = String.raw`(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d
  * Groups: sign, currency, open bracket, number, scale, percent, trailing minus.
  */
 export const NUMERIC_CELL = new RegExp(
-  String.raw`^(?<sign>[-+])?\s*(?<cur>[£$€])?\s*(?<open>\()?\s*(?<cur2>[£$€])?\s*(?<sign2>-)?(?<num>${NUMBER_BODY})\s*(?<scale>k|m|bn|K|M|BN|Bn)?\s*(?<pct>%)?\s*(?<close>\))?\s*(?<trail>-)?$`,
+  String.raw`^(?<sign>[-+])?\s*(?<cur>[£$€])?\s*(?<open>\()?\s*(?<cur2>[£$€])?\s*(?<sign2>-)?(?<num>${NUMBER_BODY})\s*(?<scale>k|m|bn|b|K|M|BN|Bn|B)?\s*(?<pct>%)?\s*(?<close>\))?\s*(?<trail>-)?$`,
 );
 
 /** Footnote marks at the end of a value: "13 ¹", "4.5% **", "3.8%***", "12†". */
@@ -19,6 +19,9 @@ export const TRAILING_FOOTNOTE = /\s*(?<mark>[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+|
 
 /** A note after an asterisk: "29.87% (1574/5269) *Jan-Oct", "32.6% (395/1221) *Q4 only". */
 export const STAR_NOTE = /\s+\*+\s*(?<note>[A-Za-z0-9].*)$/;
+
+/** A target value with what it is a share of: "100%+ of Rent Due for the Year", "98% of Completed Repairs". */
+export const SHARE_OF_SUFFIX = /^(?<head>(?:[<>≤≥]=?\s*|max\.?\s*|min\.?\s*|at least\s+|no more than\s+)?[£$€]?\d[\d,.]*\s*%?\s*\+?)\s+(?<note>of\s+[A-Za-z].*)$/i;
 
 /** A value followed by its fraction: "32.6% (395/1221)", "41.34% (2333/5643)". */
 export const FRACTION_SUFFIX = /^(?<head>.*?)\s*\(\s*(?<num>\d[\d,]*)\s*\/\s*(?<den>\d[\d,]*)\s*\)$/;
@@ -53,6 +56,8 @@ export const MISSING_WORDS: ReadonlyArray<readonly [RegExp, MissingReason]> = [
   [/^#(?:n\/a|value!|ref!|name\?|num!|null!|spill!|calc!)$/i, 'error'],
   [/^(?:-|–|—|\.\.|n\/k|not known|no data|nil return)$/i, 'no-data'],
   [/^(?:data only)$/i, 'data-only'],
+  [/^(?:no target|no target set|target not set|not set)$/i, 'no-target'],
+  [/^(?:met|achieve|to be met|meet|maintain|100% compliance)$/i, 'yes-no'],
 ];
 
 /** Why a value is missing. Each reason is shown as its own state, never as zero or as a miss. */
@@ -66,7 +71,11 @@ export type MissingReason =
   | 'error'
   | 'no-data'
   | 'data-only'
-  | 'suppressed';
+  | 'suppressed'
+  /** A target with no figure: none set. */
+  | 'no-target'
+  /** A yes / no standard: "Met". Judged by a published Met / Not met, not by a number. */
+  | 'yes-no';
 
 /** Published direction-of-travel arrows: up. */
 export const ARROW_UP = /^(?:▲|↑|⬆|⇧|△|up)$/i;

@@ -2,7 +2,7 @@
  * Target grammar: the printed forms of a target, read into a specification that evaluation
  * turns into an interval once polarity and baseline are known.
  */
-import { MissingReason, LEADING_COMPARATOR, MULTI_PART_TARGET, NUMBER_WITH_WORD, PERIOD_COMPARISON_TARGET, RANGE_TARGET, RELATIVE_TARGET, TRAILING_ANNOTATION, TRAILING_COMPARATOR, LABELLED_TARGET, FRACTION_SUFFIX } from './patterns';
+import { MissingReason, SHARE_OF_SUFFIX, LEADING_COMPARATOR, MULTI_PART_TARGET, NUMBER_WITH_WORD, PERIOD_COMPARISON_TARGET, RANGE_TARGET, RELATIVE_TARGET, TRAILING_ANNOTATION, TRAILING_COMPARATOR, LABELLED_TARGET, FRACTION_SUFFIX } from './patterns';
 import { missingReasonOf, normaliseText, NumberValue, parseNumberText } from './value';
 
 /** How a bound compares: ≥, >, ≤, <, or none printed (a bare value). */
@@ -143,6 +143,12 @@ export function parseTarget(raw: string): TargetSpec | null {
   if (note?.head !== undefined && note.note !== undefined && !FRACTION_SUFFIX.test(body)) {
     annotation = note.note.trim();
     body = note.head;
+  }
+  // "100%+ of Rent Due for the Year": the words say what the figure is a share of.
+  const share = SHARE_OF_SUFFIX.exec(body)?.groups;
+  if (share?.head !== undefined && share.note !== undefined) {
+    annotation = [share.note.trim(), annotation].filter((a) => a !== undefined).join('; ');
+    body = share.head.trim();
   }
 
   const tryCore = (s: string, label?: string): TargetSpec | undefined => {

@@ -51,6 +51,12 @@ export type ParsedCell =
 
 const SCALE_FACTOR = { k: 1e3, m: 1e6, bn: 1e9 } as const;
 
+function scaleKeyOf(scale: string | undefined): 'k' | 'm' | 'bn' | undefined {
+  if (scale === undefined) return undefined;
+  const s = scale.toLowerCase();
+  return s === 'b' ? 'bn' : (s as 'k' | 'm' | 'bn');
+}
+
 /** Returns the decimal places of a number as written ("88.0" → 1). */
 function writtenDecimals(body: string): number {
   const dot = body.indexOf('.');
@@ -75,7 +81,7 @@ export function parseNumberText(text: string): NumberValue | undefined {
   if (negatives > 1) return undefined;
   let value = Number(g.num.replace(/,/g, ''));
   let decimals = writtenDecimals(g.num);
-  const scaleKey = g.scale?.toLowerCase() as 'k' | 'm' | 'bn' | undefined;
+  const scaleKey = scaleKeyOf(g.scale);
   if (scaleKey !== undefined) {
     value *= SCALE_FACTOR[scaleKey];
     decimals = Math.max(0, decimals - Math.log10(SCALE_FACTOR[scaleKey]));
@@ -132,6 +138,12 @@ export function parseValueText(raw: string): ParsedCell {
   const missing = missingReasonOf(text);
   if (missing !== undefined) return { kind: 'missing', reason: missing, text };
 
+  // "54%-": a stray mark after a percentage, not a trailing minus (negative rates are written -5% or (5%)).
+  const stray = /^(?<body>.*\d\s*%)\s*-$/.exec(text)?.groups?.body;
+  if (stray !== undefined) {
+    const n = parseNumberText(stray);
+    if (n !== undefined) return { ...n, footnote: '-' };
+  }
   const { body, footnote, note } = stripMarks(text);
   const markedMissing = missingReasonOf(body);
   if (markedMissing !== undefined && body !== '') return { kind: 'missing', reason: markedMissing, text };
