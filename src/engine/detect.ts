@@ -101,7 +101,7 @@ function isNumericData(sheet: SheetSnapshot, r: number, c: number): boolean {
 }
 
 /** A rating mark in a data cell: R/A/G, Red/Amber/Green, Y/N, a tick or a face — not a word that also heads columns. */
-const RATING_MARK = /^(?:[RAGYN]|red|amber|green|yes|no|[✓✔✗✘×☑☒]|.*\bfaces?\b.*)\**$/i;
+const RATING_MARK = /^(?:[RAGYN]|red|amber|green|yes|no|(?:not )?met|[✓✔✗✘×☑☒]|.*\bfaces?\b.*)\**$/i;
 
 /** A figure of a data row: a number, or a published rating mark. */
 function isFigure(sheet: SheetSnapshot, r: number, c: number): boolean {
@@ -364,13 +364,13 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
   if (has('budget') && (has('forecast') || has('variance'))) return { ...base, kind: 'budget', confidence: has('forecast') && has('variance') ? 0.95 : 0.8 };
   if (has('variance') && !has('target') && !has('value') && periodCols.length === 0) return { ...base, kind: 'budget', varianceOnly: true, confidence: 0.7 };
   if (periodCols.length >= 2 && ratingShare >= 0.6) return { ...base, kind: 'ratings', confidence: 0.8 };
-  if (periodCols.length > 0 && numericShare < 0.3) {
+  if (periodCols.length > 0 && numericShare + ratingShare < 0.3) {
     return { sheet: sheet.name, range, title, reason: `Not a scorecard: the period columns (${periodCols[0]?.header} to ${periodCols[periodCols.length - 1]?.header}) hold text, not figures — it reads as a plan or timetable` };
   }
   if (!has('target') && periodCols.length >= 3 && periodCols.every((k) => k.period?.kind === 'month' || k.period?.kind === 'quarter')) {
     return { ...base, kind: 'timeseries', confidence: periodCols.every((k) => k.period?.kind === 'month') ? 0.9 : 0.75 };
   }
-  if (has('target') || has('value') || (periodCols.length > 0 && numericShare >= 0.3)) {
+  if (has('target') || has('value') || (periodCols.length > 0 && numericShare + ratingShare >= 0.3)) {
     return { ...base, kind: 'kpi', confidence: has('target') && (periodCols.length > 0 || has('value')) ? 0.9 : 0.6 };
   }
   return { sheet: sheet.name, range, title, reason: 'Not a scorecard: no target, period or budget columns with figures' };
@@ -422,6 +422,12 @@ function assignMeasure(sheet: SheetSnapshot, columns: TableColumn[], valuesOf: (
   }
   if (columns.some((k) => k.role === 'measure')) {
     const m = columns.findIndex((k) => k.role === 'measure');
+    // Codes left of the measure ("CS01") are its reference.
+    for (let i = 0; i < m; i++) {
+      const k = columns[i] as TableColumn;
+      const vals = valuesOf(k.col).filter((v) => v !== '');
+      if (k.role === 'other' && vals.length > 0 && vals.every((v) => CODE.test(v))) columns[i] = { ...k, role: 'reference' };
+    }
     const k = columns[m] as TableColumn;
     const vals = valuesOf(k.col).filter((v) => v !== '');
     const next = columns[m + 1];
