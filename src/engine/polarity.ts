@@ -1,6 +1,7 @@
 /**
  * Polarity: whether higher or lower is better, and where that was read from.
  */
+import { reflag } from './regex';
 import { MEASURE_COMPARATORS, MEASURE_POLARITY_NOTES, MEASURE_WORDING, NEGATION, POLARITY_PHRASES } from './vocabulary';
 import { TargetSpec } from './target';
 
@@ -50,7 +51,9 @@ export function polarityFromMeasureComparator(measure: string, target: TargetFig
     if (m) return { polarity: n.polarity, phrase: m[0].trim() };
   }
   for (const c of MEASURE_COMPARATORS) {
-    for (const m of measure.matchAll(new RegExp(c.pattern.source, 'gi'))) {
+    for (const m of measure.matchAll(reflag(c.pattern, 'gi'))) {
+      // "No more than 20" holds "more than 20": a comparator after "no" or "not" is the other one.
+      if (/\b(?:no|not)\s+$/i.test(measure.slice(0, m.index))) continue;
       const num = Number((m.groups?.num ?? '').replace(/,/g, ''));
       const percent = m.groups?.pct !== undefined;
       if (target === null) {

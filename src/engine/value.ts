@@ -1,6 +1,7 @@
 /**
  * Cell interpretation: what a scorecard cell means, with its unit and displayed precision kept.
  */
+import { named } from './regex';
 import { CellSnapshot, isCellError } from './snapshot';
 import {
   FRACTION_SUFFIX, LABELLED_NUMBER, MISSING_WORDS, MissingReason, NUMBER_BAND, NUMBER_WITH_WORD, NUMERIC_CELL,
@@ -106,7 +107,7 @@ export function parseNumberText(text: string): NumberValue | undefined {
 /** Returns the reason a text means "no value", or undefined when it does not. */
 export function missingReasonOf(text: string): MissingReason | undefined {
   // "N/A." and "TBC." end a sentence; ".." is a word of its own.
-  const t = normaliseText(text).replace(/(?<=[A-Za-z])\.$/, '');
+  const t = normaliseText(text).replace(/([A-Za-z])\.$/, '$1');
   if (t === '') return 'blank';
   for (const [pattern, reason] of MISSING_WORDS) if (pattern.test(t)) return reason;
   if (SUPPRESSED.test(t)) return 'suppressed';
@@ -139,7 +140,7 @@ export function parseValueText(raw: string): ParsedCell {
   if (missing !== undefined) return { kind: 'missing', reason: missing, text };
 
   // "54%-": a stray mark after a percentage, not a trailing minus (negative rates are written -5% or (5%)).
-  const stray = /^(?<body>.*\d\s*%)\s*-$/.exec(text)?.groups?.body;
+  const stray = named(String.raw`^(?<body>.*\d\s*%)\s*-$`).exec(text)?.groups?.body;
   if (stray !== undefined) {
     const n = parseNumberText(stray);
     if (n !== undefined) return { ...n, footnote: '-' };

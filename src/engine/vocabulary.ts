@@ -5,6 +5,7 @@
  * Each entry carries an example that it must recognise; `test/engine/vocabulary.test.ts` runs every example,
  * so adding a synonym is one line here (with its example) and, where it needs a counter-example, one test row.
  */
+import { named } from './regex';
 
 /** What a column holds. */
 export type ColumnRole =
@@ -102,8 +103,8 @@ export const MEASURE_POLARITY_NOTES: readonly { readonly polarity: PolarityWord;
 
 /** A comparator in the measure's own words, followed by the number it applies to. */
 export const MEASURE_COMPARATORS: readonly { readonly polarity: 'higher' | 'lower'; readonly pattern: RegExp; readonly example: string }[] = [
-  { polarity: 'higher', pattern: /\b(?:at least|no less than|not less than|a minimum of|minimum of|at or above|(?<!\b(?:no|not)\s)(?:more than|over|above)|in excess of)\s+(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<pct>%|\s?per\s?cent|\s?percent)?/i, example: 'At least 95% of patients waiting no more than four hours' },
-  { polarity: 'lower', pattern: /\b(?:no more than|not more than|at most|a maximum of|maximum of|at or below|does not exceed|do not exceed|not to exceed|not exceeding|(?<!\b(?:no|not)\s)(?:less than|fewer than|under|below))\s+(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<pct>%|\s?per\s?cent|\s?percent)?/i, example: 'Calls abandoned: No more than 20 per cent of calls' },
+  { polarity: 'higher', pattern: named(String.raw`\b(?:at least|no less than|not less than|a minimum of|minimum of|at or above|(?:more than|over|above)|in excess of)\s+(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<pct>%|\s?per\s?cent|\s?percent)?`, 'i'), example: 'At least 95% of patients waiting no more than four hours' },
+  { polarity: 'lower', pattern: named(String.raw`\b(?:no more than|not more than|at most|a maximum of|maximum of|at or below|does not exceed|do not exceed|not to exceed|not exceeding|(?:less than|fewer than|under|below))\s+(?<num>\d[\d,]*(?:\.\d+)?)\s*(?<pct>%|\s?per\s?cent|\s?percent)?`, 'i'), example: 'Calls abandoned: No more than 20 per cent of calls' },
 ];
 
 /** How strongly a word of the measure says which way is better: an outcome outweighs the thing counted. */
@@ -186,7 +187,7 @@ export const SIGN_WORDS: readonly { readonly convention: SignConvention; readonl
 ];
 
 /** A scale row under a budget header: "£000", "£'000", "£m", "$000s". */
-export const SCALE_ROW = /^(?<cur>[£$€])?\s*(?<scale>'?000'?s?|k|m|bn|thousands?|millions?)$/i;
+export const SCALE_ROW = named(String.raw`^(?<cur>[£$€])?\s*(?<scale>'?000'?s?|k|m|bn|thousands?|millions?)$`, 'i');
 
 /** Column-group labels of budget tables: the to-date group is context; the year-end group is judged. */
 export const TO_DATE_GROUP = /\b(?:to date|ytd|year[- ]to[- ]date|actual to date|period to date|profiled)\b/i;
@@ -195,9 +196,9 @@ export const YEAR_END_GROUP = /\b(?:year[- ]end|full[- ]year|outturn|annual)\b/i
 
 /** A tolerance key printed on the sheet. `amber` groups the number and unit of the amber band. */
 export const TOLERANCE_KEYS: readonly { readonly pattern: RegExp; readonly example: string }[] = [
-  { pattern: /\bamber\b[^.\n]*?\bwithin\s+(?<num>\d+(?:\.\d+)?)\s*(?<unit>%|pp|percentage points?|points?)/i, example: 'Amber: within 10% of target' },
-  { pattern: /\bslightly (?:missed|below|off target)\b[^.\n]*?\(?\s*within\s+(?<num>\d+(?:\.\d+)?)\s*(?<unit>%|pp|percentage points?|points?)/i, example: 'Target slightly missed (within 5%)' },
-  { pattern: /\bwithin\s+(?<num>\d+(?:\.\d+)?)\s*(?<unit>%|pp|percentage points?|points?)\s+of (?:the )?target\b[^.\n]*\bamber\b/i, example: 'Within 5% of target = Amber' },
+  { pattern: named(String.raw`\bamber\b[^.\n]*?\bwithin\s+(?<num>\d+(?:\.\d+)?)\s*(?<unit>%|pp|percentage points?|points?)`, 'i'), example: 'Amber: within 10% of target' },
+  { pattern: named(String.raw`\bslightly (?:missed|below|off target)\b[^.\n]*?\(?\s*within\s+(?<num>\d+(?:\.\d+)?)\s*(?<unit>%|pp|percentage points?|points?)`, 'i'), example: 'Target slightly missed (within 5%)' },
+  { pattern: named(String.raw`\bwithin\s+(?<num>\d+(?:\.\d+)?)\s*(?<unit>%|pp|percentage points?|points?)\s+of (?:the )?target\b[^.\n]*\bamber\b`, 'i'), example: 'Within 5% of target = Amber' },
 ];
 
 /** A two-state key: "Target met / not met", "Y = target achieved, N = not achieved". No amber band. */
