@@ -14,3 +14,4 @@ export * from './evaluate';
 export * from './report';
 export * from './plan';
 export * from './display';
+export * from './summary';
