@@ -131,6 +131,7 @@ export const MEASURE_WORDING: readonly WordingEntry[] = [
   { polarity: 'lower', weight: 'outcome', pattern: /\bwait(?:ing)?\s+(?:times?|lists?)\b|\btime\s+(?:spent\s+)?waiting\b|\baverage\s+wait\b|\bwaiting\b(?!\s+(?:no more|less|under|within))/i, example: 'Average customer wait time' },
   { polarity: 'lower', weight: 'outcome', pattern: /\btime taken\b|\b(?:average|mean|median)\s+(?:\w+\s+){0,3}(?:time|days|length of time)\b|\bdays to\b|\btime to\b|\b(?:turnaround|relet|re-let|response|processing|journey|void)\s+times?\b/i, example: 'Average time to complete approved applications' },
   { polarity: 'lower', weight: 'outcome', pattern: /\babandoned\b/i, example: 'Calls abandoned' },
+  { polarity: 'lower', weight: 'outcome', pattern: /\b(?:over|more than|longer than|exceeding|in excess of|beyond)\s+\d+\s*(?:minutes?|hours?|days?|weeks?|months?|years?)\b/i, example: 'Diagnostic waits over 6 weeks' },
   { polarity: 'lower', weight: 'outcome', pattern: /\bre-?referrals?\b|\bre-?offend/i, example: 'Re-referrals to social care' },
   { polarity: 'lower', weight: 'outcome', pattern: /\boverspend\b|\bdeficit\b|\bbacklog\b/i, example: 'Schools reporting deficit spend' },
   { polarity: 'lower', weight: 'outcome', pattern: /\bfailures?\b|\bfailed\b|\bbreach(?:es)?\b/i, example: 'Signals on flash due to equipment failure' },
@@ -155,8 +156,8 @@ export const MEASURE_WORDING: readonly WordingEntry[] = [
   { polarity: 'range', weight: 'outcome', pattern: /\bdivers(?:e|ity)\b|\brepresentative\b/i, example: 'Diverse workforce: proportion of disabled employees' },
 ];
 
-/** Words just before an outcome that turn it round: "not meeting", "did not meet", "failed to". */
-export const NEGATION = /\b(?:not|never|no longer|fail(?:ed|ing|s)? to|unable to|without)\s+(?:\w+\s+){0,1}$/i;
+/** Words just before an outcome that turn it round: "not meeting", "did not meet", "failed to", "no missed". */
+export const NEGATION = /\b(?:not|no|never|no longer|fail(?:ed|ing|s)? to|unable to|without)\s+(?:\w+\s+){0,1}$/i;
 
 /** A published status: the words, letters, symbols and faces publishers use. Matched as the whole cell. */
 export const STATUS_WORDS: readonly { readonly status: 'green' | 'amber' | 'red' | 'none'; readonly pattern: RegExp; readonly example: string }[] = [

@@ -95,6 +95,9 @@ describe('polarityFromWording', () => {
     ['Percentage of homes not meeting the Decent Homes Standard', 'lower', 'not meeting'],
     ['How many times in the year did not meet the statutory duty to complete a gas safety check', 'lower', 'not meet'],
     ['Repairs not completed on time', 'lower', 'not completed'],
+    ['Streets with no missed collections', 'higher', 'no missed'],
+    ['Diagnostic waits over 6 weeks', 'lower', 'over 6 weeks'],
+    ['18 weeks: no more than 18 weeks from referral to treatment', 'higher', 'no more than 18 weeks'],
   ])('turns an outcome round after a negation: %j reads %s from %j', (measure, polarity, word) => {
     expect(polarityFromWording(measure, null)).toEqual({ polarity, word });
   });
