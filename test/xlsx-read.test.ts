@@ -5,7 +5,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { CellSnapshot, SheetSnapshot, WorkbookSnapshot } from '../src/engine/snapshot';
 import { parseCell, parseValueText } from '../src/engine/value';
-import { readXlsxFile, snapshotFromWorkbook } from '../src/xlsx/read';
+import { NotAWorkbookError, readXlsxFile, snapshotFromWorkbook } from '../src/xlsx/read';
 import { FIXTURES, SEEDS } from './support/acceptance';
 import { buildTypedWorkbook, typeAsExcel, writeTypedXlsx } from './support/excel-typing';
 
@@ -285,6 +285,19 @@ describe('readXlsxFile failures', () => {
     const path = join(dir, 'truncated.xlsx');
     writeFileSync(path, bytes.subarray(0, Math.floor(bytes.length / 2)));
     await expect(readXlsxFile(path)).rejects.toThrow(/Cannot read ".*truncated\.xlsx": not an \.xlsx workbook \(.+\)/);
+  });
+
+  it.each([
+    ['a file of random bytes', (): Buffer => randomBytes(4096), 'not-a-package'],
+    ['a legacy .xls (an OLE compound file)', (): Buffer => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]), 'legacy-or-encrypted'],
+    ['a zip package cut short', (): Buffer => Buffer.concat([Buffer.from('PK'), randomBytes(200)]), 'damaged'],
+  ])('says which way %s is not a workbook', async (_what, bytes, reason) => {
+    const path = join(dir, 'which.xlsx');
+    writeFileSync(path, bytes());
+    const failure = await readXlsxFile(path).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(NotAWorkbookError);
+    expect((failure as NotAWorkbookError).reason).toBe(reason);
+    expect((failure as NotAWorkbookError).path).toBe(path);
   });
 
   it('rejects a missing file with a message naming the file', async () => {

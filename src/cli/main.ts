@@ -1,10 +1,11 @@
 /** The `scorecard` command line. */
 import { Command, CommanderError } from 'commander';
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'fs';
+import { promises as fs } from 'fs';
 import { basename, dirname, extname, join } from 'path';
-import { buildReport, evaluateWorkbook, formatNumber, PaletteName, withoutOwnBlocks } from '../engine';
-import { loadWorkbook, refreshWorkbook, removeFromWorkbook } from '../xlsx/refresh';
-import { readInput, UnreadableInputError } from './input';
+import { buildReport, evaluateWorkbook, formatNumber, PaletteName, planRefresh, withoutOwnBlocks } from '../engine';
+import { applyPlanToWorkbook, snapshotWithNames } from '../xlsx/apply';
+import { removeFromWorkbook } from '../xlsx/refresh';
+import { InputError, openWorkbookToRewrite, readInput, requireTables, writeOutput } from './input';
 import { OptionError, settingsFrom } from './options';
 import { renderReport, summaryLine } from './format';
 
@@ -32,7 +33,10 @@ export function buildProgram(io: Io): Command {
       const settings = settingsFrom(opts);
       const snapshot = await readInput(file);
       // A refreshed workbook is reported as the user's tables, without the blocks a refresh wrote.
-      const report = buildReport(file, evaluateWorkbook(withoutOwnBlocks(snapshot), settings), (o) => formatNumber(o.value));
+      const tables = withoutOwnBlocks(snapshot);
+      const evaluation = evaluateWorkbook(tables, settings);
+      requireTables(file, tables, evaluation);
+      const report = buildReport(file, evaluation, (o) => formatNumber(o.value));
       io.out(opts.json ? JSON.stringify(report, null, 2) : renderReport(report, process.stdout.columns ?? 120));
     });
   program.command('refresh')
@@ -47,18 +51,19 @@ export function buildProgram(io: Io): Command {
     .action(async (input: string, opts: { output?: string; inPlace?: boolean; json?: string; amber?: string; green?: string; palette?: string }) => {
       const settings = settingsFrom(opts);
       const palette = paletteOf(opts.palette);
-      requireXlsx(input);
-      const wb = await loadWorkbookOrExplain(input);
+      const wb = await openWorkbookToRewrite(input, 'refresh', (snapshot) => evaluateWorkbook(snapshot, settings));
       const output = opts.inPlace ? input : opts.output ?? join(dirname(input), `${basename(input, extname(input))}-scorecard.xlsx`);
       if (!opts.inPlace && output === input) throw new OptionError('the output would overwrite the input: use --in-place (which keeps a backup) or another -o');
-      const plan = refreshWorkbook(wb, { settings, palette });
-      if (opts.inPlace) copyFileSync(input, input.replace(/\.xlsx$/i, '') + '.bak.xlsx');
-      mkdirSync(dirname(output), { recursive: true });
-      await wb.xlsx.writeFile(output);
+      const snapshot = snapshotWithNames(wb);
+      const plan = planRefresh(snapshot, { settings, palette });
+      requireTables(input, snapshot, plan.evaluation);
+      applyPlanToWorkbook(wb, plan);
+      if (opts.inPlace) await writeOutput(backupOf(input), '-o', (path) => fs.copyFile(input, path));
+      await writeOutput(output, '-o', (path) => wb.xlsx.writeFile(path));
       const report = buildReport(input, plan.evaluation, (o) => formatNumber(o.value));
-      if (opts.json) {
-        mkdirSync(dirname(opts.json), { recursive: true });
-        writeFileSync(opts.json, `${JSON.stringify({ ...report, notices: plan.notices }, null, 2)}\n`);
+      const json = opts.json;
+      if (json !== undefined) {
+        await writeOutput(json, '--json', (path) => fs.writeFile(path, `${JSON.stringify({ ...report, notices: plan.notices }, null, 2)}\n`));
       }
       io.out(`Refreshed ${input} → ${output}`);
       for (const t of report.tables) {
@@ -76,12 +81,11 @@ export function buildProgram(io: Io): Command {
     .argument('<in>', 'the refreshed workbook (.xlsx)')
     .option('-o, --output <out>', 'where to write the result (default: overwrite <in>, keeping <in>.bak.xlsx)')
     .action(async (input: string, opts: { output?: string }) => {
-      requireXlsx(input);
-      const wb = await loadWorkbookOrExplain(input);
+      const wb = await openWorkbookToRewrite(input, 'remove', (snapshot) => evaluateWorkbook(snapshot));
       removeFromWorkbook(wb);
       const output = opts.output ?? input;
-      if (output === input) copyFileSync(input, input.replace(/\.xlsx$/i, '') + '.bak.xlsx');
-      await wb.xlsx.writeFile(output);
+      if (output === input) await writeOutput(backupOf(input), '-o', (path) => fs.copyFile(input, path));
+      await writeOutput(output, '-o', (path) => wb.xlsx.writeFile(path));
       io.out(`Removed the scorecard from ${input} → ${output}`);
     });
   return program;
@@ -93,26 +97,18 @@ function paletteOf(name: string | undefined): PaletteName {
   throw new OptionError(`--palette must be default or colour-blind (got "${name}")`);
 }
 
-function requireXlsx(path: string): void {
-  if (!/\.xlsx$/i.test(path)) throw new UnreadableInputError(path, 'refresh and remove work on .xlsx workbooks');
-  if (!existsSync(path)) throw new UnreadableInputError(path, 'no such file');
+/** Where --in-place and remove keep the original: <in>.bak.xlsx beside it. */
+function backupOf(input: string): string {
+  return input.replace(/\.xlsx$/i, '') + '.bak.xlsx';
 }
 
-async function loadWorkbookOrExplain(path: string) {
-  try {
-    return await loadWorkbook(path);
-  } catch (e) {
-    throw new UnreadableInputError(path, (e instanceof Error ? e.message : String(e)).replace(/^Cannot read "[^"]*":\s*/, '').split('\n')[0] ?? 'unreadable');
-  }
-}
-
-/** Runs the command line; returns the exit code (2 for unreadable input or bad options). */
+/** Runs the command line; returns the exit code (2 for a file it cannot use, a file without tables, or bad options). */
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   const program = buildProgram(io);
   try {
     await program.parseAsync([...argv]);
   } catch (e) {
-    if (e instanceof UnreadableInputError || e instanceof OptionError) {
+    if (e instanceof InputError || e instanceof OptionError) {
       io.err(`scorecard: ${e.message}`);
       return 2;
     }

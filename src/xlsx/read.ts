@@ -93,9 +93,66 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Why a file is not an .xlsx workbook this reader can open. */
+export type NotAWorkbookReason =
+  /** The bytes are not a zip package: another file type, or a damaged download. */
+  | 'not-a-package'
+  /** An OLE compound file: a legacy .xls workbook, or an .xlsx encrypted with a password. */
+  | 'legacy-or-encrypted'
+  /** A zip package that ExcelJS cannot read as a workbook (truncated or damaged). */
+  | 'damaged'
+  /** A zip package without worksheets (another Office document, or an empty archive). */
+  | 'no-worksheets';
+
+const REASON_TEXT: Readonly<Record<NotAWorkbookReason, string>> = {
+  'not-a-package': 'the file is not a zip package',
+  'legacy-or-encrypted': 'a legacy .xls file or a password-protected workbook',
+  damaged: 'the package is damaged',
+  'no-worksheets': 'no worksheets found',
+};
+
+/** Thrown when a file was read but is not an .xlsx workbook; `reason` says which way it is not. */
+export class NotAWorkbookError extends Error {
+  constructor(readonly path: string, readonly reason: NotAWorkbookReason, detail?: string) {
+    super(`Cannot read "${path}": not an .xlsx workbook (${REASON_TEXT[reason]}${detail !== undefined ? `: ${detail}` : ''})`);
+    this.name = 'NotAWorkbookError';
+  }
+}
+
+/** The leading bytes of an OLE compound file (legacy .xls, or an encrypted .xlsx). */
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
+/** The leading bytes of a zip package ("PK"). */
+const ZIP_MAGIC = Buffer.from('PK');
+
 /**
- * Reads an .xlsx (or .xlsm) file. Rejects with an Error naming the file when it cannot be read or is not
- * an .xlsx workbook.
+ * Opens the bytes of an .xlsx (or .xlsm) file as an ExcelJS workbook. Rejects with a NotAWorkbookError when
+ * the bytes are not a workbook.
+ */
+export async function loadXlsxBytes(path: string, bytes: Buffer): Promise<ExcelJS.Workbook> {
+  if (bytes.subarray(0, 4).equals(OLE_MAGIC)) throw new NotAWorkbookError(path, 'legacy-or-encrypted');
+  if (!bytes.subarray(0, 2).equals(ZIP_MAGIC)) throw new NotAWorkbookError(path, 'not-a-package');
+  const wb = new ExcelJS.Workbook();
+  try {
+    // ExcelJS declares its own `Buffer` type (an ArrayBuffer); at run time it takes a Node Buffer.
+    await wb.xlsx.load(bytes as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
+  } catch (error) {
+    throw new NotAWorkbookError(path, 'damaged', messageOf(error).split('\n')[0]);
+  }
+  if (wb.worksheets.length === 0) throw new NotAWorkbookError(path, 'no-worksheets');
+  return wb;
+}
+
+/**
+ * Opens an .xlsx (or .xlsm) file as an ExcelJS workbook. Rejects with the file system's error when the file
+ * cannot be read, and with a NotAWorkbookError when it is not a workbook.
+ */
+export async function loadXlsxFile(path: string): Promise<ExcelJS.Workbook> {
+  return loadXlsxBytes(path, await fs.readFile(path));
+}
+
+/**
+ * Reads an .xlsx (or .xlsm) file. Rejects with an Error naming the file when it cannot be read, and with a
+ * NotAWorkbookError when it is not an .xlsx workbook.
  */
 export async function readXlsxFile(path: string): Promise<WorkbookSnapshot> {
   let bytes: Buffer;
@@ -104,22 +161,7 @@ export async function readXlsxFile(path: string): Promise<WorkbookSnapshot> {
   } catch (error) {
     throw new Error(`Cannot read "${path}": ${messageOf(error)}`);
   }
-  if (bytes.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) {
-    throw new Error(`Cannot read "${path}": not an .xlsx workbook (a legacy .xls file or a password-protected workbook)`);
-  }
-  if (!bytes.subarray(0, 2).equals(Buffer.from('PK'))) {
-    throw new Error(`Cannot read "${path}": not an .xlsx workbook (the file is not a zip package)`);
-  }
-  const wb = new ExcelJS.Workbook();
-  try {
-    // ExcelJS declares its own `Buffer` type (an ArrayBuffer); at run time it takes a Node Buffer.
-    await wb.xlsx.load(bytes as unknown as Parameters<ExcelJS.Xlsx['load']>[0]);
-  } catch (error) {
-    throw new Error(`Cannot read "${path}": not an .xlsx workbook (${messageOf(error)})`);
-  }
-  if (wb.worksheets.length === 0) {
-    throw new Error(`Cannot read "${path}": not an .xlsx workbook (no worksheets found)`);
-  }
+  const wb = await loadXlsxBytes(path, bytes);
   try {
     return snapshotFromWorkbook(wb);
   } catch (error) {
