@@ -2,7 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { BLOCK_COLUMNS, cellAddress, LEDGER_SHEET, parseCellAddress, parseReference, WorkbookSnapshot, withoutOwnBlocks } from '../src/engine';
-import { charsToPoints, needsTextPrefix, packSteps, textInput } from '../src/excel/apply';
+import { charsToPoints, needsTextPrefix, packSteps, textInput, utf8Length } from '../src/excel/apply';
 import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
 import {
   checkRequirements, DEFAULT_OPTIONS, detectScorecard, loadOptions, OPTIONS_KEY, RefreshError, RefreshSummary, refreshScorecard,
@@ -247,6 +247,39 @@ describe('round trips', () => {
     expect(emulator.syncPayloads[1]?.responseBytes).toBeLessThan(firstRead * 1.1);
   }, 300_000);
 
+  it('refreshes a small scorecard beside a 12,000 × 15 numeric sheet, reading only the numeric sheet\'s first rows', async () => {
+    const numbers: Record<string, EmulatedCell> = {};
+    for (let r = 1; r <= 12_000; r++) {
+      for (let c = 0; c < 15; c++) numbers[cellAddress(r - 1, c)] = { value: Math.round((r * 37.71 + c * 1.13) * 1000) / 1000 };
+    }
+    const seed = emulatorInitFromExcelJs(typedSeed(SEED_004)).sheets[0];
+    const emulator = createExcelEmulator({ sheets: [{ name: 'Report', cells: seed?.cells ?? {} }, { name: 'Readings', cells: numbers }] });
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.tables.map((t) => t.sheet)).toEqual(['Report']);
+    // One sync to measure, one for the scorecard and the numeric sheet's head, one to write.
+    expect(summary.syncs).toBe(3);
+    expect(emulator.syncPayloads.every((p) => p.error === undefined)).toBe(true);
+    expect(maxResponseBytes(emulator)).toBeLessThan(PAYLOAD_LIMIT_BYTES / 10);
+  });
+
+  it('reads a scorecard too large for one response in row bands, asking again in halves for a band heavier than its head', async () => {
+    // Narratives are empty in the first rows and long below: the bands sized by the head come back too large at first.
+    const cells = kpiCells(8_000);
+    cells.F2 = { value: 'Narrative' };
+    for (let r = 200; r <= 8_002; r++) cells[`F${r}`] = { value: `Narrative for measure ${r}: ${'performance held up against the profile. '.repeat(7)}` };
+    const emulator = createExcelEmulator({ sheets: [{ name: 'Big', cells }] });
+    const plain = utf8Length(JSON.stringify(Object.values(cells).map((c) => c.value)));
+    expect(plain * 2).toBeGreaterThan(PAYLOAD_LIMIT_BYTES);
+    const summary = await detectScorecard(emulator.run);
+    expect(summary.tables[0]?.rows).toHaveLength(8_000);
+    const refused = emulator.syncPayloads.filter((p) => p.error === 'ResponsePayloadSizeLimitExceeded');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(summary.syncs).toBe(emulator.syncCount);
+    expect(Math.max(...emulator.syncPayloads.filter((p) => p.error === undefined).map((p) => p.responseBytes))).toBeLessThan(PAYLOAD_LIMIT_BYTES);
+    const snapshot = await readWith(emulator);
+    expect(snapshot.sheets[0]?.rows[8_001]?.[5]?.text).toMatch(/^Narrative for measure 8002: /);
+  }, 300_000);
+
   it('packs steps into requests under the budget, in order', () => {
     const steps = [3, 3, 3, 5, 1].map((bytes, i) => ({ bytes, i }));
     expect(packSteps(steps, 6).map((b) => b.map((s) => s.i))).toEqual([[0, 1], [2], [3, 4]]);
@@ -341,6 +374,42 @@ describe('calculation mode', () => {
     await refreshScorecard(emulator.run);
     expect(emulator.calculationSuspensions).toBe(1);
     expect(emulator.calculationPending).toBe(false);
+  });
+});
+
+describe('merged cells', () => {
+  /** A KPI table in A2:E9 with a section heading on row 6, and whatever else `extra` puts on the sheet. */
+  function sectionedSheet(extra: Record<string, EmulatedCell> = {}): Record<string, EmulatedCell> {
+    const cells = kpiCells(7);
+    for (const column of ['A', 'B', 'C', 'D', 'E']) delete cells[`${column}6`];
+    cells.A6 = { value: "Adults' services" };
+    return { ...cells, ...extra };
+  }
+
+  it('reads merged areas where Excel lists them (ExcelApi 1.13) and writes no block across one', async () => {
+    // An empty merged box right of the table: nothing in the values shows it.
+    const emulator = createExcelEmulator({ sheets: [{ name: 'S', cells: { ...sectionedSheet(), H4: { value: null, fill: '#FFFF00' } }, merges: ['H4:J5'] }] });
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.notices).toEqual([expect.objectContaining({ sheet: 'S', cell: 'H4' })]);
+    const cells = emulator.dump().sheets[0]?.cells ?? {};
+    expect(Object.values(cells).filter((c) => c.formula !== null)).toEqual([]);
+  });
+
+  it('takes a lone heading as merged where Excel cannot list merged areas (before ExcelApi 1.13), keeping the block off its row', async () => {
+    // Before 1.13 the merge of A6:Z6 is invisible; the heading alone in its row, with a note far right, looks merged.
+    const emulator = createExcelEmulator({ sheets: [{ name: 'S', cells: sectionedSheet({ Z3: { value: 'See note 1' } }), merges: ['A6:Y6'] }] }, { apiVersion: '1.12' });
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.notices).toEqual([expect.objectContaining({ sheet: 'S', cell: 'F6' })]);
+    expect(emulator.dump().names).toEqual([]);
+  });
+
+  it('writes the block beside a table whose section heading stands alone within the table\'s width, whatever the host', async () => {
+    for (const apiVersion of ['1.12', '1.14']) {
+      const emulator = createExcelEmulator({ sheets: [{ name: 'S', cells: sectionedSheet(), merges: ['A6:E6'] }] }, { apiVersion });
+      const summary = await refreshScorecard(emulator.run);
+      expect(summary.notices).toEqual([]);
+      expect(summary.tables[0]?.rows).toHaveLength(6);
+    }
   });
 });
 
@@ -471,7 +540,8 @@ describe('watching edits', () => {
     expect(rowOf(summaries[0] as RefreshSummary, 'Indicators', 31)?.status).toBe('green');
     const dump = emulator.dump();
     expect(dump.sheets[0]?.cells[blockCell(dump, 'TargetAsRead', 31)]?.value).toBe('≤ 310');
-    expect(emulator.syncCount).toBe(3);
+    // Two reads, one to compare the touched table's block with the plan, one to write what changed.
+    expect(emulator.syncCount).toBe(4);
     await sleep(1500);
     await emulator.whenIdle();
     expect(summaries).toHaveLength(1);
@@ -481,6 +551,41 @@ describe('watching edits', () => {
     await emulator.edit('Report', 'B31', 287);
     await sleep(800);
     expect(summaries).toHaveLength(1);
+  });
+
+  it('ignores a co-author\'s edit (source Remote) and an edit that touches no table', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    const summaries: RefreshSummary[] = [];
+    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50 });
+    emulator.resetCounters();
+    await emulator.edit('Report', 'B31', 310, 'Remote');
+    await emulator.edit('Report', 'AZ400', 'a note of my own');
+    await sleep(400);
+    await emulator.whenIdle();
+    expect(summaries).toHaveLength(0);
+    expect(emulator.runCount).toBe(0);
+    await stop();
+  });
+
+  it('writes nothing, and leaves Excel\'s undo list alone, when the sheet already holds what the re-check would write', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    const summaries: RefreshSummary[] = [];
+    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50 });
+    emulator.resetCounters();
+    // A new outturn: Status and Trend are formulas over it, which Excel recalculates; the block stays as it is.
+    await emulator.edit('Report', 'D31', 280);
+    await until(() => summaries.length === 1);
+    expect(rowOf(summaries[0] as RefreshSummary, 'Indicators', 31)?.status).toBe('green');
+    expect(summaries[0]?.syncs).toBe(3);
+    expect(emulator.undoDepth).toBe(1);
+    // A new target is written into the block: then the re-check writes, and Excel empties its undo list.
+    await emulator.edit('Report', 'B31', 310);
+    await until(() => summaries.length === 2);
+    expect(summaries[1]?.syncs).toBe(4);
+    expect(emulator.undoDepth).toBe(0);
+    await stop();
   });
 
   it('tries again quietly, after the quiet time, when the user is typing in a cell', async () => {
@@ -515,8 +620,9 @@ describe('watching edits', () => {
     await emulator.whenIdle();
     const own = emulator.eventLog.filter((e) => e.source === 'ThisLocalAddin');
     // The block writes did reach the handler (a watch without the filter would refresh for ever)...
-    expect(own.filter((e) => e.address !== 'B31').length).toBeGreaterThan(10);
-    // ...and the tidied cell set off one more refresh, which found nothing left to tidy: then quiet.
+    expect(own.filter((e) => e.address !== 'B31').length).toBeGreaterThan(5);
+    // ...and the tidied cell set off one more refresh, which found nothing left to tidy and the block as planned,
+    // so wrote nothing: then quiet.
     expect(own.filter((e) => e.address === 'B31')).toHaveLength(1);
     expect(summaries).toHaveLength(2);
     expect(emulator.runCount).toBe(2);
@@ -595,6 +701,15 @@ describe('the summary', () => {
     await selectCell(emulator.run, 'Report', 'H30');
     expect(emulator.selectedAddress).toBe('Report!H30');
     await expect(selectCell(emulator.run, 'Gone', 'A1')).rejects.toThrow(/sheet "Gone"/);
+  });
+
+  it('says that a finding\'s sheet is hidden, and how to show it, instead of failing to go there', async () => {
+    const emulator = createExcelEmulator({ sheets: [{ name: 'First', cells: {} }, { name: 'Archive', cells: {}, visibility: 'Hidden' }] });
+    const error = await selectCell(emulator.run, 'Archive', 'C7').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RefreshError);
+    expect((error as RefreshError).message).toBe('Sheet "Archive" is hidden, so Scorecard Refresh cannot go to C7. To see it, right-click any sheet tab, choose Unhide and pick "Archive".');
+    expect(describeError(error).title).toBe('Could not go to that cell');
+    expect(emulator.selectedAddress).toBe('First!A1');
   });
 });
 

@@ -151,3 +151,43 @@ describe('conditional format priority', () => {
     expect(rules.map((cf) => [cf.formula, cf.stopIfTrue])).toEqual([['=A1>1', true], ['=A1>2', false]]);
   });
 });
+
+describe('merged areas', () => {
+  const merged = (apiVersion?: string): ExcelEmulator => createExcelEmulator(
+    { sheets: [{ name: 'S', cells: { A1: { value: 'Title' }, C3: { value: null, fill: '#FFFF00' } }, merges: ['A1:F1', 'C3:D4'] }] },
+    apiVersion === undefined ? {} : { apiVersion },
+  );
+
+  it('lists the merged areas whose top-left cell lies in the range, and gives a null object where there are none', async () => {
+    const emu = merged();
+    const [whole, corner, none] = await emu.run(async (ctx) => {
+      const sheet = ctx.workbook.worksheets.getItem('S');
+      const a = sheet.getRange().getMergedAreasOrNullObject().load('address,areaCount');
+      const b = sheet.getRange('B1:D3').getMergedAreasOrNullObject().load('address');
+      const c = sheet.getRange('D4:H9').getMergedAreasOrNullObject().load('address');
+      await ctx.sync();
+      return [a.isNullObject ? null : [a.address, a.areaCount], b.isNullObject ? null : b.address, c.isNullObject];
+    });
+    expect(whole).toEqual(['S!A1:F1, S!C3:D4', 2]);
+    expect(corner).toBe('S!C3:D4');
+    expect(none).toBe(true);
+  });
+
+  it('needs ExcelApi 1.13', async () => {
+    const error = await officeError(merged('1.12').run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('S').getRange().getMergedAreasOrNullObject().load('address');
+      await ctx.sync();
+    }));
+    expect(error.code).toBe('ApiNotFound');
+  });
+
+  it('keeps what is written to the top-left cell of a merged area and drops what is written to the cells it covers', async () => {
+    const emu = merged();
+    await emu.run(async (ctx) => {
+      ctx.workbook.worksheets.getItem('S').getRange('B3:D4').formulas = [['=1', '=2', '=3'], ['=4', '=5', '=6']];
+      await ctx.sync();
+    });
+    const cells = emu.dump().sheets[0]?.cells ?? {};
+    expect(Object.entries(cells).filter(([, c]) => c.formula !== null).map(([a, c]) => `${a}${c.formula}`)).toEqual(['B3=1', 'C3=2', 'B4=4']);
+  });
+});

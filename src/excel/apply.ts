@@ -12,7 +12,9 @@ import {
   RemovalPlan, SheetRect, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
-import { PAYLOAD_LIMIT_BYTES, SyncCounter } from './host';
+import { packSteps, PAYLOAD_LIMIT_BYTES, SyncCounter, utf8Length } from './host';
+
+export { packSteps, utf8Length };
 import { WorkbookRead } from './snapshot';
 
 /** What one request may carry: the limit less room for the calculation and events switches. */
@@ -59,21 +61,6 @@ export function cellInput(value: PlanValue): string | number {
   }
 }
 
-/** UTF-8 length of a string, as the request is measured. */
-export function utf8Length(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      n += 4;
-      i += 1;
-    } else n += 3;
-  }
-  return n;
-}
-
 /** Bytes of one queued action's envelope (action name and object path), an upper bound. */
 function actionBytes(sheet: string): number {
   return 160 + 2 * utf8Length(sheet);
@@ -117,24 +104,6 @@ interface Step {
 
 function step(sheet: string, actions: number, payload: number, queue: (w: Writer) => void): Step {
   return { bytes: payload + actions * actionBytes(sheet), queue };
-}
-
-/** Groups steps into requests that each stay under the budget, in order. */
-export function packSteps<S extends { readonly bytes: number }>(steps: readonly S[], budget: number = REQUEST_BUDGET): S[][] {
-  const batches: S[][] = [];
-  let current: S[] = [];
-  let size = 0;
-  for (const s of steps) {
-    if (current.length > 0 && size + s.bytes > budget) {
-      batches.push(current);
-      current = [];
-      size = 0;
-    }
-    current.push(s);
-    size += s.bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }
 
 // ----- cell writes ----------------------------------------------------------------------------
@@ -378,7 +347,7 @@ export function assertStructureUnlocked(changesSheets: boolean, read: WorkbookRe
 async function sendSteps(context: Excel.RequestContext, counter: SyncCounter, steps: readonly Step[], read: WorkbookRead): Promise<void> {
   if (steps.length === 0) return;
   const writer = new Writer(context);
-  const batches = packSteps(steps);
+  const batches = packSteps(steps, REQUEST_BUDGET);
   const events = read.enableEvents;
   const automatic = read.calculationMode === 'Automatic';
   const last = batches.length - 1;

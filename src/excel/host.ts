@@ -8,6 +8,39 @@ import { RefreshAction, RefreshError } from './contract';
 /** The request and response limit of Excel on the web, in bytes. */
 export const PAYLOAD_LIMIT_BYTES = 5_000_000;
 
+/** UTF-8 length of a string, as the request is measured. */
+export function utf8Length(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i += 1;
+    } else n += 3;
+  }
+  return n;
+}
+
+/** Groups steps (writes or reads) into requests that each stay under the budget, in order. */
+export function packSteps<S extends { readonly bytes: number }>(steps: readonly S[], budget: number): S[][] {
+  const batches: S[][] = [];
+  let current: S[] = [];
+  let size = 0;
+  for (const s of steps) {
+    if (current.length > 0 && size + s.bytes > budget) {
+      batches.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(s);
+    size += s.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
 /** Counts the `context.sync()` round trips of one `Excel.run`, and whether a write request was sent. */
 export class SyncCounter {
   private used = 0;

@@ -4,12 +4,12 @@
  * Refreshes and removals wait their turn in one queue ({@link runExclusive}), so that a Refresh click and the
  * watch's refresh never run at the same time.
  */
-import { planRefresh, planRemoval, WritePlan } from '../engine';
-import { ExcelRun, RefreshAction, RefreshSummary } from './contract';
-import { applyPlan, applyRemoval, sheetsChangedBy, sheetsChangedByRemoval } from './apply';
+import { cellAddress, CellWrite, ownBlocks, planRefresh, planRemoval, SheetRect, WritePlan } from '../engine';
+import { ExcelRun, RefreshAction, RefreshError, RefreshSummary } from './contract';
+import { applyPlan, applyRemoval, cellInput, sheetsChangedBy, sheetsChangedByRemoval } from './apply';
 import { runExclusive } from './exclusive';
 import { SyncCounter, toRefreshError } from './host';
-import { readWorkbook } from './snapshot';
+import { readWorkbook, WorkbookRead } from './snapshot';
 import { toRefreshOptions } from './settings';
 import { summarise } from './summary';
 
@@ -20,6 +20,8 @@ export type RefreshStep = 'reading' | 'evaluating' | 'writing' | 'done';
 export interface RefreshOutcome {
   readonly summary: RefreshSummary;
   readonly plan: WritePlan;
+  /** False when nothing was written: the sheet already held what the plan would write (see {@link RefreshHooks.touched}). */
+  readonly wrote: boolean;
 }
 
 /** How {@link refreshWithPlan} reports; every field is optional. */
@@ -27,6 +29,49 @@ export interface RefreshHooks {
   readonly onProgress?: (step: RefreshStep) => void;
   /** What the refresh is for, in a failure's message title (default 'refresh'). */
   readonly action?: RefreshAction;
+  /**
+   * The cells an edit changed. When given, the blocks of the tables they touch are read back and compared with the
+   * plan; when the sheet already holds what the plan would write, nothing is written, and Excel's undo list stays.
+   */
+  readonly touched?: readonly SheetRect[];
+}
+
+function overlaps(a: SheetRect, b: SheetRect): boolean {
+  return a.sheet === b.sheet && a.top <= b.bottom && b.top <= a.bottom && a.left <= b.right && b.left <= a.right;
+}
+
+function sameRect(a: SheetRect, b: SheetRect): boolean {
+  return a.sheet === b.sheet && a.top === b.top && a.bottom === b.bottom && a.left === b.left && a.right === b.right;
+}
+
+/** Returns true when a cell as read back (its formula and number format) is what `write` would put there. */
+function holds(write: CellWrite | undefined, formula: unknown, format: unknown): boolean {
+  if (write === undefined) return formula === '' || formula === null;
+  const wanted = write.value.kind === 'text' ? write.value.text : cellInput(write.value);
+  const shown = typeof format === 'string' && format !== '' ? format : 'General';
+  return formula === wanted && shown === (write.numberFormat ?? 'General');
+}
+
+/**
+ * Returns true when the sheet already holds what `plan` would write for the tables `touched` reaches: every block
+ * where the earlier refresh put it, nothing to tidy, and the cells of the touched blocks as planned (one sync to
+ * read them back). The blocks of untouched tables depend only on cells that did not change.
+ */
+async function isAlreadyWritten(context: Excel.RequestContext, counter: SyncCounter, plan: WritePlan, read: WorkbookRead, touched: readonly SheetRect[]): Promise<boolean> {
+  const existing = ownBlocks(read.snapshot);
+  if (plan.ledger.length > 0 || plan.writes.some((w) => w.purpose !== 'block')) return false;
+  if (existing.length !== plan.blocks.length || !plan.blocks.every((b) => existing.some((e) => sameRect(e, b)))) return false;
+  const tables = plan.evaluation.tables.map((t) => t.table);
+  const reached = plan.blocks.filter((b) => tables.some((t) => t.sheet === b.sheet && t.range === b.tableRange && touched.some((r) => overlaps(r, t))));
+  if (reached.length === 0) return true;
+  const loads = reached.map((b) => context.workbook.worksheets.getItem(b.sheet).getRangeByIndexes(b.top, b.left, b.bottom - b.top + 1, b.right - b.left + 1).load('formulas,numberFormat'));
+  await counter.sync();
+  const planned = new Map(plan.writes.map((w) => [`${w.sheet}!${cellAddress(w.row, w.col)}`, w]));
+  return reached.every((b, i) => {
+    const range = loads[i] as Excel.Range;
+    return range.formulas.every((line, r) => line.every((formula: unknown, c: number) =>
+      holds(planned.get(`${b.sheet}!${cellAddress(b.top + r, b.left + c)}`), formula, range.numberFormat[r]?.[c])));
+  });
 }
 
 const planObservers = new Set<(plan: WritePlan) => void>();
@@ -44,7 +89,7 @@ export function observePlans(observer: (plan: WritePlan) => void): () => void {
 
 /** Refreshes the workbook and returns the plan as well as the summary. Waits for any refresh or removal under way. */
 export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promise<RefreshOutcome> {
-  const { onProgress, action = 'refresh' } = hooks;
+  const { onProgress, action = 'refresh', touched } = hooks;
   return runExclusive(async () => {
     let sheets: string[] = [];
     let doing = 'read the workbook';
@@ -57,12 +102,16 @@ export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promis
         onProgress?.('evaluating');
         const plan = planRefresh(read.snapshot, toRefreshOptions(read.options));
         sheets = sheetsChangedBy(plan);
+        if (touched !== undefined && (await isAlreadyWritten(context, syncs, plan, read, touched))) {
+          onProgress?.('done');
+          return { summary: summarise(plan, syncs.count, read.notices), plan, wrote: false };
+        }
         doing = 'write the scorecard';
         onProgress?.('writing');
         for (const observe of planObservers) observe(plan);
         await applyPlan(context, plan, read, syncs);
         onProgress?.('done');
-        return { summary: summarise(plan, syncs.count, read.notices), plan };
+        return { summary: summarise(plan, syncs.count, read.notices), plan, wrote: true };
       });
     } catch (error) {
       throw toRefreshError(error, doing, sheets, { action, wrote: counter?.writeSent ?? false });
@@ -116,16 +165,32 @@ export function removeScorecard(run: ExcelRun): Promise<void> {
   });
 }
 
-/** Activates `sheet` and selects `cell` on it (a finding's cell, clicked in the pane). One sync. */
+/**
+ * Activates `sheet` and selects `cell` on it (a finding's cell, clicked in the pane). Two syncs. A hidden sheet
+ * cannot be activated: then it rejects with a RefreshError saying so and how to show the sheet.
+ */
 export async function selectCell(run: ExcelRun, sheet: string, cell: string): Promise<void> {
+  let hidden = false;
   try {
     await run(async (context) => {
-      const ws = context.workbook.worksheets.getItem(sheet);
+      const ws = context.workbook.worksheets.getItem(sheet).load('visibility');
+      await context.sync();
+      if (String(ws.visibility) !== 'Visible') {
+        hidden = true;
+        return;
+      }
       ws.activate();
       ws.getRange(cell).select();
       await context.sync();
     });
   } catch (error) {
     throw toRefreshError(error, `select ${cell}`, [sheet], { action: 'select' });
+  }
+  if (hidden) {
+    throw new RefreshError(
+      `Sheet "${sheet}" is hidden, so Scorecard Refresh cannot go to ${cell}. To see it, right-click any sheet tab, choose Unhide and pick "${sheet}".`,
+      sheet,
+      { action: 'select' },
+    );
   }
 }

@@ -1,12 +1,16 @@
 /**
- * Reads the open workbook into the engine's snapshot in two round trips, whatever the number of sheets and
- * rows: the first learns the sheets, the defined names, the stored options, the protections and how far each
- * sheet's used range reaches; the second loads the used cells of every sheet small enough to read, in one batch.
- * Only loads are queued here; what they mean is worked out after the syncs.
+ * Reads the open workbook into the engine's snapshot, budgeting each response by bytes: the first round trip learns
+ * the sheets, the defined names, the stored options, the protections and how far each sheet's used range reaches;
+ * the next loads the cells, small sheets packed together and large ones by their first rows, each response under
+ * Excel on the web's 5 MB; a large sheet whose first rows hold a table is then read in row bands. A workbook of
+ * small sheets is read in two round trips. Only loads are queued here; what they mean is worked out after the syncs.
  */
-import { CellSnapshot, cellAddress, DefinedNameSnapshot, displayText, ownBlocks, PlanNotice, RawValue, SheetRect, SheetSnapshot, WorkbookSnapshot } from '../engine';
+import {
+  CellSnapshot, cellAddress, DefinedNameSnapshot, detectTables, displayText, LEDGER_SHEET, ownBlocks, PlanNotice, RawValue, SheetRect, SheetSnapshot,
+  WorkbookSnapshot,
+} from '../engine';
 import { ScorecardOptions } from './contract';
-import { SyncCounter } from './host';
+import { officeErrorCode, packSteps, SyncCounter, utf8Length } from './host';
 import { isExcelApiSupported } from './requirements';
 import { optionsFrom, queueOptionsLoad } from './settings';
 
@@ -106,14 +110,12 @@ export interface SheetExtent {
 
 /** A sheet's extent (null when it has no values) and protection, as loaded. */
 interface Measure {
-  readonly sheet: Excel.Worksheet;
   readonly used: Excel.Range;
   readonly protection: Excel.WorksheetProtection;
 }
 
 function queueMeasure(sheet: Excel.Worksheet): Measure {
   return {
-    sheet,
     used: sheet.getUsedRangeOrNullObject(true).load('rowIndex,columnIndex,rowCount,columnCount'),
     protection: sheet.protection.load('protected'),
   };
@@ -124,15 +126,29 @@ function extentOf(measure: Measure): SheetExtent | null {
   return u.isNullObject ? null : { rowIndex: u.rowIndex, columnIndex: u.columnIndex, rowCount: u.rowCount, columnCount: u.columnCount };
 }
 
-/** What is known of one sheet after it was measured, and the ranges queued to read its cells. */
+/** Cells of one loaded range, as Excel returned them. */
+interface LoadedPart {
+  readonly rowIndex: number;
+  readonly columnIndex: number;
+  readonly values: readonly (readonly unknown[])[];
+  readonly formulas: readonly (readonly unknown[])[];
+  readonly numberFormat: readonly (readonly unknown[])[];
+}
+
+/** What is known of one sheet after it was measured, and the cells read so far. */
 interface SheetLoad {
+  readonly sheet: Excel.Worksheet;
   readonly name: string;
   readonly protected: boolean;
   readonly extent: SheetExtent | null;
   /** Set when the sheet is too large to read. */
   readonly notice?: PlanNotice;
-  /** The ranges whose cells are loaded. */
-  readonly parts: readonly Excel.Range[];
+  /** The areas holding the sheet's own cells: its used range less the blocks an earlier refresh wrote. */
+  readonly areas: readonly SheetRect[];
+  /** Cells read so far. */
+  readonly parts: LoadedPart[];
+  /** Merged areas ("B2:D2"), when the host can tell (ExcelApi 1.13); undefined otherwise. */
+  merges?: readonly string[];
 }
 
 /** The notice for a sheet whose used range is past {@link SHEET_CELL_BUDGET}. */
@@ -147,19 +163,150 @@ export function tooLargeNotice(sheet: string, extent: SheetExtent): PlanNotice {
   };
 }
 
-/** Queues the loads of a measured sheet's cells (none when it is empty or too large). */
-function queueSheetLoad(sheet: Excel.Worksheet, name: string, measure: Measure, blocks: readonly SheetRect[]): SheetLoad {
+/** The part of `rect` inside rows `top`..`bottom`, or undefined when none is. */
+function rowsOf(rect: SheetRect, top: number, bottom: number): SheetRect | undefined {
+  const t = Math.max(rect.top, top);
+  const b = Math.min(rect.bottom, bottom);
+  return t > b ? undefined : { ...rect, top: t, bottom: b };
+}
+
+/** Works out what of a measured sheet is to be read (nothing when it is empty or too large). */
+function sheetLoadOf(sheet: Excel.Worksheet, name: string, measure: Measure, blocks: readonly SheetRect[]): SheetLoad {
   const extent = extentOf(measure);
-  const isProtected = measure.protection.protected;
-  if (extent === null) return { name, protected: isProtected, extent, parts: [] };
-  if (extent.rowCount * extent.columnCount > SHEET_CELL_BUDGET) return { name, protected: isProtected, extent: null, notice: tooLargeNotice(name, extent), parts: [] };
-  if (blocks.length === 0) {
-    const all = sheet.getRangeByIndexes(extent.rowIndex, extent.columnIndex, extent.rowCount, extent.columnCount).load(CELL_PROPERTIES);
-    return { name, protected: isProtected, extent, parts: [all] };
+  const base = { sheet, name, protected: measure.protection.protected, parts: [] };
+  if (extent === null) return { ...base, extent, areas: [] };
+  if (extent.rowCount * extent.columnCount > SHEET_CELL_BUDGET) return { ...base, extent: null, notice: tooLargeNotice(name, extent), areas: [] };
+  const used: SheetRect = {
+    sheet: name, top: extent.rowIndex, left: extent.columnIndex,
+    bottom: extent.rowIndex + extent.rowCount - 1, right: extent.columnIndex + extent.columnCount - 1,
+  };
+  if (blocks.length === 0) return { ...base, extent, areas: [used] };
+  const areas = areasToRead(blocks).flatMap((a) => {
+    const inside = rowsOf(a, used.top, used.bottom);
+    if (inside === undefined) return [];
+    const left = Math.max(inside.left, used.left);
+    const right = Math.min(inside.right, used.right);
+    return left > right ? [] : [{ ...inside, left, right }];
+  });
+  return { ...base, extent, areas };
+}
+
+function cellsIn(rect: SheetRect): number {
+  return (rect.bottom - rect.top + 1) * (rect.right - rect.left + 1);
+}
+
+// ----- reading by bytes ------------------------------------------------------------------------
+
+/**
+ * What one read response is planned to carry. Excel on the web refuses a response over 5 MB
+ * (ResponsePayloadSizeLimitExceeded); the rest is room for what an estimate misses.
+ */
+export const READ_BUDGET_BYTES = 4_000_000;
+
+/**
+ * Bytes a cell is taken to cost in a response before any of its sheet has been read: its value, its formula and
+ * its number format as JSON ("1234.5", "1234.5", "General" and the separators come to about 30).
+ */
+export const ESTIMATED_CELL_BYTES = 32;
+
+/**
+ * Rows read first from a sheet too large to share a response with others: room for a title, a header over several
+ * rows and enough data for the table to be recognised. The rest of the sheet is read only when a table is found there.
+ */
+export const HEAD_ROWS = 60;
+
+/** A range of one sheet to load, and the bytes its response is expected to take. */
+type ReadPiece =
+  | { readonly kind: 'cells'; readonly load: SheetLoad; readonly rect: SheetRect; readonly bytes: number }
+  | { readonly kind: 'merges'; readonly load: SheetLoad; readonly bytes: number };
+
+/** Bytes a sheet's merged areas are expected to take in a response. */
+const MERGES_BYTES = 4_096;
+
+/** Splits `areas` into row bands whose responses should each fit the budget, at `cellBytes` a cell. */
+function bandsOf(load: SheetLoad, areas: readonly SheetRect[], cellBytes: number): ReadPiece[] {
+  return areas.flatMap((area) => {
+    const width = area.right - area.left + 1;
+    const rowsPerBand = Math.max(1, Math.floor(READ_BUDGET_BYTES / (width * cellBytes)));
+    const pieces: ReadPiece[] = [];
+    for (let top = area.top; top <= area.bottom; top += rowsPerBand) {
+      const rect = { ...area, top, bottom: Math.min(area.bottom, top + rowsPerBand - 1) };
+      pieces.push({ kind: 'cells', load, rect, bytes: cellsIn(rect) * cellBytes });
+    }
+    return pieces;
+  });
+}
+
+/** A batch of pieces split in two, for another try after Excel refused its response as too large; undefined when it cannot be split. */
+function splitBatch(batch: readonly ReadPiece[]): ReadPiece[][] | undefined {
+  if (batch.length > 1) {
+    const half = Math.ceil(batch.length / 2);
+    return [batch.slice(0, half), batch.slice(half)];
   }
-  const parts = areasToRead(blocks).map((a) =>
-    sheet.getRangeByIndexes(a.top, a.left, a.bottom - a.top + 1, a.right - a.left + 1).getUsedRangeOrNullObject(true).load(CELL_PROPERTIES));
-  return { name, protected: isProtected, extent, parts };
+  const only = batch[0];
+  if (only === undefined || only.kind !== 'cells' || only.rect.top === only.rect.bottom) return undefined;
+  const middle = only.rect.top + Math.floor((only.rect.bottom - only.rect.top) / 2);
+  return [
+    [{ ...only, rect: { ...only.rect, bottom: middle }, bytes: only.bytes / 2 }],
+    [{ ...only, rect: { ...only.rect, top: middle + 1 }, bytes: only.bytes / 2 }],
+  ];
+}
+
+/** The A1 ranges of a merged-areas address ("Sheet1!A1:B2, Sheet1!D4:F4" gives "A1:B2" and "D4:F4"). */
+export function mergedRanges(address: string): string[] {
+  // Each area ends its sheet-qualified reference: "…!$A$1:$B$2" before a comma or the end.
+  const AREA = /!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\s*(?=,|$)/g;
+  return [...address.matchAll(AREA)].flatMap((m) => (m[3] !== undefined && m[4] !== undefined ? [`${m[1]}${m[2]}:${m[3]}${m[4]}`] : []));
+}
+
+/**
+ * Loads the pieces, packed into as few responses as {@link READ_BUDGET_BYTES} allows, in order. A response Excel
+ * refuses as too large changes nothing: its pieces are split and asked for again.
+ */
+async function readPieces(counter: SyncCounter, pieces: readonly ReadPiece[]): Promise<void> {
+  const queue = packSteps(pieces, READ_BUDGET_BYTES);
+  for (let batch = queue.shift(); batch !== undefined; batch = queue.shift()) {
+    const loads = batch.map((piece) => {
+      if (piece.kind === 'merges') {
+        // Only areas whose top-left cell lies in the range are returned: ask over the whole sheet.
+        return piece.load.sheet.getRange().getMergedAreasOrNullObject().load('address');
+      }
+      const { top, left, bottom, right } = piece.rect;
+      return piece.load.sheet.getRangeByIndexes(top, left, bottom - top + 1, right - left + 1).getUsedRangeOrNullObject(true).load(CELL_PROPERTIES);
+    });
+    try {
+      await counter.sync();
+    } catch (error) {
+      const halves = officeErrorCode(error) === 'ResponsePayloadSizeLimitExceeded' ? splitBatch(batch) : undefined;
+      if (halves === undefined) throw error;
+      queue.unshift(...halves);
+      continue;
+    }
+    batch.forEach((piece, i) => {
+      const loaded = loads[i];
+      if (loaded === undefined) return;
+      if (piece.kind === 'merges') {
+        const areas = loaded as Excel.RangeAreas;
+        piece.load.merges = areas.isNullObject ? [] : mergedRanges(areas.address);
+        return;
+      }
+      const range = loaded as Excel.Range;
+      if (!range.isNullObject) {
+        piece.load.parts.push({ rowIndex: range.rowIndex, columnIndex: range.columnIndex, values: range.values, formulas: range.formulas, numberFormat: range.numberFormat });
+      }
+    });
+  }
+}
+
+/** Bytes a cell of the parts read took, on average, as JSON. */
+function measuredCellBytes(parts: readonly LoadedPart[]): number {
+  let bytes = 0;
+  let cells = 0;
+  for (const p of parts) {
+    bytes += utf8Length(JSON.stringify(p.values)) + utf8Length(JSON.stringify(p.formulas)) + utf8Length(JSON.stringify(p.numberFormat));
+    cells += p.values.reduce((n, row) => n + row.length, 0);
+  }
+  return cells === 0 ? ESTIMATED_CELL_BYTES : bytes / cells;
 }
 
 function sheetFrom(load: SheetLoad): SheetSnapshot {
@@ -169,7 +316,6 @@ function sheetFrom(load: SheetLoad): SheetSnapshot {
   const rows: Array<Array<CellSnapshot | undefined>> = [];
   for (let r = 0; r < height; r++) rows.push(new Array<CellSnapshot | undefined>(width).fill(undefined));
   for (const part of load.parts) {
-    if (part.isNullObject) continue;
     const { rowIndex, columnIndex, values, formulas, numberFormat } = part;
     values.forEach((line, i) => {
       const target = rows[rowIndex + i];
@@ -180,15 +326,46 @@ function sheetFrom(load: SheetLoad): SheetSnapshot {
       });
     });
   }
-  return { name: load.name, rows };
+  const merges = load.merges ?? apparentMerges(rows);
+  return { name: load.name, rows, ...(merges.length > 0 ? { merges } : {}) };
 }
 
 /**
- * Reads the workbook in two syncs: sheets, names, options, the events switch, the workbook's protection and
- * each sheet's extent and protection; then every readable sheet's used cells. Cells of the blocks an earlier
- * refresh wrote are left out (see {@link areasToRead}); a sheet whose used range is past
- * {@link SHEET_CELL_BUDGET} is left out with a notice. A workbook of more than {@link MEASURED_SHEETS} sheets
- * takes a third sync.
+ * Where Excel cannot list merged areas (before ExcelApi 1.13): the headings that may be merged, as the values show
+ * them. A merged heading reads as one text cell with nothing else in its row; it may reach as far right as the widest
+ * row of the rows around it (up to a blank row), so it is taken to, and the engine writes no block across it.
+ */
+export function apparentMerges(rows: ReadonlyArray<ReadonlyArray<CellSnapshot | undefined>>): string[] {
+  const filled = rows.map((row) => row.flatMap((cell, c) => (cell !== undefined ? [c] : [])));
+  const out: string[] = [];
+  let start = 0;
+  for (let r = 0; r <= rows.length; r++) {
+    if (r < rows.length && (filled[r]?.length ?? 0) > 0) continue;
+    // Rows start..r-1 are a run without a blank row.
+    const right = Math.max(-1, ...filled.slice(start, r).map((cols) => cols[cols.length - 1] ?? -1));
+    for (let h = start; h < r; h++) {
+      const cols = filled[h] ?? [];
+      const only = cols[0];
+      const cell = only === undefined ? undefined : rows[h]?.[only];
+      if (cols.length !== 1 || only === undefined || only >= right || cell === undefined) continue;
+      if (typeof cell.value === 'string' && cell.formula === undefined) out.push(`${cellAddress(h, only)}:${cellAddress(h, right)}`);
+    }
+    start = r + 1;
+  }
+  return out;
+}
+
+/**
+ * Reads the workbook, each response under Excel on the web's 5 MB limit:
+ * 1. sheets, names, options, the events switch, calculation mode, the workbook's protection and each sheet's extent
+ *    and protection (one sync; a workbook of more than {@link MEASURED_SHEETS} sheets measures the rest in a second);
+ * 2. the cells of every sheet, packed into responses of about {@link READ_BUDGET_BYTES} (usually one): whole sheets
+ *    where they are small, only the first {@link HEAD_ROWS} rows of a sheet too large to share a response, and the
+ *    merged areas where the host lists them (ExcelApi 1.13);
+ * 3. the rest of each large sheet whose first rows hold a table, in row bands sized by what those rows weighed.
+ *    A large sheet without a table in its first rows is read no further.
+ * The blocks an earlier refresh wrote are left out (see {@link areasToRead}), a sheet whose used range is past
+ * {@link SHEET_CELL_BUDGET} with a notice. A response Excel still refuses as too large is asked for again in halves.
  */
 export async function readWorkbook(context: Excel.RequestContext, counter: SyncCounter): Promise<WorkbookRead> {
   const workbook = context.workbook;
@@ -200,9 +377,9 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
   const runtime = context.runtime;
   const eventsSwitch = isExcelApiSupported('1.8');
   if (eventsSwitch) runtime.load('enableEvents');
-  const probes: Measure[] = [];
+  const probes: Array<{ readonly sheet: Excel.Worksheet; readonly measure: Measure }> = [];
   for (let sheet = workbook.worksheets.getFirst(); ; sheet = sheet.getNextOrNullObject()) {
-    probes.push(queueMeasure(sheet.load('name')));
+    probes.push({ sheet: sheet.load('name'), measure: queueMeasure(sheet) });
     if (probes.length === MEASURED_SHEETS) break;
   }
   await counter.sync();
@@ -213,28 +390,45 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
   });
   const blocks = ownBlocks({ sheets: [], names: defined });
   const blocksOn = (name: string): SheetRect[] => blocks.filter((b) => b.sheet === name);
-  const measured = new Map(probes.filter((p) => !p.sheet.isNullObject).map((p) => [p.sheet.name, p]));
-  const loads = new Map<string, SheetLoad>();
-  for (const sheet of sheets.items) {
-    const measure = measured.get(sheet.name);
-    if (measure !== undefined) loads.set(sheet.name, queueSheetLoad(sheet, sheet.name, measure, blocksOn(sheet.name)));
-  }
-  const unmeasured = sheets.items.filter((s) => !measured.has(s.name)).map((sheet) => ({ sheet, measure: queueMeasure(sheet) }));
-  await counter.sync();
-
+  const measured = new Map(probes.filter((p) => !p.sheet.isNullObject).map((p) => [p.sheet.name, p.measure]));
+  const unmeasured = sheets.items.filter((s) => !measured.has(s.name));
   if (unmeasured.length > 0) {
-    for (const { sheet, measure } of unmeasured) loads.set(sheet.name, queueSheetLoad(sheet, sheet.name, measure, blocksOn(sheet.name)));
+    for (const sheet of unmeasured) measured.set(sheet.name, queueMeasure(sheet));
     await counter.sync();
   }
+  const loads = sheets.items.flatMap((sheet) => {
+    const measure = measured.get(sheet.name);
+    return measure === undefined ? [] : [sheetLoadOf(sheet, sheet.name, measure, blocksOn(sheet.name))];
+  });
 
-  const ordered = sheets.items.flatMap((s) => loads.get(s.name) ?? []);
+  // Whole: small sheets, and those the add-in itself wrote to (its ledger, sheets holding its blocks), whatever
+  // their size. Large: the others past the budget, read first by their head.
+  const isWhole = (l: SheetLoad): boolean =>
+    l.name === LEDGER_SHEET || blocksOn(l.name).length > 0 || l.areas.reduce((n, a) => n + cellsIn(a), 0) * ESTIMATED_CELL_BYTES <= READ_BUDGET_BYTES;
+  const readable = loads.filter((l) => l.areas.length > 0);
+  const large = readable.filter((l) => !isWhole(l));
+  const headRows = (l: SheetLoad): number => Math.min(HEAD_ROWS, Math.max(1, Math.floor(READ_BUDGET_BYTES / ((l.extent?.columnCount ?? 1) * ESTIMATED_CELL_BYTES))));
+  const headEnd = (l: SheetLoad): number => (l.extent?.rowIndex ?? 0) + headRows(l) - 1;
+  const mergesListed = isExcelApiSupported('1.13');
+  await readPieces(counter, readable.flatMap((l) => [
+    ...bandsOf(l, large.includes(l) ? l.areas.flatMap((a) => rowsOf(a, 0, headEnd(l)) ?? []) : l.areas, ESTIMATED_CELL_BYTES),
+    ...(mergesListed ? [{ kind: 'merges' as const, load: l, bytes: MERGES_BYTES }] : []),
+  ]));
+
+  const withTable = large.filter((l) => detectTables({ sheets: [sheetFrom(l)] }).tables.length > 0);
+  await readPieces(counter, withTable.flatMap((l) => {
+    // Sized by what the head weighed, with room for rows that weigh more.
+    const cellBytes = Math.max(4, Math.ceil(1.5 * measuredCellBytes(l.parts)));
+    return bandsOf(l, l.areas.flatMap((a) => rowsOf(a, headEnd(l) + 1, SHEET_ROWS - 1) ?? []), cellBytes);
+  }));
+
   return {
-    snapshot: { sheets: ordered.map(sheetFrom), names: defined },
-    protectedSheets: new Set(ordered.filter((l) => l.protected).map((l) => l.name)),
+    snapshot: { sheets: loads.map(sheetFrom), names: defined },
+    protectedSheets: new Set(loads.filter((l) => l.protected).map((l) => l.name)),
     options: optionsFrom(setting),
     enableEvents: eventsSwitch ? runtime.enableEvents : null,
     structureProtected: structure.protected,
     calculationMode: String(application.calculationMode),
-    notices: ordered.flatMap((l) => (l.notice !== undefined ? [l.notice] : [])),
+    notices: loads.flatMap((l) => (l.notice !== undefined ? [l.notice] : [])),
   };
 }

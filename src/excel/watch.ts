@@ -9,8 +9,12 @@
  *   already done: on a host without events switch, an edit costs at most one extra refresh, never a loop.
  * Refreshes wait their turn with the pane's (see runExclusive); one refused because the user is typing in a
  * cell is tried again after the quiet time, without a message.
+ *
+ * Only the user's own edits count: a co-author's (source Remote) are theirs to re-check. An edit that touches no
+ * table the last refresh judged sets nothing off, and a refresh whose plan the sheet already holds writes nothing:
+ * before ExcelApi 1.19 every write through the API empties Excel's undo list.
  */
-import { LEDGER_SHEET, ownBlocks, parseCellAddress, SheetRect } from '../engine';
+import { LEDGER_SHEET, ownBlocks, parseCellAddress, SheetRect, WritePlan } from '../engine';
 import { ExcelRun, ExcelRunWithContext, RefreshSummary, WatchOptions } from './contract';
 import { toRefreshError } from './host';
 import { observePlans, refreshWithPlan } from './refresh';
@@ -39,6 +43,10 @@ function runInContext<T>(run: ExcelRun, context: Excel.RequestContext, batch: (c
   return (run as ExcelRunWithContext)(context, batch);
 }
 
+function overlaps(a: SheetRect, b: SheetRect): boolean {
+  return a.sheet === b.sheet && a.top <= b.bottom && b.top <= a.bottom && a.left <= b.right && b.left <= a.right;
+}
+
 function isInside(inner: SheetRect, outer: SheetRect): boolean {
   return inner.sheet === outer.sheet && inner.top >= outer.top && inner.bottom <= outer.bottom && inner.left >= outer.left && inner.right <= outer.right;
 }
@@ -61,8 +69,16 @@ export async function startWatch(
   // it writes (so that its change events, which may arrive before it resolves, are recognised). Refreshes the
   // pane starts count too.
   let ownAreas: readonly SheetRect[] = [];
+  // The tables the last refresh judged (null until one is known: then every edit counts), and the cells edited since.
+  let tables: readonly SheetRect[] | null = null;
+  let touched: SheetRect[] = [];
+  const learnTables = (plan: WritePlan): void => {
+    // A row typed just below a table may extend it.
+    tables = plan.evaluation.tables.map(({ table: t }) => ({ sheet: t.sheet, top: t.top, left: t.left, bottom: t.bottom + 1, right: t.right }));
+  };
   const stopObserving = observePlans((plan) => {
     ownAreas = [...plan.clear, ...plan.blocks];
+    learnTables(plan);
   });
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
@@ -71,10 +87,15 @@ export async function startWatch(
   const trustTriggerSource = isExcelApiSupported('1.14');
 
   const refresh = async (): Promise<void> => {
+    const edited = touched;
+    touched = [];
     try {
-      const outcome = await refreshWithPlan(run, { action: 'watch' });
+      const outcome = await refreshWithPlan(run, { action: 'watch', touched: edited });
+      learnTables(outcome.plan);
       if (!stopped) onChange(outcome.summary);
     } catch (error) {
+      // Not re-checked: the next try still owes these edits a look.
+      touched = [...edited, ...touched];
       const failure = toRefreshError(error, 'refresh the scorecard', [], { action: 'watch' });
       // The user is typing in a cell: Excel refuses every request until they finish. Try again later, quietly.
       if (failure.code === 'InvalidOperationInCellEditMode') again = true;
@@ -107,8 +128,24 @@ export async function startWatch(
     const rect = sheet === undefined ? undefined : rectOf(sheet, args.address);
     return rect !== undefined && ownAreas.some((b) => isInside(rect, b));
   };
+  /** The cells a user's edit changed, when it touches a table the last refresh judged (or none is known yet). */
+  const touchedBy = (args: Excel.WorksheetChangedEventArgs): SheetRect | undefined => {
+    // A co-author's edit (Excel.EventSource "Remote") is re-checked by their own copy, if they watch.
+    if (String(args.source) === 'Remote' || isOwnChange(args)) return undefined;
+    const sheet = sheetNames.get(args.worksheetId);
+    const rect = sheet === undefined ? undefined : rectOf(sheet, args.address);
+    // Whole rows or columns (inserted, deleted): taken to touch everything on the sheet.
+    const reach = rect ?? (sheet === undefined ? undefined : { sheet, top: 0, left: 0, bottom: Number.MAX_SAFE_INTEGER, right: Number.MAX_SAFE_INTEGER });
+    if (reach === undefined) return undefined;
+    if (tables !== null && !tables.some((t) => overlaps(t, reach))) return undefined;
+    return reach;
+  };
   const handler = async (args: Excel.WorksheetChangedEventArgs): Promise<void> => {
-    if (!stopped && !isOwnChange(args)) schedule();
+    if (stopped) return;
+    const rect = touchedBy(args);
+    if (rect === undefined) return;
+    touched.push(rect);
+    schedule();
   };
 
   let watchContext: Excel.RequestContext | undefined;
@@ -119,10 +156,13 @@ export async function startWatch(
       const names = context.workbook.names.load('items/name,items/formula');
       await context.sync();
       for (const s of sheets.items) sheetNames.set(s.id, s.name);
-      ownAreas = [...ownAreas, ...ownBlocks({
+      const blocks = ownBlocks({
         sheets: [],
         names: names.items.flatMap((n) => (typeof n.formula === 'string' && n.formula.startsWith('=') ? [{ name: n.name, reference: n.formula.slice(1) }] : [])),
-      })];
+      });
+      ownAreas = [...ownAreas, ...blocks];
+      // Until a refresh says where its tables are: each block stands on its table's rows, right of the table.
+      if (tables === null && blocks.length > 0) tables = blocks.map((b) => ({ sheet: b.sheet, top: b.top, left: 0, bottom: b.bottom + 1, right: Math.max(0, b.left - 1) }));
       registrations = sheets.items.map((s) => s.onChanged.add(handler));
       watchContext = context;
       await context.sync();

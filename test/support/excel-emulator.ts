@@ -37,7 +37,8 @@
  * `emulator.Office.context.requirements.isSetSupported` answers accordingly. Gated members:
  * conditional formats and suspendApiCalculationUntilNextSync (1.6); getRangeByIndexes,
  * NamedItem.formula, RangeFormat.useStandardWidth, Worksheet.onChanged and Workbook.protection (1.7);
- * Runtime.enableEvents (1.8); WorksheetChangedEventArgs.triggerSource (1.14, left out of the args below).
+ * Runtime.enableEvents (1.8); Range.getMergedAreasOrNullObject (1.13); WorksheetChangedEventArgs.triggerSource (1.14,
+ * left out of the args below).
  *
  * Browser-safe: no Node-only APIs (byte counts use TextEncoder).
  */
@@ -87,6 +88,8 @@ export interface EmulatedSheetInit {
   /** Column widths in points, keyed by column letter ("A"). Default width is {@link DEFAULT_COLUMN_WIDTH}. */
   columnWidths?: Record<string, number>;
   hiddenColumns?: string[];
+  /** Merged areas as A1 ranges ("A5:H5"); the covered cells must be empty. */
+  merges?: string[];
 }
 
 /** Initial workbook. The first sheet is active. */
@@ -449,6 +452,15 @@ export interface EmulatedWorksheetProtection extends EmulatedClientObject {
 }
 
 /** Emulated Excel.Range. */
+/** Emulated Excel.RangeAreas: as returned by `Range.getMergedAreasOrNullObject` (ExcelApi 1.13). */
+export interface EmulatedRangeAreas extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  /** "Sheet1!A1:B2, Sheet1!D4:F4". */
+  readonly address: string;
+  readonly areaCount: number;
+  load(option?: string | string[]): EmulatedRangeAreas;
+}
+
 export interface EmulatedRange extends EmulatedClientObject {
   readonly context: EmulatedRequestContext;
   readonly address: string;
@@ -480,6 +492,8 @@ export interface EmulatedRange extends EmulatedClientObject {
   getRow(row: number): EmulatedRange;
   getUsedRange(valuesOnly?: boolean): EmulatedRange;
   getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange;
+  /** Merged areas whose top-left cell is in this range (ExcelApi 1.13); a null object when there are none. */
+  getMergedAreasOrNullObject(): EmulatedRangeAreas;
   select(): void;
   /** Several writes at once, e.g. `set({ values: [[1]], format: { fill: { color: 'red' } } })`. */
   set(properties: Excel.Interfaces.RangeUpdateData): void;
@@ -713,6 +727,11 @@ export interface ExcelEmulator {
    * `application.calculate` since the write.
    */
   readonly calculationPending: boolean;
+  /**
+   * How many of the user's edits (see `edit`) Excel's undo list still holds: each edit adds one, and before ExcelApi
+   * 1.20 any change made through the API empties the list.
+   */
+  readonly undoDepth: number;
   /** Current value of `context.runtime.enableEvents`. */
   readonly enableEvents: boolean;
   /** Address of the selection on the active sheet, e.g. "Sheet1!B2:C3". */
@@ -743,9 +762,9 @@ export interface ExcelEmulator {
    * Simulate a user typing into a range (a scalar fills every cell, or pass a matching 2-D array;
    * null leaves a cell alone). The cells change at once, before the promise settles. Rejects with
    * AccessDenied on a protected sheet. Fires onChanged handlers (unless events are disabled) and
-   * resolves once they have finished; rejects with a handler's error.
+   * resolves once they have finished; rejects with a handler's error. `source` "Remote" makes it a co-author's edit.
    */
-  edit(sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]): Promise<void>;
+  edit(sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][], source?: 'Local' | 'Remote'): Promise<void>;
   /** Resolves when no onChanged handler is running; rejects with the errors handlers threw meanwhile. */
   whenIdle(): Promise<void>;
   /** Reset syncCount, syncPayloads, runCount, calculationSuspensions and eventLog. */
@@ -1054,6 +1073,8 @@ interface SheetState {
   /** Conditional formats in priority order (index = priority). */
   readonly cfs: CfState[];
   selection: Rect;
+  /** Merged areas; only the top-left cell of each holds anything. */
+  readonly merges: Rect[];
 }
 
 interface NameState {
@@ -1340,6 +1361,8 @@ interface PendingChange {
   rect: Rect;
   triggerSource: 'ThisLocalAddin' | 'Unknown';
   details?: EmulatedChangedEventDetail;
+  /** "Remote" for a co-author's edit; "Local" otherwise. */
+  source?: 'Local' | 'Remote';
 }
 
 interface QueuedOp {
@@ -1393,7 +1416,7 @@ function writeCells(j: Journal, sheet: SheetState, rect: Rect, input: unknown, l
   for (let r = rect.r0; r <= rect.r1; r++) {
     for (let c = rect.c0; c <= rect.c1; c++) {
       const v = at(r - rect.r0, c - rect.c0);
-      if (v === null) continue;
+      if (v === null || isCoveredByMerge(sheet, r, c)) continue;
       const key = cellKey(r, c);
       const prev = sheet.cells.get(key);
       const next = applyInput(prev ?? EMPTY_CELL, v, location, `${columnLetters(c)}${r + 1}`);
@@ -1404,6 +1427,15 @@ function writeCells(j: Journal, sheet: SheetState, rect: Rect, input: unknown, l
     }
   }
   return details;
+}
+
+// A merged area shows the content of its top-left cell only: "When you merge two or more cells, only the contents of
+// the upper-left cell are kept; the contents of the other cells are deleted" (Microsoft Support, "Merge and unmerge
+// cells", https://support.microsoft.com/office/merge-and-unmerge-cells-5cbd15d5-9375-4540-907f-c673a93fcedf).
+// What is written to the other cells of a merged area is not kept.
+/** Returns true when (r, c) is a covered cell of a merged area (in one, but not its top-left cell). */
+function isCoveredByMerge(sheet: SheetState, r: number, c: number): boolean {
+  return sheet.merges.some((m) => r >= m.r0 && r <= m.r1 && c >= m.c0 && c <= m.c1 && (r !== m.r0 || c !== m.c0));
 }
 
 function updateEachCell(j: Journal, sheet: SheetState, rect: Rect, location: string, update: (cell: CellState) => CellState): void {
@@ -2225,8 +2257,16 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
     if (!this._ctx._core.state.sheets.includes(value)) throw itemNotFound(location, `worksheet '${value.name}' was deleted`);
   }
 
+  // Excel shows the active sheet, so a hidden one cannot become active: unhiding it is the user's choice (Microsoft
+  // Support, "Hide or show worksheets or workbooks", https://support.microsoft.com/office/hide-or-show-worksheets-or-workbooks-69f2701a-21f5-4186-87d7-341a8cf53344;
+  // Worksheet.visibility "Hidden" / "VeryHidden", https://learn.microsoft.com/javascript/api/excel/excel.sheetvisibility).
+  // The emulator refuses with InvalidOperation.
   activate(): void {
-    this._act('activate', {}, (run) => run.assign(run.state, 'active', this._resolveNonNull(run, 'activate')));
+    this._act('activate', {}, (run) => {
+      const sheet = this._resolveNonNull(run, 'activate');
+      if (sheet.visibility !== 'Visible') throw invalidOperation('Worksheet.activate', `'${sheet.name}' is ${sheet.visibility.toLowerCase()}; a hidden sheet cannot be activated`);
+      run.assign(run.state, 'active', sheet);
+    });
   }
 
   delete(): void {
@@ -2624,6 +2664,21 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
     return this._derived(`getUsedRangeOrNullObject(${valuesOnly === true})`, (ref) => usedRect(ref.sheet, valuesOnly === true, ref) ?? NULL_OBJECT);
   }
 
+  // "Returns a RangeAreas object that represents the merged areas in this range. If the merged areas count in this
+  // range is more than 512, then this method returns a null object", ExcelApi 1.13
+  // (https://learn.microsoft.com/javascript/api/excel/excel.range#excel-excel-range-getmergedareasornullobject-member(1));
+  // only areas whose top-left cell lies in the range are returned (office-js issue #3611, "by design"), and a range
+  // without any gives a null object.
+  getMergedAreasOrNullObject(): EmulatedRangeAreas {
+    return new RangeAreasImpl(this._ctx, `${this._path}.getMergedAreasOrNullObject()`, (run) => {
+      requireApi(run, '1.13', 'Range.getMergedAreasOrNullObject');
+      const ref = this._resolve(run);
+      if (ref === NULL_OBJECT) return NULL_OBJECT;
+      const areas = ref.sheet.merges.filter((m) => m.r0 >= ref.r0 && m.r0 <= ref.r1 && m.c0 >= ref.c0 && m.c0 <= ref.c1);
+      return areas.length === 0 || areas.length > 512 ? NULL_OBJECT : { sheet: ref.sheet, areas };
+    }, true)._proxy;
+  }
+
   clear(applyTo?: Excel.ClearApplyTo | ClearApplyToName): void {
     const mode: string = applyTo ?? 'All';
     if (typeof mode === 'string' && !CLEAR_MODES.has(mode) && ['Hyperlinks', 'RemoveHyperlinks', 'ResetContents'].includes(mode)) {
@@ -2661,6 +2716,34 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
       run.assign(ref.sheet, 'selection', { r0: ref.r0, c0: ref.c0, r1: ref.r1, c1: ref.c1 });
       run.assign(run.state, 'active', ref.sheet);
     });
+  }
+}
+
+interface AreasRef {
+  readonly sheet: SheetState;
+  readonly areas: readonly Rect[];
+}
+
+const RANGE_AREAS_SCALARS: Record<string, ScalarDef<AreasRef>> = {
+  address: { get: (_run, a) => a.areas.map((m) => `${quoteSheetName(a.sheet.name)}!${rectAddress(m)}`).join(', ') },
+  areaCount: { get: (_run, a) => a.areas.length },
+};
+
+class RangeAreasImpl extends ClientObjectImpl<AreasRef> implements EmulatedRangeAreas {
+  _typeName(): string {
+    return 'RangeAreas';
+  }
+
+  override _scalars(): Record<string, ScalarDef<AreasRef>> {
+    return RANGE_AREAS_SCALARS;
+  }
+
+  get address(): string {
+    return this._get('address');
+  }
+
+  get areaCount(): number {
+    return this._get('areaCount');
   }
 }
 
@@ -3573,6 +3656,8 @@ class EmulatorCore {
   runCount = 0;
   calculationSuspensions = 0;
   calculationPending = false;
+  /** Edits the user could still undo (see {@link ExcelEmulator.undoDepth}). */
+  undoDepth = 0;
   readonly syncPayloads: SyncPayload[] = [];
   readonly registrations: Registration[] = [];
   readonly pending = new Set<Promise<void>>();
@@ -3609,6 +3694,7 @@ class EmulatorCore {
       hiddenColumns: new Set(),
       cfs: [],
       selection: { r0: 0, c0: 0, r1: 0, c1: 0 },
+      merges: [],
     };
   }
 
@@ -3670,6 +3756,16 @@ class EmulatorCore {
         const c = columnIndexOf(letters);
         if (c < 0) fail(`'${s.name}' hidden column ${describeValue(letters)} is invalid`);
         sheet.hiddenColumns.add(c);
+      }
+      for (const area of s.merges ?? []) {
+        const rect = parseA1(area);
+        if (!rect || (rect.r0 === rect.r1 && rect.c0 === rect.c1)) fail(`'${s.name}' merged area ${describeValue(area)} is not a range of several cells`);
+        const m = rect as Rect;
+        if (sheet.merges.some((o) => intersect(o, m))) fail(`'${s.name}' merged area ${area} overlaps another`);
+        forEachCellIn(sheet, m, (_cell, key) => {
+          if (key !== cellKey(m.r0, m.c0)) fail(`'${s.name}' merged area ${area} covers a cell that holds something`);
+        });
+        sheet.merges.push(m);
       }
       sheets.push(sheet);
     }
@@ -3811,6 +3907,11 @@ class EmulatorCore {
 
   /** Makes what a sync did visible: resolved objects, loaded values, then change events. */
   commit(run: SyncRun): void {
+    // Before ExcelApi 1.20 no change made through the API can be undone, and making one empties the user's undo
+    // list ("If your add-in calls an unsupported API, the user's undo stack is cleared from that API call", Microsoft
+    // Learn, "Undo support for Excel add-ins", https://learn.microsoft.com/office/dev/add-ins/excel/excel-add-ins-undo-capabilities;
+    // "ExcelApi 1.20 adds undo support", https://learn.microsoft.com/javascript/api/requirement-sets/excel/excel-api-1-20-requirement-set).
+    if (run.mark() > 0 && !this.supports('1.20')) this.undoDepth = 0;
     for (const obj of run.touched) {
       if (obj._memo?.run !== run) continue;
       obj._stable = { value: obj._memo.value };
@@ -3881,7 +3982,10 @@ class EmulatorCore {
     const args = {
       address: rectAddress(rect),
       changeType: 'RangeEdited',
-      source: 'Local',
+      // A co-author's edit reaches every copy of the workbook as a change whose source is "Remote"
+      // (Excel.EventSource: "Local" or "Remote", ExcelApi 1.7,
+      // https://learn.microsoft.com/javascript/api/excel/excel.worksheetchangedeventargs#excel-excel-worksheetchangedeventargs-source-member).
+      source: change.source ?? 'Local',
       type: 'WorksheetChanged',
       worksheetId: sheet.id,
       // ExcelApi 1.14: an older host's event arguments have no triggerSource.
@@ -3956,7 +4060,7 @@ class EmulatorCore {
     };
   }
 
-  async edit(sheetName: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]): Promise<void> {
+  async edit(sheetName: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][], source: 'Local' | 'Remote' = 'Local'): Promise<void> {
     const sheet = findSheet(this.state, sheetName);
     if (!sheet) throw new Error(`edit: no worksheet '${sheetName}'`);
     const rect = parseA1(address);
@@ -3970,7 +4074,8 @@ class EmulatorCore {
       journal.rollback();
       throw e;
     }
-    if (this.enableEvents) this.dispatch([details ? { sheet, rect, triggerSource: 'Unknown', details } : { sheet, rect, triggerSource: 'Unknown' }]);
+    this.undoDepth += 1;
+    if (this.enableEvents) this.dispatch([{ sheet, rect, triggerSource: 'Unknown', source, ...(details ? { details } : {}) }]);
     await this.whenIdle();
   }
 }
@@ -4051,6 +4156,9 @@ export function createExcelEmulator(init: EmulatedWorkbookInit, options: ExcelEm
     get calculationPending() {
       return core.calculationPending;
     },
+    get undoDepth() {
+      return core.undoDepth;
+    },
     get enableEvents() {
       return core.enableEvents;
     },
@@ -4082,7 +4190,7 @@ export function createExcelEmulator(init: EmulatedWorkbookInit, options: ExcelEm
     failNext(location: string | RegExp, code = 'GeneralException'): void {
       core.injectedFailure = { location, code };
     },
-    edit: (sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][]) => core.edit(sheet, address, value),
+    edit: (sheet: string, address: string, value: EmulatedCellValue | EmulatedCellValue[][], source?: 'Local' | 'Remote') => core.edit(sheet, address, value, source),
     whenIdle: () => core.whenIdle(),
     resetCounters(): void {
       core.syncCount = 0;
