@@ -44,8 +44,10 @@ const RESID_KIND_BY_ELEMENT = {
   Description: 'long string',
 };
 
-// Pixel sizes of the add-in's own icons (Microsoft's recommendation for task-pane add-ins).
-const APP_ICON_SIZES = { IconUrl: 64, HighResolutionIconUrl: 128 };
+// Pixel sizes of a task-pane add-in's own icons: IconUrl "Task pane 32 x 32", HighResolutionIconUrl "For content and
+// task pane apps, the image resolution must be 64 x 64 pixels" (https://learn.microsoft.com/javascript/api/manifest/iconurl,
+// https://learn.microsoft.com/javascript/api/manifest/highresolutioniconurl). 64 and 128 are a mail add-in's sizes.
+const APP_ICON_SIZES = { IconUrl: 32, HighResolutionIconUrl: 64 };
 
 // Elements whose DefaultValue (and per-locale Override Value) is a URL, and elements whose text is one.
 const URL_VALUE_ELEMENTS = new Set(['IconUrl', 'HighResolutionIconUrl', 'SupportUrl', 'SourceLocation']);

@@ -116,11 +116,14 @@ describe('manifest.xml against the schemas and our own checks', () => {
     expect(result.problems).toEqual([expect.stringMatching(/"Icon\.16x16".*icon-32\.png is 32×32 px, not 16×16/)]);
   });
 
-  it('reports the app icon at the wrong size (IconUrl is 64 px)', async () => {
-    const result = await validateVariant('app-icon',
-      '<IconUrl DefaultValue="https://localhost:3000/assets/icon-64.png"/>',
-      '<IconUrl DefaultValue="https://localhost:3000/assets/icon-32.png"/>');
-    expect(result.problems).toEqual([expect.stringMatching(/IconUrl.*icon-32\.png is 32×32 px, not 64×64/)]);
+  it.each([
+    ['IconUrl', 'icon-32.png', 'icon-64.png', '64×64 px, not 32×32'],
+    ['HighResolutionIconUrl', 'icon-64.png', 'icon-128.png', '128×128 px, not 64×64'],
+  ])('reports the task-pane add-in\'s %s at a mail add-in\'s size', async (element, right, wrong, said) => {
+    const result = await validateVariant(`app-icon-${element}`,
+      `<${element} DefaultValue="https://localhost:3000/assets/${right}"/>`,
+      `<${element} DefaultValue="https://localhost:3000/assets/${wrong}"/>`);
+    expect(result.problems).toEqual([expect.stringMatching(new RegExp(`${element}.*${wrong.replace('.', '\\.')} is ${said}`))]);
   });
 
   it('reports an icon whose file is missing', async () => {
