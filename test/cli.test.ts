@@ -240,3 +240,16 @@ describe('scorecard report on a refreshed workbook', () => {
     expect(after.skipped).toEqual(before.skipped);
   });
 });
+
+describe('tolerances: the sheet\'s key, unless the user chose', () => {
+  it('takes the amber band from a key printed on the sheet, and lets --amber override it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scorecard-key-'));
+    const file = join(dir, 'keyed.tsv');
+    writeFileSync(file, 'Measure\tTarget\t2022/23\nCalls answered\t90%\t84%\n\nKey: Amber = within 10% of target\n');
+    const keyed = JSON.parse((await run('report', file, '--json')).out);
+    expect(keyed.tables[0].rows[0].status).toBe('amber');
+    expect(keyed.tables[0].findings.map((f: { code: string }) => f.code)).toContain('tolerance-from-sheet');
+    const chosen = JSON.parse((await run('report', file, '--json', '--amber', '5%')).out);
+    expect(chosen.tables[0].rows[0].status).toBe('red');
+  });
+});

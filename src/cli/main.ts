@@ -27,8 +27,8 @@ export function buildProgram(io: Io): Command {
     .description('Evaluate every scorecard table of a workbook (.xlsx, .csv, .tsv) and print the result')
     .argument('<file>', 'the workbook to read')
     .option('--json', 'print the report as JSON')
-    .option('--amber <tolerance>', 'amber band: 5% of the target, 2pp, or 3 units', '5%')
-    .option('--green <tolerance>', 'green tolerance, same forms', '0%')
+    .option('--amber <tolerance>', 'amber band: 5% of the target, 2pp, or 3 units (default 5%, or the key printed on the sheet)')
+    .option('--green <tolerance>', 'green tolerance, same forms (default 0%)')
     .action(async (file: string, opts: { json?: boolean; amber?: string; green?: string }) => {
       const settings = settingsFrom(opts);
       const snapshot = await readInput(file);
@@ -45,8 +45,8 @@ export function buildProgram(io: Io): Command {
     .option('-o, --output <out>', 'where to write the refreshed workbook (default: <in>-scorecard.xlsx)')
     .option('--in-place', 'overwrite the input, keeping a backup beside it (<in>.bak.xlsx)')
     .option('--json <report>', 'also write the report as JSON to this file')
-    .option('--amber <tolerance>', 'amber band: 5% of the target, 2pp, or 3 units', '5%')
-    .option('--green <tolerance>', 'green tolerance, same forms', '0%')
+    .option('--amber <tolerance>', 'amber band: 5% of the target, 2pp, or 3 units (default 5%, or the key printed on the sheet)')
+    .option('--green <tolerance>', 'green tolerance, same forms (default 0%)')
     .option('--palette <name>', 'default or colour-blind', 'default')
     .action(async (input: string, opts: { output?: string; inPlace?: boolean; json?: string; amber?: string; green?: string; palette?: string }) => {
       const settings = settingsFrom(opts);

@@ -20,10 +20,14 @@ export function parseToleranceOption(name: string, text: string): Tolerance {
   return (m[2] ?? '') === '%' ? { kind: 'relative', value: n / 100 } : { kind: 'absolute', value: n };
 }
 
-/** Builds evaluation settings from --amber / --green. */
+/**
+ * Builds evaluation settings from --amber / --green. Either flag means the user chose the tolerances, which then
+ * override a key printed on the sheet ("Amber: within 10% of target"); without them the sheet's key, else the defaults.
+ */
 export function settingsFrom(opts: { amber?: string; green?: string }): EvaluationSettings {
   return {
     amber: opts.amber !== undefined ? parseToleranceOption('amber', opts.amber) : DEFAULT_SETTINGS.amber,
     green: opts.green !== undefined ? parseToleranceOption('green', opts.green) : DEFAULT_SETTINGS.green,
+    ...(opts.amber !== undefined || opts.green !== undefined ? { tolerancesChosen: true } : {}),
   };
 }
