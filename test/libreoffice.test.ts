@@ -1,6 +1,7 @@
 /**
  * LibreOffice agrees: a second spreadsheet engine recalculates the refreshed workbooks (cached results
- * removed first) and its Status, Variance and Trend must equal the engine's for every row.
+ * removed first) and every visible cell of every block (Latest, Variance, Variance %, Status, Trend) must equal
+ * the engine's verdict for the row: the seeds, the bundled example, the edge-case rows and the awkward rows.
  * Needs LibreOffice Calc (soffice) and pdftoppm: the tests fail, saying so, where they are missing.
  */
 import { execFileSync } from 'child_process';
@@ -9,10 +10,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { EvaluatedRow, STATUS_TEXT, TREND_TEXT, WritePlan } from '../src/engine';
+import { RuleValue } from '../src/engine/rules';
 import { refreshWorkbook } from '../src/xlsx/refresh';
 import { FIXTURES, SEEDS } from './support/acceptance';
 import { buildTypedWorkbook } from './support/excel-typing';
-import { convertWithLibreOffice, requireSoffice } from './support/libreoffice';
+import { buildExampleWorkbook } from './support/example-workbook';
+import { AWKWARD_SHEETS, convertWithLibreOffice, requireSoffice } from './support/libreoffice';
 import { rulesOf } from './support/workbook-dump';
 
 const ARTIFACTS = join(__dirname, 'artifacts');
@@ -60,6 +63,20 @@ function edgeCaseWorkbook(): ExcelJS.Workbook {
   return wb;
 }
 
+/** The awkward rows, one sheet a shape. */
+function awkwardWorkbook(): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  for (const sheet of AWKWARD_SHEETS) {
+    const ws = wb.addWorksheet(sheet.name);
+    sheet.rows.forEach((r, i) => r.forEach((v, c) => {
+      if (v === null) return;
+      const cell = ws.getCell(i + 1, c + 1);
+      if (typeof v === 'object') { cell.value = v.n; cell.numFmt = v.fmt; } else cell.value = v;
+    }));
+  }
+  return wb;
+}
+
 function seedWorkbook(seed: string): ExcelJS.Workbook {
   return buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${seed}.tsv`), 'utf8'), 'Report');
 }
@@ -79,13 +96,13 @@ beforeAll(async () => {
     await wb.xlsx.writeFile(path);
     inputs.push({ name: seed, plan, path });
   }
-  {
-    const wb = edgeCaseWorkbook();
+  const more: Array<[string, ExcelJS.Workbook]> = [['edge-cases', edgeCaseWorkbook()], ['awkward-rows', awkwardWorkbook()], ['example', buildExampleWorkbook()]];
+  for (const [name, wb] of more) {
     const plan = refreshWorkbook(wb);
     withoutCachedResults(wb);
-    const path = join(work, 'edge-cases.xlsx');
+    const path = join(work, `${name}.xlsx`);
     await wb.xlsx.writeFile(path);
-    inputs.push({ name: 'edge-cases', plan, path });
+    inputs.push({ name, plan, path });
   }
   // The same seed with a target edited in place after the refresh: the sheet must re-judge it by itself.
   const wb = seedWorkbook(SEEDS[0]);
@@ -107,38 +124,75 @@ beforeAll(async () => {
   await edited.xlsx.readFile(join(outDir, 'edited.xlsx'));
 });
 
-function resultAt(wb: ExcelJS.Workbook, row: number, col: number): unknown {
-  const cell = (wb.getWorksheet('Report') as ExcelJS.Worksheet).getRow(row + 1).getCell(col + 1);
+function resultAt(wb: ExcelJS.Workbook, row: number, col: number, sheet = 'Report'): unknown {
+  const cell = (wb.getWorksheet(sheet) as ExcelJS.Worksheet).getRow(row + 1).getCell(col + 1);
   const v = cell.value as unknown;
   if (v !== null && typeof v === 'object' && 'formula' in (v as object)) return cell.result ?? null;
   return v;
 }
 
-function expectedStatus(row: EvaluatedRow): string {
-  return STATUS_TEXT[row.status];
+/** A cell as the engine's rules computed it: a number, a text, or "" for an empty result. */
+function expected(v: RuleValue | undefined): unknown {
+  if (v === undefined) return '';
+  return v.kind === 'number' || v.kind === 'text' ? v.value : v.kind === 'blank' ? '' : v;
+}
+
+/** Equal as the sheet shows it: numbers to 9 significant digits, "" and an empty cell alike. */
+function agrees(got: unknown, want: unknown): boolean {
+  const g = got ?? '';
+  if (typeof g === 'number' && typeof want === 'number') return Math.abs(g - want) <= 1e-9 * Math.max(1, Math.abs(want));
+  return g === want;
+}
+
+const VISIBLE = ['latest', 'variance', 'variancePct', 'status', 'trend'] as const;
+
+/** Compares every visible block cell of every row; returns the disagreements and the number of cells compared. */
+function compare(c: Case): { cells: number; rows: number; wrong: string[] } {
+  const wrong: string[] = [];
+  let cells = 0;
+  let rows = 0;
+  for (const block of c.plan.blocks) {
+    const table = c.plan.evaluation.tables.find((t) => t.table.range === block.tableRange && t.table.sheet === block.sheet);
+    for (const row of table?.rows ?? []) {
+      rows++;
+      for (const k of VISIBLE) {
+        cells++;
+        const got = resultAt(c.recalculated, row.row, block.columns[k], block.sheet);
+        const want = expected(row.block[k]);
+        if (!agrees(got, want)) wrong.push(`${block.sheet}!${block.title ?? block.tableRange} row ${row.row + 1} ${k}: sheet ${JSON.stringify(got)}, engine ${JSON.stringify(want)}`);
+      }
+    }
+  }
+  return { cells, rows, wrong };
+}
+
+/** The verdict the row's status and trend cells must say. */
+function verdictText(row: EvaluatedRow): { status: string; trend: string } {
+  return { status: expected(row.block.status) as string, trend: TREND_TEXT[row.trend] };
 }
 
 describe('LibreOffice recalculates the refreshed workbooks to the engine\'s verdicts', () => {
-  it.each([...SEEDS, 'edge-cases'])('matches Status, Variance and Trend on every row of %s', (seed) => {
-    const c = cases.find((x) => x.name === seed) as Case;
-    let compared = 0;
+  it.each([...SEEDS, 'edge-cases', 'awkward-rows', 'example'])('agrees on every visible block cell of %s', (name) => {
+    const c = cases.find((x) => x.name === name) as Case;
+    const result = compare(c);
+    // The figures of this run, for the issue's note.
+    process.stdout.write(`LibreOffice, ${name}: ${result.cells - result.wrong.length}/${result.cells} cells agree over ${result.rows} rows\n`);
+    expect(result.wrong).toEqual([]);
+    expect(result.rows).toBeGreaterThan(name === 'edge-cases' ? 8 : name === 'awkward-rows' ? 25 : 20);
+  });
+
+  it.each([...SEEDS, 'edge-cases', 'awkward-rows', 'example'])('shows the pane\'s status word and trend on every row of %s', (name) => {
+    const c = cases.find((x) => x.name === name) as Case;
     for (const block of c.plan.blocks) {
       const table = c.plan.evaluation.tables.find((t) => t.table.range === block.tableRange && t.table.sheet === block.sheet);
       for (const row of table?.rows ?? []) {
-        const where = `${block.title ?? block.tableRange} row ${row.row + 1}`;
-        const status = String(resultAt(c.recalculated, row.row, block.columns.status));
+        const where = `${block.sheet} row ${row.row + 1}`;
+        const { status, trend } = verdictText(row);
         if (row.status === 'none') expect([where, status.startsWith('○')]).toEqual([where, true]);
-        else expect([where, status]).toEqual([where, expectedStatus(row)]);
-        const trend = resultAt(c.recalculated, row.row, block.columns.trend);
-        expect([where, trend ?? '']).toEqual([where, TREND_TEXT[row.trend]]);
-        const variance = resultAt(c.recalculated, row.row, block.columns.variance);
-        const scale = Number(resultAt(c.recalculated, row.row, block.columns.scale));
-        if (row.variance === null) expect([where, variance ?? '']).toEqual([where, '']);
-        else expect([where, Number(variance) / scale]).toEqual([where, expect.closeTo(row.variance, 9)]);
-        compared++;
+        else expect([where, status]).toEqual([where, STATUS_TEXT[row.status]]);
+        expect([where, resultAt(c.recalculated, row.row, block.columns.trend, block.sheet) ?? '']).toEqual([where, trend]);
       }
     }
-    expect(compared).toBeGreaterThan(seed === 'edge-cases' ? 8 : 20);
   });
 
   it('re-judges a row when its target is edited in place, without the add-in', () => {

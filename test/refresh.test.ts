@@ -106,11 +106,15 @@ describe('refresh of typed .xlsx workbooks', () => {
     const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
     const at = (col: number, row: number): ExcelJS.Cell => ws.getRow(row).getCell(col + 1);
     const status = at(block?.columns.status ?? 0, 31);
-    expect(status.formula).toMatch(/^IF\(/);
+    // The Status cell shows the word of the code its helper computes; the words come from the vocabulary.
+    expect(status.formula).toMatch(/^CHOOSE\([A-Z]+31,"● Green","▲ Amber","■ Red","○ No data",/);
     expect(status.result).toBe('■ Red');
     expect(at(block?.columns.trend ?? 0, 30).result).toBe('↓ worsening');
     expect(at(block?.columns.target ?? 0, 26).value).toBe('≥ 88% (Primary)');
-    expect(at(block?.columns.latest ?? 0, 31).formula).toBe('IF(ISNUMBER(E31),E31,IF(ISNUMBER(D31),D31,IF(ISNUMBER(C31),C31,"")))');
+    // Latest: the newest period holding a number, found without one IF per period column.
+    const position = String.fromCharCode(65 + (block?.columns.latestIndex ?? 0));
+    expect(at(block?.columns.latest ?? 0, 31).formula).toBe(`IF(${position}31,CHOOSE(${position}31,C31,D31,E31),"")`);
+    expect(at(block?.columns.latestIndex ?? 0, 31).formula).toBe('MAX(ISNUMBER(C31),ISNUMBER(D31)*2,ISNUMBER(E31)*3)');
     expect(at(block?.columns.status ?? 0, 24).value).toBe('Status');
   });
 
@@ -127,7 +131,9 @@ describe('refresh of typed .xlsx workbooks', () => {
     expect(rulesPerColumn).toEqual(plan.blocks.map(() => [4, 3, 3, 2]));
     const status = plan.blocks.find((b) => b.title === 'Indicators');
     const letter = String.fromCharCode(65 + (status?.columns.status ?? 0));
-    expect(rulesOf(ws).some((cf) => cf.ref === `${letter}25:${letter}32` && JSON.stringify(cf.rules).includes(`LEFT($${letter}25,1)`))).toBe(true);
+    const code = String.fromCharCode(65 + (status?.columns.statusCode ?? 0));
+    // Keyed on the status code, so that renaming a status word never stops the colours.
+    expect(rulesOf(ws).some((cf) => cf.ref === `${letter}25:${letter}32` && JSON.stringify(cf.rules).includes(`$${code}25=1`))).toBe(true);
   });
 
   it('names each table\'s roles and its block so that a second refresh replaces the block', async () => {
@@ -135,7 +141,7 @@ describe('refresh of typed .xlsx workbooks', () => {
     const names = (wb.definedNames.model as Array<{ name: string; ranges: string[] }>).map((n) => n.name);
     expect(names).toEqual(expect.arrayContaining(['Scorecard_Report_Indicators_Target', 'Scorecard_Report_Indicators_Status', 'Scorecard_Report_Outturn_Detail_Block']));
     const block = (wb.definedNames.model as Array<{ name: string; ranges: string[] }>).find((n) => n.name === 'Scorecard_Report_Indicators_Block');
-    expect(parseReference(block?.ranges[0] ?? '')).toEqual({ sheet: 'Report', top: 21, left: 9, bottom: 31, right: 28 });
+    expect(parseReference(block?.ranges[0] ?? '')).toEqual({ sheet: 'Report', top: 21, left: 9, bottom: 31, right: 24 });
   });
 
   it('keeps a user formula in an outturn column a formula, and reads its cached value', async () => {

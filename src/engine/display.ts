@@ -3,7 +3,9 @@
  * given locale shows it. Both adapters build the snapshot's `text` with it, so they agree cell for cell.
  */
 import { format as formatWithNumfmt } from 'numfmt';
-import { RawValue } from './snapshot';
+import { DetectedTable } from './detect';
+import { CellSnapshot, RawValue, SheetSnapshot } from './snapshot';
+import { normaliseText, NumberValue, parseCell, parseNumberText } from './value';
 
 /**
  * Built-in formats whose display depends on the user's locale. Files name them with their en-US pattern;
@@ -31,4 +33,77 @@ export function displayText(value: RawValue, numberFormat: string, locale = 'en-
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'string') return value;
   return value.error;
+}
+
+/** The number format that renders `n` exactly as `text` was printed, or undefined when none does. */
+export function losslessFormat(text: string, n: NumberValue): string | undefined {
+  const dec = n.decimals > 0 ? `.${'0'.repeat(n.decimals)}` : '';
+  const grouped = /\d,\d{3}/.test(text);
+  const body = `${grouped ? '#,##0' : '0'}${dec}`;
+  const candidates: string[] = [];
+  if (n.unit === 'percent') candidates.push(`0${dec}%`);
+  else if (n.unit === 'currency') {
+    const cur = `"${n.currency ?? '£'}"`;
+    const scale = n.scale === 'k' ? ',"k"' : n.scale === 'm' ? ',,"m"' : n.scale === 'bn' ? ',,,"bn"' : '';
+    const sdec = n.scale !== undefined ? (/\.(\d+)/.exec(text)?.[1] ?? '') : '';
+    const sbody = n.scale !== undefined ? `#,##0${sdec !== '' ? `.${'0'.repeat(sdec.length)}` : ''}` : body;
+    candidates.push(`${cur}${sbody}${scale}`, `${cur}${sbody}${scale};-${cur}${sbody}${scale}`, `${cur}${sbody}${scale};(${cur}${sbody}${scale})`, `${cur}${sbody}${scale};${cur}(${sbody})${scale}`);
+  } else {
+    if (!grouped && n.decimals === 0 && !n.bracketed && !/-$/.test(text)) candidates.push('General');
+    candidates.push(body, `${body};(${body})`, `${body};${body}-`, `${body};-${body}`);
+    if (!grouped && n.decimals > 0) candidates.push('General');
+  }
+  return candidates.find((f) => {
+    try {
+      return formatWithNumfmt(f, n.value) === text;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** A text cell of a table that the refresh types as a number, losslessly. */
+export interface Normalisation {
+  readonly row: number;
+  readonly col: number;
+  readonly value: number;
+  readonly format: string;
+  readonly original: CellSnapshot;
+}
+
+/**
+ * Returns the text cells of a table that a refresh types as numbers: figures the engine reads as a number, printed
+ * exactly as a number format shows them ("88.0%" → 0.88 with 0.0%).
+ */
+export function normalisationsOf(sheet: SheetSnapshot, table: DetectedTable): Normalisation[] {
+  const figureRoles = new Set(['target', 'period', 'budget', 'forecast', 'variance', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
+  const out: Normalisation[] = [];
+  for (const col of table.columns) {
+    if (!figureRoles.has(col.role)) continue;
+    for (const r of table.dataRows) {
+      const cell = sheet.rows[r]?.[col.col];
+      if (cell === undefined || typeof cell.value !== 'string' || cell.formula !== undefined) continue;
+      const text = cell.value;
+      if (text !== text.trim() || text !== normaliseText(text)) continue;
+      const n = parseNumberText(text);
+      // Only what the engine reads as a number is typed: the rules read any other text as no value.
+      if (n === undefined || parseCell(cell).kind !== 'number') continue;
+      const format = losslessFormat(text, n);
+      if (format !== undefined) out.push({ row: r, col: col.col, value: n.value, format, original: cell });
+    }
+  }
+  return out;
+}
+
+/** Returns the sheet as a refresh leaves it: the table's normalised cells typed, showing the same text. */
+export function withNormalised(sheet: SheetSnapshot, norms: readonly Normalisation[]): SheetSnapshot {
+  if (norms.length === 0) return sheet;
+  const at = new Map(norms.map((x) => [`${x.row}:${x.col}`, x]));
+  return {
+    ...sheet,
+    rows: sheet.rows.map((row, r) => row.map((cell, c) => {
+      const x = at.get(`${r}:${c}`);
+      return x === undefined || cell === undefined ? cell : { ...cell, value: x.value, numberFormat: x.format };
+    })),
+  };
 }

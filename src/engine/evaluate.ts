@@ -5,15 +5,21 @@
 import { cellAddress, columnIndex } from './address';
 import { floatCmp, roundTo } from './compare';
 import { DetectedTable, detectTables, Detection, TableColumn } from './detect';
+import { normalisationsOf, withNormalised } from './display';
 import { Finding, makeFinding } from './findings';
-import { describeInterval, equalAsDisplayed, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
+import { absoluteTolerance, describeInterval, equalAsDisplayed, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
 import { ARROW_DOWN, ARROW_FLAT, ARROW_UP, TOLERANCE } from './patterns';
 import { comparePeriods, financialYearKey, isWholeYear, Period, periodLength } from './period';
 import { ASSUMED_HIGHER, Polarity, PolarityReading, resolvePolarity } from './polarity';
-import { cellAt, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
+import { cellAt, CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { parseTarget, TargetSpec } from './target';
 import { Candidate, formatNumber, NumberValue, parseCell, ParsedCell, parseNumberText, Unit } from './value';
 import { statusOfWord, TOLERANCE_KEYS, TWO_STATE_KEY } from './vocabulary';
+import {
+  Band, BlockValues, BoundSource, BudgetRowShape, evaluateBlock, MarkCell, NoStatusKey, PeriodColumn, PeriodRowShape, RatingsRowShape,
+  RISK_BANDS, RiskRowShape, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, BLANK,
+  errorValue, numberValue, textValue, booleanValue, ErrorCode,
+} from './rules';
 
 /** Per-table choices a user makes in the pane; they survive in the workbook's settings. */
 export interface TableOverride {
@@ -92,6 +98,13 @@ export interface EvaluatedRow extends RowVerdict {
   readonly amber: Tolerance;
   readonly budget?: BudgetFacts;
   readonly findings: readonly Finding[];
+  /**
+   * What the engine decided when it read the row, as data: which cells are periods and in what order, which it read
+   * as percentages, the target's sides, tolerances, polarity. The sheet's formulas are the rules of this shape.
+   */
+  readonly shape: RowShape;
+  /** The block's cells as the rules compute them over the row's cells: the verdict, and what the sheet shows. */
+  readonly block: BlockValues;
 }
 
 /** One evaluated table. */
@@ -180,6 +193,8 @@ interface RowContext {
   readonly stems: ReadonlyMap<number, string>;
   /** How the table's variance column signs its figures, read from the header or from the rows' arithmetic. */
   readonly varianceConvention?: TableColumn['signConvention'];
+  /** The words the table's published marks are written in. */
+  readonly markWords: Omit<MarkCell, 'role'>;
 }
 
 /** The first column of a role, preferring columns outside a to-date group (the year-end figures are judged). */
@@ -364,6 +379,131 @@ function partOfYear(p: Period | null, header: string): { share: number; label: s
   return undefined;
 }
 
+
+/** The role of a sheet column in a row's rules: "c4" for column E. Plans place each such role at its column. */
+export function columnRole(col: number): string {
+  return `c${col}`;
+}
+
+/** Returns the sheet column a role names ("c4" → 4), or undefined for a block's own roles. */
+export function roleColumn(role: string): number | undefined {
+  const m = /^c(\d+)$/.exec(role);
+  return m ? Number(m[1]) : undefined;
+}
+
+const ERROR_CODES: readonly ErrorCode[] = ['#VALUE!', '#DIV/0!', '#N/A', '#NUM!', '#REF!', '#NAME?'];
+
+/** What a formula reading the cell sees. */
+function ruleValueOf(cell: CellSnapshot | undefined): RuleValue {
+  const v = cell?.value ?? null;
+  if (v === null || v === '') return BLANK;
+  if (typeof v === 'number') return numberValue(v);
+  if (typeof v === 'string') return textValue(v);
+  if (typeof v === 'boolean') return booleanValue(v);
+  return errorValue(ERROR_CODES.find((c) => c === v.error) ?? '#VALUE!');
+}
+
+/** The cells of one row of a table, by role. */
+function rowCells(sheet: SheetSnapshot, r: number, table: DetectedTable): RowCells {
+  const cells: Record<string, RuleValue> = {};
+  for (let c = table.left; c <= table.right; c++) cells[columnRole(c)] = ruleValueOf(cellAt(sheet, r, c));
+  return cells;
+}
+
+/**
+ * How a formula reads a cell as the engine read it: a typed number (divided by 100 where a bare 85 was read as
+ * 85%), text read as a number (a reading that stands until a number is typed, or the refresh types it), or a cell
+ * the engine found no value in (`value` undefined), read if a number is typed there later.
+ */
+function termOf(sheet: SheetSnapshot, r: number, col: number, value: number | undefined, emptyDivisor: 1 | 100): ValueTerm {
+  const role = columnRole(col);
+  const raw = cellAt(sheet, r, col)?.value;
+  if (value === undefined) return { kind: 'cell', role, divisor: emptyDivisor };
+  if (typeof raw === 'number') {
+    if (raw === value) return { kind: 'cell', role, divisor: 1 };
+    if (floatCmp(raw / 100, value) === 0) return { kind: 'cell', role, divisor: 100 };
+    return { kind: 'reading', role, value };
+  }
+  const n = typeof raw === 'string' ? parseNumberText(raw) : undefined;
+  const divisor = n !== undefined && floatCmp(n.value, value) !== 0 && floatCmp(n.value / 100, value) === 0 ? 100 : 1;
+  return { kind: 'reading', role, value, divisor };
+}
+
+/** A tolerance in the numbers the rules compare (3 pp on a rate is 0.03). */
+function bandOf(t: Tolerance, unit: Unit): Band {
+  return t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) };
+}
+
+/**
+ * Which earlier positions may be the previous value of each latest position, and in which order of preference
+ * (the engine's like-with-like rule): a period of the same length and kind that ended before the latest began;
+ * on a KPI table, else a whole year that did; else the newest earlier period. A year-to-date figure is compared
+ * only with the same point a year earlier. After a value column, the newest period.
+ */
+function previousRanksOf(positions: ReadonlyArray<{ readonly period: Period | null; readonly usable: boolean; readonly isValue: boolean }>, kind: DetectedTable['kind']): number[][] {
+  return positions.map((latest, k) => positions.map((o, j) => {
+    if (!o.usable || o.isValue || j === k) return 0;
+    if (latest.isValue) return 1;
+    if (j > k) return 0;
+    const lp = latest.period;
+    const op = o.period;
+    if (lp === null || op === null) return 1;
+    if (!(op.end < lp.end || op.start > lp.start)) return 0;
+    const same = periodLength(op) === periodLength(lp) && op.kind === lp.kind && op.end < lp.start;
+    if (lp.kind === 'year-to-date') return same && op.end === lp.end - 12 ? 1 : 0;
+    if (same) return 3;
+    if (kind === 'kpi' && isWholeYear(op) && op.end < lp.start) return 2;
+    return 1;
+  }));
+}
+
+/** The published marks of a table (R / A / G, Met / Not met) as the exact words each status is written in. */
+function markWordsOf(sheet: SheetSnapshot, table: DetectedTable): Omit<MarkCell, 'role'> {
+  const words: Record<'green' | 'amber' | 'red', Map<string, string>> = { green: new Map(), amber: new Map(), red: new Map() };
+  const cols = table.columns.filter((c) => c.role === 'period' || c.role === 'value');
+  for (const r of table.dataRows) {
+    for (const c of cols) {
+      const raw = cellAt(sheet, r, c.col)?.value;
+      if (typeof raw !== 'string') continue;
+      const status = statusOfWord(raw);
+      if (status === undefined || status === 'none') continue;
+      const list = words[status];
+      if (!list.has(raw.toLowerCase()) && list.size < MAX_MARK_WORDS) list.set(raw.toLowerCase(), raw);
+    }
+  }
+  return { green: [...words.green.values()], amber: [...words.amber.values()], red: [...words.red.values()] };
+}
+
+/** Most words per status a mark formula tests for. */
+const MAX_MARK_WORDS = 6;
+
+function markCellOf(ctx: RowContext, col: TableColumn): MarkCell {
+  return { role: columnRole(col.col), ...ctx.markWords };
+}
+
+/** The status a block's status code stands for. */
+function statusOf(block: BlockValues, noStatus: NoStatusKey): Status {
+  const code = block.statusCode?.kind === 'number' ? block.statusCode.value : 0;
+  const key = statusOfCode(code, noStatus);
+  return key === 'green' || key === 'amber' || key === 'red' ? key : 'none';
+}
+
+/** The variance in the engine's numbers (the block shows points on a rate) and the variance %. */
+function varianceOf(block: BlockValues, scale: number): { variance: number | null; variancePct: number | null } {
+  const v = block.variance;
+  const p = block.variancePct;
+  return {
+    variance: v?.kind === 'number' ? (scale === 1 ? v.value : Number((v.value / scale).toPrecision(15))) : null,
+    variancePct: p?.kind === 'number' ? p.value : null,
+  };
+}
+
+/** The trend a block's trend code stands for. */
+function trendOfBlock(block: BlockValues): Trend {
+  const key = trendOfCode(block.trendCode?.kind === 'number' ? block.trendCode.value : 0);
+  return key === undefined ? 'none' : key === 'notComparable' ? 'not-comparable' : key;
+}
+
 function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const { sheet, table, override } = ctx;
   const findings: Finding[] = [];
@@ -492,60 +632,127 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const amber = (tolText !== '' ? parseTolerance(tolText) : undefined) ?? ctx.amber;
   const green = ctx.green;
 
-  // An annual target set against part of the year, for a measure that accumulates, is judged pro rata.
-  let proRata: { share: number; label: string } | undefined;
-  let judged = interval;
-  const latestHeader = latest ? table.columns.find((c) => c.col === latest.col)?.header ?? '' : '';
-  if (interval !== null && latest !== null && (spec?.kind === 'bound' || spec?.kind === 'range') && accumulates(measure, latest.value.unit)) {
-    const part = partOfYear(latest.period, latestHeader);
-    if (part !== undefined) {
-      proRata = part;
-      const scale = (v: number | null): number | null => (v === null ? null : Number((v * part.share).toPrecision(12)));
-      judged = { ...interval, min: scale(interval.min), max: scale(interval.max) };
-    }
+  // The positions a latest value can come from: the period columns in period order, then the value columns.
+  const sortedPeriods = [...periodCols].sort((x, y) => byPeriod({ period: x.period ?? null, col: x.col }, { period: y.period ?? null, col: y.col }));
+  const readAt = new Map<number, { obs?: Observation; mismatch?: Observation }>();
+  for (const { col, parsed } of parsedCells) {
+    const o = observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []);
+    readAt.set(col.col, o);
   }
+  const valueReads = parsedValues.map(({ col, parsed }) => ({ col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? {} : observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []) }));
+  const bare = [...readAt.values(), ...valueReads.map((v) => v.read)].some((o) => {
+    const raw = o.obs ? cellAt(sheet, r, o.obs.col)?.value : undefined;
+    return o.obs !== undefined && typeof raw === 'number' && floatCmp(raw, o.obs.value.value) !== 0;
+  });
+  const emptyDivisor: 1 | 100 = bare ? 100 : 1;
+  const termAt = (col: TableColumn, o: { obs?: Observation; mismatch?: Observation } | undefined): ValueTerm => {
+    if (o?.mismatch) return { kind: 'mismatch', role: columnRole(col.col), typed: typeof cellAt(sheet, r, col.col)?.value === 'number' };
+    return termOf(sheet, r, col.col, o?.obs?.value.value, emptyDivisor);
+  };
+  const positions: Array<{ col: TableColumn; read: { obs?: Observation; mismatch?: Observation }; isValue: boolean }> = [
+    ...sortedPeriods.map((col) => ({ col, read: readAt.get(col.col) ?? {}, isValue: false })),
+    ...valueReads.map((v) => ({ ...v, isValue: true })),
+  ];
+  const column = (p: (typeof positions)[number]): PeriodColumn => ({
+    term: termAt(p.col, p.read), start: p.col.period?.start ?? null, end: p.col.period?.end ?? null,
+    ...(p.col.period?.kind === 'year-to-date' ? { yearToDate: true } : {}),
+  });
+  const unitForRules = interval?.unit ?? rowUnit ?? 'plain';
 
-  let status: Status = 'none';
+  // The target's sides: a typed target (or one the refresh will type) stays live; text with a comparator, a range
+  // or a target relative to a baseline is a constant of the rule (editing that text needs a refresh).
+  const liveTarget = spec?.kind === 'bound' && spec.comparator === 'none' && targetCol !== undefined && targetCell === cellAddress(r, targetCol.col)
+    ? termOf(sheet, r, targetCol.col, spec.value.value, 1) : undefined;
+  const sideOf = (v: number | null): BoundSource => {
+    if (v === null) return { kind: 'none' };
+    if (liveTarget !== undefined && liveTarget.kind !== 'mismatch' && spec?.kind === 'bound' && floatCmp(v, spec.value.value) === 0) return { kind: 'cell', term: liveTarget };
+    return { kind: 'constant', value: v };
+  };
+  // An annual target set against part of the year, for a measure that accumulates, is judged pro rata: the share
+  // of the year each position covers, chosen by the latest position.
+  const shares = positions.map((p) => partOfYear(p.col.period ?? null, p.col.header)?.share ?? 1);
+  const proRataRow = interval !== null && (spec?.kind === 'bound' || spec?.kind === 'range') && accumulates(measure, unitForRules) && shares.some((x) => x !== 1);
+  const bound = (v: number | null): BoundSource => {
+    const side = sideOf(v);
+    return proRataRow && side.kind !== 'none' && side.kind !== 'proRata' ? { kind: 'proRata', annual: side, shares } : side;
+  };
+  const isYesNo = spec?.kind === 'missing' && spec.reason === 'yes-no';
+  const markCols = isYesNo ? [...valueCols, ...[...periodCols].reverse()] : [];
+  const noStatus: NoStatusKey = table.kind === 'timeseries' || (spec === null && targetCell === null) ? 'dataOnly'
+    : spec === null || spec.kind === 'missing' ? 'noTarget'
+      : spec.kind === 'multi-part' || spec.kind === 'unparsed' ? 'targetUnclear'
+        : spec.kind === 'relative' ? (findings.some((f) => f.code === 'baseline-missing') ? 'noBaseline' : 'noDirection')
+          : 'noDirection';
+  const baseShape: PeriodRowShape = {
+    kind: table.kind === 'timeseries' ? 'series' : 'kpi',
+    periods: positions.filter((p) => !p.isValue).map(column),
+    ...(valueReads.length > 0 ? { values: positions.filter((p) => p.isValue).map(column) } : {}),
+    previousRanks: previousRanksOf(positions.map((p) => ({ period: p.col.period ?? null, usable: p.read.obs !== undefined || p.read.mismatch === undefined, isValue: p.isValue })), table.kind),
+    ...(markCols.length > 0 ? { marks: markCols.map((c) => markCellOf(ctx, c)) } : {}),
+    polarity: polarity.polarity,
+    displayDecimals: 0,
+    accumulates: accumulates(measure, unitForRules),
+    min: bound(interval?.min ?? null), max: bound(interval?.max ?? null),
+    minInclusive: interval?.minInclusive ?? true, maxInclusive: interval?.maxInclusive ?? true,
+    green: bandOf(green, unitForRules), amber: bandOf(amber, unitForRules),
+    noStatus, scale: unitForRules === 'percent' ? 100 : 1,
+  };
+  const cells = rowCells(sheet, r, table);
+  const obsAt = (index: RuleValue | undefined): Observation | null => {
+    const k = index?.kind === 'number' ? index.value : 0;
+    return positions[k - 1]?.read.obs ?? null;
+  };
+  // Stable means equal as displayed: at the decimals of the two values compared, which the rules find first.
+  const decimalsOf = (a: Observation | null, b: Observation | null): number => Math.max(a?.value.decimals ?? 0, b?.value.decimals ?? 0) + (a?.value.unit === 'percent' ? 2 : 0);
+  let shape: PeriodRowShape = baseShape;
+  let block = evaluateBlock(rowRules(shape), cells);
+  const d = decimalsOf(obsAt(block.latestIndex), obsAt(block.previousIndex));
+  if (d !== shape.displayDecimals) {
+    shape = { ...shape, displayDecimals: d };
+    block = evaluateBlock(rowRules(shape), cells);
+  }
+  const finalLatest = obsAt(block.latestIndex);
+  const finalPrevious = obsAt(block.previousIndex);
+  const latestPosition = positions[(block.latestIndex?.kind === 'number' ? block.latestIndex.value : 0) - 1];
+  const newestIsMismatch = latestPosition?.read.mismatch !== undefined;
+  const status = statusOf(block, noStatus);
+  const { variance, variancePct } = varianceOf(block, shape.scale);
+  const trend = trendOfBlock(block);
+  const part = proRataRow && latestPosition ? partOfYear(latestPosition.col.period ?? null, latestPosition.col.header) : undefined;
+  const proRata = part !== undefined && finalLatest !== null ? part : undefined;
+  const judged = proRata && interval ? { ...interval, min: interval.min === null ? null : Number((interval.min * proRata.share).toPrecision(12)), max: interval.max === null ? null : Number((interval.max * proRata.share).toPrecision(12)) } : interval;
+
   let statusReason: string;
-  let variance: number | null = null;
-  let variancePct: number | null = null;
-  if (newest?.mismatch) {
-    statusReason = `No status: ${newest.obs.periodLabel} value is in a unit the target does not use`;
-  } else if (spec?.kind === 'missing' && spec.reason === 'yes-no' && publishedMark(sheet, r, [...valueCols, ...[...periodCols].reverse()]) !== undefined) {
-    // A yes / no standard ("Met") is judged by what the row publishes against it: Met, Not met, Y, N.
-    const mark = publishedMark(sheet, r, [...valueCols, ...[...periodCols].reverse()]) as { status: Status; text: string; col: TableColumn };
-    status = mark.status;
-    statusReason = `${status === 'green' ? 'Green' : status === 'amber' ? 'Amber' : 'Red'}: "${mark.text}" in ${mark.col.period?.label ?? mark.col.header} against the standard "${spec.text}"`;
-  } else if (judged === null) {
+  if (newestIsMismatch) {
+    statusReason = `No status: ${latestPosition?.read.mismatch?.periodLabel ?? ''} value is in a unit the target does not use`;
+  } else if (isYesNo && status !== 'none') {
+    const mark = publishedMark(sheet, r, markCols);
+    statusReason = mark ? `${status === 'green' ? 'Green' : status === 'amber' ? 'Amber' : 'Red'}: "${mark.text}" in ${mark.col.period?.label ?? mark.col.header} against the standard "${spec?.text ?? ''}"` : `${status}`;
+  } else if (judged === null || spec === null) {
     statusReason = spec === null
       ? (targetCol ? 'No status: no target set' : 'No status: data only (no target)')
       : spec.kind === 'multi-part' ? 'No status: the target has several parts'
         : spec.kind === 'relative' ? (findings.some((f) => f.code === 'baseline-missing') ? 'No status: the target\'s baseline has no value' : 'No status: "better" needs to know which way is better (polarity unknown)')
           : spec.kind === 'bound' ? 'No status: the target has no direction (polarity unknown)'
             : spec.kind === 'missing' ? `No status: the target is "${spec.text}" (${MISSING_TARGET[spec.reason] ?? 'not set'})` : `No status: target "${spec.text}" not understood`;
-  } else if (latest === null) {
+  } else if (finalLatest === null) {
     statusReason = 'No status: no value reported';
   } else {
-    const j = judgeValue(latest.value, judged, green, amber);
-    ({ status, variance, variancePct } = j);
+    const j = judgeValue(finalLatest.value, judged, green, amber);
     statusReason = proRata && interval ? `${j.reason} (${proRata.label}: pro rata ${describeInterval(judged)} of ${describeInterval(interval)})` : j.reason;
   }
 
-  let trend: Trend = 'none';
-  let trendReason = latest && latest.period?.kind === 'year-to-date' ? 'No trend: no figure for the same point a year earlier' : 'No trend: fewer than two values';
-  if (latest && latest.period?.kind === 'year-to-date' && previous === null && usable.length > 1) {
-    trend = 'not-comparable';
-  }
-  if (latest && previous) {
-    const t = trendOf({
-      latest: latest.value, previous: previous.value, latestPeriod: latest.period, previousPeriod: previous.period,
-      polarity: polarity.polarity, interval, accumulates: accumulates(measure, latest.value.unit),
-    });
-    trend = t.trend;
-    trendReason = t.reason;
-    if (equalAsDisplayed(latest.value, previous.value) && movesNormally(usable, latest)) {
-      findings.push(makeFinding('unchanged-value', latest.cell, { value: formatNumber(latest.value), since: previous.periodLabel }));
+  let trendReason = finalLatest && finalLatest.period?.kind === 'year-to-date' ? 'No trend: no figure for the same point a year earlier' : 'No trend: fewer than two values';
+  if (finalLatest && finalPrevious) {
+    trendReason = trendOf({
+      latest: finalLatest.value, previous: finalPrevious.value, latestPeriod: finalLatest.period, previousPeriod: finalPrevious.period,
+      polarity: polarity.polarity, interval, accumulates: shape.accumulates,
+    }).reason;
+    if (equalAsDisplayed(finalLatest.value, finalPrevious.value) && movesNormally(usable, finalLatest)) {
+      findings.push(makeFinding('unchanged-value', finalLatest.cell, { value: formatNumber(finalLatest.value), since: finalPrevious.periodLabel }));
     }
+  } else if (trend === 'not-comparable') {
+    trendReason = 'No trend: a year-to-date figure with no figure for the same point a year earlier';
   }
 
   const statusCol = firstColumn(table, 'status');
@@ -557,8 +764,9 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   return {
     row: r, measure, measureCell: cellAddress(r, measureC), label: spec?.kind === 'bound' || spec?.kind === 'range' ? spec.label ?? null : null,
     polarity, target: { spec, interval, readable, text: targetText, cell: targetCell, ...(proRata ? { proRata } : {}) },
-    latest, previous, variance, variancePct, status, statusReason, trend, trendReason, green, amber, findings,
+    latest: finalLatest, previous: finalPrevious, variance, variancePct, status, statusReason, trend, trendReason, green, amber, findings,
     ...(stated !== undefined ? { statedStatus: stated } : {}),
+    shape, block,
   };
 }
 
@@ -658,16 +866,14 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
   const polarity: PolarityReading = { polarity: 'lower', source: 'budget', reason: 'spend against budget: lower is better' };
   const unitOf = (v: NumberValue): number => 10 ** -v.decimals;
 
-  let variance: number | null = null;
+  let computedVariance: number | null = null;
   if (budget && forecast) {
-    variance = Number((forecast.value.value - budget.value.value).toPrecision(12));
-    if (publishedVariance !== null && published && Math.abs(publishedVariance - variance) > unitOf(published.value) + 1e-9) {
-      findings.push(makeFinding('variance-mismatch', published.cell, { published: formatNumber(published.value), computed: formatNumber({ ...forecast.value, value: variance }), forecast: formatNumber(forecast.value), budget: formatNumber(budget.value) }));
+    computedVariance = Number((forecast.value.value - budget.value.value).toPrecision(12));
+    if (publishedVariance !== null && published && Math.abs(publishedVariance - computedVariance) > unitOf(published.value) + 1e-9) {
+      findings.push(makeFinding('variance-mismatch', published.cell, { published: formatNumber(published.value), computed: formatNumber({ ...forecast.value, value: computedVariance }), forecast: formatNumber(forecast.value), budget: formatNumber(budget.value) }));
     }
-  } else if (table.varianceOnly || (!budget && !forecast)) {
-    variance = publishedVariance;
   }
-  const currentVariance = variance ?? publishedVariance;
+  const currentVariance = computedVariance ?? publishedVariance;
   if (movement && movementValue !== null && currentVariance !== null && priorVariance !== null) {
     const computed = currentVariance - priorVariance;
     if (Math.abs(movementValue - computed) > unitOf(movement.value) + 1e-9) {
@@ -678,24 +884,35 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
   const interval: TargetInterval | null = budget
     ? { min: null, max: budget.value.value, minInclusive: true, maxInclusive: true, unit: budget.value.unit, decimals: budget.value.decimals, ...(budget.value.currency ? { currency: budget.value.currency } : {}) }
     : null;
-  let status: Status = 'none';
+  const term = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): ValueTerm | null =>
+    col === undefined ? null : termOf(sheet, r, col.col, n?.value.value, 1);
+  const signedTerm = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined, c: TableColumn['signConvention']): SignedCell | null => {
+    const t = term(n, col);
+    return t === null ? null : { term: t, sign: c === 'under-positive' ? -1 : 1 };
+  };
+  const unit = budget?.value.unit ?? forecast?.value.unit ?? 'plain';
+  const shape: BudgetRowShape = {
+    kind: 'budget', budget: term(budget, budgetCol), forecast: term(forecast, forecastCol),
+    publishedVariance: signedTerm(published, varianceCol, convention),
+    priorVariance: signedTerm(prior, priorCol, priorCol?.signConvention),
+    movement: signedTerm(movement, movementCol, movementCol?.signConvention),
+    green: bandOf(ctx.green, unit), amber: bandOf(ctx.amber, unit),
+    decimals: budget?.value.decimals ?? forecast?.value.decimals ?? 0, scale: 1,
+    ...(table.varianceOnly === true ? { varianceOnly: true } : {}),
+  };
+  const block = evaluateBlock(rowRules(shape), rowCells(sheet, r, table));
+  const status = statusOf(block, 'noBudget');
+  const verdict = varianceOf(block, 1);
+  const variance = verdict.variance;
+  const variancePct = verdict.variancePct;
   let statusReason = budget ? 'No status: no forecast' : table.varianceOnly && published ? 'No status: the table prints variances only, with no budget to judge them against' : 'No status: no budget';
-  let variancePct: number | null = null;
-  if (budget && forecast && interval) {
-    const j = judgeValue(forecast.value, interval, ctx.green, ctx.amber, 'budget');
-    status = j.status;
-    statusReason = j.reason;
-    variancePct = floatCmp(budget.value.value, 0) === 0 ? null : variance === null ? null : variance / Math.abs(budget.value.value);
-  }
+  if (budget && forecast && interval) statusReason = judgeValue(forecast.value, interval, ctx.green, ctx.amber, 'budget').reason;
 
-  let trend: Trend = 'none';
+  const trend = trendOfBlock(block);
   let trendReason = 'No trend: no earlier variance or movement';
-  const rawChange = currentVariance !== null && priorVariance !== null ? currentVariance - priorVariance : movementValue;
-  // Stable only when the variances are equal as displayed.
-  const change = rawChange === null ? null : roundTo(rawChange, budget?.value.decimals ?? forecast?.value.decimals ?? 0);
-  if (change !== null) {
+  const change = block.change?.kind === 'number' ? roundTo(block.change.value, shape.decimals) : null;
+  if (change !== null && trend !== 'none') {
     const c = floatCmp(change, 0);
-    trend = c === 0 ? 'stable' : c < 0 ? 'improving' : 'worsening';
     trendReason = c === 0 ? 'The variance has not moved' : `The variance moved ${c < 0 ? 'towards underspend' : 'towards overspend'} by ${formatNumber({ value: Math.abs(change), unit: budget?.value.unit ?? 'plain', decimals: budget?.value.decimals ?? 0 })}`;
   }
 
@@ -705,13 +922,9 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     latest: forecastObs, previous: null, variance, variancePct, status, statusReason, trend, trendReason,
     green: ctx.green, amber: ctx.amber,
     budget: { budget: budgetObs, forecast: forecastObs, publishedVariance, priorVariance, movement: movementValue },
-    findings,
+    findings, shape, block,
   };
 }
-
-/** Risk ratings on the usual 5 × 5 likelihood × impact scale: 15–25 red, 8–14 amber, 1–7 green. */
-const RISK_RED = 15;
-const RISK_AMBER = 8;
 
 function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
   const { sheet, table } = ctx;
@@ -724,21 +937,24 @@ function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
   const after = numberAt(sheet, r, afterCol);
   const toObs = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): Observation | null =>
     n && col ? { value: n.value, period: null, periodLabel: col.header, row: r, col: col.col, cell: n.cell } : null;
+  const shape: RiskRowShape = {
+    kind: 'risk', after: afterCol ? termOf(sheet, r, afterCol.col, after?.value.value, 1) : null,
+    before: beforeCol ? termOf(sheet, r, beforeCol.col, before?.value.value, 1) : null,
+    displayDecimals: Math.max(after?.value.decimals ?? 0, before?.value.decimals ?? 0),
+  };
+  const block = evaluateBlock(rowRules(shape), rowCells(sheet, r, table));
   const latest = toObs(after, afterCol) ?? toObs(before, beforeCol);
   const previous = after ? toObs(before, beforeCol) : null;
-  let status: Status = 'none';
+  const status = statusOf(block, 'dataOnly');
   let statusReason = 'No status: no rating';
-  if (latest) {
-    const v = latest.value.value;
-    status = v >= RISK_RED ? 'red' : v >= RISK_AMBER ? 'amber' : 'green';
-    const band = status === 'red' ? `${RISK_RED}–25` : status === 'amber' ? `${RISK_AMBER}–${RISK_RED - 1}` : `1–${RISK_AMBER - 1}`;
+  if (latest && status !== 'none') {
+    const band = status === 'red' ? `${RISK_BANDS.red}–${RISK_BANDS.top}` : status === 'amber' ? `${RISK_BANDS.amber}–${RISK_BANDS.red - 1}` : `1–${RISK_BANDS.amber - 1}`;
     statusReason = `${status[0]?.toUpperCase()}${status.slice(1)}: rating ${formatNumber(latest.value)} is in the ${band} band`;
   }
-  let trend: Trend = 'none';
+  const trend = trendOfBlock(block);
   let trendReason = 'No trend: one rating only';
   if (latest && previous) {
     const t = trendOf({ latest: latest.value, previous: previous.value, latestPeriod: null, previousPeriod: null, polarity: 'lower', interval: null, accumulates: false });
-    trend = t.trend;
     trendReason = `Rating before → after controls: ${t.reason}`;
   }
   const ref = refCol ? textAt(sheet, r, refCol.col) : '';
@@ -747,11 +963,10 @@ function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
     polarity: { polarity: 'lower', source: 'column', reason: 'a risk rating: lower is better' },
     target: { spec: null, interval: null, readable: '', text: '', cell: null },
     latest, previous, variance: null, variancePct: null, status, statusReason, trend, trendReason,
-    green: ctx.green, amber: ctx.amber, findings: [],
+    green: ctx.green, amber: ctx.amber, findings: [], shape, block,
   };
 }
 
-const RATING_ORDER: Record<'green' | 'amber' | 'red', number> = { green: 0, amber: 1, red: 2 };
 const RATING_WORD: Record<'green' | 'amber' | 'red', string> = { green: 'Green', amber: 'Amber', red: 'Red' };
 
 /**
@@ -767,18 +982,17 @@ function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
   const ratings = periods.map((c) => ({ c, text: textAt(sheet, r, c.col), rating: statusOfWord(textAt(sheet, r, c.col)) }));
   const newest = ratings[ratings.length - 1];
   const rated = ratings.filter((x) => x.rating !== undefined && x.rating !== 'none');
-  let status: Status = 'none';
+  const shape: RatingsRowShape = { kind: 'ratings', periods: periods.map((c) => markCellOf(ctx, c)) };
+  const block = evaluateBlock(rowRules(shape), rowCells(sheet, r, table));
+  const status = statusOf(block, 'dataOnly');
+  const trend = trendOfBlock(block);
   let statusReason = 'No status: no rating';
-  let trend: Trend = 'none';
   let trendReason = 'No trend: fewer than two ratings';
   const current = newest && newest.rating !== undefined && newest.rating !== 'none' ? newest : undefined;
   if (current && current.rating !== undefined && current.rating !== 'none') {
-    status = current.rating;
     statusReason = `${RATING_WORD[current.rating]}: rated ${current.text} in ${current.c.period?.label ?? current.c.header}`;
     const before = rated[rated.length - 2];
     if (before && before.rating !== undefined && before.rating !== 'none') {
-      const d = RATING_ORDER[current.rating] - RATING_ORDER[before.rating];
-      trend = d === 0 ? 'stable' : d < 0 ? 'improving' : 'worsening';
       trendReason = `${before.text} in ${before.c.period?.label ?? before.c.header} → ${current.text} in ${current.c.period?.label ?? current.c.header}`;
     }
   } else if (newest) {
@@ -793,7 +1007,7 @@ function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
     polarity: { polarity: 'lower', source: 'column', reason: 'a rating: green is better than amber, amber than red' },
     target: { spec: null, interval: null, readable: '', text: '', cell: null },
     latest: null, previous: null, variance: null, variancePct: null, status, statusReason, trend, trendReason,
-    green: ctx.green, amber: ctx.amber, findings: [],
+    green: ctx.green, amber: ctx.amber, findings: [], shape, block,
   };
 }
 
@@ -901,13 +1115,17 @@ function checkSubtotals(sheet: SheetSnapshot, table: DetectedTable, rows: Evalua
 }
 
 /** Evaluates one detected table. */
-export function evaluateTable(sheet: SheetSnapshot, table: DetectedTable, settings: EvaluationSettings = DEFAULT_SETTINGS): EvaluatedTable {
+export function evaluateTable(printed: SheetSnapshot, table: DetectedTable, settings: EvaluationSettings = DEFAULT_SETTINGS): EvaluatedTable {
+  // The rows are read as a refresh leaves them (figures printed as text typed as numbers), so that the formulas
+  // written, and a later refresh of the refreshed sheet, read the same cells the same way.
+  const sheet = withNormalised(printed, normalisationsOf(printed, table));
   const key = settings.tolerancesChosen === true ? undefined : toleranceKeyOf(sheet);
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const ctx: RowContext = {
     sheet, table, settings, override: tableOverride(table, settings),
     green: settings.green, amber: key?.amber ?? settings.amber,
     stems: measureStems(sheet, table, measureCol?.col ?? table.left),
+    markWords: markWordsOf(sheet, table),
     ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(sheet, table) } : {}),
   };
   const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : table.kind === 'ratings' ? evaluateRatingsRow : evaluateKpiRow;

@@ -4,6 +4,7 @@
 import { floatCmp, meetsMaximum, meetsMinimum, roundTo } from './compare';
 import { Period, periodLength } from './period';
 import { Polarity } from './polarity';
+import { statusText, trendText } from './rules/vocabulary';
 import { formatNumber, NumberValue, Unit } from './value';
 
 /**
@@ -36,6 +37,17 @@ export type Status = 'green' | 'amber' | 'red' | 'none';
 
 /** Direction of travel. */
 export type Trend = 'improving' | 'worsening' | 'stable' | 'increasing' | 'decreasing' | 'not-comparable' | 'none';
+
+/** Status words with their shapes, from the vocabulary, so status never relies on colour. */
+export const STATUS_TEXT: Readonly<Record<Status, string>> = {
+  green: statusText('green'), amber: statusText('amber'), red: statusText('red'), none: statusText('noData'),
+};
+
+/** Trend words with their arrows, from the vocabulary. */
+export const TREND_TEXT: Readonly<Record<Trend, string>> = {
+  improving: trendText('improving'), worsening: trendText('worsening'), stable: trendText('stable'), increasing: trendText('increasing'),
+  decreasing: trendText('decreasing'), 'not-comparable': trendText('notComparable'), none: trendText('none'),
+};
 
 /** What a row's verdict says, shared by the evaluation and the report. */
 export interface RowVerdict {

@@ -3,14 +3,17 @@
  * files, Office.js inside Excel) apply. Lossless normalisations in place, an output block of live
  * formulas right of each table, conditional formats keyed on the Status and Trend cells, defined names.
  */
-import { format as renderNumberFormat } from 'numfmt';
 import { cellAddress, columnIndex, columnLetters, parseCellAddress, quoteSheetName } from './address';
 import { floatCmp } from './compare';
 import { DetectedTable } from './detect';
-import { DEFAULT_SETTINGS, EvaluatedRow, EvaluatedTable, Evaluation, EvaluationSettings, evaluateWorkbook, Observation } from './evaluate';
-import { absoluteTolerance, Status, Tolerance, Trend } from './judge';
+import { columnRole, DEFAULT_SETTINGS, Evaluation, EvaluationSettings, evaluateWorkbook } from './evaluate';
+import {
+  assertNever, emitBlock, Expr, Placement, rowRules, RuleValue, STATUS_CODE, STATUS_VOCABULARY, statusOfCode, TREND_CODE, TREND_VOCABULARY,
+  TrendKey, Verdict,
+} from './rules';
+import { losslessFormat, Normalisation, normalisationsOf } from './display';
 import { CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
-import { normaliseText, NumberValue, parseCell, parseNumberText } from './value';
+import { NumberValue, parseNumberText } from './value';
 
 /** What a planned cell holds. Text is always literal: adapters must write it so it cannot become a formula. */
 export type PlanValue =
@@ -122,7 +125,7 @@ export interface WritePlan {
 export type PaletteName = 'default' | 'colour-blind';
 
 interface Swatch { readonly fill: string; readonly font: string }
-const PALETTES: Record<PaletteName, Record<'green' | 'amber' | 'red' | 'none', Swatch>> = {
+const PALETTES: Record<PaletteName, Record<Verdict, Swatch>> = {
   default: {
     green: { fill: 'C6EFCE', font: '006100' }, amber: { fill: 'FFEB9C', font: '9C5700' },
     red: { fill: 'FFC7CE', font: '9C0006' }, none: { fill: 'EDEDED', font: '595959' },
@@ -133,33 +136,30 @@ const PALETTES: Record<PaletteName, Record<'green' | 'amber' | 'red' | 'none', S
   },
 };
 
-/** Status words with their shapes, so status never relies on colour. */
-export const STATUS_TEXT: Record<Status, string> = { green: '● Green', amber: '▲ Amber', red: '■ Red', none: '○ No data' };
-/** Trend words with their arrows. */
-export const TREND_TEXT: Record<Trend, string> = {
-  improving: '↑ improving', worsening: '↓ worsening', stable: '→ stable', increasing: '↑ increasing',
-  decreasing: '↓ decreasing', 'not-comparable': '↔ not comparable', none: '',
-};
-
 /** Prefix of every defined name the product owns. */
 export const NAME_PREFIX = 'Scorecard_';
 /** The very hidden sheet where normalised cells' originals are kept. */
 export const LEDGER_SHEET = 'ScorecardLedger';
 
-/** The block's columns, in order: six visible, then hidden helpers the formulas use. */
+/**
+ * The block's columns, in order: six visible, then hidden helpers that keep Status and Trend short (the position
+ * of the latest and previous values, the previous value, a live target's bounds, the status and trend codes the
+ * colours key on, and a budget line's current variance and its change). A helper a row does not need stays empty.
+ * The last, for the reader, is the amber band the row was judged with (a share of the target, or units as the
+ * formulas compare them); the Status formula holds it too.
+ */
 export const BLOCK_COLUMNS = [
   'target', 'latest', 'variance', 'variancePct', 'status', 'trend',
-  'previous', 'min', 'max', 'minInclusive', 'maxInclusive', 'greenTolerance', 'greenKind', 'amberTolerance', 'amberKind',
-  'polarity', 'decimals', 'scale', 'noStatus', 'trendMode',
+  'previous', 'latestIndex', 'previousIndex', 'min', 'max', 'statusCode', 'trendCode', 'currentVariance', 'change', 'amberTolerance',
 ] as const;
 /** A block column's name. */
 export type BlockColumn = (typeof BLOCK_COLUMNS)[number];
 
 const HEADERS: Record<BlockColumn, string> = {
   target: 'Target (as read)', latest: 'Latest', variance: 'Variance', variancePct: 'Variance %', status: 'Status', trend: 'Trend',
-  previous: 'Previous (helper)', min: 'Target min', max: 'Target max', minInclusive: 'Min inclusive', maxInclusive: 'Max inclusive',
-  greenTolerance: 'Green tolerance', greenKind: 'Green kind', amberTolerance: 'Amber tolerance', amberKind: 'Amber kind',
-  polarity: 'Polarity', decimals: 'Display decimals', scale: 'Variance scale', noStatus: 'No-status label', trendMode: 'Trend mode',
+  previous: 'Previous (helper)', latestIndex: 'Latest position', previousIndex: 'Previous position', min: 'Target min', max: 'Target max',
+  statusCode: 'Status code', trendCode: 'Trend code', currentVariance: 'Current variance', change: 'Change in variance',
+  amberTolerance: 'Amber tolerance',
 };
 const WIDTHS: Partial<Record<BlockColumn, number>> = { target: 22, latest: 11, variance: 11, variancePct: 12, status: 12, trend: 17 };
 const VISIBLE = 6;
@@ -237,61 +237,6 @@ export function withoutOwnBlocks(snapshot: WorkbookSnapshot): WorkbookSnapshot {
   };
 }
 
-/** The number format that renders `n` exactly as `text` was printed, or undefined when none does. */
-export function losslessFormat(text: string, n: NumberValue): string | undefined {
-  const dec = n.decimals > 0 ? `.${'0'.repeat(n.decimals)}` : '';
-  const grouped = /\d,\d{3}/.test(text);
-  const body = `${grouped ? '#,##0' : '0'}${dec}`;
-  const candidates: string[] = [];
-  if (n.unit === 'percent') candidates.push(`0${dec}%`);
-  else if (n.unit === 'currency') {
-    const cur = `"${n.currency ?? '£'}"`;
-    const scale = n.scale === 'k' ? ',"k"' : n.scale === 'm' ? ',,"m"' : n.scale === 'bn' ? ',,,"bn"' : '';
-    const sdec = n.scale !== undefined ? (/\.(\d+)/.exec(text)?.[1] ?? '') : '';
-    const sbody = n.scale !== undefined ? `#,##0${sdec !== '' ? `.${'0'.repeat(sdec.length)}` : ''}` : body;
-    candidates.push(`${cur}${sbody}${scale}`, `${cur}${sbody}${scale};-${cur}${sbody}${scale}`, `${cur}${sbody}${scale};(${cur}${sbody}${scale})`, `${cur}${sbody}${scale};${cur}(${sbody})${scale}`);
-  } else {
-    if (!grouped && n.decimals === 0 && !n.bracketed && !/-$/.test(text)) candidates.push('General');
-    candidates.push(body, `${body};(${body})`, `${body};${body}-`, `${body};-${body}`);
-    if (!grouped && n.decimals > 0) candidates.push('General');
-  }
-  return candidates.find((f) => {
-    try {
-      return renderNumberFormat(f, n.value) === text;
-    } catch {
-      return false;
-    }
-  });
-}
-
-interface Normalisation {
-  readonly row: number;
-  readonly col: number;
-  readonly value: number;
-  readonly format: string;
-  readonly original: CellSnapshot;
-}
-
-/** Finds the text cells of a table that become typed numbers losslessly. */
-function planNormalisations(sheet: SheetSnapshot, table: DetectedTable): Normalisation[] {
-  const figureRoles = new Set(['target', 'period', 'budget', 'forecast', 'variance', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
-  const out: Normalisation[] = [];
-  for (const col of table.columns) {
-    if (!figureRoles.has(col.role)) continue;
-    for (const r of table.dataRows) {
-      const cell = sheet.rows[r]?.[col.col];
-      if (cell === undefined || typeof cell.value !== 'string' || cell.formula !== undefined) continue;
-      const text = cell.value;
-      if (text !== text.trim() || text !== normaliseText(text)) continue;
-      const n = parseNumberText(text);
-      if (n === undefined) continue;
-      const format = losslessFormat(text, n);
-      if (format !== undefined) out.push({ row: r, col: col.col, value: n.value, format, original: cell });
-    }
-  }
-  return out;
-}
-
 /** Finds the first free columns right of a table: a spacer column, then the block. */
 function placeBlock(sheet: SheetSnapshot, table: DetectedTable, width: number, taken: readonly SheetRect[]): { left: number } | { blockedBy: string } {
   const left = table.right + 2;
@@ -339,168 +284,33 @@ function valueFormat(v: NumberValue | undefined, source: CellSnapshot | undefine
   return Math.abs(v.value) >= 1000 ? `#,##0${dec}` : `0${dec}`;
 }
 
-interface RowFormulas {
-  readonly latest: string;
-  readonly previous: string;
-  readonly min: string;
-  readonly max: string;
-}
-
-/** The number a cell will hold after the refresh (typed, or normalised from text), or undefined. */
-type NumberIn = (r: number, c: number) => number | undefined;
-
-/** The expression for a cell's value as the engine reads it: "E31", or "E31/100" where a bare 36 means 36%. */
-function cellTerm(numberIn: NumberIn, r: number, c: number, obsValue: number | undefined): string {
-  const ref = cellAddress(r, c);
-  const raw = numberIn(r, c);
-  const scaled = raw !== undefined && obsValue !== undefined && floatCmp(raw, obsValue) !== 0 && floatCmp(raw / 100, obsValue) === 0;
-  return scaled ? `${ref}/100` : ref;
-}
-
-/** How a period cell enters the Latest chain: its number when it holds one, else the engine's reading of its text. */
-function chainElement(numberIn: NumberIn, obsValue: number | undefined, r: number, c: number): { test: string; fallback: 'next' | string } {
-  const ref = cellAddress(r, c);
-  const test = `IF(ISNUMBER(${ref}),${cellTerm(numberIn, r, c, obsValue)},`;
-  if (numberIn(r, c) !== undefined) return { test, fallback: 'next' };
-  return { test, fallback: obsValue !== undefined ? String(obsValue) : 'next' };
-}
-
-/** Nests the chain newest first; `stopAt` (a value in a unit the target does not use) ends it with no value. */
-function buildChain(elements: ReadonlyArray<{ test: string; fallback: 'next' | string }>, stopAt?: number): string {
-  let formula = '""';
-  for (let i = (stopAt ?? elements.length) - 1; i >= 0; i--) {
-    const e = elements[i] as { test: string; fallback: 'next' | string };
-    formula = `${e.test}${e.fallback === 'next' ? formula : e.fallback})`;
+/** A rule's result as a planned formula's cached value ("" for an empty result; errors are left for the host). */
+function cachedOf(v: RuleValue | undefined): number | string | null {
+  if (v === undefined) return '';
+  switch (v.kind) {
+    case 'number': return v.value;
+    case 'text': return v.value;
+    case 'boolean': return v.value ? 1 : 0;
+    case 'blank': return '';
+    case 'error': return null;
+    default: return assertNever(v);
   }
-  return `=${formula}`;
 }
 
-/** Builds the Latest / Previous / Min / Max formulas of a row from what the engine read. */
-function rowFormulas(sheet: SheetSnapshot, et: EvaluatedTable, row: EvaluatedRow, numberIn: NumberIn): RowFormulas {
-  const numeric = (r: number, c: number): boolean => numberIn(r, c) !== undefined;
-  const table = et.table;
-  const r = row.row;
-  const ref = (o: Observation | null): string => (o === null ? '""' : `IF(ISNUMBER(${o.cell}),${cellTerm(numberIn, o.row, o.col, o.value.value)},${numeric(o.row, o.col) ? '""' : o.value.value})`);
-  if (table.kind === 'budget') {
-    const b = row.budget;
-    const prior = table.columns.find((c) => c.role === 'prior-variance');
-    const movement = table.columns.find((c) => c.role === 'movement');
-    const latestRef = row.latest?.cell;
-    let previous = '=""';
-    if (prior && row.budget?.priorVariance !== null && row.budget?.priorVariance !== undefined) {
-      const a = cellAddress(r, prior.col);
-      previous = `=IF(ISNUMBER(${a}),${prior.signConvention === 'under-positive' ? '-' : ''}${a},"")`;
-    } else if (movement && b?.movement !== null && b?.movement !== undefined && latestRef && b.budget) {
-      const m = cellAddress(r, movement.col);
-      previous = `=IF(AND(ISNUMBER(${latestRef}),ISNUMBER(${b.budget.cell}),ISNUMBER(${m})),${latestRef}-${b.budget.cell}-${movement.signConvention === 'under-positive' ? '-' : ''}${m},"")`;
-    }
-    return {
-      latest: row.latest ? `=${ref(row.latest)}` : '=""',
-      previous,
-      min: '=""',
-      max: b?.budget ? `=${ref(b.budget)}` : '=""',
-    };
-  }
-  if (table.kind === 'risk') {
-    const after = table.columns.find((c) => c.role === 'risk-after');
-    const before = table.columns.find((c) => c.role === 'risk-before');
-    const a = after ? cellAddress(r, after.col) : undefined;
-    const b = before ? cellAddress(r, before.col) : undefined;
-    const latest = a && b ? `=IF(ISNUMBER(${a}),${a},IF(ISNUMBER(${b}),${b},""))` : a ? `=IF(ISNUMBER(${a}),${a},"")` : b ? `=IF(ISNUMBER(${b}),${b},"")` : '=""';
-    const previous = a && b ? `=IF(AND(ISNUMBER(${a}),ISNUMBER(${b})),${b},"")` : '=""';
-    return { latest, previous, min: '=""', max: '=""' };
-  }
-  // KPI and series: Latest is the newest period cell holding a number, by the periods' meaning.
-  const periodCols = table.columns.filter((c) => c.role === 'period' && c.period)
-    .sort((x, y) => (y.period && x.period ? (y.period.end - x.period.end) || (x.period.start - y.period.start) || (y.period.rank - x.period.rank) : 0));
-  const valueIn = (c: number): number | undefined => {
-    if (row.latest?.col === c) return row.latest.value.value;
-    if (row.previous?.col === c) return row.previous.value.value;
-    const p = parseCell(sheet.rows[r]?.[c]);
-    return p.kind === 'number' ? p.value : undefined;
-  };
-  const elements = periodCols.map((c) => chainElement(numberIn, valueIn(c.col), r, c.col));
-  const mismatchAt = row.latest === null ? periodCols.findIndex((c) => row.findings.some((f) => f.code === 'unit-mismatch' && f.cell === cellAddress(r, c.col))) : -1;
-  const latest = periodCols.length === 0 ? '=""' : buildChain(elements, mismatchAt >= 0 ? mismatchAt : undefined);
-  const previous = row.previous ? `=${ref(row.previous)}` : '=""';
-  const iv = row.target.interval;
-  let min = '=""';
-  let max = '=""';
-  if (iv) {
-    const cell = row.target.cell;
-    const targetCol = cell ? table.columns.find((c) => cellAddress(r, c.col) === cell) : undefined;
-    const live = targetCol && numeric(r, targetCol.col) && row.target.spec?.kind === 'bound' && row.target.spec.comparator === 'none';
-    // A target typed as 85 and read as 85% is divided by 100 in the formula, as the engine read it.
-    const liveTerm = (v: number): string | undefined => (live && cell && targetCol ? cellTerm(numberIn, r, targetCol.col, v) : undefined);
-    const symbol = /^\s*(>=|<=|≥|≤|>|<)\s*(\d[\d.,]*\s*%?)\s*$/.exec(row.target.text);
-    const fromText = (v: number): string => {
-      const printed = symbol?.[2] !== undefined ? parseNumberText(symbol[2]) : undefined;
-      if (!symbol || !cell || printed === undefined) return `=${v}`;
-      const scale = floatCmp(printed.value, v) === 0 ? '' : floatCmp(printed.value / 100, v) === 0 ? '/100' : undefined;
-      return scale === undefined ? `=${v}` : `=IFERROR(VALUE(TRIM(MID(${cell},${(symbol[1] ?? '').length + 1},99)))${scale},${v})`;
-    };
-    const bound = (v: number): string => {
-      const term = liveTerm(v);
-      return term !== undefined && cell ? `=IF(ISNUMBER(${cell}),${term},"")` : fromText(v);
-    };
-    if (iv.min !== null) min = bound(iv.min);
-    if (iv.max !== null) max = bound(iv.max);
-  }
-  return { latest, previous, min, max };
+/** A literal the block writes as a value, or undefined for nothing (an empty text). */
+function literalValue(e: Expr): PlanValue | undefined {
+  if (e.kind === 'number') return { kind: 'number', value: e.value };
+  if (e.kind === 'text') return e.value === '' ? undefined : { kind: 'text', text: e.value };
+  if (e.kind === 'boolean') return { kind: 'number', value: e.value ? 1 : 0 };
+  return undefined;
 }
 
-function noStatusLabel(et: EvaluatedTable, row: EvaluatedRow): string {
-  if (et.table.kind === 'budget') return row.budget?.budget ? 'No forecast' : 'No budget';
-  if (et.table.kind === 'timeseries' || (row.target.spec === null && row.target.cell === null)) return 'Data only';
-  const spec = row.target.spec;
-  if (spec === null) return 'No target';
-  if (spec.kind === 'multi-part' || spec.kind === 'unparsed') return 'Target unclear';
-  if (spec.kind === 'relative') return 'No baseline';
-  if (spec.kind === 'bound') return 'No direction';
-  return 'No target';
-}
-
-function displayDecimals(row: EvaluatedRow): number {
-  const a = row.latest?.value;
-  const b = row.previous?.value;
-  const d = Math.max(a?.decimals ?? 0, b?.decimals ?? 0);
-  return d + (a?.unit === 'percent' ? 2 : 0);
-}
-
-/** Status text the Status formula gives for an engine verdict. */
-export function statusText(row: EvaluatedRow, label: string): string {
-  if (row.status !== 'none') return STATUS_TEXT[row.status];
-  if (row.target.interval === null) return `○ ${label}`;
-  return STATUS_TEXT.none;
-}
-
-function formulasFor(et: EvaluatedTable, L: Record<BlockColumn, string>, n: number): { variance: string; variancePct: string; status: string; trend: string } {
-  const c = (k: BlockColumn): string => `${L[k]}${n}`;
-  const LAT = c('latest'), PRV = c('previous'), MIN = c('min'), MAX = c('max'), MNI = c('minInclusive'), MXI = c('maxInclusive');
-  const GT = c('greenTolerance'), GK = c('greenKind'), AT = c('amberTolerance'), AK = c('amberKind');
-  const POL = c('polarity'), DEC = c('decimals'), SCL = c('scale'), NSL = c('noStatus'), TMD = c('trendMode');
-  const belowMin = `AND(${MIN}<>"",IF(${MNI}=1,${LAT}<${MIN},${LAT}<=${MIN}))`;
-  const edge = `IF(${belowMin},${MIN},${MAX})`;
-  const miss = `IF(${belowMin},${MIN}-${LAT},${LAT}-${MAX})`;
-  const band = (t: string, k: string): string => `IF(${k}="rel",${t}*ABS(${edge}),${t})`;
-  const variance = `=IF(OR(${LAT}="",AND(${MIN}="",${MAX}="")),"",IF(AND(${MIN}<>"",${LAT}<${MIN}),${LAT}-${MIN},IF(AND(${MAX}<>"",${LAT}>${MAX}),${LAT}-${MAX},IF(AND(${MIN}<>"",${MAX}<>""),0,IF(${MIN}<>"",${LAT}-${MIN},${LAT}-${MAX}))))*${SCL})`;
-  const pctEdge = `IF(AND(${MIN}<>"",${LAT}<${MIN}),${MIN},IF(${MAX}<>"",${MAX},${MIN}))`;
-  const variancePct = `=IF(${L.variance}${n}="","",IF(AND(${MIN}<>"",${MAX}<>"",${L.variance}${n}=0),0,IF(${pctEdge}=0,"",${L.variance}${n}/${SCL}/ABS(${pctEdge}))))`;
-  let status: string;
-  if (et.table.kind === 'risk') {
-    status = `=IF(${LAT}="","○ No data",IF(${LAT}>=15,"■ Red",IF(${LAT}>=8,"▲ Amber","● Green")))`;
-  } else {
-    const meets = `AND(OR(${MIN}="",IF(${MNI}=1,${LAT}>=${MIN},${LAT}>${MIN})),OR(${MAX}="",IF(${MXI}=1,${LAT}<=${MAX},${LAT}<${MAX})))`;
-    status = `=IF(AND(${MIN}="",${MAX}=""),"○ "&${NSL},IF(${LAT}="","○ No data",IF(${meets},"● Green",IF(AND(${GT}>0,${miss}<=${band(GT, GK)}),"● Green",IF(AND(${band(AT, AK)}>0,${miss}<=${band(AT, AK)}),"▲ Amber","■ Red")))))`;
-  }
-  let trend: string;
-  if (et.table.kind === 'budget') {
-    trend = `=IF(OR(${LAT}="",${MAX}="",${PRV}=""),"",IF(ROUND(${LAT}-${MAX}-${PRV},${DEC})=0,"→ stable",IF(${LAT}-${MAX}<${PRV},"↑ improving","↓ worsening")))`;
-  } else {
-    const dist = (x: string): string => `MAX(${MIN}-${x},${x}-${MAX},0)`;
-    trend = `=IF(OR(${LAT}="",${PRV}=""),"",IF(${TMD}="nc","↔ not comparable",IF(ROUND(${LAT},${DEC})=ROUND(${PRV},${DEC}),"→ stable",IF(${POL}="higher",IF(${LAT}>${PRV},"↑ improving","↓ worsening"),IF(${POL}="lower",IF(${LAT}<${PRV},"↑ improving","↓ worsening"),IF(${POL}="range",IF(ROUND(${dist(LAT)},${DEC})=ROUND(${dist(PRV)},${DEC}),"→ stable",IF(${dist(LAT)}<${dist(PRV)},"↑ improving","↓ worsening")),IF(${LAT}>${PRV},"↑ increasing","↓ decreasing")))))))`;
-  }
-  return { variance, variancePct, status, trend };
+/** Where a row's roles sit: each sheet column under its role, and the block's columns. */
+function placementOf(row: number, table: DetectedTable, colOf: Readonly<Record<BlockColumn, number>>): Placement {
+  const columns: Record<string, number> = {};
+  for (let c = 0; c <= table.right; c++) columns[columnRole(c)] = c;
+  for (const k of BLOCK_COLUMNS) columns[k] = colOf[k];
+  return { row, columns };
 }
 
 /**
@@ -534,69 +344,50 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       notices.push({ sheet: table.sheet, cell: placement.blockedBy, message: `No room for the scorecard columns of "${table.title ?? table.range}" on ${table.sheet}: ${placement.blockedBy} holds data. Nothing was written for this table; move that data or the table.` });
       continue;
     }
-    const norms = planNormalisations(sheet, table);
+    const norms = normalisationsOf(sheet, table);
     const normAt = new Map(norms.map((x) => [`${x.row}:${x.col}`, x]));
     for (const x of norms) {
       writes.push({ sheet: table.sheet, row: x.row, col: x.col, value: { kind: 'number', value: x.value }, numberFormat: x.format, purpose: 'normalise' });
       const cell = cellAddress(x.row, x.col);
       if (!ledgered.has(`${table.sheet}!${cell}`)) ledger.push({ sheet: table.sheet, cell, text: x.original.text, numberFormat: x.original.numberFormat ?? 'General' });
     }
-    const numberIn: NumberIn = (r, c) => {
-      const raw = sheet.rows[r]?.[c]?.value;
-      return normAt.get(`${r}:${c}`)?.value ?? (typeof raw === 'number' ? raw : undefined);
-    };
 
     const left = placement.left;
     const colOf = Object.fromEntries(BLOCK_COLUMNS.map((k, i) => [k, left + i])) as Record<BlockColumn, number>;
-    const L = Object.fromEntries(BLOCK_COLUMNS.map((k, i) => [k, columnLetters(left + i)])) as Record<BlockColumn, string>;
     const key = keyOf(table, new Set(blocks.map((b) => b.key.toLowerCase())));
     const block: BlockPlacement = { sheet: table.sheet, top: table.top, left, bottom: table.bottom, right: left + width - 1, title: table.title, tableRange: table.range, key, columns: colOf };
     blocks.push(block);
 
-    const headerRow = table.headerRows[table.headerRows.length - 1] ?? table.top;
+    // A table with no header row (a list of variances under a title) gets no header cells: they would cover its first row's.
+    const headerRow = table.headerRows[table.headerRows.length - 1];
     const put = (row: number, k: BlockColumn, value: PlanValue, numberFormat?: string, style?: CellStyle): void => {
       writes.push({ sheet: table.sheet, row, col: colOf[k], value, ...(numberFormat ? { numberFormat } : {}), ...(style ? { style } : {}), purpose: 'block' });
     };
-    for (const k of BLOCK_COLUMNS) put(headerRow, k, { kind: 'text', text: HEADERS[k] }, undefined, { bold: true, fill: 'D9E1F2', wrap: true });
+    if (headerRow !== undefined) for (const k of BLOCK_COLUMNS) put(headerRow, k, { kind: 'text', text: HEADERS[k] }, undefined, { bold: true, fill: 'D9E1F2', wrap: true });
     if (table.headerRows.length > 1) put(table.headerRows[0] ?? table.top, 'target', { kind: 'text', text: 'Scorecard' }, undefined, { bold: true });
 
     for (const row of et.rows) {
-      const n = row.row + 1;
-      const f = rowFormulas(sheet, et, row, numberIn);
       const latestSource = row.latest ? sheet.rows[row.latest.row]?.[row.latest.col] : undefined;
       const fmt = valueFormat(row.latest?.value ?? row.previous?.value, latestSource, row.latest ? normAt.get(`${row.latest.row}:${row.latest.col}`) : undefined);
-      const isPercent = (row.latest?.value.unit ?? row.target.interval?.unit) === 'percent';
-      const scale = isPercent ? 100 : 1;
-      const label = noStatusLabel(et, row);
-      const iv = row.target.interval;
-      const polarity = et.table.kind === 'budget' ? 'budget' : row.polarity.polarity;
-      const fx = formulasFor(et, L, n);
+      const percent = row.shape.kind !== 'risk' && row.shape.kind !== 'ratings' && row.shape.scale === 100;
       const dp = Math.max(0, (row.latest?.value.decimals ?? 0));
-      const varFormat = isPercent ? `+0.0" pp";-0.0" pp";0.0" pp"` : `+#,##0${dp > 0 ? `.${'0'.repeat(dp)}` : ''};-#,##0${dp > 0 ? `.${'0'.repeat(dp)}` : ''};0`;
+      const varFormat = percent ? `+0.0" pp";-0.0" pp";0.0" pp"` : `+#,##0${dp > 0 ? `.${'0'.repeat(dp)}` : ''};-#,##0${dp > 0 ? `.${'0'.repeat(dp)}` : ''};0`;
+      const formats: Partial<Record<BlockColumn, string>> = {
+        latest: fmt, variance: varFormat, variancePct: '+0.0%;-0.0%;0.0%', ...(row.shape.kind === 'ratings' ? {} : { previous: fmt }),
+      };
       put(row.row, 'target', { kind: 'text', text: row.target.readable });
-      put(row.row, 'latest', { kind: 'formula', formula: f.latest, cached: row.latest?.value.value ?? '' }, fmt);
-      put(row.row, 'variance', { kind: 'formula', formula: fx.variance, cached: row.variance === null ? '' : row.variance * scale }, varFormat);
-      put(row.row, 'variancePct', { kind: 'formula', formula: fx.variancePct, cached: row.variancePct ?? '' }, '+0.0%;-0.0%;0.0%');
-      put(row.row, 'status', { kind: 'formula', formula: fx.status, cached: statusText(row, label) });
-      put(row.row, 'trend', { kind: 'formula', formula: fx.trend, cached: TREND_TEXT[row.trend] });
-      const previousCached = et.table.kind === 'budget' ? (row.budget?.priorVariance ?? (row.budget?.movement !== null && row.variance !== null && row.budget?.movement !== undefined ? row.variance - row.budget.movement : '')) : row.previous?.value.value ?? '';
-      put(row.row, 'previous', { kind: 'formula', formula: f.previous, cached: previousCached }, fmt);
-      put(row.row, 'min', { kind: 'formula', formula: f.min, cached: iv?.min ?? '' });
-      put(row.row, 'max', { kind: 'formula', formula: f.max, cached: iv?.max ?? '' });
-      put(row.row, 'minInclusive', { kind: 'number', value: iv?.minInclusive === false ? 0 : 1 });
-      put(row.row, 'maxInclusive', { kind: 'number', value: iv?.maxInclusive === false ? 0 : 1 });
-      // Absolute tolerances in the numbers the formulas compare (3 pp on a rate is 0.03).
-      const unit = row.target.interval?.unit ?? row.latest?.value.unit ?? 'plain';
-      const inFormula = (t: Tolerance): number => (t.kind === 'relative' ? t.value : absoluteTolerance(t, unit));
-      put(row.row, 'greenTolerance', { kind: 'number', value: inFormula(row.green) });
-      put(row.row, 'greenKind', { kind: 'text', text: row.green.kind === 'relative' ? 'rel' : 'abs' });
-      put(row.row, 'amberTolerance', { kind: 'number', value: inFormula(row.amber) });
-      put(row.row, 'amberKind', { kind: 'text', text: row.amber.kind === 'relative' ? 'rel' : 'abs' });
-      put(row.row, 'polarity', { kind: 'text', text: polarity });
-      put(row.row, 'decimals', { kind: 'number', value: et.table.kind === 'budget' ? (row.latest?.value.decimals ?? 0) : displayDecimals(row) });
-      put(row.row, 'scale', { kind: 'number', value: scale });
-      put(row.row, 'noStatus', { kind: 'text', text: label });
-      put(row.row, 'trendMode', { kind: 'text', text: row.trend === 'not-comparable' ? 'nc' : '' });
+      const emitted = emitBlock(rowRules(row.shape), placementOf(row.row, table, colOf));
+      for (const k of BLOCK_COLUMNS) {
+        if (k === 'target' || k === 'amberTolerance') continue;
+        const cell = emitted[k];
+        if (cell === undefined) continue;
+        const value: PlanValue | undefined = cell.kind === 'formula' ? { kind: 'formula', formula: cell.formula, cached: cachedOf(row.block[k]) } : literalValue(cell.value);
+        if (value !== undefined) put(row.row, k, value, formats[k]);
+      }
+      if (row.shape.kind === 'kpi' || row.shape.kind === 'series' || row.shape.kind === 'budget') {
+        const band = row.shape.amber;
+        put(row.row, 'amberTolerance', { kind: 'number', value: band.relative !== 0 ? band.relative : band.absolute });
+      }
     }
 
     const first = et.rows[0]?.row;
@@ -604,17 +395,24 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     if (first !== undefined && last !== undefined) {
       const span = (k: BlockColumn): SheetRect => ({ sheet: table.sheet, top: first, left: colOf[k], bottom: last, right: colOf[k] });
       const a1 = (r: SheetRect): string => `${cellAddress(r.top, r.left)}:${cellAddress(r.bottom, r.right)}`;
-      const statusRef = `$${L.status}${first + 1}`;
-      const trendRef = `$${L.trend}${first + 1}`;
-      const swatches: Array<['green' | 'amber' | 'red' | 'none', string]> = [['green', '●'], ['amber', '▲'], ['red', '■'], ['none', '○']];
+      // Colours key on the codes, never on the words, and take their verdicts from the vocabulary.
+      const statusCode = `$${columnLetters(colOf.statusCode)}${first + 1}`;
+      const trendCode = `$${columnLetters(colOf.trendCode)}${first + 1}`;
+      const verdicts: Array<[Verdict, string]> = [
+        ...([STATUS_CODE.green, STATUS_CODE.amber, STATUS_CODE.red] as const).map((code): [Verdict, string] => [STATUS_VOCABULARY[statusOfCode(code, 'dataOnly') ?? 'noData'].verdict, `=${statusCode}=${code}`]),
+        ['none', `=${statusCode}>=${STATUS_CODE.noData}`],
+      ];
       // Status gets all four states; Latest and Variance only the three verdicts (no grey over figures).
       for (const k of ['status', 'latest', 'variance'] as const) {
-        for (const [s, shape] of swatches.filter(([state]) => k === 'status' || state !== 'none')) {
-          rules.push({ sheet: table.sheet, range: a1(span(k)), formula: `=LEFT(${statusRef},1)="${shape}"`, fill: palette[s].fill, fontColor: palette[s].font, priority: priority++, stopIfTrue: true });
+        for (const [v, formula] of verdicts.filter(([state]) => k === 'status' || state !== 'none')) {
+          rules.push({ sheet: table.sheet, range: a1(span(k)), formula, fill: palette[v].fill, fontColor: palette[v].font, priority: priority++, stopIfTrue: true });
         }
       }
-      rules.push({ sheet: table.sheet, range: a1(span('trend')), formula: `=ISNUMBER(SEARCH("improving",${trendRef}))`, fill: palette.green.fill, fontColor: palette.green.font, priority: priority++, stopIfTrue: true });
-      rules.push({ sheet: table.sheet, range: a1(span('trend')), formula: `=ISNUMBER(SEARCH("worsening",${trendRef}))`, fill: palette.red.fill, fontColor: palette.red.font, priority: priority++, stopIfTrue: true });
+      for (const key of Object.keys(TREND_CODE) as TrendKey[]) {
+        const v = TREND_VOCABULARY[key].verdict;
+        if (v === 'none') continue;
+        rules.push({ sheet: table.sheet, range: a1(span('trend')), formula: `=${trendCode}=${TREND_CODE[key]}`, fill: palette[v].fill, fontColor: palette[v].font, priority: priority++, stopIfTrue: true });
+      }
 
       const measureCol = table.columns.find((c) => c.role === 'measure');
       const targetCol = table.columns.find((c) => c.role === 'target' || c.role === 'budget');

@@ -38,6 +38,12 @@ function literalOf(e: Expr): Expr | undefined {
   }
 }
 
+/** Returns true when COUNT counts a literal argument. */
+function countsAsNumber(a: Expr): boolean {
+  const v = evaluateRule({ kind: 'call', fn: 'COUNT', args: [a] }, {});
+  return v.kind === 'number' && v.value === 1;
+}
+
 /** Returns the rule with its constant parts computed. */
 export function foldRule(expr: Expr): Expr {
   switch (expr.kind) {
@@ -70,6 +76,13 @@ export function foldRule(expr: Expr): Expr {
         if (kept.length === 0) return bool(neutral);
         if (kept.length === 1 && kept[0] !== undefined && isBooleanValued(kept[0])) return kept[0];
         if (kept.length < args.length) return foldRule({ kind: 'call', fn: expr.fn, args: kept });
+      }
+      if (expr.fn === 'COUNT' && args.some(isLiteral) && !args.every(isLiteral)) {
+        // A literal argument counts or not whatever the cells hold: count it now, so that no engine has to read
+        // COUNT("") (which they read differently).
+        const counted = args.filter((a) => isLiteral(a) && countsAsNumber(a)).length;
+        const rest: Expr = { kind: 'call', fn: 'COUNT', args: args.filter((a) => !isLiteral(a)) };
+        return counted === 0 ? rest : { kind: 'binary', op: '+', left: rest, right: num(counted) };
       }
       const e: Expr = { kind: 'call', fn: expr.fn, args };
       return args.every(isLiteral) ? literalOf(e) ?? e : e;

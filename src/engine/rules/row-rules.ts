@@ -10,17 +10,20 @@
  * MAX(ISNUMBER(cell)×position, …) and read with CHOOSE, so a 72-month series stays a few levels deep.
  */
 import {
-  abs, add, allNumbers, and, bool, call, div, Expr, ge, gt, iff, isNumber, le, lt, mul, ne, neg, num, or, ref, sub, text,
+  abs, add, allNumbers, and, assertNever, bool, call, count, div, Expr, ge, gt, iff, isNumber, le, lt, mul, ne, neg, num, or, ref, sub, text,
 } from './expr';
-import { foldRule } from './fold';
+import { foldRule, isLiteral } from './fold';
 import { NoStatusKey, RISK_BANDS, STATUS_CODE, statusText, TREND_CODE, TrendKey, trendText } from './vocabulary';
 
 /** How a period (or figure) cell enters a row's value, as the engine read it. */
 export type ValueTerm =
   /** A number in the cell (typed, or made typed by the refresh); `divisor` 100 when a bare 85 means 85%. */
   | { readonly kind: 'cell'; readonly role: string; readonly divisor: 1 | 100 }
-  /** Text the engine reads as a number ("13 ¹"): the reading stands until a number is typed over it. */
-  | { readonly kind: 'reading'; readonly role: string; readonly value: number }
+  /**
+   * Text the engine reads as a number ("13 ¹"): the reading stands until a number is typed over it (or the refresh
+   * types it); a typed number is divided by `divisor` (100 where the text "85" was read as 85%).
+   */
+  | { readonly kind: 'reading'; readonly role: string; readonly value: number; readonly divisor?: 1 | 100 }
   /** A value in a unit the target does not use: it counts as reported, but gives no value to judge. */
   | { readonly kind: 'mismatch'; readonly role: string; readonly typed: boolean };
 
@@ -29,6 +32,16 @@ export interface PeriodColumn {
   readonly term: ValueTerm;
   readonly start: number | null;
   readonly end: number | null;
+  /** A year-to-date figure: with no figure for the same point a year earlier, its trend is not comparable. */
+  readonly yearToDate?: boolean;
+}
+
+/** A cell holding a published mark (R / A / G, Met / Not met): the exact words, case aside, read as each status. */
+export interface MarkCell {
+  readonly role: string;
+  readonly green: readonly string[];
+  readonly amber: readonly string[];
+  readonly red: readonly string[];
 }
 
 /** Where a target bound comes from. */
@@ -73,6 +86,27 @@ export interface PeriodRowShape extends JudgedShape {
   readonly displayDecimals: number;
   /** True for counts and amounts that accumulate: a quarter is not comparable with a year. */
   readonly accumulates: boolean;
+  /**
+   * Value columns ("Result"), after the periods in position: the first one holding a value is the latest, and the
+   * newest period then the previous. Their positions follow the periods' (n + 1, n + 2, …).
+   */
+  readonly values?: readonly PeriodColumn[];
+  /**
+   * Which earlier positions may be the previous value for each latest position, and how much each is preferred:
+   * `previousRanks[k - 1][j - 1]` is 0 when position j cannot be the previous of latest k, else its tier (higher
+   * wins; within a tier, the newest). Without it, the newest reported period before the latest's span, a whole year
+   * that ended before the latest began preferred on a KPI row.
+   */
+  readonly previousRanks?: ReadonlyArray<readonly number[]>;
+  /** A yes / no standard: the status is the newest published mark among these cells (in order), not a comparison. */
+  readonly marks?: readonly MarkCell[];
+}
+
+/** A grid of published ratings per period: the newest period's rating is the status, the one before gives the trend. */
+export interface RatingsRowShape {
+  readonly kind: 'ratings';
+  /** The period cells, oldest first. */
+  readonly periods: readonly MarkCell[];
 }
 
 /** A sign-convention-aware figure cell: `sign` −1 where the column prints underspend as positive. */
@@ -94,6 +128,8 @@ export interface BudgetRowShape {
   /** Decimal places of the budget (or forecast): a movement that rounds to 0 there is stable. */
   readonly decimals: number;
   readonly scale: 1 | 100;
+  /** A table of variances only: the printed figure is the variance, with no budget to judge it by. */
+  readonly varianceOnly?: boolean;
 }
 
 /** A risk register row: the rating after controls, else before. */
@@ -105,7 +141,7 @@ export interface RiskRowShape {
 }
 
 /** Every kind of row the engine judges. */
-export type RowShape = PeriodRowShape | BudgetRowShape | RiskRowShape;
+export type RowShape = PeriodRowShape | BudgetRowShape | RiskRowShape | RatingsRowShape;
 
 /** The cells a block writes, by role. Helpers are hidden; the rest are the block's visible columns. */
 export type BlockRole =
@@ -128,8 +164,10 @@ export interface RowBlock {
 const EMPTY = text('');
 const TRUE = bool(true);
 const FALSE = bool(false);
-/** Bonus that ranks last year's outturn above any other earlier period when picking the previous value. */
-const YEAR_BONUS = 1000;
+/** Bonus of one tier of preference for the previous value: larger than any position. */
+const PREVIOUS_BONUS = 1000;
+/** Step between the weights of mark cells: larger than any status code. */
+const MARK_STEP = 4;
 /** floatCmp's "equal to 0" for a bound: |bound| ≤ 1e-9. */
 const ZERO_BOUND = 1e-9;
 /** ×(1 + 1e-12) before ROUND, so that a half that binary floating point holds as 0.4999… rounds away from zero in every engine. */
@@ -148,7 +186,7 @@ function presentOf(t: ValueTerm): Expr {
 function valueOf(t: ValueTerm): Expr {
   switch (t.kind) {
     case 'cell': return t.divisor === 1 ? ref(t.role) : div(ref(t.role), num(t.divisor));
-    case 'reading': return iff(isNumber(ref(t.role)), ref(t.role), num(t.value));
+    case 'reading': return iff(isNumber(ref(t.role)), (t.divisor ?? 1) === 1 ? ref(t.role) : div(ref(t.role), num(t.divisor ?? 1)), num(t.value));
     case 'mismatch': return EMPTY;
   }
 }
@@ -177,57 +215,97 @@ function groupEnds(periods: readonly PeriodColumn[]): number[] {
   return ends;
 }
 
-/** `index ∈ positions` (1-based), as `index>=t` when the positions are the tail t…n. */
+/**
+ * `index ∈ positions` (1-based, sorted) for an index in 0…n that is 0 only when nothing was reported: runs of
+ * consecutive positions become `index>=a` (to the end), `index<=b` (from the start) or both.
+ */
 function indexIn(index: Expr, positions: readonly number[], n: number): Expr {
-  const first = positions[0];
-  if (first === undefined) return FALSE;
-  if (positions.every((p, k) => p === first + k) && positions[positions.length - 1] === n) return ge(index, num(first));
-  return or(...positions.map((p) => binaryEq(index, p)));
+  const runs: Array<[number, number]> = [];
+  for (const p of positions) {
+    const last = runs[runs.length - 1];
+    if (last !== undefined && p === last[1] + 1) last[1] = p; else runs.push([p, p]);
+  }
+  const test = ([a, b]: [number, number]): Expr => {
+    if (a === b) return binaryEq(index, a);
+    if (b === n && a === 1) return TRUE;
+    if (b === n) return ge(index, num(a));
+    if (a === 1) return le(index, num(b));
+    return and(ge(index, num(a)), le(index, num(b)));
+  };
+  if (runs.length === 0) return FALSE;
+  return runs.length === 1 ? test(runs[0] as [number, number]) : or(...runs.map(test));
 }
 
 function binaryEq(index: Expr, p: number): Expr {
   return { kind: 'binary', op: '=', left: index, right: num(p) };
 }
 
-/** Latest index: the position (1-based, in period order) of the newest period cell that was reported; 0 when none. */
-function latestIndexRule(periods: readonly PeriodColumn[]): Expr {
-  if (periods.length === 0) return num(0);
-  return call('MAX', ...periods.map((p, i) => weighted(presentOf(p.term), num(i + 1))));
+/** The period columns, then the value columns: every position a latest value can come from. */
+function positionsOf(shape: PeriodRowShape): PeriodColumn[] {
+  return [...shape.periods, ...(shape.values ?? [])];
 }
 
 /**
- * Previous index: the newest usable period before the latest one's span (a revised column of the same period is
- * not "previous"). On a KPI row a whole year that ended before the latest period began is preferred: last
- * year's outturn.
+ * Latest index: the first value column holding a value, else the position (1-based, in period order) of the newest
+ * period cell that was reported; 0 when none.
+ */
+function latestIndexRule(shape: PeriodRowShape): Expr {
+  const { periods } = shape;
+  let e = periods.length === 0 ? num(0) : call('MAX', ...periods.map((p, i) => weighted(presentOf(p.term), num(i + 1))));
+  const values = shape.values ?? [];
+  for (let i = values.length - 1; i >= 0; i--) {
+    const v = values[i] as PeriodColumn;
+    e = iff(presentOf(v.term), num(periods.length + i + 1), e);
+  }
+  return e;
+}
+
+/** The default tiers of the previous value: see `PeriodRowShape.previousRanks`. */
+function defaultRanks(shape: PeriodRowShape): number[][] {
+  const all = positionsOf(shape);
+  const n = shape.periods.length;
+  const ends = groupEnds(shape.periods);
+  return all.map((latest, k) => all.map((p, j) => {
+    if (k >= n) return j < n ? 1 : 0;
+    if (j >= n || (ends[j] ?? j) >= k) return 0;
+    const isYear = p.start !== null && p.end !== null && p.end - p.start + 1 === 12;
+    return shape.kind === 'kpi' && isYear && p.end !== null && latest.start !== null && latest.start > p.end ? 2 : 1;
+  }));
+}
+
+/**
+ * Previous index: of the positions the latest one may be compared with, the most preferred that was reported (the
+ * newest within a tier). Tiers are added as multiples of a bonus larger than any position and taken off with MOD.
  */
 function previousIndexRule(shape: PeriodRowShape): Expr {
   const L = ref('latestIndex');
-  const ends = groupEnds(shape.periods);
-  const n = shape.periods.length;
-  let bonus = false;
+  const all = positionsOf(shape);
+  const n = all.length;
+  const ranks = shape.previousRanks ?? defaultRanks(shape);
+  const tiers = [...new Set(ranks.flatMap((row) => row.filter((t) => t > 0)))].sort((a, b) => a - b);
+  const lowest = tiers[0] ?? 1;
   const terms: Expr[] = [];
-  shape.periods.forEach((p, i) => {
+  all.forEach((p, j) => {
     if (p.term.kind === 'mismatch') return;
-    const position = i + 1;
-    const before = gt(L, num((ends[i] ?? i) + 1));
-    let weight: Expr = num(position);
-    const isYear = p.start !== null && p.end !== null && p.end - p.start + 1 === 12;
-    if (shape.kind === 'kpi' && isYear && p.end !== null) {
-      const end = p.end;
-      const later = shape.periods.flatMap((q, j) => (q.start !== null && q.start > end ? [j + 1] : []));
-      if (later.length > 0) {
-        bonus = true;
-        weight = add(num(position), mul(num(YEAR_BONUS), indexIn(L, later, n)));
-      }
-    }
-    terms.push(weighted(weighted(presentOf(p.term), before), weight));
+    const byTier = new Map<number, number[]>();
+    const eligible: number[] = [];
+    ranks.forEach((row, k) => {
+      const t = row[j] ?? 0;
+      if (t <= 0) return;
+      eligible.push(k + 1);
+      if (t > lowest) byTier.set(t, [...(byTier.get(t) ?? []), k + 1]);
+    });
+    if (eligible.length === 0) return;
+    let weight: Expr = num(j + 1);
+    for (const [t, ks] of byTier) weight = add(weight, mul(num(PREVIOUS_BONUS * (tiers.indexOf(t))), indexIn(L, ks, n)));
+    terms.push(weighted(weighted(presentOf(p.term), indexIn(L, eligible, n)), weight));
   });
   if (terms.length === 0) return num(0);
   const best = call('MAX', ...terms);
-  return bonus ? call('MOD', best, num(YEAR_BONUS)) : best;
+  return tiers.length > 1 ? call('MOD', best, num(PREVIOUS_BONUS)) : best;
 }
 
-/** IF(index, CHOOSE(index, v1, v2, …), "") over the period columns' values. */
+/** IF(index, CHOOSE(index, v1, v2, …), "") over the positions' values. */
 function pick(index: Expr, periods: readonly PeriodColumn[]): Expr {
   if (periods.length === 0) return EMPTY;
   return iff(index, call('CHOOSE', index, ...periods.map((p) => valueOf(p.term))), EMPTY);
@@ -401,7 +479,7 @@ function displayUnits(x: Expr, decimals: number): Expr {
  * displayed, else improving / worsening by polarity; for a range, by the change in the distance from the range;
  * increasing / decreasing when polarity is unknown (or a range has no bounds). 0 when fewer than two values.
  */
-function trendCodeRule(polarity: TrendPolarity, decimals: number, j: Judged | null, notComparable: Expr): { expr: Expr; codes: TrendKey[] } {
+function trendCodeRule(polarity: TrendPolarity, decimals: number, j: Judged | null, notComparable: Expr, noPrevious: Expr = FALSE): { expr: Expr; codes: TrendKey[] } {
   const L = ref('latest');
   const P = ref('previous');
   const c = (k: TrendKey): Expr => num(TREND_CODE[k]);
@@ -416,17 +494,20 @@ function trendCodeRule(polarity: TrendPolarity, decimals: number, j: Judged | nu
     case 'range': {
       const lo = j?.lo ?? null;
       const hi = j?.hi ?? null;
-      if (lo === null || hi === null) { direction = unknown; codes = ['stable', 'increasing', 'decreasing']; break; }
-      const dist = (x: Expr): Expr => call('MAX', sub(lo.expr, x), sub(x, hi.expr), num(0));
+      if (lo === null && hi === null) { direction = unknown; codes = ['stable', 'increasing', 'decreasing']; break; }
+      // Inside a range the distance is 0; from a one-sided target (a point aimed at), the distance either side.
+      const dist = (x: Expr): Expr => (lo !== null && hi !== null ? call('MAX', sub(lo.expr, x), sub(x, hi.expr), num(0)) : abs(sub(x, (lo ?? hi as Side).expr)));
       const nearer = add(stableCode, call('SIGN', sub(dist(L), dist(P))));
-      direction = iff(and(has(lo), has(hi)), nearer, unknown);
-      if (lo.live || hi.live) codes = ['improving', 'stable', 'worsening', 'increasing', 'decreasing'];
+      const sides = [lo, hi].filter((s): s is Side => s !== null);
+      direction = iff(and(...sides.map(has)), nearer, unknown);
+      codes = sides.some((s) => s.live) ? ['improving', 'stable', 'worsening', 'increasing', 'decreasing'] : ['improving', 'stable', 'worsening'];
       break;
     }
   }
   const body = iff(notComparable, c('notComparable'), iff(binaryEqExpr(displayUnits(L, decimals), displayUnits(P, decimals)), stableCode, direction));
-  if (!(notComparable.kind === 'boolean' && !notComparable.value)) codes.push('notComparable');
-  return { expr: iff(allNumbers(L, P), body, c('none')), codes };
+  const reachesNotComparable = !(notComparable.kind === 'boolean' && !notComparable.value) || !(noPrevious.kind === 'boolean' && !noPrevious.value);
+  if (reachesNotComparable) codes.push('notComparable');
+  return { expr: iff(allNumbers(L, P), body, iff(noPrevious, c('notComparable'), c('none'))), codes };
 }
 
 function binaryEqExpr(a: Expr, b: Expr): Expr {
@@ -445,13 +526,55 @@ function trendRule(codes: readonly TrendKey[]): Expr {
 /** TRUE when the latest and previous periods differ in length (only for counts that accumulate). */
 function notComparableRule(shape: PeriodRowShape): Expr {
   if (!shape.accumulates) return FALSE;
-  const lengths = shape.periods.map((p) => (p.start !== null && p.end !== null ? p.end - p.start + 1 : 0));
-  const usable = lengths.filter((_, i) => shape.periods[i]?.term.kind !== 'mismatch');
+  const all = positionsOf(shape);
+  const lengths = all.map((p) => (p.start !== null && p.end !== null ? p.end - p.start + 1 : 0));
+  const usable = lengths.filter((_, i) => all[i]?.term.kind !== 'mismatch');
   if (new Set(usable).size <= 1) return FALSE;
   const lengthAt = (index: Expr): Expr => call('CHOOSE', index, ...lengths.map((l) => num(l)));
   const differ = ne(lengthAt(ref('latestIndex')), lengthAt(ref('previousIndex')));
   if (!lengths.includes(0)) return differ;
   return and(differ, gt(mul(lengthAt(ref('latestIndex')), lengthAt(ref('previousIndex'))), num(0)));
+}
+
+/**
+ * TRUE when the latest figure is a year-to-date one with nothing to compare it with (no figure for the same point a
+ * year earlier) while other periods were reported: its trend is not comparable rather than absent.
+ */
+function yearToDateAloneRule(shape: PeriodRowShape): Expr {
+  const ytd = shape.periods.flatMap((p, i) => (p.yearToDate === true ? [i + 1] : []));
+  if (ytd.length === 0) return FALSE;
+  const usable = shape.periods.filter((p) => p.term.kind !== 'mismatch');
+  const cells = usable.flatMap((p) => (p.term.kind === 'cell' ? [ref(p.term.role)] : []));
+  const readings = usable.filter((p) => p.term.kind === 'reading').length;
+  const reported = cells.length === 0 ? num(readings) : readings === 0 ? count(...cells) : add(count(...cells), num(readings));
+  return and(indexIn(ref('latestIndex'), ytd, positionsOf(shape).length), binaryEq(ref('previousIndex'), 0), isNumber(ref('latest')), gt(reported, num(1)));
+}
+
+/** A mark cell's status code (1 green, 2 amber, 3 red, 0 none), each code raised by `offset`: one read of the cell. */
+function markCode(m: MarkCell, offset: number): Expr {
+  const c = ref(m.role);
+  const parts: Expr[] = [];
+  const words: Array<[readonly string[], number]> = [[m.green, STATUS_CODE.green], [m.amber, STATUS_CODE.amber], [m.red, STATUS_CODE.red]];
+  for (const [list, code] of words) {
+    if (list.length === 0) continue;
+    const hit = list.length === 1 ? eqText(c, list[0] as string) : or(...list.map((w) => eqText(c, w)));
+    parts.push(weighted(hit, num(code + offset)));
+  }
+  if (parts.length === 0) return num(0);
+  const sum = parts.reduce((a, b) => add(a, b));
+  // An error in the cell is not a mark; a number never equals a word.
+  return iff(call('ISTEXT', c), sum, num(0));
+}
+
+function eqText(c: Expr, word: string): Expr {
+  return { kind: 'binary', op: '=', left: c, right: text(word) };
+}
+
+/** The code of the first of the cells holding a mark (0 when none): the codes ride on weights that fall along the list. */
+function firstMark(marks: readonly MarkCell[]): Expr {
+  if (marks.length === 0) return num(0);
+  if (marks.length === 1) return markCode(marks[0] as MarkCell, 0);
+  return call('MOD', call('MAX', ...marks.map((m, i) => markCode(m, MARK_STEP * (marks.length - 1 - i)))), num(MARK_STEP));
 }
 
 function judgedOf(shape: JudgedShape): Judged {
@@ -465,30 +588,75 @@ function reachesNoStatus(j: Judged): boolean {
   return (j.lo === null && j.hi === null) || (j.lo?.live ?? false) || (j.hi?.live ?? false);
 }
 
+/** Puts literal helper results into the rules that read them, so that no formula reads a cell written as a value. */
+function inline(e: Expr, known: ReadonlyMap<string, Expr>): Expr {
+  switch (e.kind) {
+    case 'number': case 'text': case 'boolean': return e;
+    case 'ref': return known.get(e.role) ?? e;
+    case 'negate': return { kind: 'negate', operand: inline(e.operand, known) };
+    case 'binary': return { kind: 'binary', op: e.op, left: inline(e.left, known), right: inline(e.right, known) };
+    case 'call': return { kind: 'call', fn: e.fn, args: e.args.map((a) => inline(a, known)) };
+    default: return assertNever(e);
+  }
+}
+
 function finish(rules: ReadonlyArray<[BlockRole, Expr | undefined]>, noStatus: NoStatusKey): RowBlock {
-  return {
-    rules: rules.flatMap(([role, expr]) => (expr === undefined ? [] : [{ role, expr: foldRule(expr) }])),
-    noStatus,
-  };
+  const literals = new Map<string, Expr>();
+  const out: BlockRule[] = [];
+  for (const [role, expr] of rules) {
+    if (expr === undefined) continue;
+    const folded = foldRule(literals.size === 0 ? expr : inline(expr, literals));
+    if (isLiteral(folded)) literals.set(role, folded);
+    out.push({ role, expr: folded });
+  }
+  return { rules: out, noStatus };
 }
 
 function periodRowRules(shape: PeriodRowShape): RowBlock {
   const j = judgedOf(shape);
-  const trend = trendCodeRule(shape.polarity, shape.displayDecimals, j, notComparableRule(shape));
+  const trend = trendCodeRule(shape.polarity, shape.displayDecimals, j, notComparableRule(shape), yearToDateAloneRule(shape));
+  const all = positionsOf(shape);
+  const marks = shape.marks ?? [];
+  const statusCode = marks.length === 0 ? statusCodeRule(j)
+    : call('CHOOSE', add(firstMark(marks), num(1)), num(STATUS_CODE.noStatus), num(STATUS_CODE.green), num(STATUS_CODE.amber), num(STATUS_CODE.red));
   return finish([
-    ['latestIndex', latestIndexRule(shape.periods)],
-    ['latest', pick(ref('latestIndex'), shape.periods)],
+    ['latestIndex', latestIndexRule(shape)],
+    ['latest', pick(ref('latestIndex'), all)],
     ['previousIndex', previousIndexRule(shape)],
-    ['previous', pick(ref('previousIndex'), shape.periods)],
+    ['previous', pick(ref('previousIndex'), all)],
     ['min', boundRule(shape.min)],
     ['max', boundRule(shape.max)],
     ['variance', varianceRule(j, shape.scale)],
     ['variancePct', variancePctRule(j)],
-    ['statusCode', statusCodeRule(j)],
-    ['status', statusRule(shape.noStatus, reachesNoStatus(j))],
+    ['statusCode', statusCode],
+    ['status', statusRule(shape.noStatus, marks.length > 0 || reachesNoStatus(j))],
     ['trendCode', trend.expr],
     ['trend', trendRule(trend.codes)],
   ], shape.noStatus);
+}
+
+/**
+ * A row of published ratings: the newest period's mark is the status (No data when it is not rated), and the trend
+ * compares it with the newest rated period before it (green better than amber, amber than red).
+ */
+function ratingsRowRules(shape: RatingsRowShape): RowBlock {
+  const n = shape.periods.length;
+  const current = shape.periods[n - 1];
+  const SC = ref('statusCode');
+  const PR = ref('previous');
+  const earlier = shape.periods.slice(0, -1);
+  const previous = earlier.length === 0 ? num(0)
+    : call('MOD', call('MAX', ...earlier.map((m, i) => markCode(m, MARK_STEP * (i + 1)))), num(MARK_STEP));
+  const statusCode = current === undefined ? num(STATUS_CODE.noData)
+    : call('CHOOSE', add(markCode(current, 0), num(1)), num(STATUS_CODE.noData), num(STATUS_CODE.green), num(STATUS_CODE.amber), num(STATUS_CODE.red));
+  const trendCode = iff(and(le(SC, num(STATUS_CODE.red)), gt(PR, num(0))), add(num(TREND_CODE.stable), call('SIGN', sub(SC, PR))), num(TREND_CODE.none));
+  return finish([
+    ['previous', previous],
+    ['statusCode', statusCode],
+    ['status', statusRule('dataOnly', false)],
+    ['trendCode', trendCode],
+    ['trend', trendRule(['improving', 'stable', 'worsening'])],
+  ], 'dataOnly');
 }
 
 /** Value of a signed figure cell (over-positive), or "". */
@@ -521,13 +689,19 @@ function budgetRowRules(shape: BudgetRowShape): RowBlock {
   const current = j.hi === null ? signedOrEmpty(shape.publishedVariance) : iff(allNumbers(L, j.hi.expr), sub(L, j.hi.expr), signedOrEmpty(shape.publishedVariance));
   const CH = ref('change');
   const trendCode = iff(isNumber(CH), add(num(TREND_CODE.stable), call('SIGN', displayUnits(CH, shape.decimals))), num(TREND_CODE.none));
+  // Without a budget and a forecast to subtract, the printed variance is the variance: always in a table of
+  // variances only, and on a line of another table that prints neither figure.
+  const neither = [shape.budget, shape.forecast].flatMap((t) => (t === null ? [] : [presentOf(t)]));
+  const printed = shape.varianceOnly === true || neither.length === 0 ? signedOrEmpty(shape.publishedVariance)
+    : iff(call('NOT', or(...neither)), signedOrEmpty(shape.publishedVariance), EMPTY);
+  const variance = j.hi === null ? printed : iff(allNumbers(L, j.hi.expr), shape.scale === 1 ? sub(L, j.hi.expr) : mul(sub(L, j.hi.expr), num(shape.scale)), printed);
   return finish([
     ['latest', termOrEmpty(shape.forecast)],
     ['max', boundRule(max)],
     ['currentVariance', current],
     ['previous', previous],
     ['change', change],
-    ['variance', varianceRule(j, shape.scale)],
+    ['variance', variance],
     ['variancePct', variancePctRule(j)],
     ['statusCode', statusCodeRule(j)],
     ['status', statusRule('noBudget', true)],
@@ -566,5 +740,7 @@ export function rowRules(shape: RowShape): RowBlock {
     case 'kpi': case 'series': return periodRowRules(shape);
     case 'budget': return budgetRowRules(shape);
     case 'risk': return riskRowRules(shape);
+    case 'ratings': return ratingsRowRules(shape);
+    default: return assertNever(shape);
   }
 }
