@@ -9,7 +9,7 @@
  * The shim's displayDialogAsync opens the dialog's page as a new window of the same browser context (so the test
  * sees it as a new page); the dialog's messageParent reaches the opener's shim.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
@@ -133,7 +133,6 @@ async function waitUntilReady(page: Page): Promise<void> {
 async function savedOptions(page: Page): Promise<{
   amber: { kind: string; value: number };
   palette: string;
-  watch: boolean;
   overrides: { sheet: string; range?: string; targetColumn?: string; rowPolarity?: Record<string, string> }[];
 }> {
   return JSON.parse(String((await dumpWorkbook(page)).settings['scorecard.options']));
@@ -151,6 +150,14 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'scorecard-browser-'));
   const [, shimPath] = await Promise.all([buildAddin(join(workDir, 'dist')), buildShim(join(workDir, 'shim'))]);
   shimSource = readFileSync(shimPath, 'utf8');
+  // Excel runs the pane and the ribbon command in two runtimes over one workbook: here, two frames of one page.
+  writeFileSync(join(workDir, 'dist', 'two-runtimes.html'), [
+    '<!doctype html><html><head><meta charset="utf-8"><title>Two runtimes</title>',
+    `<script src="${OFFICE_JS}"></script></head><body>`,
+    '<iframe name="pane" src="taskpane.html" width="340" height="600"></iframe>',
+    '<iframe name="command" src="commands.html" width="10" height="10"></iframe>',
+    '</body></html>',
+  ].join('\n'));
   server = await serveDirectory(join(workDir, 'dist'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -343,12 +350,32 @@ describe('task pane', () => {
     expect(await eventually(() => counts.textContent(), (l) => l?.startsWith('7 green') === true)).toBe('7 green, 0 amber, 1 red, 0 no data');
     expect(await page.locator('#tables-note').textContent()).toContain('re-checked');
 
+    // The choice is the person's: kept in the browser's storage, never in the workbook (co-authors would inherit it).
+    expect(await page.evaluate(() => localStorage.getItem('scorecard.recheck-as-I-type'))).toBe('on');
+    expect((await dumpWorkbook(page)).settings['scorecard.options']).toBeUndefined();
+
     await page.getByLabel('Re-check as I type').uncheck();
     expect(await textOnceContains(page, '#status', 'Stopped re-checking')).toContain('Stopped');
     await page.evaluate(() => window.__emulator?.edit('Report', 'D31', '303'));
     await page.waitForTimeout(1500);
     expect(await counts.textContent()).toBe('7 green, 0 amber, 1 red, 0 no data');
-    expect((await savedOptions(page)).watch).toBe(false);
+    expect(await page.evaluate(() => localStorage.getItem('scorecard.recheck-as-I-type'))).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('starts with re-checking off, and on again for the person who chose it, whatever the workbook says', async () => {
+    const { page, context, errors } = await openPage('taskpane.html', {
+      workbook: { ...seedWorkbook(SEED, 'Report'), settings: { 'scorecard.options': JSON.stringify({ watch: true }) } },
+    });
+    await waitUntilReady(page);
+    expect(await page.getByLabel('Re-check as I type').isChecked()).toBe(false);
+    await page.getByLabel('Re-check as I type').check();
+    expect(await textOnceContains(page, '#status', 'Re-checking as you type')).toContain('Re-checking');
+    // The same person opens the pane again (same browser profile): the choice is still theirs.
+    const again = await context.newPage();
+    await again.goto(`${server.url}taskpane.html`);
+    await waitUntilReady(again);
+    expect(await again.getByLabel('Re-check as I type').isChecked()).toBe(true);
     expect(errors).toEqual([]);
   });
 
@@ -386,6 +413,38 @@ describe('task pane', () => {
     expect(await page.locator('#watch').isChecked()).toBe(false);
     expect(await page.locator('#watch-hint').textContent()).toMatch(/Excel 2019 or Microsoft 365/);
     expect((await dumpWorkbook(page)).settings).toEqual({});
+  });
+});
+
+describe('two runtimes', () => {
+  it('makes the pane\'s refresh wait while the ribbon command\'s refresh runs, in another frame over the same workbook', async () => {
+    // Every Excel.run starts 600 ms late: the command's refresh is still running when the pane's Refresh is clicked.
+    const { page, errors } = await openPage('two-runtimes.html', { runDelayMs: 600 });
+    const pane = page.frame({ name: 'pane' });
+    const command = page.frame({ name: 'command' });
+    if (!pane || !command) throw new Error('the page has no pane or command frame');
+    await pane.waitForSelector('#pane[aria-busy="false"]');
+    await command.waitForFunction(() => window.__shim?.actions.has('refreshScorecard') === true);
+    await command.evaluate(() => {
+      window.__completions = 0;
+      window.__shim?.invoke('refreshScorecard', { completed: () => void (window.__completions = (window.__completions ?? 0) + 1) });
+    });
+    // The command holds the lock both runtimes see...
+    await command.waitForFunction(() => localStorage.getItem('scorecard.refresh-lock') !== null);
+    await pane.click('#refresh');
+    // ...so the pane says it waits, and refreshes once the command is done.
+    const waited = await eventually(async () => (await pane.locator('#status').textContent()) ?? '', (t) => t.startsWith('Waiting'));
+    expect(waited).toBe('Waiting: a refresh started from the ribbon or another pane is still running…');
+    expect(await command.evaluate(() => window.__completions)).toBe(0);
+    const done = await eventually(async () => (await pane.locator('#status').textContent()) ?? '', (t) => t.startsWith('Done'), 20_000);
+    expect(done).toMatch(/^Done: /);
+    expect(await command.evaluate(() => window.__completions)).toBe(1);
+    expect(await page.evaluate(() => localStorage.getItem('scorecard.refresh-lock'))).toBeNull();
+    const dump = await dumpWorkbook(page);
+    const blockNames = dump.names.filter((n) => n.name.endsWith('_Block')).map((n) => n.name);
+    expect(new Set(blockNames).size).toBe(blockNames.length);
+    expect(statusColumn(dump, 'Report', [25, 26, 27, 28, 29, 30, 31, 32]).cells.every((c) => c.formula?.startsWith('='))).toBe(true);
+    expect(errors).toEqual([]);
   });
 });
 

@@ -19,8 +19,6 @@ export interface ScorecardOptions {
   readonly green: Tolerance;
   readonly amber: Tolerance;
   readonly palette: PaletteName;
-  /** Re-evaluate a table as its targets or outturns are edited. */
-  readonly watch: boolean;
   readonly overrides: ReadonlyArray<{
     readonly sheet: string;
     readonly range?: string;

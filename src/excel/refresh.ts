@@ -13,8 +13,11 @@ import { readWorkbook, WorkbookRead } from './snapshot';
 import { toRefreshOptions } from './settings';
 import { summarise } from './summary';
 
-/** A step of a refresh, for a progress display. */
-export type RefreshStep = 'reading' | 'evaluating' | 'writing' | 'done';
+/**
+ * A step of a refresh, for a progress display: 'waiting' only when a refresh started elsewhere (the ribbon button,
+ * or another pane) is still under way.
+ */
+export type RefreshStep = 'waiting' | 'reading' | 'evaluating' | 'writing' | 'done';
 
 /** A refresh's summary with the plan it applied (the watch needs the blocks). */
 export interface RefreshOutcome {
@@ -90,6 +93,7 @@ export function observePlans(observer: (plan: WritePlan) => void): () => void {
 /** Refreshes the workbook and returns the plan as well as the summary. Waits for any refresh or removal under way. */
 export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promise<RefreshOutcome> {
   const { onProgress, action = 'refresh', touched } = hooks;
+  const waiting = onProgress === undefined ? {} : { onWait: () => onProgress('waiting') };
   return runExclusive(async () => {
     let sheets: string[] = [];
     let doing = 'read the workbook';
@@ -116,7 +120,7 @@ export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promis
     } catch (error) {
       throw toRefreshError(error, doing, sheets, { action, wrote: counter?.writeSent ?? false });
     }
-  });
+  }, waiting);
 }
 
 /**

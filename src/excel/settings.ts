@@ -14,7 +14,6 @@ export const DEFAULT_OPTIONS: ScorecardOptions = {
   green: DEFAULT_SETTINGS.green,
   amber: DEFAULT_SETTINGS.amber,
   palette: 'default',
-  watch: false,
   overrides: [],
 };
 
@@ -70,7 +69,6 @@ export function parseOptions(stored: unknown): ScorecardOptions {
     green: toleranceOf(value.green) ?? DEFAULT_OPTIONS.green,
     amber: toleranceOf(value.amber) ?? DEFAULT_OPTIONS.amber,
     palette: palette ?? DEFAULT_OPTIONS.palette,
-    watch: typeof value.watch === 'boolean' ? value.watch : DEFAULT_OPTIONS.watch,
     overrides: Array.isArray(value.overrides) ? value.overrides.map(overrideOf).filter((o): o is Override => o !== undefined) : [],
   };
 }

@@ -15,6 +15,7 @@ import {
 import type { ExcelRunWithContext, RefreshError, RefreshStep, RefreshSummary, ScorecardOptions } from '../excel';
 import type { Tolerance } from '../engine';
 import { notifyError } from '../ui/notify';
+import { chooseWatch, isWatchChosen } from '../ui/preferences';
 import { byId, el, findByFocusKey, listen, replaceContent, srOnly } from './dom';
 import { formatToleranceAmount, parseTolerance, replaceOverride, setExcluded, TableOverride } from './overrides';
 import { draftOf, EditorDraft, plural, readDrafts, renderFindings, renderRows, renderTables, tableKey, ViewActions } from './render';
@@ -22,6 +23,7 @@ import { applyOfficeTheme } from './theme';
 
 const STEPS: readonly RefreshStep[] = ['reading', 'evaluating', 'writing', 'done'];
 const STEP_TEXT: Record<RefreshStep, string> = {
+  waiting: 'Waiting: a refresh started from the ribbon or another pane is still running…',
   reading: 'Reading the workbook…',
   evaluating: 'Judging each row against its target…',
   writing: 'Writing status, variance and trend columns…',
@@ -144,6 +146,8 @@ class ScorecardPane {
     for (const control of [ui.amberAmount, ui.amberKind, ui.greenAmount, ui.greenKind]) listen(control, 'change', () => this.saveBands());
     listen(ui.palette, 'change', () => this.savePalette());
     listen(ui.watch, 'change', () => this.setWatching(ui.watch.checked));
+    // A choice of the person's, off until they make it (see src/ui/preferences.ts).
+    ui.watch.checked = isWatchChosen();
     ui.refresh.disabled = false;
     ui.content.hidden = false;
     ui.tablesNote.textContent = 'reading…';
@@ -170,7 +174,7 @@ class ScorecardPane {
     } finally {
       if (!this.busy) ui.pane.setAttribute('aria-busy', 'false');
     }
-    if (this.options?.watch) await this.syncWatch();
+    if (ui.watch.checked) await this.syncWatch();
   }
 
   /** Refreshes every scorecard in the workbook, showing progress, then the result. */
@@ -203,6 +207,10 @@ class ScorecardPane {
   }
 
   private showStep(step: RefreshStep): void {
+    if (step === 'waiting') {
+      this.announce(STEP_TEXT.waiting);
+      return;
+    }
     const index = STEPS.indexOf(step);
     const fill = this.ui.progressBar.firstElementChild;
     this.ui.progressBar.setAttribute('aria-valuenow', String(index + 1));
@@ -365,7 +373,6 @@ class ScorecardPane {
     ui.greenAmount.value = formatToleranceAmount(options.green);
     ui.greenKind.value = options.green.kind;
     ui.palette.value = options.palette;
-    ui.watch.checked = options.watch;
     document.documentElement.dataset.palette = options.palette;
   }
 
@@ -403,12 +410,9 @@ class ScorecardPane {
     await this.updateOptions((options) => ({ ...options, palette }), 'Saved the palette. It applies on the next refresh.');
   }
 
-  /** Starts or stops re-checking as the user types, and keeps the choice in the workbook. */
+  /** Starts or stops re-checking as the user types, and remembers the choice for this person (not in the workbook). */
   private async setWatching(on: boolean): Promise<void> {
-    if (this.options && this.options.watch !== on) {
-      // When the save fails the checkbox is put back, and the watch follows it.
-      await this.updateOptions((options) => ({ ...options, watch: on }));
-    }
+    chooseWatch(on);
     await this.syncWatch();
     if (this.ui.watch.checked === on && (this.stopWatch !== null) === on) {
       this.announce(on ? 'Re-checking as you type.' : 'Stopped re-checking as you type.');

@@ -3,7 +3,8 @@
  * https://appsforoffice.microsoft.com/lib/1/hosted/office.js, it defines `Office` (onReady, requirements, theme,
  * actions, the dialog API) and `Excel` / `OfficeExtension` backed by the in-memory emulator. The test hands in its configuration
  * as `window.__SHIM_CONFIG__` (an init script, so it is there before this runs) and reads the emulator back from
- * `window.__emulator`.
+ * `window.__emulator`. A frame inside a page that runs the shim shares that page's emulator: two frames are two
+ * runtimes (the pane and the ribbon command) over one workbook.
  */
 import { versionAtLeast } from '../../../src/excel/requirements';
 import { createExcelEmulator, EmulatedWorkbookInit, ExcelEmulator } from '../excel-emulator';
@@ -66,8 +67,12 @@ function install(): void {
   const config: ShimConfig = window.__SHIM_CONFIG__ ?? { workbook: { sheets: [{ name: 'Sheet1', cells: {} }] } };
   const host = config.host === undefined ? 'Excel' : config.host;
   const excelApi = config.excelApi ?? '1.12';
-  const emulator = createExcelEmulator(config.workbook);
-  for (const sheet of config.protectedSheets ?? []) emulator.setProtected(sheet, true);
+  // A frame of a page that already runs the shim is another runtime on the same workbook (Excel runs the pane and
+  // the ribbon command in separate runtimes over one document): it shares the page's emulator.
+  const parent = window.parent !== window ? (window.parent as Window) : undefined;
+  const shared = parent?.__emulator;
+  const emulator = shared ?? createExcelEmulator(config.workbook);
+  if (shared === undefined) for (const sheet of config.protectedSheets ?? []) emulator.setProtected(sheet, true);
 
   const actions = new Map<string, (event: ShimEvent) => unknown>();
   const dialogs: string[] = [];
