@@ -168,6 +168,8 @@ const FALSE = bool(false);
 const PREVIOUS_BONUS = 1000;
 /** Step between the weights of mark cells: larger than any status code. */
 const MARK_STEP = 4;
+/** Largest previous-index rule (in nodes) written from the engine's preferences; about 4,000 characters. */
+const MAX_PREVIOUS_SIZE = 1200;
 /** floatCmp's "equal to 0" for a bound: |bound| ≤ 1e-9. */
 const ZERO_BOUND = 1e-9;
 /** ×(1 + 1e-12) before ROUND, so that a half that binary floating point holds as 0.4999… rounds away from zero in every engine. */
@@ -278,10 +280,26 @@ function defaultRanks(shape: PeriodRowShape): number[][] {
  * newest within a tier). Tiers are added as multiples of a bonus larger than any position and taken off with MOD.
  */
 function previousIndexRule(shape: PeriodRowShape): Expr {
+  const ranked = shape.previousRanks === undefined ? undefined : previousIndexOf(shape, shape.previousRanks);
+  // Preferences too tangled to write compactly give way to the default: a formula must stay within Excel's limits.
+  return ranked !== undefined && sizeOf(ranked) <= MAX_PREVIOUS_SIZE ? ranked : previousIndexOf(shape, defaultRanks(shape));
+}
+
+/** The number of nodes of an expression: a measure of its formula's length. */
+function sizeOf(e: Expr): number {
+  switch (e.kind) {
+    case 'number': case 'text': case 'boolean': case 'ref': return 1;
+    case 'negate': return 1 + sizeOf(e.operand);
+    case 'binary': return 1 + sizeOf(e.left) + sizeOf(e.right);
+    case 'call': return 1 + e.args.reduce((n, a) => n + sizeOf(a), 0);
+    default: return assertNever(e);
+  }
+}
+
+function previousIndexOf(shape: PeriodRowShape, ranks: ReadonlyArray<readonly number[]>): Expr {
   const L = ref('latestIndex');
   const all = positionsOf(shape);
   const n = all.length;
-  const ranks = shape.previousRanks ?? defaultRanks(shape);
   const tiers = [...new Set(ranks.flatMap((row) => row.filter((t) => t > 0)))].sort((a, b) => a - b);
   const lowest = tiers[0] ?? 1;
   const terms: Expr[] = [];
