@@ -305,6 +305,10 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
       }
       if (period !== undefined && role === 'other') role = 'period';
     }
+    if (role === 'target') {
+      // "Q2 Target", "Target 2023/24": a target for a period, matched to the value of that period.
+      period = parsePeriod(header.replace(/\btargets?\b/ig, ' ').replace(/\s+/g, ' ').trim(), reportingYear);
+    }
     if (hasBudget && (role === 'period' || role === 'value' || role === 'other') && /\b(?:actual|outturn|spend)\b/i.test(header) && !/\bbudget/i.test(header)) {
       // In a budget table an actual or outturn column is the spend to set against the budget.
       role = 'forecast';

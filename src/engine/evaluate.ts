@@ -12,6 +12,7 @@ import { ARROW_DOWN, ARROW_FLAT, ARROW_UP, TOLERANCE } from './patterns';
 import { comparePeriods, financialYearKey, isWholeYear, Period, periodLength } from './period';
 import { ASSUMED_HIGHER, Polarity, PolarityReading, resolvePolarity } from './polarity';
 import { cellAt, CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
+import { named } from './regex';
 import { parseTarget, TargetSpec } from './target';
 import { Candidate, formatNumber, NumberValue, parseCell, ParsedCell, parseNumberText, Unit } from './value';
 import { statusOfWord, TOLERANCE_KEYS, TWO_STATE_KEY } from './vocabulary';
@@ -354,7 +355,7 @@ function measureStems(sheet: SheetSnapshot, table: DetectedTable, measureCol: nu
   let stem = '';
   for (const r of table.dataRows) {
     const m = textAt(sheet, r, measureCol);
-    const first = /^(?<stem>.+?)\s*[:\-–]\s*\(?a\)\s/i.exec(m)?.groups?.stem;
+    const first = STEM_OF_FIRST_PART.exec(m)?.groups?.stem;
     if (first !== undefined) stem = first;
     else if (/^\(?[b-h]\)\s/i.test(m) && stem !== '') out.set(r, `${stem}: ${m}`);
     else stem = '';
@@ -363,7 +364,9 @@ function measureStems(sheet: SheetSnapshot, table: DetectedTable, measureCol: nu
 }
 
 /** A target written into the measure cell: "45% within 90 days", "0% within 90 days (high)". */
-const TARGET_IN_MEASURE = /^(?<num>\d{1,3}(?:\.\d+)?)\s*(?:%|\s?per\s?cent)\s+(?:of\s+\w+\s+)?(?:within|in|on|by|completed|answered|seen|resolved|concluded)\b/i;
+const TARGET_IN_MEASURE = named(String.raw`^(?<num>\d{1,3}(?:\.\d+)?)\s*(?:%|\s?per\s?cent)\s+(?:of\s+\w+\s+)?(?:within|in|on|by|completed|answered|seen|resolved|concluded)\b`, 'i');
+/** The stem of a lettered measure's first part: "Satisfaction: a) …". */
+const STEM_OF_FIRST_PART = named(String.raw`^(?<stem>.+?)\s*[:\-–]\s*\(?a\)\s`, 'i');
 
 /** The share of the year a part-year period covers, for targets set for the whole year; undefined for a whole year. */
 function partOfYear(p: Period | null, header: string): { share: number; label: string } | undefined {
@@ -514,8 +517,10 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const targetCols = override?.targetColumn !== undefined
     ? table.columns.filter((c) => c.col === columnIndex(override.targetColumn as string))
     : table.columns.filter((c) => c.role === 'target');
-  // Of several target columns ("FY23 Target", "Desired Level"), the first one with a value is the row's target.
-  const targetCol = targetCols.find((c) => textAt(sheet, r, c.col) !== '') ?? targetCols[0];
+  // Of several target columns ("FY23 Target", "Desired Level"), the first one with a value is the row's target;
+  // targets set per period ("Q1 Target", "Q2 Target") go with the newest period that has a value.
+  const targetCol = targetForNewestPeriod(sheet, r, table, targetCols) ?? targetCols.find((c) => textAt(sheet, r, c.col) !== '') ?? targetCols[0];
+  const perPeriodTarget = targetCol?.period !== undefined && !isWholeYear(targetCol.period) && targetCols.filter((c) => c.period !== undefined).length > 1;
   let targetText = targetCol ? textAt(sheet, r, targetCol.col) : '';
   let targetCell = targetCol ? cellAddress(r, targetCol.col) : null;
   const targetRaw = targetCol ? cellAt(sheet, r, targetCol.col) : undefined;
@@ -671,7 +676,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   // An annual target set against part of the year, for a measure that accumulates, is judged pro rata: the share
   // of the year each position covers, chosen by the latest position.
   const shares = positions.map((p) => partOfYear(p.col.period ?? null, p.col.header)?.share ?? 1);
-  const proRataRow = interval !== null && (spec?.kind === 'bound' || spec?.kind === 'range') && accumulates(measure, unitForRules) && shares.some((x) => x !== 1);
+  const proRataRow = !perPeriodTarget && interval !== null && (spec?.kind === 'bound' || spec?.kind === 'range') && accumulates(measure, unitForRules) && shares.some((x) => x !== 1);
   const bound = (v: number | null): BoundSource => {
     const side = sideOf(v);
     return proRataRow && side.kind !== 'none' && side.kind !== 'proRata' ? { kind: 'proRata', annual: side, shares } : side;
@@ -789,6 +794,18 @@ function applyUnitColumn(v: NumberValue, unit: string): NumberValue {
   if (money?.[1] !== undefined) return { ...v, unit: 'currency', currency: money[1] };
   if (/^[a-z]+$/.test(u) && v.unitWord === undefined) return { ...v, unitWord: u };
   return v;
+}
+
+/** With targets set per period, the target of the newest period whose value cell holds a number (or the last before it). */
+function targetForNewestPeriod(sheet: SheetSnapshot, r: number, table: DetectedTable, targetCols: readonly TableColumn[]): TableColumn | undefined {
+  const dated = targetCols.filter((c) => c.period !== undefined && textAt(sheet, r, c.col) !== '');
+  if (dated.length < 2) return undefined;
+  const reported = table.columns.filter((c) => c.role === 'period' && c.period !== undefined && parseCell(cellAt(sheet, r, c.col)).kind === 'number')
+    .sort((a, b) => comparePeriods(b.period as Period, a.period as Period));
+  const newest = reported[0]?.period;
+  if (newest === undefined) return undefined;
+  const upTo = dated.filter((c) => (c.period as Period).end <= newest.end).sort((a, b) => comparePeriods(b.period as Period, a.period as Period));
+  return upTo[0];
 }
 
 /** A measure that normally moves: its earlier values differ from one another, or it is printed with decimals. */

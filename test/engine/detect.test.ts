@@ -30,7 +30,7 @@ describe('detectTables', () => {
       ['Reduce the number of late payments', '<5%', '6.1%', '5.2%', 'Improving as the new system beds in over the year'],
     ]));
     const cols = tables[0]?.columns.map((c) => [c.letter, c.role, c.period?.label ?? null]);
-    expect(cols).toEqual([['A', 'measure', null], ['B', 'target', null], ['C', 'period', '2015/16'], ['D', 'period', 'Q2 2016/17'], ['E', 'narrative', null]]);
+    expect(cols).toEqual([['A', 'measure', null], ['B', 'target', '2016/17'], ['C', 'period', '2015/16'], ['D', 'period', 'Q2 2016/17'], ['E', 'narrative', null]]);
   });
 
   it('continues a table across a blank line when the rows below have the same columns and no header', () => {

@@ -263,6 +263,22 @@ describe('publishers\' ratings, keys and stale figures', () => {
   });
 });
 
+describe('targets set per period', () => {
+  it('judges each period\'s value against that period\'s target, not pro rata', () => {
+    const t = table([
+      ['Measure', 'Q1 Target', 'Q1 Actual', 'Q2 Target', 'Q2 Actual'],
+      ['New homes delivered', '50', '46', '60', '71'],
+      ['Food hygiene inspections completed', '95%', '96%', '95%', '91%'],
+    ]);
+    expect(t.rows.map((r) => [r.target.cell, r.target.proRata, r.status])).toEqual([['D2', undefined, 'green'], ['D3', undefined, 'amber']]);
+  });
+
+  it('uses the last target up to the newest value when the newest period has no target of its own', () => {
+    const t = table([['Measure', 'Q1 Target', 'Q2 Target', 'Q1', 'Q2', 'Q3'], ['Calls answered', '80%', '85%', '79%', '84%', '86%']]);
+    expect(t.rows[0]?.target.cell).toBe('C2');
+  });
+});
+
 describe('partial periods against annual targets', () => {
   it('judges a quarter of an accumulating count against the annual target pro rata', () => {
     const t = table([['Measure', 'Target 2014-15', '2013-14', 'Q1'], ['Amount of grant received', '£240k', '£35,800', '£70,000']]);
