@@ -1,7 +1,8 @@
 import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { buildReport, formatNumber, LEDGER_SHEET, parseReference, WritePlan } from '../src/engine';
+import { buildReport, formatNumber, LEDGER_SHEET, parseReference, planRefresh, WritePlan } from '../src/engine';
+import { buildExampleWorkbook } from './support/example-workbook';
 import { snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook, removeFromWorkbook } from '../src/xlsx/refresh';
 import { checkSeed, FIXTURES, SEEDS } from './support/acceptance';
@@ -243,5 +244,42 @@ describe('remove after the user has edited', () => {
     const back = out.getWorksheet('Report') as ExcelJS.Worksheet;
     expect(back.getCell('C26').value).toBe(0.93);
     expect(back.getCell('C29').value).toBe('65.0%');
+  });
+});
+
+describe('formula size', () => {
+  const bytes = (f: string): number => new TextEncoder().encode(f).length;
+  /** Deepest nesting of parentheses outside text: an upper bound on a formula's function nesting. */
+  const depth = (f: string): number => {
+    let d = 0;
+    let max = 0;
+    for (const ch of f.replace(/"(?:[^"]|"")*"/g, '')) {
+      if (ch === '(') max = Math.max(max, ++d);
+      else if (ch === ')') d--;
+    }
+    return max;
+  };
+
+  it('writes no more than 600 bytes of formulas per judged row on the bundled example', () => {
+    const plan = refreshWorkbook(buildExampleWorkbook());
+    const perRow = new Map<string, number>();
+    for (const w of plan.writes) {
+      if (w.purpose === 'block' && w.value.kind === 'formula') perRow.set(`${w.sheet}!${w.row}`, (perRow.get(`${w.sheet}!${w.row}`) ?? 0) + bytes(w.value.formula));
+    }
+    const total = [...perRow.values()].reduce((a, b) => a + b, 0);
+    expect(perRow.size).toBeGreaterThan(60);
+    expect(total / perRow.size).toBeLessThanOrEqual(600);
+  });
+
+  it('nests no formula deeper than Excel allows on a 72-month series', () => {
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    const header = ['Measure', ...Array.from({ length: 72 }, (_, i) => `${months[i % 12] ?? ''}-${12 + Math.floor(i / 12)}`)];
+    const rows = [header, ...['FTE', 'Headcount', 'Absence days per FTE'].map((m, r) => [m, ...Array.from({ length: 72 }, (_, i) => String(300 + ((i * 7 + r) % 11)))])];
+    const plan = planRefresh({ sheets: [{ name: 'Series', rows: rows.map((r) => r.map((t) => ({ value: t, text: t }))) }] });
+    const formulas = plan.writes.flatMap((w) => (w.value.kind === 'formula' ? [w.value.formula] : []));
+    expect(plan.blocks).toHaveLength(1);
+    expect(formulas.length).toBeGreaterThan(10);
+    expect(Math.max(...formulas.map(depth))).toBeLessThanOrEqual(64);
+    expect(Math.max(...formulas.map((f) => f.length))).toBeLessThanOrEqual(8192);
   });
 });

@@ -168,6 +168,8 @@ const FALSE = bool(false);
 const PREVIOUS_BONUS = 1000;
 /** Step between the weights of mark cells: larger than any status code. */
 const MARK_STEP = 4;
+/** Most decimal places compared for "equal as displayed". */
+const MAX_DISPLAY_DECIMALS = 12;
 /** Largest previous-index rule (in nodes) written from the engine's preferences; about 4,000 characters. */
 const MAX_PREVIOUS_SIZE = 1200;
 /** floatCmp's "equal to 0" for a bound: |bound| ≤ 1e-9. */
@@ -489,7 +491,8 @@ function variancePctRule(outer: Judged): Expr {
 
 /** x rounded to `decimals` places, as a whole number of display units (equal as displayed ⇔ equal here). */
 function displayUnits(x: Expr, decimals: number): Expr {
-  return call('ROUND', mul(x, num(10 ** decimals * ROUND_NUDGE)), num(0));
+  // Beyond 12 places a number's display is its binary noise: compare there.
+  return call('ROUND', mul(x, num(10 ** Math.min(decimals, MAX_DISPLAY_DECIMALS) * ROUND_NUDGE)), num(0));
 }
 
 /**
