@@ -7,8 +7,8 @@ import { floatCmp, roundTo } from './compare';
 import { DetectedTable, detectTables, Detection, TableColumn } from './detect';
 import { normalisationsOf, withNormalised } from './display';
 import { Finding, makeFinding } from './findings';
-import { absoluteTolerance, describeInterval, equalAsDisplayed, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
-import { ARROW_DOWN, ARROW_FLAT, ARROW_UP, TOLERANCE } from './patterns';
+import { absoluteTolerance, describeInterval, equalAsDisplayed, judgeValue, parseTolerance, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
+import { ARROW_DOWN, ARROW_FLAT, ARROW_UP } from './patterns';
 import { comparePeriods, financialYearKey, isWholeYear, Period, periodLength } from './period';
 import { ASSUMED_HIGHER, Polarity, PolarityReading, resolvePolarity } from './polarity';
 import { cellAt, CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
@@ -161,14 +161,6 @@ function accumulates(measure: string, unit: Unit): boolean {
 
 function tableOverride(table: DetectedTable, settings: EvaluationSettings): TableOverride | undefined {
   return settings.overrides?.find((o) => o.sheet === table.sheet && (o.range === undefined || o.range === table.range));
-}
-
-/** Reads a Tolerance column: "10%" is 10% of the target; "2", "2pp" or "2 pts" are units of the row (points on rates). */
-function parseTolerance(text: string): Tolerance | undefined {
-  const m = TOLERANCE.exec(text.trim())?.groups;
-  if (m?.num === undefined) return undefined;
-  const n = Number(m.num);
-  return (m.unit ?? '') === '%' ? { kind: 'relative', value: n / 100 } : { kind: 'absolute', value: n };
 }
 
 function fractionFinding(v: NumberValue, cell: string): Finding | undefined {

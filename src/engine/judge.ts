@@ -2,6 +2,7 @@
  * Judging one value against a target: RAG status with its reason, variance, and trend.
  */
 import { floatCmp, meetsMaximum, meetsMinimum, roundTo } from './compare';
+import { TOLERANCE } from './patterns';
 import { Period, periodLength } from './period';
 import { Polarity } from './polarity';
 import { statusText, trendText } from './rules/vocabulary';
@@ -14,6 +15,32 @@ import { formatNumber, NumberValue, Unit } from './value';
 export interface Tolerance {
   readonly kind: 'relative' | 'absolute';
   readonly value: number;
+}
+
+/**
+ * The one tolerance grammar (command line, pane, workbook settings, a Tolerance column): "5%" or "10 %" is relative,
+ * a share of the target; "3", "2pp", "0.5 pts", "2 points" or "2 percentage points" is absolute, in the units each
+ * row is printed in (points on a row of percentages). Returns undefined for anything else, a negative number
+ * included.
+ */
+export function parseTolerance(text: string): Tolerance | undefined {
+  const m = TOLERANCE.exec(text.trim())?.groups;
+  if (m?.num === undefined) return undefined;
+  const n = Number(m.num.replace(/,/g, ''));
+  if (!Number.isFinite(n)) return undefined;
+  return (m.unit ?? '') === '%' ? { kind: 'relative', value: n / 100 } : { kind: 'absolute', value: n };
+}
+
+/** Writes a tolerance in the grammar parseTolerance reads: "5%" or "3" (percent to at most four places). */
+export function formatTolerance(t: Tolerance): string {
+  return t.kind === 'relative' ? `${Number((t.value * 100).toFixed(4))}%` : String(t.value);
+}
+
+/** Returns true when a value is a tolerance: a kind and a finite number of at least 0 (what settings may hold). */
+export function isTolerance(value: unknown): value is Tolerance {
+  if (typeof value !== 'object' || value === null) return false;
+  const { kind, value: n } = value as { kind?: unknown; value?: unknown };
+  return (kind === 'relative' || kind === 'absolute') && typeof n === 'number' && Number.isFinite(n) && n >= 0;
 }
 
 /** An absolute tolerance in the engine's own numbers (percentages are fractions: 3 pp → 0.03). */

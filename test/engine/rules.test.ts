@@ -1,3 +1,4 @@
+import { formatTolerance, isTolerance, parseTolerance } from '../../src/engine/judge';
 import {
   abs, add, and, BLANK, bool, call, div, emitFormula, eq, errorValue, evaluateRule, excelRound, Expr, foldRule,
   FormulaTooDeepError, FormulaTooLongError, ge, gt, iff, isNumber, lt, MAX_FORMULA_LENGTH, measureBlock, mul, ne, neg,
@@ -265,5 +266,27 @@ describe('row rules: verdicts', () => {
     };
     expect(showValue(run(numberValue(85)).status as RuleValue)).toBe('"● Green"');
     expect(showValue(run(BLANK).status as RuleValue)).toBe('"○ No direction"');
+  });
+});
+
+describe('the one tolerance grammar the bands come from', () => {
+  it.each<[string, { kind: 'relative' | 'absolute'; value: number }]>([
+    ['5%', { kind: 'relative', value: 0.05 }], ['10 %', { kind: 'relative', value: 0.1 }], [' 2.5% ', { kind: 'relative', value: 0.025 }],
+    ['3', { kind: 'absolute', value: 3 }], ['2pp', { kind: 'absolute', value: 2 }], ['0.5 pts', { kind: 'absolute', value: 0.5 }],
+    ['2 points', { kind: 'absolute', value: 2 }], ['2 percentage points', { kind: 'absolute', value: 2 }], ['1,000', { kind: 'absolute', value: 1000 }],
+  ])('reads "%s"', (text, tolerance) => {
+    expect(parseTolerance(text)).toEqual(tolerance);
+    expect(parseTolerance(formatTolerance(tolerance))).toEqual(tolerance);
+  });
+
+  describe('rejects', () => {
+    it.each(['', 'five', '-5%', '5%%', 'TBC', '% 5'])('"%s"', (text) => {
+      expect(parseTolerance(text)).toBeUndefined();
+    });
+  });
+
+  it('tells a stored tolerance from anything else', () => {
+    expect(isTolerance({ kind: 'relative', value: 0.1 })).toBe(true);
+    expect([{ kind: 'relative', value: -1 }, { kind: 'neon', value: 1 }, { kind: 'absolute', value: Number.NaN }, null, '5%'].map(isTolerance)).toEqual([false, false, false, false, false]);
   });
 });
