@@ -6,6 +6,7 @@
 import { cellAddress, columnIndex, columnLetters, parseCellAddress, quoteSheetName } from './address';
 import { floatCmp } from './compare';
 import { DetectedTable } from './detect';
+import { planSummary, SUMMARY_SHEET, SummaryPlan } from './summary';
 import { columnRole, DEFAULT_SETTINGS, Evaluation, EvaluationSettings, evaluateWorkbook } from './evaluate';
 import {
   assertNever, emitBlock, Expr, Placement, rowRules, RuleValue, STATUS_CODE, STATUS_VOCABULARY, statusOfCode, TREND_CODE, TREND_VOCABULARY,
@@ -119,6 +120,14 @@ export interface WritePlan {
   readonly blocks: readonly BlockPlacement[];
   readonly notices: readonly PlanNotice[];
   readonly evaluation: Evaluation;
+  /**
+   * The Scorecard summary sheet to write (null when no table was found), and the name of the summary sheet an
+   * earlier refresh wrote, which adapters delete first. Our summary sheet is known by the defined name
+   * `Scorecard_Summary` (SUMMARY_NAME), which adapters add once the sheet exists, referring to its A1; a user's own
+   * sheet of that name is never touched.
+   */
+  readonly summary: SummaryPlan | null;
+  readonly replaceSummarySheet: string | null;
 }
 
 /** The palettes: default traffic lights, and a colour-blind-safe set (blue / orange / vermillion). */
@@ -224,9 +233,10 @@ export function ownBlocks(snapshot: WorkbookSnapshot): SheetRect[] {
 /** Returns the snapshot without our earlier blocks and without the ledger sheet: what the user owns. */
 export function withoutOwnBlocks(snapshot: WorkbookSnapshot): WorkbookSnapshot {
   const blocks = ownBlocks(snapshot);
+  const summary = ownSummarySheet(snapshot);
   return {
     ...snapshot,
-    sheets: snapshot.sheets.filter((s) => s.name !== LEDGER_SHEET).map((sheet) => {
+    sheets: snapshot.sheets.filter((s) => s.name !== LEDGER_SHEET && s.name !== summary).map((sheet) => {
       const mine = blocks.filter((b) => b.sheet === sheet.name);
       if (mine.length === 0) return sheet;
       return {
@@ -235,6 +245,29 @@ export function withoutOwnBlocks(snapshot: WorkbookSnapshot): WorkbookSnapshot {
       };
     }),
   };
+}
+
+/** The defined name that marks our summary sheet. */
+export const SUMMARY_NAME = `${'Scorecard_'}Summary`;
+
+/** The summary sheet an earlier refresh wrote (known by its defined name), or null. */
+export function ownSummarySheet(snapshot: WorkbookSnapshot): string | null {
+  const ref = (snapshot.names ?? []).find((n) => n.name === SUMMARY_NAME)?.reference;
+  if (ref === undefined) return null;
+  const m = /^(?:'((?:[^']|'')+)'|([^!]+))!/.exec(ref);
+  const sheet = m === null ? undefined : m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
+  return sheet !== undefined && snapshot.sheets.some((s) => s.name === sheet) ? sheet : null;
+}
+
+/** A name for the summary sheet: ours again, else "Scorecard summary", else the first of "… 2", "… 3" that is free. */
+function summarySheetName(snapshot: WorkbookSnapshot): string {
+  const own = ownSummarySheet(snapshot);
+  if (own !== null) return own;
+  const taken = new Set(snapshot.sheets.map((s) => s.name.toLowerCase()));
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? SUMMARY_SHEET : `${SUMMARY_SHEET} ${n}`;
+    if (!taken.has(name.toLowerCase())) return name;
+  }
 }
 
 /** Finds the first free columns right of a table: a spacer column, then the block. */
@@ -441,7 +474,15 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
   }
 
   const removeNames = (snapshot.names ?? []).filter((n) => n.name.startsWith(NAME_PREFIX)).map((n) => n.name);
-  return { clear: previousBlocks, removeRulesIn: previousBlocks, removeNames, writes, rules, names, columns, ledger, blocks, notices, evaluation };
+  const summaryName = summarySheetName(snapshot);
+  const summary = evaluation.tables.length === 0 ? null : planSummary(evaluation, blocks.map((b) => ({
+    sheet: b.sheet, tableRange: b.tableRange,
+    columns: { statusCode: b.columns.statusCode, status: b.columns.status, latest: b.columns.latest, variance: b.columns.variance, target: b.columns.target },
+  })), summaryName);
+  return {
+    clear: previousBlocks, removeRulesIn: previousBlocks, removeNames, writes, rules, names, columns, ledger, blocks, notices, evaluation,
+    summary, replaceSummarySheet: ownSummarySheet(snapshot),
+  };
 }
 
 /** Plans taking a refresh out again: clear blocks, drop rules and names, put normalised cells back. */
@@ -453,6 +494,8 @@ export interface RemovalPlan {
   readonly removeNames: readonly string[];
   readonly restore: readonly LedgerEntry[];
   readonly removeLedgerSheet: boolean;
+  /** The summary sheet a refresh wrote, to delete; null when there is none. */
+  readonly removeSummarySheet: string | null;
 }
 
 function stillNormalised(snapshot: WorkbookSnapshot, sheetName: string, address: string, original: string): boolean {
@@ -490,7 +533,7 @@ export function planRemoval(snapshot: WorkbookSnapshot): RemovalPlan {
   return {
     clear: blocks, resetColumns, removeRulesIn: blocks,
     removeNames: (snapshot.names ?? []).filter((n) => n.name.startsWith(NAME_PREFIX)).map((n) => n.name),
-    restore, removeLedgerSheet: ledgerSheet !== undefined,
+    restore, removeLedgerSheet: ledgerSheet !== undefined, removeSummarySheet: ownSummarySheet(snapshot),
   };
 }
 

@@ -87,7 +87,7 @@ function show(sheet: string, row: number, col: number): string {
  * Plans the summary sheet of an evaluation whose tables got blocks. Tables without a block (no room beside them) are
  * listed with their counts as values, since there is no Status column to count.
  */
-export function planSummary(evaluation: Evaluation, blocks: readonly SummaryBlock[]): SummaryPlan {
+export function planSummary(evaluation: Evaluation, blocks: readonly SummaryBlock[], sheet: string = SUMMARY_SHEET): SummaryPlan {
   const cells: SummaryCell[] = [];
   const put = (row: number, col: number, value: SummaryValue, extra: Omit<SummaryCell, 'row' | 'col' | 'value'> = {}): void => {
     cells.push({ row, col, value, ...extra });
@@ -172,7 +172,7 @@ export function planSummary(evaluation: Evaluation, blocks: readonly SummaryBloc
   };
   void exceptionsHead;
   return {
-    sheet: SUMMARY_SHEET,
+    sheet,
     cells,
     widths: [{ col: 0, width: 34 }, { col: 1, width: 46 }, { col: 2, width: 11 }, { col: 3, width: 22 }, { col: 4, width: 11 }, { col: 5, width: 48 }, { col: 6, width: 9 }],
     chart,

@@ -1,5 +1,6 @@
 import { HyperFormula } from 'hyperformula';
 import { evaluateWorkbook } from '../../src/engine/evaluate';
+import { planRefresh, planRemoval, SUMMARY_NAME } from '../../src/engine/plan';
 import { planSummary, SUMMARY_SHEET, SummaryBlock } from '../../src/engine/summary';
 import { STATUS_CODE } from '../../src/engine/rules/vocabulary';
 import { grid } from '../support/grid';
@@ -54,5 +55,27 @@ describe('the Scorecard summary sheet', () => {
     hf.setCellContents({ sheet: q1, row: 3, col: 7 }, [[STATUS_CODE.green]]);
     expect([1, 2, 3, 4].map((col) => hf.getCellValue({ sheet: summary, row: 4, col }))).toEqual([2, 0, 1, 1]);
     expect(hf.getCellValue({ sheet: summary, row: 4, col: 5 })).toBe('●●■○');
+  });
+});
+
+describe('the summary sheet in the write plan', () => {
+  it('plans a "Scorecard summary" sheet, named apart from a user\'s own sheet of that name', () => {
+    expect(planRefresh(workbook).summary?.sheet).toBe(SUMMARY_SHEET);
+    const withUsers = { sheets: [...workbook.sheets, { name: 'Scorecard Summary', rows: [[{ value: 'my notes', text: 'my notes' }]] }] };
+    const plan = planRefresh(withUsers);
+    expect(plan.summary?.sheet).toBe(`${SUMMARY_SHEET} 2`);
+    expect(plan.replaceSummarySheet).toBeNull();
+  });
+
+  it('knows its own summary sheet by the defined name: replaced on refresh, left out of detection, deleted by remove', () => {
+    const summaryRows = [[{ value: 'Table', text: 'Table' }, { value: 'Green', text: 'Green' }, { value: 'Target', text: 'Target' }, { value: '2016/17', text: '2016/17' }],
+      [{ value: 'Q1 › A1:E5', text: 'Q1 › A1:E5' }, { value: 1, text: '1' }, { value: '80%', text: '80%' }, { value: '82%', text: '82%' }]];
+    const refreshed = { sheets: [...workbook.sheets, { name: SUMMARY_SHEET, rows: summaryRows }], names: [{ name: SUMMARY_NAME, reference: `'${SUMMARY_SHEET}'!$A$1` }] };
+    const plan = planRefresh(refreshed);
+    expect(plan.replaceSummarySheet).toBe(SUMMARY_SHEET);
+    expect(plan.summary?.sheet).toBe(SUMMARY_SHEET);
+    expect(plan.evaluation.tables.map((t) => t.table.sheet)).toEqual(['Q1']);
+    expect(planRemoval(refreshed).removeSummarySheet).toBe(SUMMARY_SHEET);
+    expect(planRemoval(workbook).removeSummarySheet).toBeNull();
   });
 });
