@@ -3,7 +3,7 @@
  * files, Office.js inside Excel) apply. Lossless normalisations in place, an output block of live
  * formulas right of each table, conditional formats keyed on the Status and Trend cells, defined names.
  */
-import { cellAddress, columnIndex, columnLetters, parseCellAddress, quoteSheetName } from './address';
+import { cellAddress, columnLetters, parseCellAddress, quoteSheetName } from './address';
 import { floatCmp } from './compare';
 import { DetectedTable } from './detect';
 import { planSummary, SUMMARY_SHEET, SummaryPlan } from './summary';
@@ -203,16 +203,18 @@ function comment(text: string): string {
   return text.length <= MAX_COMMENT_LENGTH ? text : `${text.slice(0, MAX_COMMENT_LENGTH - 1)}…`;
 }
 
-/** Parses a defined name's reference "'Sheet 1'!$A$1:$C$3" into a rectangle, or undefined. */
+/** Parses a defined name's reference "'Sheet 1'!$A$1:$C$3" into a rectangle, or undefined. Cells are read by parseCellAddress. */
 export function parseReference(reference: string): SheetRect | undefined {
-  const m = /^=?(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(reference.trim());
-  if (!m) return undefined;
+  const m = /^=?(?:'((?:[^']|'')+)'|([^!]+))!([^:]+)(?::([^:]+))?$/.exec(reference.trim());
+  if (!m || m[3] === undefined) return undefined;
   const sheet = m[1] !== undefined ? m[1].replace(/''/g, "'") : (m[2] ?? '');
-  const left = columnIndex(m[3] ?? 'A');
-  const top = Number(m[4]) - 1;
-  const right = m[5] !== undefined ? columnIndex(m[5]) : left;
-  const bottom = m[6] !== undefined ? Number(m[6]) - 1 : top;
-  return { sheet, top, left, bottom, right };
+  try {
+    const from = parseCellAddress(m[3]);
+    const to = m[4] !== undefined ? parseCellAddress(m[4]) : from;
+    return { sheet, top: from.row, left: from.col, bottom: to.row, right: to.col };
+  } catch {
+    return undefined;
+  }
 }
 
 
