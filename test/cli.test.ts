@@ -253,3 +253,18 @@ describe('tolerances: the sheet\'s key, unless the user chose', () => {
     expect(chosen.tables[0].rows[0].status).toBe('red');
   });
 });
+
+describe('the text report says why', () => {
+  it('shows each row\'s specific state and its one-line reason, and never "No data" for a row that has data', async () => {
+    const { code, out } = await run('report', join(FIXTURES, 'seeds', `${SEEDS[1]}.tsv`));
+    expect(code).toBe(0);
+    expect(out).toContain('○ No direction');
+    expect(out).toContain('○ No target');
+    expect(out).toContain('↳ No status: the target has no direction (polarity unknown)');
+    expect(out).toMatch(/↳ Red: 6 is 6 above the ≤ 0 maximum/);
+    const report = JSON.parse((await run('report', join(FIXTURES, 'seeds', `${SEEDS[1]}.tsv`), '--json')).out);
+    const withData = report.tables.flatMap((t: { rows: Array<{ latest: unknown; state: string }> }) => t.rows).filter((r: { latest: unknown }) => r.latest !== null);
+    expect(withData.length).toBeGreaterThan(0);
+    expect(withData.filter((r: { state: string }) => r.state === '○ No data')).toEqual([]);
+  });
+});

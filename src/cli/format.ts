@@ -1,6 +1,6 @@
 /** Terminal output: a readable table per scorecard table, and one-line summaries. */
 import Table from 'cli-table3';
-import { Report, ReportTable, STATUS_TEXT } from '../engine';
+import { Report, ReportTable } from '../engine';
 
 
 /** One line per table: "Indicators: 5 green, 0 amber, 2 red, 1 no status; 2 findings". */
@@ -18,15 +18,17 @@ export function renderReport(report: Report, width = 120): string {
     const measureWidth = Math.max(20, Math.min(44, width - 90));
     const table = new Table({
       head: ['Row', 'Measure', 'Target (as read)', 'Latest', 'Previous', 'Status', 'Trend'],
-      colWidths: [5, measureWidth, 22, 12, 12, 12, 16],
+      colWidths: [5, measureWidth, 22, 11, 11, 17, 16],
       wordWrap: true,
       style: { head: [], border: [] },
     });
     for (const r of t.rows) {
       table.push([
         String(r.row), r.label ? `${r.measure} [${r.label}]` : r.measure, r.target?.asRead ?? '',
-        r.latest?.displayed ?? '', r.previous?.displayed ?? '', STATUS_TEXT[r.status], r.trend === 'none' ? '' : r.trend,
+        r.latest?.displayed ?? '', r.previous?.displayed ?? '', r.state, r.trend === 'none' ? '' : r.trend,
       ]);
+      // Each row's one-line reason, as the workbook's pane gives it.
+      table.push([{ colSpan: 7, content: `  ↳ ${r.statusReason}${r.trend !== 'none' ? ` · ${r.trendReason}` : ''}` }]);
     }
     out.push(table.toString());
     const tableNotes = t.findings.map((f) => `  ⓘ ${f.cell}  ${f.message}`);

@@ -1,5 +1,5 @@
 /** Command-line option parsing shared by the commands. */
-import { DEFAULT_SETTINGS, EvaluationSettings, Tolerance } from '../engine';
+import { DEFAULT_SETTINGS, EvaluationSettings, parseTolerance, Tolerance } from '../engine';
 
 /** Thrown for a malformed option value. */
 export class OptionError extends Error {
@@ -14,10 +14,10 @@ export class OptionError extends Error {
  * percentage points on rows of percentages).
  */
 export function parseToleranceOption(name: string, text: string): Tolerance {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%|pp|pts)?\s*$/i.exec(text);
-  if (!m || m[1] === undefined) throw new OptionError(`--${name} must be like 5%, 2pp or 3 (got "${text}")`);
-  const n = Number(m[1]);
-  return (m[2] ?? '') === '%' ? { kind: 'relative', value: n / 100 } : { kind: 'absolute', value: n };
+  // The engine's one tolerance grammar, as a Tolerance column is read.
+  const t = parseTolerance(text);
+  if (t === undefined) throw new OptionError(`--${name} must be like 5%, 2pp or 3 (got "${text}")`);
+  return t;
 }
 
 /**

@@ -6,6 +6,7 @@ import { Finding } from './findings';
 import { Polarity, PolaritySource } from './polarity';
 import { RowVerdict, Status } from './judge';
 import { TableKind } from './detect';
+import { NoStatusKey, STATUS_CODE, STATUS_VOCABULARY, StatusKey, statusOfCode } from './rules/vocabulary';
 
 /** A value in the report. */
 export interface ReportValue {
@@ -24,6 +25,11 @@ export interface ReportRow extends RowVerdict {
   readonly polarity: Polarity;
   readonly polaritySource: PolaritySource;
   readonly polarityReason: string;
+  /**
+   * The specific state, as the sheet's Status cell shows it: "● Green", "▲ Amber", "■ Red", or why there is no
+   * status: "○ No target", "○ No direction", "○ Data only", "○ Target unclear", "○ No baseline", "○ No data"….
+   */
+  readonly state: string;
   readonly target: { readonly min: number | null; readonly max: number | null; readonly minInclusive: boolean; readonly maxInclusive: boolean; readonly text: string; readonly asRead: string; readonly cell: string | null } | null;
   readonly latest: ReportValue | null;
   readonly previous: ReportValue | null;
@@ -57,12 +63,21 @@ function reportValue(o: Observation | null, displayed: (o: Observation) => strin
   return { value: round(o.value.value) as number, period: o.periodLabel, cell: o.cell, unit: o.value.unitWord ?? o.value.unit, displayed: displayed(o) };
 }
 
+/** The state a row's status code stands for, with the row's own no-status word where it has one. */
+export function stateOf(r: EvaluatedRow): StatusKey {
+  const code = r.block.statusCode?.kind === 'number' ? r.block.statusCode.value : 0;
+  const own: NoStatusKey | undefined = 'noStatus' in r.shape ? r.shape.noStatus : undefined;
+  const key = own !== undefined ? statusOfCode(code, own) : code === STATUS_CODE.noStatus ? 'noData' : statusOfCode(code, 'noTarget');
+  return key ?? (r.status === 'none' ? own ?? 'noData' : r.status);
+}
+
 function reportRow(r: EvaluatedRow, displayed: (o: Observation) => string): ReportRow {
   const iv = r.target.interval;
   const hasTarget = r.target.spec !== null || iv !== null;
   return {
     row: r.row + 1, measure: r.measure, label: r.label,
     polarity: r.polarity.polarity, polaritySource: r.polarity.source, polarityReason: r.polarity.reason,
+    state: (({ shape, word }) => `${shape} ${word}`)(STATUS_VOCABULARY[stateOf(r)]),
     target: hasTarget ? { min: round(iv?.min ?? null), max: round(iv?.max ?? null), minInclusive: iv?.minInclusive ?? true, maxInclusive: iv?.maxInclusive ?? true, text: r.target.text, asRead: r.target.readable, cell: r.target.cell } : null,
     latest: reportValue(r.latest, displayed), previous: reportValue(r.previous, displayed),
     variance: round(r.variance), variancePct: round(r.variancePct),
