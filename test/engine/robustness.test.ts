@@ -22,8 +22,10 @@ function verdictBreaks(row: EvaluatedRow): string | undefined {
     const meetsMax = max === undefined || (shape.maxInclusive ? value <= max + 1e-12 * Math.abs(max) : value < max);
     // On target is green; a miss is amber or red unless a green band covers it; the miss is on the failing side.
     if (meetsMin && meetsMax && row.status !== 'green') return `on target but ${row.status}`;
-    if (!(meetsMin && meetsMax) && row.status !== 'green' && row.variance !== null && min !== undefined && max === undefined && row.variance >= 0) return 'missed a minimum with a variance above it';
-    if (!(meetsMin && meetsMax) && row.status !== 'green' && row.variance !== null && max !== undefined && min === undefined && row.variance <= 0) return 'missed a maximum with a variance below it';
+    // A value equal to a strict bound (">85%" and exactly 85%) misses it with a variance of 0.
+    const strictEdge = row.variance === 0;
+    if (!(meetsMin && meetsMax) && row.status !== 'green' && row.variance !== null && min !== undefined && max === undefined && row.variance >= 0 && !(strictEdge && !shape.minInclusive)) return 'missed a minimum with a variance above it';
+    if (!(meetsMin && meetsMax) && row.status !== 'green' && row.variance !== null && max !== undefined && min === undefined && row.variance <= 0 && !(strictEdge && !shape.maxInclusive)) return 'missed a maximum with a variance below it';
     if (!(meetsMin && meetsMax) && shape.green.relative === 0 && shape.green.absolute === 0 && row.status === 'green') return 'missed with no green band but green';
   }
   if ((row.trend === 'improving' || row.trend === 'worsening') && (shape.kind === 'kpi' || shape.kind === 'series')) {
