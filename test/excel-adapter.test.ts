@@ -1,7 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { BLOCK_COLUMNS, cellAddress, LEDGER_SHEET, parseCellAddress, parseReference, WorkbookSnapshot, withoutOwnBlocks } from '../src/engine';
+import { BLOCK_COLUMNS, cellAddress, LEDGER_SHEET, parseCellAddress, parseReference, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks } from '../src/engine';
 import { charsToPoints, needsTextPrefix, packSteps, textInput, utf8Length } from '../src/excel/apply';
 import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
 import {
@@ -96,9 +96,12 @@ async function until(predicate: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-/** The dump with the ledger sheet's id left out (a removal deletes the ledger; the next refresh adds a new one). */
+/**
+ * The dump with the ids of the ledger and summary sheets left out: a removal deletes the ledger and the next refresh
+ * adds a new one, and every refresh replaces the summary sheet with a new one.
+ */
 function withoutLedgerId(dump: WorkbookDump): WorkbookDump {
-  return { ...dump, sheets: dump.sheets.map((s) => (s.name === LEDGER_SHEET ? { ...s, id: '' } : s)) };
+  return { ...dump, sheets: dump.sheets.map((s) => (s.name === LEDGER_SHEET || s.name === SUMMARY_SHEET ? { ...s, id: '' } : s)) };
 }
 
 /** The snapshot with its defined names in name order (the order names were added in is the adapter's own). */
@@ -291,9 +294,9 @@ describe('idempotence and removal', () => {
     const emulator = emulatorOf(typedSeed(seed));
     const original = emulator.dump();
     await refreshScorecard(emulator.run);
-    const once = emulator.dump();
+    const once = withoutLedgerId(emulator.dump());
     await refreshScorecard(emulator.run);
-    expect(emulator.dump()).toEqual(once);
+    expect(withoutLedgerId(emulator.dump())).toEqual(once);
     emulator.resetCounters();
     await removeScorecard(emulator.run);
     expect(emulator.syncCount).toBe(3);
@@ -400,7 +403,8 @@ describe('merged cells', () => {
     const emulator = createExcelEmulator({ sheets: [{ name: 'S', cells: sectionedSheet({ Z3: { value: 'See note 1' } }), merges: ['A6:Y6'] }] }, { apiVersion: '1.12' });
     const summary = await refreshScorecard(emulator.run);
     expect(summary.notices).toEqual([expect.objectContaining({ sheet: 'S', cell: 'F6' })]);
-    expect(emulator.dump().names).toEqual([]);
+    // No block, so no block names: only the summary sheet's, which lists the table with its counts.
+    expect(emulator.dump().names.map((n) => n.name)).toEqual([SUMMARY_NAME]);
   });
 
   it('writes the block beside a table whose section heading stands alone within the table\'s width, whatever the host', async () => {
@@ -451,10 +455,10 @@ describe('sheet names that read as references', () => {
     expect(first.tables.map((t) => t.sheet)).toEqual([sheet]);
     const names = emulator.dump().names;
     expect(names.length).toBeGreaterThan(0);
-    expect(names.every((n) => n.reference.startsWith(`='${sheet}'!`))).toBe(true);
-    const once = emulator.dump();
+    expect(names.filter((n) => n.name !== SUMMARY_NAME).every((n) => n.reference.startsWith(`='${sheet}'!`))).toBe(true);
+    const once = withoutLedgerId(emulator.dump());
     await refreshScorecard(emulator.run);
-    expect(emulator.dump()).toEqual(once);
+    expect(withoutLedgerId(emulator.dump())).toEqual(once);
     await removeScorecard(emulator.run);
     expect(withoutLedgerId(emulator.dump())).toEqual(withoutLedgerId(original));
   });
@@ -464,7 +468,7 @@ describe('sheet names that read as references', () => {
     refreshWorkbook(file);
     const written = (file.model as unknown as { definedNames: Array<{ name: string; ranges: string[] }> }).definedNames;
     expect(written.length).toBeGreaterThan(0);
-    expect(written.every((n) => n.ranges.every((r) => r.startsWith(`'${sheet}'!`)))).toBe(true);
+    expect(written.filter((n) => n.name !== SUMMARY_NAME).every((n) => n.ranges.every((r) => r.startsWith(`'${sheet}'!`)))).toBe(true);
   });
 });
 
@@ -663,6 +667,67 @@ describe('watching edits', () => {
     await sleep(400);
     expect(summaries).toHaveLength(1);
     await stop();
+  });
+});
+
+describe('the Scorecard summary sheet', () => {
+  it('is added with its cells, a native stacked bar chart of the counts, its print area one page wide and its name, in the same write', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    const result = await refreshScorecard(emulator.run);
+    expect(result.syncs).toBe(3);
+    expect(result.summarySheet).toBe(SUMMARY_SHEET);
+    const dump = emulator.dump();
+    const sheet = dump.sheets.find((s) => s.name === SUMMARY_SHEET);
+    expect(dump.sheets[dump.sheets.length - 1]?.name).toBe(SUMMARY_SHEET);
+    expect(sheet?.cells.A1).toMatchObject({ value: 'Scorecard summary', bold: true });
+    expect(sheet?.cells.B5?.formula).toMatch(/^=COUNTIF\('?Report'?!\$[A-Z]+\$\d+:\$[A-Z]+\$\d+,1\)$/);
+    expect(sheet?.cells.A5).toMatchObject({ value: 'Report › Staffing', formula: null });
+    expect(sheet?.pageLayout).toEqual({ printArea: expect.stringMatching(/^A1:G\d+$/), zoom: { horizontalFitToPages: 1, verticalFitToPages: 0 } });
+    expect(sheet?.charts).toEqual([{
+      name: 'Chart 1', type: 'BarStacked', title: 'Rows by status, per table',
+      series: [['Green', 'B', '#2E7D32'], ['Amber', 'C', '#F9A825'], ['Red', 'D', '#C62828'], ['No status', 'E', '#9E9E9E']].map(([name, col, fill]) => ({
+        name, values: `'${SUMMARY_SHEET}'!${col}5:${col}8`, categories: `'${SUMMARY_SHEET}'!A5:A8`, fill,
+      })),
+      position: { start: 'I4', end: 'O17' },
+    }]);
+    expect(dump.names.find((n) => n.name === SUMMARY_NAME)?.reference).toBe(`='${SUMMARY_SHEET}'!$A$1`);
+  });
+
+  it('is replaced, not duplicated, by the next refresh, and deleted by remove with everything else', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    await refreshScorecard(emulator.run);
+    await refreshScorecard(emulator.run);
+    const dump = emulator.dump();
+    expect(dump.sheets.filter((s) => s.name.startsWith(SUMMARY_SHEET)).map((s) => [s.name, s.charts?.length])).toEqual([[SUMMARY_SHEET, 1]]);
+    await removeScorecard(emulator.run);
+    expect(emulator.dump().sheets.map((s) => s.name)).toEqual(['Report']);
+  });
+
+  it('is written without a print area where Excel has no page layout (before ExcelApi 1.9), with its chart', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004), { apiVersion: '1.8' });
+    await refreshScorecard(emulator.run);
+    const sheet = emulator.dump().sheets.find((s) => s.name === SUMMARY_SHEET);
+    expect(sheet?.pageLayout).toBeUndefined();
+    expect(sheet?.charts).toHaveLength(1);
+  });
+
+  it('is left as it was, with a notice saying why, when the workbook\'s structure is protected', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    await refreshScorecard(emulator.run);
+    emulator.setWorkbookProtected(true);
+    const before = emulator.dump().sheets.find((s) => s.name === SUMMARY_SHEET);
+    const result = await refreshScorecard(emulator.run);
+    expect(result.notices).toEqual([expect.objectContaining({ sheet: SUMMARY_SHEET, message: expect.stringMatching(/structure is protected.*Review › Protect Workbook/) })]);
+    expect(result.summarySheet).toBe(SUMMARY_SHEET);
+    expect(emulator.dump().sheets.find((s) => s.name === SUMMARY_SHEET)).toEqual(before);
+    expect(emulator.dump().names.some((n) => n.name === SUMMARY_NAME)).toBe(true);
+  });
+
+  it('opens on the summary sheet from the pane\'s link', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    const result = await refreshScorecard(emulator.run);
+    await selectCell(emulator.run, result.summarySheet ?? '', 'A1');
+    expect(emulator.selectedAddress).toBe(`'${SUMMARY_SHEET}'!A1`);
   });
 });
 
@@ -882,7 +947,7 @@ describe('failures part-way through the write', () => {
     expect(emulator.enableEvents).toBe(true);
     await emulator.edit('Report', 'B31', 287);
     await refreshScorecard(emulator.run);
-    expect(emulator.dump()).toEqual(once);
+    expect(withoutLedgerId(emulator.dump())).toEqual(withoutLedgerId(once));
   });
 
   it('puts events back on after a failed write even in the strict (atomic) emulator', async () => {

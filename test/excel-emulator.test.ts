@@ -1914,3 +1914,87 @@ describe('dump and setup', () => {
     expect(code).toMatch(/TextEncoder/);
   });
 });
+
+describe('charts and page layout', () => {
+  const counts = (): ExcelEmulator => createExcelEmulator({ sheets: [{ name: 'Summary', cells: {
+    A1: { value: 'Table' }, B1: { value: 'Green' }, C1: { value: 'Red' },
+    A2: { value: 'Indicators' }, B2: { value: 3 }, C2: { value: 1 },
+    A3: { value: 'Budget' }, B3: { value: 5 }, C3: { value: 0 },
+  } }] });
+
+  it('makes a chart by columns: the first column gives the categories and the first row the series names', async () => {
+    const emu = counts();
+    await emu.run(async (ctx: EmulatedRequestContext) => {
+      const ws = ctx.workbook.worksheets.getItem('Summary');
+      const chart = ws.charts.add('BarStacked', ws.getRange('A1:C3'), 'Columns');
+      chart.title.text = 'Counts';
+      chart.series.getItemAt(1).format.fill.setSolidColor('#C62828');
+      chart.setPosition('E1', 'J12');
+      await ctx.sync();
+    });
+    expect(emu.dump().sheets[0]?.charts).toEqual([{
+      name: 'Chart 1', type: 'BarStacked', title: 'Counts',
+      series: [
+        { name: 'Green', values: 'Summary!B2:B3', categories: 'Summary!A2:A3', fill: null },
+        { name: 'Red', values: 'Summary!C2:C3', categories: 'Summary!A2:A3', fill: '#C62828' },
+      ],
+      position: { start: 'E1', end: 'J12' },
+    }]);
+  });
+
+  it('refuses a series that is not there, an end cell above the start, and leaves "Auto" unemulated', async () => {
+    const emu = counts();
+    await expect(emu.run(async (ctx: EmulatedRequestContext) => {
+      const ws = ctx.workbook.worksheets.getItem('Summary');
+      ws.charts.add('BarStacked', ws.getRange('A1:C3'), 'Columns').series.getItemAt(2).name = 'x';
+      await ctx.sync();
+    })).rejects.toMatchObject({ code: 'InvalidArgument' });
+    await expect(emu.run(async (ctx: EmulatedRequestContext) => {
+      const ws = ctx.workbook.worksheets.getItem('Summary');
+      ws.charts.add('BarStacked', ws.getRange('A1:C3'), 'Columns').setPosition('E5', 'D1');
+      await ctx.sync();
+    })).rejects.toMatchObject({ code: 'InvalidArgument' });
+    await expect(emu.run(async (ctx: EmulatedRequestContext) => {
+      const ws = ctx.workbook.worksheets.getItem('Summary');
+      ws.charts.add('BarStacked', ws.getRange('A1:C3'), 'Auto');
+      await ctx.sync();
+    })).rejects.toBeInstanceOf(EmulatorGapError);
+    expect(emu.dump().sheets[0]?.charts).toBeUndefined();
+  });
+
+  it('sets a print area, whole-column print titles and a fit to pages, needing ExcelApi 1.9', async () => {
+    const emu = counts();
+    await emu.run(async (ctx: EmulatedRequestContext) => {
+      const layout = ctx.workbook.worksheets.getItem('Summary').pageLayout;
+      layout.setPrintArea('A1:C3');
+      layout.setPrintTitleColumns('A:A');
+      layout.zoom = { horizontalFitToPages: 1, verticalFitToPages: 0 };
+      await ctx.sync();
+    });
+    expect(emu.dump().sheets[0]?.pageLayout).toEqual({ printArea: 'A1:C3', printTitleColumns: 'A:A', zoom: { horizontalFitToPages: 1, verticalFitToPages: 0 } });
+    await expect(emu.run(async (ctx: EmulatedRequestContext) => {
+      ctx.workbook.worksheets.getItem('Summary').pageLayout.setPrintTitleColumns('A1:A3');
+      await ctx.sync();
+    })).rejects.toMatchObject({ code: 'InvalidArgument' });
+    await expect(emu.run(async (ctx: EmulatedRequestContext) => {
+      ctx.workbook.worksheets.getItem('Summary').pageLayout.zoom = { scale: 80, horizontalFitToPages: 1 };
+      await ctx.sync();
+    })).rejects.toMatchObject({ code: 'InvalidArgument' });
+    const old = createExcelEmulator({ sheets: [{ name: 'S', cells: {} }] }, { apiVersion: '1.8' });
+    await expect(old.run(async (ctx: EmulatedRequestContext) => {
+      ctx.workbook.worksheets.getItem('S').pageLayout.setPrintArea('A1');
+      await ctx.sync();
+    })).rejects.toMatchObject({ code: 'ApiNotFound' });
+  });
+
+  it('drops a sheet\'s charts with the sheet', async () => {
+    const emu = createExcelEmulator({ sheets: [{ name: 'Keep', cells: {} }, { name: 'Summary', cells: { A1: { value: 'T' }, B1: { value: 'N' }, A2: { value: 'x' }, B2: { value: 1 } } }] });
+    await emu.run(async (ctx: EmulatedRequestContext) => {
+      const ws = ctx.workbook.worksheets.getItem('Summary');
+      ws.charts.add('BarStacked', ws.getRange('A1:B2'), 'Columns');
+      ws.delete();
+      await ctx.sync();
+    });
+    expect(emu.dump().sheets.map((s) => [s.name, s.charts])).toEqual([['Keep', undefined]]);
+  });
+});

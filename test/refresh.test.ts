@@ -1,7 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { buildReport, formatNumber, LEDGER_SHEET, parseReference, planRefresh, WritePlan } from '../src/engine';
+import { buildReport, formatNumber, LEDGER_SHEET, parseReference, planRefresh, SUMMARY_NAME, SUMMARY_SHEET, WritePlan } from '../src/engine';
 import { buildExampleWorkbook } from './support/example-workbook';
 import { snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook, removeFromWorkbook } from '../src/xlsx/refresh';
@@ -281,5 +281,57 @@ describe('formula size', () => {
     expect(formulas.length).toBeGreaterThan(10);
     expect(Math.max(...formulas.map(depth))).toBeLessThanOrEqual(64);
     expect(Math.max(...formulas.map((f) => f.length))).toBeLessThanOrEqual(8192);
+  });
+});
+
+describe('the Scorecard summary sheet', () => {
+  it('is written by a refresh: counts by COUNTIF over the Status codes with the engine\'s counts cached, exceptions with links, one page wide', async () => {
+    const { wb, plan } = await refreshed(typedSeed(SEEDS[0]));
+    const ws = wb.getWorksheet(SUMMARY_SHEET) as ExcelJS.Worksheet;
+    expect(ws).toBeDefined();
+    expect(wb.worksheets[wb.worksheets.length - 1]?.name).toBe(SUMMARY_SHEET);
+    const indicators = plan.evaluation.tables.findIndex((t) => t.table.title === 'Indicators');
+    const row = ws.getRow(5 + indicators);
+    expect(row.getCell(1).value).toBe('Report › Indicators');
+    const counts = (['green', 'amber', 'red', 'none'] as const).map((s) => plan.evaluation.tables[indicators]?.rows.filter((r) => r.status === s).length);
+    expect([2, 3, 4, 5].map((c) => row.getCell(c).result)).toEqual(counts);
+    expect(row.getCell(2).formula).toMatch(/^COUNTIF\('?Report'?!\$[A-Z]+\$\d+:\$[A-Z]+\$\d+,1\)$/);
+    expect(typeof row.getCell(6).result).toBe('string');
+    // Every red and amber row is listed with a link to its measure.
+    const exceptions = plan.evaluation.tables.flatMap((t) => t.rows).filter((r) => r.status === 'red' || r.status === 'amber');
+    const links: string[] = [];
+    ws.eachRow((r) => {
+      const f = r.getCell(7).formula;
+      if (f !== undefined) links.push(f);
+    });
+    expect(links).toHaveLength(exceptions.length);
+    expect(links[0]).toMatch(/^HYPERLINK\("#'?Report'?!A\d+","A\d+"\)$/);
+    expect(ws.pageSetup.printArea).toMatch(/^A1:G\d+$/);
+    expect([ws.pageSetup.fitToPage, ws.pageSetup.fitToWidth, ws.pageSetup.fitToHeight]).toEqual([true, 1, 0]);
+    const names = wb.definedNames.model as Array<{ name: string; ranges: string[] }>;
+    expect(names.find((n) => n.name === SUMMARY_NAME)?.ranges).toEqual([`'${SUMMARY_SHEET}'!$A$1`]);
+  });
+
+  it('writes the summary\'s text as text, never as a formula', async () => {
+    const wb = typedSeed(SEEDS[1]);
+    const { wb: out } = await refreshed(wb);
+    const ws = out.getWorksheet(SUMMARY_SHEET) as ExcelJS.Worksheet;
+    ws.eachRow((r) => r.eachCell((c) => {
+      if (c.type === ExcelJS.ValueType.Formula) expect(c.formula).toMatch(/^(COUNTIF|REPT|IF|HYPERLINK)\(/);
+    }));
+    expect(ws.getCell('A1').value).toBe('Scorecard summary');
+  });
+
+  it('leaves a user\'s own sheet called "Scorecard summary" alone, through refresh, refresh again and remove', async () => {
+    const wb = typedSeed(SEEDS[1]);
+    wb.addWorksheet(SUMMARY_SHEET).getCell('A1').value = 'my own notes';
+    const original = dumpWorkbook(await roundTrip(wb));
+    const once = (await refreshed(wb)).wb;
+    expect(once.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining([SUMMARY_SHEET, `${SUMMARY_SHEET} 2`]));
+    expect(once.getWorksheet(SUMMARY_SHEET)?.getCell('A1').value).toBe('my own notes');
+    const twice = (await refreshed(await roundTrip(once))).wb;
+    expect(dumpWorkbook(twice)).toEqual(dumpWorkbook(once));
+    removeFromWorkbook(twice);
+    expect(dumpWorkbook(await roundTrip(twice))).toEqual(original);
   });
 });

@@ -8,11 +8,12 @@
  * describes (see {@link applyPlan}), and the events switch is always put back.
  */
 import {
-  CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, PlanValue,
-  RemovalPlan, SheetRect, WritePlan,
+  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, PlanNotice, PlanValue,
+  RemovalPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
 import { packSteps, PAYLOAD_LIMIT_BYTES, SyncCounter, utf8Length } from './host';
+import { isExcelApiSupported } from './requirements';
 
 export { packSteps, utf8Length };
 import { WorkbookRead } from './snapshot';
@@ -215,10 +216,11 @@ function applyStyle(format: Excel.RangeFormat, style: CellStyle): void {
 }
 
 /** Steps styling cells: one per run of same-styled cells along a row. */
-function styleSteps(plan: WritePlan): Step[] {
-  const styled = plan.writes.filter((w): w is CellWrite & { style: CellStyle } => w.style !== undefined)
+function styleSteps(writes: readonly CellWrite[]): Step[] {
+  const styled = writes.filter((w): w is CellWrite & { style: CellStyle } => w.style !== undefined)
     .sort((a, b) => (a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.row - b.row || a.col - b.col));
   const steps: Step[] = [];
+  const runs: Array<{ rect: SheetRect; style: CellStyle; key: string }> = [];
   let i = 0;
   while (i < styled.length) {
     const first = styled[i] as CellWrite & { style: CellStyle };
@@ -230,11 +232,19 @@ function styleSteps(plan: WritePlan): Step[] {
       if (next.sheet !== first.sheet || next.row !== first.row || next.col !== prev.col + 1 || JSON.stringify(next.style) !== key) break;
       j += 1;
     }
-    const rect: SheetRect = { sheet: first.sheet, top: first.row, bottom: first.row, left: first.col, right: (styled[j] as CellWrite).col };
-    const style = first.style;
-    steps.push(step(first.sheet, 8, 64, (w) => applyStyle(w.rect(rect).format, style)));
+    runs.push({ rect: { sheet: first.sheet, top: first.row, bottom: first.row, left: first.col, right: (styled[j] as CellWrite).col }, style: first.style, key });
     i = j + 1;
   }
+  // Runs of the same columns and style on consecutive rows become one rectangle (a list's wrapped column, say).
+  runs.sort((a, b) => (a.rect.sheet < b.rect.sheet ? -1 : a.rect.sheet > b.rect.sheet ? 1 : a.rect.left - b.rect.left || a.rect.right - b.rect.right || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) || a.rect.top - b.rect.top));
+  const merged: typeof runs = [];
+  for (const run of runs) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && last.key === run.key && last.rect.sheet === run.rect.sheet && last.rect.left === run.rect.left && last.rect.right === run.rect.right && last.rect.bottom + 1 === run.rect.top) {
+      merged[merged.length - 1] = { ...last, rect: { ...last.rect, bottom: run.rect.top } };
+    } else merged.push(run);
+  }
+  for (const { rect, style } of merged) steps.push(step(rect.sheet, 8, 64, (w) => applyStyle(w.rect(rect).format, style)));
   return steps;
 }
 
@@ -268,7 +278,7 @@ function columnRuns<C extends { readonly sheet: string; readonly col: number }>(
   return runs;
 }
 
-function columnSteps(plan: WritePlan): Step[] {
+function columnSteps(plan: Pick<WritePlan, 'columns'>): Step[] {
   return columnRuns(plan.columns, (a, b) => a.width === b.width && a.hidden === b.hidden).map((run) => {
     const first = run[0] as WritePlan['columns'][number];
     const last = run[run.length - 1] as WritePlan['columns'][number];
@@ -295,11 +305,106 @@ function ledgerSteps(plan: WritePlan, read: WorkbookRead): Step[] {
   })];
 }
 
+/**
+ * The notice a refresh gives when the workbook's structure is protected: Excel refuses to add or delete a sheet, so the
+ * summary sheet is left as it was (its counts still recalculate), or not made. Null when the summary can be written.
+ */
+export function summaryNotice(plan: WritePlan, read: WorkbookRead): PlanNotice | null {
+  if (!read.structureProtected || (plan.summary === null && plan.replaceSummarySheet === null)) return null;
+  const sheet = plan.replaceSummarySheet ?? plan.summary?.sheet ?? '';
+  return {
+    sheet,
+    cell: 'A1',
+    message: `The "${sheet}" sheet was ${plan.replaceSummarySheet === null ? 'not added' : 'not brought up to date (its counts still recalculate; its list of exceptions is from an earlier refresh)'}: the workbook's structure is protected, so Excel will not add or delete a sheet. Unprotect it (Review › Protect Workbook) and refresh again.`,
+  };
+}
+
+/**
+ * Steps replacing the Scorecard summary sheet: the old one deleted, the new one added and named at once (so a
+ * failure part-way leaves a sheet the next refresh knows as ours), its cells, styles, column widths, then its print
+ * area one page wide (ExcelApi 1.9, where the host has it) and a native stacked bar chart of the counts.
+ */
+function summarySteps(plan: WritePlan, read: WorkbookRead): Step[] {
+  if (summaryNotice(plan, read) !== null) return [];
+  const steps: Step[] = [];
+  // The name goes with the sheet it marks, in one step: a failure before it leaves the old summary still known as ours.
+  const old = plan.replaceSummarySheet;
+  const ownName = plan.removeNames.includes(SUMMARY_NAME);
+  if (old !== null || ownName) {
+    steps.push(step(old ?? '', 4, utf8Length(SUMMARY_NAME), (w) => {
+      if (ownName) w.context.workbook.names.getItem(SUMMARY_NAME).delete();
+      if (old !== null) w.sheet(old).delete();
+    }));
+  }
+  const summary = plan.summary;
+  if (summary === null) return steps;
+  const name = summary.sheet;
+  const reference = absoluteReference({ sheet: name, top: 0, left: 0, bottom: 0, right: 0 });
+  steps.push(step(name, 3, utf8Length(name + reference), (w) => {
+    w.addSheet(name);
+    w.context.workbook.names.add(SUMMARY_NAME, `=${reference}`, 'Scorecard Refresh: the summary sheet; replaced on every refresh');
+  }));
+  const writes = summaryWrites(summary);
+  const at = new Map(writes.map((c) => [keyOf(c.row, c.col), c]));
+  const bottom = Math.max(...writes.map((c) => c.row));
+  const right = Math.max(...writes.map((c) => c.col));
+  steps.push(...rectSteps({ sheet: name, top: 0, left: 0, bottom, right }, (r, c) => at.get(keyOf(r, c))));
+  steps.push(...styleSteps(writes));
+  steps.push(...columnSteps({ columns: summary.widths.map((x) => ({ sheet: name, col: x.col, width: x.width, hidden: false, outlineLevel: 0 })) }));
+  if (isExcelApiSupported('1.9')) {
+    steps.push(step(name, 3, utf8Length(summary.printArea) + 64, (w) => {
+      const layout = w.sheet(name).pageLayout;
+      layout.setPrintArea(summary.printArea);
+      layout.zoom = { horizontalFitToPages: 1, verticalFitToPages: 0 };
+    }));
+  }
+  const chart = summary.chart;
+  if (chart !== null) steps.push(step(name, 6 + 3 * chart.series.length, utf8Length(JSON.stringify(chart)), (w) => addChart(w.sheet(name), chart)));
+  return steps;
+}
+
+/** The summary's cells as the writes the block writer takes. */
+function summaryWrites(summary: SummaryPlan): CellWrite[] {
+  return summary.cells.map((c) => {
+    const style: CellStyle = { ...(c.bold ? { bold: true } : {}), ...(c.wrap ? { wrap: true } : {}), ...(c.fontColor !== undefined ? { fontColor: c.fontColor } : {}) };
+    return {
+      sheet: summary.sheet, row: c.row, col: c.col, value: c.value, purpose: 'block',
+      ...(c.numberFormat !== undefined ? { numberFormat: c.numberFormat } : {}), ...(Object.keys(style).length > 0 ? { style } : {}),
+    };
+  });
+}
+
+/** The summary's rows of counts with their header row: the chart's source, one series per status column. */
+function chartSource(chart: NonNullable<SummaryPlan['chart']>): string {
+  const first = /^([A-Z]+)(\d+):[A-Z]+(\d+)$/.exec(chart.categories);
+  const lastSeries = chart.series[chart.series.length - 1]?.values ?? '';
+  const right = /^[A-Z]+\d+:([A-Z]+)\d+$/.exec(lastSeries)?.[1] ?? 'E';
+  if (first === null) return chart.categories;
+  return `${first[1] ?? 'A'}${Number(first[2]) - 1}:${right}${first[3] ?? ''}`;
+}
+
+/**
+ * Adds the chart of the counts (charts are ExcelApi 1.1): a stacked bar per table over the counts and their header
+ * row, series by columns, each series named and coloured as the plan says, placed over the cells it names.
+ */
+function addChart(ws: Excel.Worksheet, chart: NonNullable<SummaryPlan['chart']>): void {
+  const added = ws.charts.add('BarStacked', ws.getRange(chartSource(chart)), 'Columns');
+  added.title.text = chart.title;
+  chart.series.forEach((s, i) => {
+    const series = added.series.getItemAt(i);
+    series.name = s.name;
+    series.format.fill.setSolidColor(`#${s.colour}`);
+  });
+  const anchor = parseCellAddress(chart.anchor);
+  added.setPosition(chart.anchor, `${columnLetters(anchor.col + chart.widthColumns - 1)}${anchor.row + chart.heightRows}`);
+}
+
 /** The sheets a refresh plan changes. */
 export function sheetsChangedBy(plan: WritePlan): string[] {
   const sheets = [
     ...plan.clear.map((r) => r.sheet), ...plan.removeRulesIn.map((r) => r.sheet), ...plan.writes.map((w) => w.sheet),
     ...plan.rules.map((r) => r.sheet), ...plan.columns.map((c) => c.sheet), ...(plan.ledger.length > 0 ? [LEDGER_SHEET] : []),
+    ...(plan.replaceSummarySheet !== null ? [plan.replaceSummarySheet] : []),
   ];
   return [...new Set(sheets)];
 }
@@ -309,6 +414,7 @@ export function sheetsChangedByRemoval(plan: RemovalPlan): string[] {
   const sheets = [
     ...plan.clear.map((r) => r.sheet), ...plan.resetColumns.map((c) => c.sheet), ...plan.removeRulesIn.map((r) => r.sheet),
     ...plan.restore.map((e) => e.sheet), ...(plan.removeLedgerSheet ? [LEDGER_SHEET] : []),
+    ...(plan.removeSummarySheet !== null ? [plan.removeSummarySheet] : []),
   ];
   return [...new Set(sheets)];
 }
@@ -400,14 +506,16 @@ export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, 
   const steps: Step[] = [
     ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
     ...plan.removeRulesIn.map((r) => step(r.sheet, 3, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
-    ...plan.removeNames.map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
+    // The summary's name is taken away with its sheet (see summarySteps).
+    ...plan.removeNames.filter((name) => name !== SUMMARY_NAME).map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
     ...ledgerSteps(plan, read),
     ...plan.names.filter((n) => isBlockName(n.name)).map(nameStep),
     ...writeSteps(plan),
-    ...styleSteps(plan),
+    ...styleSteps(plan.writes),
     ...plan.names.filter((n) => !isBlockName(n.name)).map(nameStep),
     ...ruleSteps(plan.rules),
     ...columnSteps(plan),
+    ...summarySteps(plan, read),
   ];
   await sendSteps(context, counter, steps, read);
 }
@@ -419,6 +527,7 @@ export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, 
 export async function applyRemoval(context: Excel.RequestContext, plan: RemovalPlan, read: WorkbookRead, counter: SyncCounter): Promise<void> {
   assertUnprotected(sheetsChangedByRemoval(plan), read, 'remove the scorecard');
   assertStructureUnlocked(plan.removeLedgerSheet, read, 'remove the scorecard', 'it would delete the hidden sheet where it kept the original text of the cells it tidied, and Excel will not delete a sheet.');
+  assertStructureUnlocked(plan.removeSummarySheet !== null, read, 'remove the scorecard', `it would delete the "${plan.removeSummarySheet ?? ''}" sheet, and Excel will not delete a sheet.`);
   const steps: Step[] = [
     ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
     ...columnRuns(plan.resetColumns, () => true).map((run) => {
@@ -444,6 +553,7 @@ export async function applyRemoval(context: Excel.RequestContext, plan: RemovalP
       ws.visibility = 'Hidden';
       ws.delete();
     })] : []),
+    ...(plan.removeSummarySheet !== null ? [step(plan.removeSummarySheet, 2, 0, (w) => w.sheet(plan.removeSummarySheet as string).delete())] : []),
   ];
   await sendSteps(context, counter, steps, read);
 }

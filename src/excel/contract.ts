@@ -72,6 +72,8 @@ export interface RefreshSummary {
   readonly notices: ReadonlyArray<{ readonly sheet: string; readonly cell: string; readonly message: string }>;
   /** Round trips used: 3 for a refresh (2 reads, 1 write), more only when a write passes 5 MB. */
   readonly syncs: number;
+  /** The Scorecard summary sheet the workbook holds after the command (the pane links to it), or null. */
+  readonly summarySheet: string | null;
 }
 
 /** What the user was doing when a {@link RefreshError} happened; the notification's title follows from it. */
@@ -129,7 +131,7 @@ export interface WatchOptions {
  *     (refreshes and removals, including the watch's, run one at a time: a call waits for the one before it)
  *   detectScorecard(run: ExcelRun): Promise<RefreshSummary>        // reads and evaluates; writes nothing
  *   removeScorecard(run: ExcelRun): Promise<void>
- *   selectCell(run: ExcelRun, sheet: string, cell: string): Promise<void>
+ *   selectCell(run: ExcelRun, sheet: string, cell: string): Promise<void>   // also opens the summary sheet: selectCell(run, summarySheet, 'A1')
  *   loadOptions(run: ExcelRun): Promise<ScorecardOptions>
  *   saveOptions(run: ExcelRun, options: ScorecardOptions): Promise<void>
  *   startWatch(run: ExcelRun, onChange: (summary: RefreshSummary) => void, options?: WatchOptions): Promise<() => Promise<void>>

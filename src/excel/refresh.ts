@@ -6,7 +6,7 @@
  */
 import { cellAddress, CellWrite, ownBlocks, planRefresh, planRemoval, SheetRect, WritePlan } from '../engine';
 import { ExcelRun, RefreshAction, RefreshError, RefreshSummary } from './contract';
-import { applyPlan, applyRemoval, cellInput, sheetsChangedBy, sheetsChangedByRemoval } from './apply';
+import { applyPlan, applyRemoval, cellInput, sheetsChangedBy, sheetsChangedByRemoval, summaryNotice } from './apply';
 import { runExclusive } from './exclusive';
 import { SyncCounter, toRefreshError } from './host';
 import { readWorkbook, WorkbookRead } from './snapshot';
@@ -105,17 +105,19 @@ export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promis
         const read = await readWorkbook(context, syncs);
         onProgress?.('evaluating');
         const plan = planRefresh(read.snapshot, toRefreshOptions(read.options));
+        const blocked = summaryNotice(plan, read);
+        const notices = blocked === null ? read.notices : [...read.notices, blocked];
         sheets = sheetsChangedBy(plan);
         if (touched !== undefined && (await isAlreadyWritten(context, syncs, plan, read, touched))) {
           onProgress?.('done');
-          return { summary: summarise(plan, syncs.count, read.notices), plan, wrote: false };
+          return { summary: summarise(plan, syncs.count, notices), plan, wrote: false };
         }
         doing = 'write the scorecard';
         onProgress?.('writing');
         for (const observe of planObservers) observe(plan);
         await applyPlan(context, plan, read, syncs);
         onProgress?.('done');
-        return { summary: summarise(plan, syncs.count, read.notices), plan, wrote: true };
+        return { summary: summarise(plan, syncs.count, notices, blocked === null ? plan.summary?.sheet ?? null : plan.replaceSummarySheet), plan, wrote: true };
       });
     } catch (error) {
       throw toRefreshError(error, doing, sheets, { action, wrote: counter?.writeSent ?? false });

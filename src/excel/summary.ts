@@ -6,9 +6,10 @@ const STATUSES: readonly Status[] = ['green', 'amber', 'red', 'none'];
 
 /**
  * Builds the summary of a plan (applied or not); `syncs` is the number of round trips used, `readNotices` what
- * reading found to tell (sheets too large to read), listed before the plan's own notices.
+ * reading found to tell (sheets too large to read), listed before the plan's own notices, and `summarySheet` the
+ * Scorecard summary sheet the workbook holds afterwards (by default the one it held before).
  */
-export function summarise(plan: WritePlan, syncs: number, readNotices: readonly PlanNotice[] = []): RefreshSummary {
+export function summarise(plan: WritePlan, syncs: number, readNotices: readonly PlanNotice[] = [], summarySheet: string | null = plan.replaceSummarySheet): RefreshSummary {
   const findings: PaneFinding[] = [];
   const tables: PaneTable[] = plan.evaluation.tables.map((et) => {
     const { table } = et;
@@ -40,5 +41,6 @@ export function summarise(plan: WritePlan, syncs: number, readNotices: readonly 
     findings,
     notices: [...readNotices, ...plan.notices].map((n) => ({ sheet: n.sheet, cell: n.cell, message: n.message })),
     syncs,
+    summarySheet,
   };
 }

@@ -4,7 +4,7 @@
 import * as ExcelJS from 'exceljs';
 import {
   absoluteReference, CellStyle, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseCellAddress, parseReference,
-  PlanValue, RemovalPlan, SheetRect, WorkbookSnapshot, WritePlan,
+  PlanValue, RemovalPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WorkbookSnapshot, WritePlan,
 } from '../engine';
 import { snapshotFromWorkbook } from './read';
 
@@ -179,6 +179,33 @@ function appendLedger(wb: ExcelJS.Workbook, entries: readonly LedgerEntry[]): vo
   }
 }
 
+function removeSheet(wb: ExcelJS.Workbook, name: string | null): void {
+  const ws = name === null ? undefined : wb.getWorksheet(name);
+  if (ws) wb.removeWorksheet(ws.id);
+}
+
+/**
+ * Writes the Scorecard summary sheet: its cells (text as text, formulas with the results the plan computed), formats,
+ * column widths and print area (one page wide), then the defined name that marks it as ours. The chart of the counts
+ * has no ExcelJS form: the in-cell bars in the Bar column draw the same counts in any spreadsheet program.
+ */
+function writeSummary(wb: ExcelJS.Workbook, summary: SummaryPlan): void {
+  const ws = wb.addWorksheet(summary.sheet);
+  for (const c of summary.cells) {
+    const cell = ws.getRow(c.row + 1).getCell(c.col + 1);
+    writeValue(cell, c.value.kind === 'formula' ? { kind: 'formula', formula: c.value.formula, cached: c.value.cached } : c.value);
+    if (c.numberFormat !== undefined) restyle(cell, { numFmt: c.numberFormat });
+    const style: CellStyle = { ...(c.bold ? { bold: true } : {}), ...(c.wrap ? { wrap: true } : {}), ...(c.fontColor !== undefined ? { fontColor: c.fontColor } : {}) };
+    if (Object.keys(style).length > 0) applyStyle(cell, style);
+  }
+  for (const w of summary.widths) ws.getColumn(w.col + 1).width = w.width;
+  ws.pageSetup.printArea = summary.printArea;
+  ws.pageSetup.fitToPage = true;
+  ws.pageSetup.fitToWidth = 1;
+  ws.pageSetup.fitToHeight = 0;
+  wb.definedNames.add(absoluteReference({ sheet: summary.sheet, top: 0, left: 0, bottom: 0, right: 0 }), SUMMARY_NAME);
+}
+
 /** Applies a refresh plan to the workbook it was planned from. */
 export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan): void {
   quoteDefinedNames(wb);
@@ -200,6 +227,9 @@ export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan): void
     col.outlineLevel = c.outlineLevel;
   }
   appendLedger(wb, plan.ledger);
+  // After the ledger, so that the summary is the last sheet however often the workbook is refreshed.
+  removeSheet(wb, plan.replaceSummarySheet);
+  if (plan.summary !== null) writeSummary(wb, plan.summary);
 }
 
 /** Applies a removal plan: the workbook goes back to how it was before the first refresh. */
@@ -222,8 +252,6 @@ export function applyRemovalToWorkbook(wb: ExcelJS.Workbook, plan: RemovalPlan):
     cell.value = e.text;
     restyle(cell, { numFmt: e.numberFormat });
   }
-  if (plan.removeLedgerSheet) {
-    const ws = wb.getWorksheet(LEDGER_SHEET);
-    if (ws) wb.removeWorksheet(ws.id);
-  }
+  if (plan.removeLedgerSheet) removeSheet(wb, LEDGER_SHEET);
+  removeSheet(wb, plan.removeSummarySheet);
 }

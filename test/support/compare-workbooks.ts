@@ -11,7 +11,10 @@
  * - column widths: characters in a file, points in Office.js; widths are compared in points (charsToPoints);
  * - defined names: references are compared as parsed rectangles; comments exist only in Office.js;
  * - vertical alignment: ExcelJS's 'top' and Office.js's 'Top' (undefined and 'Bottom' are both the default);
- * - font name/size and outline levels are not compared (the emulator has none of them).
+ * - font name/size and outline levels are not compared (the emulator has none of them);
+ * - charts are not compared: ExcelJS cannot write one (the summary's in-cell bars stand in for it in a file);
+ * - page setup: ExcelJS's printArea / printTitlesColumn / fitToPage with fitToWidth × fitToHeight, and Office.js's
+ *   setPrintArea / setPrintTitleColumns / zoom {horizontalFitToPages, verticalFitToPages}, compared as one shape.
  */
 import * as ExcelJS from 'exceljs';
 import { absoluteReference, parseReference } from '../../src/engine';
@@ -43,6 +46,13 @@ export interface ComparableRule {
   readonly stopIfTrue: boolean;
 }
 
+/** The print settings a refresh may set, as compared: fit is "pages wide × pages tall" (0 = as many as needed). */
+export interface ComparablePage {
+  readonly printArea: string | null;
+  readonly printTitleColumns: string | null;
+  readonly fit: string | null;
+}
+
 /** A workbook as compared. */
 export interface ComparableWorkbook {
   readonly sheets: ReadonlyArray<{
@@ -51,6 +61,7 @@ export interface ComparableWorkbook {
     readonly rules: readonly ComparableRule[];
     readonly columnWidths: Readonly<Record<string, number>>;
     readonly hiddenColumns: readonly string[];
+    readonly page: ComparablePage;
   }>;
   readonly names: ReadonlyArray<{ readonly name: string; readonly reference: string }>;
 }
@@ -114,7 +125,13 @@ export function comparableFromExcelJs(wb: ExcelJS.Workbook): ComparableWorkbook 
       if (col.width !== undefined) columnWidths[columnLetters(c - 1)] = charsToPoints(col.width);
       if (col.hidden) hiddenColumns.push(columnLetters(c - 1));
     }
-    return { name: ws.name, cells, rules, columnWidths, hiddenColumns };
+    const p = ws.pageSetup;
+    const page: ComparablePage = {
+      printArea: p.printArea ?? null,
+      printTitleColumns: p.printTitlesColumn ?? null,
+      fit: p.fitToPage === true ? `${p.fitToWidth ?? 1}x${p.fitToHeight ?? 1}` : null,
+    };
+    return { name: ws.name, cells, rules, columnWidths, hiddenColumns, page };
   });
   const model = wb.definedNames.model as Array<{ name: string; ranges: string[] }>;
   const names = model.map((n) => ({ name: n.name, reference: reference(n.ranges.join(',')) })).sort((a, b) => a.name.localeCompare(b.name));
@@ -133,7 +150,13 @@ export function comparableFromEmulator(dump: WorkbookDump): ComparableWorkbook {
       if (!isBlank(c)) cells[address] = c;
     }
     const rules = s.conditionalFormats.map((cf) => ({ range: cf.range, formula: cf.formula ?? '', fill: cf.fill, fontColor: cf.fontColor, stopIfTrue: cf.stopIfTrue }));
-    return { name: s.name, cells, rules, columnWidths: { ...s.columnWidths }, hiddenColumns: [...s.hiddenColumns] };
+    const zoom = s.pageLayout?.zoom;
+    const page: ComparablePage = {
+      printArea: s.pageLayout?.printArea ?? null,
+      printTitleColumns: s.pageLayout?.printTitleColumns ?? null,
+      fit: zoom !== undefined && zoom.scale === undefined ? `${zoom.horizontalFitToPages ?? 0}x${zoom.verticalFitToPages ?? 0}` : null,
+    };
+    return { name: s.name, cells, rules, columnWidths: { ...s.columnWidths }, hiddenColumns: [...s.hiddenColumns], page };
   });
   const names = dump.names.map((n) => ({ name: n.name, reference: reference(n.reference) })).sort((a, b) => a.name.localeCompare(b.name));
   return { sheets, names };

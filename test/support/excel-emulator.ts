@@ -37,8 +37,8 @@
  * `emulator.Office.context.requirements.isSetSupported` answers accordingly. Gated members:
  * conditional formats and suspendApiCalculationUntilNextSync (1.6); getRangeByIndexes,
  * NamedItem.formula, RangeFormat.useStandardWidth, Worksheet.onChanged and Workbook.protection (1.7);
- * Runtime.enableEvents (1.8); Range.getMergedAreasOrNullObject (1.13); WorksheetChangedEventArgs.triggerSource (1.14,
- * left out of the args below).
+ * Runtime.enableEvents (1.8); Worksheet.pageLayout (1.9); Range.getMergedAreasOrNullObject (1.13);
+ * WorksheetChangedEventArgs.triggerSource (1.14, left out of the args below). Charts (Worksheet.charts) are ExcelApi 1.1.
  *
  * Browser-safe: no Node-only APIs (byte counts use TextEncoder).
  */
@@ -156,6 +156,27 @@ export interface SheetDump {
   conditionalFormats: ConditionalFormatDump[];
   /** Sheet-relative address of this sheet's selection. */
   selection: string;
+  /** The sheet's charts, in the order they were added; present only when there is one. */
+  charts?: ChartDump[];
+  /** The page layout set through the API (ExcelApi 1.9); present only when something was set. */
+  pageLayout?: PageLayoutDump;
+}
+
+/** One chart in {@link SheetDump}. Ranges are sheet-qualified A1 ("'Scorecard summary'!B5:B7"). */
+export interface ChartDump {
+  name: string;
+  type: string;
+  title: string | null;
+  series: { name: string; values: string; categories: string | null; fill: string | null }[];
+  /** The cells the chart covers, top-left and bottom-right ("I4", "O17"); null when never positioned. */
+  position: { start: string; end: string } | null;
+}
+
+/** The print settings of a sheet in {@link SheetDump}. */
+export interface PageLayoutDump {
+  printArea?: string;
+  printTitleColumns?: string;
+  zoom?: { horizontalFitToPages?: number; verticalFitToPages?: number; scale?: number };
 }
 
 /** Plain-data snapshot of the whole emulated workbook. */
@@ -429,6 +450,10 @@ export interface EmulatedWorksheet extends EmulatedClientObject {
   visibility: Excel.SheetVisibility | SheetVisibilityName;
   readonly protection: EmulatedWorksheetProtection;
   readonly onChanged: EmulatedEventHandlers<EmulatedWorksheetChangedEventArgs>;
+  /** ExcelApi 1.1. */
+  readonly charts: EmulatedChartCollection;
+  /** ExcelApi 1.9. */
+  readonly pageLayout: EmulatedPageLayout;
   activate(): void;
   /** Fails with InvalidOperation on a VeryHidden sheet or the last visible one, as in Excel. */
   delete(): void;
@@ -441,6 +466,53 @@ export interface EmulatedWorksheet extends EmulatedClientObject {
   getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange;
   load(propertyNames?: string | string[]): EmulatedWorksheet;
   load(propertyNamesAndPaths?: SelectExpand): EmulatedWorksheet;
+}
+
+/** Emulated Excel.ChartCollection (ExcelApi 1.1): adding charts only. */
+export interface EmulatedChartCollection extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  add(type: Excel.ChartType | string, sourceData: Excel.Range | EmulatedRange, seriesBy?: Excel.ChartSeriesBy | 'Auto' | 'Columns' | 'Rows'): EmulatedChart;
+}
+
+/** Emulated Excel.Chart: its name, title, series and position. */
+export interface EmulatedChart extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  readonly name: string;
+  readonly title: EmulatedChartTitle;
+  readonly series: EmulatedChartSeriesCollection;
+  setPosition(startCell: Excel.Range | string, endCell?: Excel.Range | string): void;
+  load(propertyNames?: string | string[]): EmulatedChart;
+}
+
+/** Emulated Excel.ChartTitle (its text). */
+export interface EmulatedChartTitle extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  text: string;
+  load(propertyNames?: string | string[]): EmulatedChartTitle;
+}
+
+/** Emulated Excel.ChartSeriesCollection (series by position). */
+export interface EmulatedChartSeriesCollection extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  getItemAt(index: number): EmulatedChartSeries;
+}
+
+/** Emulated Excel.ChartSeries (its name and fill). */
+export interface EmulatedChartSeries extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  name: string;
+  readonly format: { readonly fill: { setSolidColor(color: string): void } };
+  load(propertyNames?: string | string[]): EmulatedChartSeries;
+}
+
+/** Emulated Excel.PageLayout (ExcelApi 1.9): print area, print title columns and zoom. */
+export interface EmulatedPageLayout extends EmulatedClientObject {
+  readonly context: EmulatedRequestContext;
+  zoom: Excel.PageLayoutZoomOptions;
+  setPrintArea(printArea: Excel.Range | string): void;
+  setPrintTitleColumns(printTitleColumns: Excel.Range | string): void;
+  getPrintTitleColumnsOrNullObject(): EmulatedRange;
+  load(propertyNames?: string | string[]): EmulatedPageLayout;
 }
 
 /** Emulated Excel.WorksheetProtection (read-only here; use `emulator.setProtected`). */
@@ -1075,6 +1147,29 @@ interface SheetState {
   selection: Rect;
   /** Merged areas; only the top-left cell of each holds anything. */
   readonly merges: Rect[];
+  readonly charts: ChartState[];
+  /** Print settings set through the API; null until set. */
+  printArea: Rect | null;
+  printTitleColumns: Rect | null;
+  zoom: { horizontalFitToPages?: number; verticalFitToPages?: number; scale?: number } | null;
+}
+
+interface ChartSeriesState {
+  name: string;
+  readonly values: Rect;
+  readonly categories: Rect | null;
+  fill: string | null;
+}
+
+interface ChartState {
+  readonly sheet: SheetState;
+  readonly name: string;
+  readonly type: string;
+  /** The sheet the chart's data is on. */
+  readonly dataSheet: SheetState;
+  title: string | null;
+  readonly series: ChartSeriesState[];
+  position: { start: Rect; end: Rect } | null;
 }
 
 interface NameState {
@@ -2253,6 +2348,17 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
     return this._child('onChanged', () => strict(new WorksheetEventsImpl(this), 'EventHandlers'));
   }
 
+  get charts(): EmulatedChartCollection {
+    return this._child('charts', () => new ChartCollectionImpl(this._ctx, `${this._path}.charts`, (run) => this._resolve(run), false)._proxy);
+  }
+
+  get pageLayout(): EmulatedPageLayout {
+    return this._child('pageLayout', () => new PageLayoutImpl(this._ctx, `${this._path}.pageLayout`, (run) => {
+      requireApi(run, '1.9', 'Worksheet.pageLayout');
+      return this._resolve(run);
+    }, false)._proxy);
+  }
+
   override _revalidate(value: SheetState, location: string): void {
     if (!this._ctx._core.state.sheets.includes(value)) throw itemNotFound(location, `worksheet '${value.name}' was deleted`);
   }
@@ -2942,6 +3048,335 @@ class RangeFontImpl extends ClientObjectImpl<RangeRef> implements EmulatedRangeF
 
   set italic(v: boolean) {
     this._set('italic', v);
+  }
+}
+
+// ----- Charts and page layout -----------------------------------------------------------------
+
+// Chart types the emulator accepts: the bar and column families of Excel.ChartType
+// (https://learn.microsoft.com/javascript/api/excel/excel.charttype); others are not emulated.
+const CHART_TYPES: ReadonlySet<string> = new Set([
+  'ColumnClustered', 'ColumnStacked', 'ColumnStacked100', 'BarClustered', 'BarStacked', 'BarStacked100',
+]);
+
+function chartDump(c: ChartState): ChartDump {
+  const q = (r: Rect): string => `${quoteSheetName(c.dataSheet.name)}!${rectAddress(r)}`;
+  return {
+    name: c.name,
+    type: c.type,
+    title: c.title,
+    series: c.series.map((s) => ({ name: s.name, values: q(s.values), categories: s.categories === null ? null : q(s.categories), fill: s.fill })),
+    position: c.position === null ? null : { start: rectAddress(c.position.start), end: rectAddress(c.position.end) },
+  };
+}
+
+function isTextCell(cell: CellState | undefined): boolean {
+  return typeof cell?.value === 'string' && cell.value !== '';
+}
+
+/**
+ * The series a chart made from `source` gets, by columns or by rows. ChartCollection.add(type, sourceData, seriesBy):
+ * "sourceData: The Range object corresponding to the source data", "seriesBy: Optional. Specifies the way columns or
+ * rows are used as data series on the chart" (ExcelApi 1.1, https://learn.microsoft.com/javascript/api/excel/excel.chartcollection#excel-excel-chartcollection-add-member(1)).
+ * As Excel lays out a range of labels and figures: when the first column holds text below its first cell, it gives the
+ * categories; when the first row holds text right of its first cell, it gives the series names ("Series1"… otherwise).
+ * 'Auto' (Excel guesses the orientation) is not emulated.
+ */
+function chartSeriesOf(sheet: SheetState, source: Rect, byColumns: boolean): ChartSeriesState[] {
+  const at = (r: number, c: number): CellState | undefined => sheet.cells.get(cellKey(r, c));
+  const t = byColumns ? source : { r0: source.c0, c0: source.r0, r1: source.c1, c1: source.r1 };
+  const get = (a: number, b: number): CellState | undefined => (byColumns ? at(a, b) : at(b, a));
+  let labelsInFirst = true;
+  for (let a = t.r0 + 1; a <= t.r1; a++) if (!isTextCell(get(a, t.c0))) labelsInFirst = false;
+  let namesInFirst = true;
+  for (let b = t.c0 + 1; b <= t.c1; b++) if (!isTextCell(get(t.r0, b))) namesInFirst = false;
+  const top = namesInFirst ? t.r0 + 1 : t.r0;
+  const left = labelsInFirst ? t.c0 + 1 : t.c0;
+  if (top > t.r1 || left > t.c1) throw new EmulatedOfficeError('EmptyChartSeries', 'The chart has no data series. (emulator: the source holds only labels)', 'ChartCollection.add');
+  const rect = (a0: number, a1: number, b: number): Rect => (byColumns ? { r0: a0, c0: b, r1: a1, c1: b } : { r0: b, c0: a0, r1: b, c1: a1 });
+  const out: ChartSeriesState[] = [];
+  for (let b = left; b <= t.c1; b++) {
+    const head = get(t.r0, b);
+    out.push({
+      name: namesInFirst ? String(head?.value ?? '') : `Series${out.length + 1}`,
+      values: rect(top, t.r1, b),
+      categories: labelsInFirst ? rect(top, t.r1, t.c0) : null,
+      fill: null,
+    });
+  }
+  return out;
+}
+
+/** A single cell given as an A1 string or a Range on the chart's sheet (Chart.setPosition's startCell / endCell). */
+function chartCell(run: SyncRun, sheet: SheetState, cell: unknown, location: string): Rect {
+  if (typeof cell === 'string') {
+    const rect = parseA1(cell.trim());
+    if (!rect || rect.r0 !== rect.r1 || rect.c0 !== rect.c1) throw invalidArgument(location, `${describeValue(cell)} is not a single cell`);
+    return rect;
+  }
+  if (cell instanceof ClientObjectImpl || (typeof cell === 'object' && cell !== null && '_resolve' in cell)) {
+    const ref = (cell as unknown as ClientObjectImpl<RangeRef>)._resolve(run, location);
+    if (ref === NULL_OBJECT || ref.sheet !== sheet) throw invalidArgument(location, 'the cell must be on the chart\'s sheet');
+    return { r0: ref.r0, c0: ref.c0, r1: ref.r0, c1: ref.c0 };
+  }
+  throw invalidArgument(location, `expected an A1 address or a Range, got ${describeValue(cell)}`);
+}
+
+class ChartCollectionImpl extends ClientObjectImpl<SheetState> implements EmulatedChartCollection {
+  _typeName(): string {
+    return 'ChartCollection';
+  }
+
+  add(type: string, sourceData: Excel.Range | EmulatedRange, seriesBy?: string): EmulatedChart {
+    const chart = new ChartImpl(this._ctx, `${this._path}.add(${JSON.stringify(type)})`, createdByAction('Chart from ChartCollection.add'), false);
+    if (seriesBy === 'Auto' || seriesBy === undefined) throw new EmulatorGapError('ChartCollection.add with seriesBy "Auto" (pass "Columns" or "Rows")');
+    this._act('add', { args: [type, seriesBy] }, (run) => {
+      const location = 'ChartCollection.add';
+      const sheet = this._resolveNonNull(run, 'add');
+      if (!CHART_TYPES.has(type)) {
+        if (typeof type === 'string' && /^[A-Z][A-Za-z0-9]+$/.test(type)) throw new EmulatorGapError(`ChartCollection.add(${describeValue(type)})`);
+        throw invalidArgument(location, `${describeValue(type)} is not a chart type`);
+      }
+      if (seriesBy !== 'Columns' && seriesBy !== 'Rows') throw invalidArgument(location, `${describeValue(seriesBy)} is not a ChartSeriesBy`);
+      const source = (sourceData as unknown as ClientObjectImpl<RangeRef>)._resolve(run, location);
+      if (source === NULL_OBJECT) throw itemNotFound(location, 'the source range is a null object');
+      assertWritable(sheet, location);
+      const state: ChartState = {
+        sheet, name: `Chart ${sheet.charts.length + 1}`, type, dataSheet: source.sheet, title: null,
+        series: chartSeriesOf(source.sheet, source, seriesBy === 'Columns'), position: null,
+      };
+      run.splice(sheet.charts, sheet.charts.length, 0, state);
+      chart._memoize(run, state);
+    });
+    return chart._proxy;
+  }
+}
+
+abstract class ChartPartImpl extends ClientObjectImpl<ChartState> {
+  override _revalidate(value: ChartState, location: string): void {
+    if (!value.sheet.charts.includes(value) || !this._ctx._core.state.sheets.includes(value.sheet)) throw itemNotFound(location, `chart '${value.name}' was deleted`);
+  }
+}
+
+class ChartImpl extends ChartPartImpl implements EmulatedChart {
+  _typeName(): string {
+    return 'Chart';
+  }
+
+  override _scalars(): Record<string, ScalarDef<ChartState>> {
+    return { name: { get: (_run, c) => c.name } };
+  }
+
+  get name(): string {
+    return this._get('name');
+  }
+
+  get title(): EmulatedChartTitle {
+    return this._child('title', () => new ChartTitleImpl(this._ctx, `${this._path}.title`, (run) => this._resolve(run), false)._proxy);
+  }
+
+  get series(): EmulatedChartSeriesCollection {
+    return this._child('series', () => new ChartSeriesCollectionImpl(this._ctx, `${this._path}.series`, (run) => this._resolve(run), false)._proxy);
+  }
+
+  // Chart.setPosition(startCell, endCell?): "Positions the chart relative to cells on the worksheet"; "endCell:
+  // (Optional) The end cell. If specified, the chart's width and height will be set to fully cover up this cell/range"
+  // (ExcelApi 1.1, https://learn.microsoft.com/javascript/api/excel/excel.chart#excel-excel-chart-setposition-member(1)).
+  setPosition(startCell: Excel.Range | string, endCell?: Excel.Range | string): void {
+    this._act('setPosition', { args: [typeof startCell === 'string' ? startCell : 'Range', typeof endCell === 'string' ? endCell : endCell === undefined ? null : 'Range'] }, (run) => {
+      const location = 'Chart.setPosition';
+      const chart = this._resolveNonNull(run, 'setPosition');
+      const start = chartCell(run, chart.sheet, startCell, location);
+      const end = endCell === undefined ? start : chartCell(run, chart.sheet, endCell, location);
+      if (end.r0 < start.r0 || end.c0 < start.c0) throw invalidArgument(location, 'the end cell must lie below and right of the start cell');
+      assertWritable(chart.sheet, location);
+      run.assign(chart, 'position', { start, end });
+    });
+  }
+}
+
+class ChartTitleImpl extends ChartPartImpl implements EmulatedChartTitle {
+  _typeName(): string {
+    return 'ChartTitle';
+  }
+
+  override _scalars(): Record<string, ScalarDef<ChartState>> {
+    return {
+      text: {
+        get: (_run, c) => c.title ?? '',
+        set: (run, c, v, location) => {
+          if (typeof v !== 'string') throw invalidArgument(location, `expected a string, got ${describeValue(v)}`);
+          assertWritable(c.sheet, location);
+          run.assign(c, 'title', v);
+        },
+      },
+    };
+  }
+
+  get text(): string {
+    return this._get('text');
+  }
+
+  set text(v: string) {
+    this._set('text', v);
+  }
+}
+
+interface SeriesRef {
+  readonly chart: ChartState;
+  readonly series: ChartSeriesState;
+}
+
+class ChartSeriesCollectionImpl extends ChartPartImpl implements EmulatedChartSeriesCollection {
+  _typeName(): string {
+    return 'ChartSeriesCollection';
+  }
+
+  // ChartSeriesCollection.getItemAt(index): "Retrieves a series based on its position in the collection" (ExcelApi 1.1,
+  // https://learn.microsoft.com/javascript/api/excel/excel.chartseriescollection#excel-excel-chartseriescollection-getitemat-member(1)).
+  getItemAt(index: number): EmulatedChartSeries {
+    return new ChartSeriesImpl(this._ctx, `${this._path}.getItemAt(${index})`, (run) => {
+      const chart = this._resolveNonNull(run, 'getItemAt');
+      const series = Number.isInteger(index) ? chart.series[index] : undefined;
+      if (series === undefined) throw invalidArgument('ChartSeriesCollection.getItemAt', `the chart has ${chart.series.length} series; no series at ${describeValue(index)}`);
+      return { chart, series };
+    }, true)._proxy;
+  }
+}
+
+class ChartSeriesImpl extends ClientObjectImpl<SeriesRef> implements EmulatedChartSeries {
+  _typeName(): string {
+    return 'ChartSeries';
+  }
+
+  override _scalars(): Record<string, ScalarDef<SeriesRef>> {
+    return {
+      name: {
+        get: (_run, s) => s.series.name,
+        set: (run, s, v, location) => {
+          if (typeof v !== 'string') throw invalidArgument(location, `expected a string, got ${describeValue(v)}`);
+          assertWritable(s.chart.sheet, location);
+          run.assign(s.series, 'name', v);
+        },
+      },
+    };
+  }
+
+  get name(): string {
+    return this._get('name');
+  }
+
+  set name(v: string) {
+    this._set('name', v);
+  }
+
+  // ChartSeries.format.fill is a ChartFill; setSolidColor(color): "Sets the fill formatting of a chart element to a
+  // uniform color", color "HTML color code representing the color of the background, in the form #RRGGBB (e.g.,
+  // "FFA500") or as a named HTML color" (ExcelApi 1.1, https://learn.microsoft.com/javascript/api/excel/excel.chartfill).
+  get format(): { readonly fill: { setSolidColor(color: string): void } } {
+    return this._child('format', () => strict({
+      fill: strict({
+        setSolidColor: (color: string): void => {
+          this._act('format.fill.setSolidColor', { args: [color] }, (run) => {
+            const location = 'ChartFill.setSolidColor';
+            const s = this._resolveNonNull(run, 'format');
+            const c = normaliseColor(color, location);
+            assertWritable(s.chart.sheet, location);
+            run.assign(s.series, 'fill', c);
+          });
+        },
+      }, 'ChartFill'),
+    }, 'ChartSeriesFormat'));
+  }
+}
+
+// Excel.PageLayout, ExcelApi 1.9 (https://learn.microsoft.com/javascript/api/excel/excel.pagelayout):
+// setPrintArea(printArea: Range | RangeAreas | string) "Sets the worksheet's print area"; setPrintTitleColumns(
+// printTitleColumns: Range | string) "Sets the columns that contain the cells to be repeated at the left of each page
+// of the worksheet for printing"; zoom "The PageLayoutZoomOptions object must be set as a JSON object (use x.zoom =
+// {...} instead of x.zoom.scale = ...)", whose scale "can be between 10 and 400" and is null when fitting to pages
+// (https://learn.microsoft.com/javascript/api/excel/excel.pagelayoutzoomoptions).
+class PageLayoutImpl extends ClientObjectImpl<SheetState> implements EmulatedPageLayout {
+  _typeName(): string {
+    return 'PageLayout';
+  }
+
+  override _scalars(): Record<string, ScalarDef<SheetState>> {
+    return {
+      zoom: {
+        get: (_run, s) => ({ ...(s.zoom ?? { scale: 100 }) }),
+        set: (run, s, v, location) => {
+          if (typeof v !== 'object' || v === null) throw invalidArgument(location, `zoom must be set as an object, got ${describeValue(v)}`);
+          const z = v as Record<string, unknown>;
+          const out: { horizontalFitToPages?: number; verticalFitToPages?: number; scale?: number } = {};
+          for (const [k, x] of Object.entries(z)) {
+            if (k !== 'horizontalFitToPages' && k !== 'verticalFitToPages' && k !== 'scale') throw invalidArgument(location, `zoom has no ${k}`);
+            if (typeof x !== 'number' || !Number.isInteger(x) || x < 0) throw invalidArgument(location, `zoom.${k} must be a whole number >= 0`);
+            if (k === 'scale' && (x < 10 || x > 400)) throw invalidArgument(location, 'zoom.scale must be between 10 and 400');
+            out[k] = x;
+          }
+          if (out.scale !== undefined && (out.horizontalFitToPages !== undefined || out.verticalFitToPages !== undefined)) {
+            throw invalidArgument(location, 'zoom takes a scale or pages to fit, not both');
+          }
+          assertWritable(s, location);
+          run.assign(s, 'zoom', out);
+        },
+      },
+    };
+  }
+
+  get zoom(): Excel.PageLayoutZoomOptions {
+    return this._get('zoom');
+  }
+
+  set zoom(v: Excel.PageLayoutZoomOptions) {
+    this._set('zoom', v);
+  }
+
+  _areaOf(run: SyncRun, sheet: SheetState, input: unknown, location: string): Rect {
+    if (typeof input === 'string') {
+      const split = splitSheetQualified(input.trim());
+      if (split?.sheet !== undefined && split.sheet.toLowerCase() !== sheet.name.toLowerCase()) throw invalidArgument(location, `"${input}" is on another sheet`);
+      const rect = split ? parseA1(split.address) : null;
+      if (!rect) throw invalidArgument(location, `"${input}" is not an A1 address`);
+      return rect;
+    }
+    if (typeof input === 'object' && input !== null && '_resolve' in input) {
+      const ref = (input as unknown as ClientObjectImpl<RangeRef>)._resolve(run, location);
+      if (ref === NULL_OBJECT || ref.sheet !== sheet) throw invalidArgument(location, 'the range must be on this sheet');
+      return { r0: ref.r0, c0: ref.c0, r1: ref.r1, c1: ref.c1 };
+    }
+    throw invalidArgument(location, `expected an A1 address or a Range, got ${describeValue(input)}`);
+  }
+
+  setPrintArea(printArea: Excel.Range | string): void {
+    this._act('setPrintArea', { args: [typeof printArea === 'string' ? printArea : 'Range'] }, (run) => {
+      const location = 'PageLayout.setPrintArea';
+      const sheet = this._resolveNonNull(run, 'setPrintArea');
+      const rect = this._areaOf(run, sheet, printArea, location);
+      assertWritable(sheet, location);
+      run.assign(sheet, 'printArea', rect);
+    });
+  }
+
+  setPrintTitleColumns(printTitleColumns: Excel.Range | string): void {
+    this._act('setPrintTitleColumns', { args: [typeof printTitleColumns === 'string' ? printTitleColumns : 'Range'] }, (run) => {
+      const location = 'PageLayout.setPrintTitleColumns';
+      const sheet = this._resolveNonNull(run, 'setPrintTitleColumns');
+      const rect = this._areaOf(run, sheet, printTitleColumns, location);
+      // Print titles repeat whole columns, as Page Setup › Sheet › "Columns to repeat at left" takes them.
+      if (!isWholeColumns(rect)) throw invalidArgument(location, `${describeValue(printTitleColumns)} is not a range of whole columns`);
+      assertWritable(sheet, location);
+      run.assign(sheet, 'printTitleColumns', rect);
+    });
+  }
+
+  getPrintTitleColumnsOrNullObject(): EmulatedRange {
+    return new RangeImpl(this._ctx, `${this._path}.getPrintTitleColumnsOrNullObject()`, (run) => {
+      const sheet = this._resolve(run);
+      if (sheet === NULL_OBJECT || sheet.printTitleColumns === null) return NULL_OBJECT;
+      return { sheet, ...sheet.printTitleColumns };
+    }, true)._proxy;
   }
 }
 
@@ -3695,6 +4130,10 @@ class EmulatorCore {
       cfs: [],
       selection: { r0: 0, c0: 0, r1: 0, c1: 0 },
       merges: [],
+      charts: [],
+      printArea: null,
+      printTitleColumns: null,
+      zoom: null,
     };
   }
 
@@ -4046,6 +4485,14 @@ class EmulatorCore {
           stopIfTrue: cf.stopIfTrue,
         })),
         selection: rectAddress(sheet.selection),
+        ...(sheet.charts.length > 0 ? { charts: sheet.charts.map((c) => chartDump(c)) } : {}),
+        ...(sheet.printArea !== null || sheet.printTitleColumns !== null || sheet.zoom !== null ? {
+          pageLayout: {
+            ...(sheet.printArea !== null ? { printArea: rectAddress(sheet.printArea) } : {}),
+            ...(sheet.printTitleColumns !== null ? { printTitleColumns: rectAddress(sheet.printTitleColumns) } : {}),
+            ...(sheet.zoom !== null ? { zoom: { ...sheet.zoom } } : {}),
+          },
+        } : {}),
       };
     });
     const settings: Record<string, unknown> = {};

@@ -10,7 +10,7 @@ export interface CellDump {
 
 /** A workbook as compared. */
 export interface WorkbookDump {
-  readonly sheets: Record<string, { state: string; cells: Record<string, CellDump>; columns: Record<number, string>; rules: string[] }>;
+  readonly sheets: Record<string, { state: string; cells: Record<string, CellDump>; columns: Record<number, string>; rules: string[]; page: string }>;
   readonly names: string[];
 }
 
@@ -41,6 +41,15 @@ export function laidOutColumns(ws: ExcelJS.Worksheet): Array<{ index: number; co
   return out;
 }
 
+/** The page setup a refresh may set: print area, print titles and fitting to pages. */
+export function pageOf(ws: ExcelJS.Worksheet): string {
+  const p = ws.pageSetup;
+  return JSON.stringify({
+    printArea: p.printArea ?? null, printTitlesColumn: p.printTitlesColumn ?? null, printTitlesRow: p.printTitlesRow ?? null,
+    fitToPage: p.fitToPage === true, ...(p.fitToPage === true ? { fitToWidth: p.fitToWidth ?? 1, fitToHeight: p.fitToHeight ?? 1 } : {}),
+  });
+}
+
 /** Dumps every non-empty or styled cell, column layouts, conditional formats and defined names. */
 export function dumpWorkbook(wb: ExcelJS.Workbook): WorkbookDump {
   const sheets: WorkbookDump['sheets'] = {};
@@ -57,7 +66,7 @@ export function dumpWorkbook(wb: ExcelJS.Workbook): WorkbookDump {
     const columns: Record<number, string> = {};
     for (const { index, column: col } of laidOutColumns(ws)) columns[index] = JSON.stringify({ w: col.width ?? null, h: col.hidden, o: col.outlineLevel ?? 0 });
     const rules = rulesOf(ws).map((cf) => JSON.stringify({ ref: cf.ref, rules: cf.rules.map((r) => ({ ...r, dxfId: undefined, ref: undefined })) }));
-    sheets[ws.name] = { state: ws.state, cells, columns, rules };
+    sheets[ws.name] = { state: ws.state, cells, columns, rules, page: pageOf(ws) };
   });
   const names = (wb.definedNames.model as Array<{ name: string; ranges: string[] }>).map((n) => `${n.name}=${n.ranges.join(',')}`).sort();
   return { sheets, names };
