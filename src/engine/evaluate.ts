@@ -1020,6 +1020,14 @@ function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
   };
 }
 
+const TOLERANCE_KEY_OF_SHEET = new WeakMap<SheetSnapshot, ReturnType<typeof toleranceKeyOf> | null>();
+
+/** The sheet's tolerance key, read once per sheet however many tables it holds. */
+function sheetToleranceKey(sheet: SheetSnapshot): ReturnType<typeof toleranceKeyOf> {
+  if (!TOLERANCE_KEY_OF_SHEET.has(sheet)) TOLERANCE_KEY_OF_SHEET.set(sheet, toleranceKeyOf(sheet) ?? null);
+  return TOLERANCE_KEY_OF_SHEET.get(sheet) ?? undefined;
+}
+
 /** Reads a tolerance key printed on the sheet ("Amber: within 10% of target", a met / not met key). */
 export function toleranceKeyOf(sheet: SheetSnapshot): { amber: Tolerance; text: string; cell: string } | undefined {
   for (let r = 0; r < sheet.rows.length; r++) {
@@ -1093,18 +1101,37 @@ function checkSubtotals(sheet: SheetSnapshot, table: DetectedTable, rows: Evalua
   if (!budgetCol) return rows;
   const figureCols = table.columns.filter((c) => ['budget', 'forecast', 'variance', 'prior-variance', 'movement'].includes(c.role));
   const valueAt = (r: number, c: TableColumn): NumberValue | undefined => numberAt(sheet, r, c)?.value;
+  // The open lines since the last subtotal, with running sums of their budgets: a row is a subtotal when it equals
+  // the sum of the last k ≥ 2 open lines (the fewest that fit), found through the sums in one look-up.
   const open: number[] = [];
+  let prefix: number[] = [0];
+  let byPrefix = new Map<number, number[]>();
+  const keyOf = (x: number): number => Math.round(x * 1e6);
+  const remember = (at: number): void => {
+    const k = keyOf(prefix[at] as number);
+    byPrefix.set(k, [...(byPrefix.get(k) ?? []), at]);
+  };
+  const rebuild = (): void => {
+    prefix = [0];
+    byPrefix = new Map();
+    remember(0);
+    for (const i of open) { prefix.push((prefix[prefix.length - 1] as number) + (valueAt(rows[i]?.row ?? -1, budgetCol)?.value ?? 0)); remember(prefix.length - 1); }
+  };
+  rebuild();
   const extra = new Map<number, Finding[]>();
   rows.forEach((row, index) => {
     const b = valueAt(row.row, budgetCol);
     if (b === undefined) return;
-    let matched = 0;
-    for (let k = 2; k <= open.length; k++) {
-      const lines = open.slice(open.length - k);
-      const sum = lines.reduce((s, i) => s + (valueAt(rows[i]?.row ?? -1, budgetCol)?.value ?? 0), 0);
-      if (floatCmp(sum, b.value) === 0) { matched = k; break; }
+    const end = open.length;
+    const total = prefix[end] as number;
+    const starts = (byPrefix.get(keyOf(total - b.value)) ?? []).filter((j) => j <= end - 2 && floatCmp(total - (prefix[j] as number), b.value) === 0);
+    const matched = starts.length === 0 ? 0 : end - Math.max(...starts);
+    if (matched === 0) {
+      open.push(index);
+      prefix.push(total + b.value);
+      remember(prefix.length - 1);
+      return;
     }
-    if (matched === 0) { open.push(index); return; }
     const lines = open.splice(open.length - matched, matched);
     const names = lines.map((i) => rows[i]?.measure ?? '');
     const lineText = `${names.length} lines (${names[0]} … ${names[names.length - 1]})`;
@@ -1119,6 +1146,7 @@ function checkSubtotals(sheet: SheetSnapshot, table: DetectedTable, rows: Evalua
       }
     }
     open.push(index);
+    rebuild();
   });
   return rows.map((row, i) => (extra.has(i) ? { ...row, findings: [...row.findings, ...(extra.get(i) ?? [])] } : row));
 }
@@ -1128,7 +1156,7 @@ export function evaluateTable(printed: SheetSnapshot, table: DetectedTable, sett
   // The rows are read as a refresh leaves them (figures printed as text typed as numbers), so that the formulas
   // written, and a later refresh of the refreshed sheet, read the same cells the same way.
   const sheet = withNormalised(printed, normalisationsOf(printed, table));
-  const key = settings.tolerancesChosen === true ? undefined : toleranceKeyOf(sheet);
+  const key = settings.tolerancesChosen === true ? undefined : sheetToleranceKey(printed);
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const ctx: RowContext = {
     sheet, table, settings, override: tableOverride(table, settings),

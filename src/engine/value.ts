@@ -209,6 +209,20 @@ export function labelledNumbers(text: string): Candidate[] {
 /** Reads the unit and decimals a number format gives a typed number ("0.0%" → percent, 1). */
 export function describeNumberFormat(format: string | undefined, value: number): { unit: Unit; decimals: number; currency?: string } {
   const fmt = (format ?? 'General').split(';')[0] ?? 'General';
+  // Only "General" depends on the value; every other format is described once.
+  if (!/general/i.test(fmt)) {
+    const known = FORMATS.get(fmt);
+    if (known !== undefined) return known;
+    const described = describeFormat(fmt, value);
+    FORMATS.set(fmt, described);
+    return described;
+  }
+  return describeFormat(fmt, value);
+}
+
+const FORMATS = new Map<string, { unit: Unit; decimals: number; currency?: string }>();
+
+function describeFormat(fmt: string, value: number): { unit: Unit; decimals: number; currency?: string } {
   // "[$£-809]" is a currency symbol with its locale; other brackets are colours and conditions.
   const unquoted = fmt.replace(/"[^"]*"/g, (q) => q.replace(/[0#.%]/g, ''))
     .replace(/\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]/g, '$1').replace(/\[[^\]]*\]/g, '');
@@ -242,6 +256,17 @@ export function isDateFormat(format: string | undefined): boolean {
  */
 export function parseCell(cell: CellSnapshot | undefined): ParsedCell {
   if (cell === undefined) return { kind: 'missing', reason: 'blank', text: '' };
+  // Snapshot cells never change: each is read once, however many steps ask.
+  const known = PARSED.get(cell);
+  if (known !== undefined) return known;
+  const parsed = parseCellOnce(cell);
+  PARSED.set(cell, parsed);
+  return parsed;
+}
+
+const PARSED = new WeakMap<CellSnapshot, ParsedCell>();
+
+function parseCellOnce(cell: CellSnapshot): ParsedCell {
   const raw = cell.value;
   if (raw === null) return { kind: 'missing', reason: 'blank', text: '' };
   if (isCellError(raw)) {
