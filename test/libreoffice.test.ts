@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { EvaluatedRow, STATUS_TEXT, TREND_TEXT, WritePlan } from '../src/engine';
+import { MOVEMENT_ARROWS } from '../src/engine/rules/vocabulary';
 import { RuleValue } from '../src/engine/rules';
 import { refreshWorkbook } from '../src/xlsx/refresh';
 import { FIXTURES, SEEDS } from './support/acceptance';
@@ -166,9 +167,14 @@ function compare(c: Case): { cells: number; rows: number; wrong: string[] } {
   return { cells, rows, wrong };
 }
 
-/** The verdict the row's status and trend cells must say. */
+/** The verdict the row's status and trend cells must say: the pane's words, the trend's arrow the way the value moved. */
 function verdictText(row: EvaluatedRow): { status: string; trend: string } {
-  return { status: expected(row.block.status) as string, trend: TREND_TEXT[row.trend] };
+  const words = TREND_TEXT[row.trend];
+  if ((row.trend !== 'improving' && row.trend !== 'worsening') || row.shape.kind === 'ratings') return { status: expected(row.block.status) as string, trend: words };
+  const { latest, previous, change } = row.block;
+  const moved = row.shape.kind === 'budget' ? (change?.kind === 'number' ? change.value : 0)
+    : latest?.kind === 'number' && previous?.kind === 'number' ? latest.value - previous.value : 0;
+  return { status: expected(row.block.status) as string, trend: `${MOVEMENT_ARROWS[moved > 0 ? 'up' : 'down']}${words.slice(1)}` };
 }
 
 describe('LibreOffice recalculates the refreshed workbooks to the engine\'s verdicts', () => {

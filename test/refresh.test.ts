@@ -110,7 +110,7 @@ describe('refresh of typed .xlsx workbooks', () => {
     // The Status cell shows the word of the code its helper computes; the words come from the vocabulary.
     expect(status.formula).toMatch(/^CHOOSE\([A-Z]+31,"● Green","▲ Amber","■ Red","○ No data",/);
     expect(status.result).toBe('■ Red');
-    expect(at(block?.columns.trend ?? 0, 30).result).toBe('↓ worsening');
+    expect(at(block?.columns.trend ?? 0, 30).result).toBe('↑ worsening'); // 29.87% → 32.6% where lower is better: the value rose, the word judges it
     expect(at(block?.columns.target ?? 0, 26).value).toBe('≥ 88% (Primary)');
     // Latest: the newest period holding a number, found without one IF per period column.
     const position = String.fromCharCode(65 + (block?.columns.latestIndex ?? 0));
@@ -333,5 +333,39 @@ describe('the Scorecard summary sheet', () => {
     expect(dumpWorkbook(twice)).toEqual(dumpWorkbook(once));
     removeFromWorkbook(twice);
     expect(dumpWorkbook(await roundTrip(twice))).toEqual(original);
+  });
+});
+
+describe('arrows and formats in the block', () => {
+  function sheetOf(rows: Array<Array<string | number>>, formats: Record<string, string> = {}): ExcelJS.Workbook {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('S');
+    rows.forEach((r, i) => r.forEach((v, c) => { ws.getCell(i + 1, c + 1).value = v; }));
+    for (const [cell, fmt] of Object.entries(formats)) ws.getCell(cell).numFmt = fmt;
+    return wb;
+  }
+
+  it.each([
+    ['a rate that fell where lower is better', 'Staff turnover', 0.19, 0.18, 'Lower is better', '↓ improving'],
+    ['a rate that rose where lower is better', 'Staff turnover', 0.18, 0.19, 'Lower is better', '↑ worsening'],
+    ['a rate that rose where higher is better', 'Satisfaction', 0.8, 0.85, 'Greater is better', '↑ improving'],
+    ['a rate that fell where higher is better', 'Satisfaction', 0.85, 0.8, 'Greater is better', '↓ worsening'],
+  ])('shows the arrow of the value and the word of the judgement: %s', async (_what, measure, before, after, polarity, shown) => {
+    const wb = sheetOf([['Measure', 'Target', '2015/16', '2016/17', 'Polarity'], [measure, 0.5, before, after, polarity]], { B2: '0%', C2: '0%', D2: '0%' });
+    const { wb: out, plan } = await refreshed(wb);
+    const block = plan.blocks[0];
+    expect((out.getWorksheet('S') as ExcelJS.Worksheet).getRow(2).getCell((block?.columns.trend ?? 0) + 1).result).toBe(shown);
+  });
+
+  it('gives budget variances the table\'s own format when it shows negatives in brackets', async () => {
+    const wb = sheetOf([
+      ['Service', 'Budget £000', 'Forecast £000', 'Variance £000'],
+      ['Libraries', 2749, 2465, -284], ['Parks', 1200, 1216, 16], ['Leisure', 800, 790, -10],
+    ], { D2: '#,##0;(#,##0)', D3: '#,##0;(#,##0)', D4: '#,##0;(#,##0)' });
+    const { wb: out, plan } = await refreshed(wb);
+    const block = plan.blocks[0];
+    const variance = (out.getWorksheet('S') as ExcelJS.Worksheet).getRow(2).getCell((block?.columns.variance ?? 0) + 1);
+    expect(plan.evaluation.tables[0]?.table.kind).toBe('budget');
+    expect([variance.result, variance.numFmt]).toEqual([-284, '#,##0;(#,##0)']);
   });
 });

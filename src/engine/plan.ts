@@ -319,6 +319,11 @@ function valueFormat(v: NumberValue | undefined, source: CellSnapshot | undefine
   return Math.abs(v.value) >= 1000 ? `#,##0${dec}` : `0${dec}`;
 }
 
+/** True when a number format shows negatives in brackets: its second section is "(…)" ("0;(0)", "#,##0;[Red](#,##0)"). */
+function isBracketed(format: string): boolean {
+  return /^[^;]*;(\[[^\]]*\])?\(.*\)/.test(format);
+}
+
 /** A rule's result as a planned formula's cached value ("" for an empty result; errors are left for the host). */
 function cachedOf(v: RuleValue | undefined): number | string | null {
   if (v === undefined) return '';
@@ -387,6 +392,9 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       if (!ledgered.has(`${table.sheet}!${cell}`)) ledger.push({ sheet: table.sheet, cell, text: x.original.text, numberFormat: x.original.numberFormat ?? 'General' });
     }
 
+    // The table's own format for money in brackets, if it has one ("0;(0)" on a printed "(284)").
+    const bracketed = [...normAt.values()].map((x) => x.format).find(isBracketed)
+      ?? table.dataRows.flatMap((r) => (sheet.rows[r] ?? []).slice(table.left, table.right + 1)).find((c) => typeof c?.value === 'number' && isBracketed(c.numberFormat ?? ''))?.numberFormat;
     const left = placement.left;
     const colOf = Object.fromEntries(BLOCK_COLUMNS.map((k, i) => [k, left + i])) as Record<BlockColumn, number>;
     const key = keyOf(table, new Set(blocks.map((b) => b.key.toLowerCase())));
@@ -406,7 +414,8 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       const fmt = valueFormat(row.latest?.value ?? row.previous?.value, latestSource, row.latest ? normAt.get(`${row.latest.row}:${row.latest.col}`) : undefined);
       const percent = row.shape.kind !== 'risk' && row.shape.kind !== 'ratings' && row.shape.scale === 100;
       const dp = Math.max(0, (row.latest?.value.decimals ?? 0));
-      const varFormat = percent ? `+0.0" pp";-0.0" pp";0.0" pp"` : `+#,##0${dp > 0 ? `.${'0'.repeat(dp)}` : ''};-#,##0${dp > 0 ? `.${'0'.repeat(dp)}` : ''};0`;
+      // Money keeps the table's own format: a sheet that shows negatives in brackets shows its variances so ("(284)").
+      const varFormat = percent ? `+0.0" pp";-0.0" pp";0.0" pp"` : bracketed !== undefined && row.shape.kind === 'budget' ? bracketed : `+#,##0${dp > 0 ? `.${'0'.repeat(dp)}` : ''};-#,##0${dp > 0 ? `.${'0'.repeat(dp)}` : ''};0`;
       const formats: Partial<Record<BlockColumn, string>> = {
         latest: fmt, variance: varFormat, variancePct: '+0.0%;-0.0%;0.0%', ...(row.shape.kind === 'ratings' ? {} : { previous: fmt }),
       };

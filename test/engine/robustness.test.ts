@@ -2,6 +2,17 @@ import fc from 'fast-check';
 import {
   CellSnapshot, EvaluatedRow, evaluateWorkbook, parseCell, parsePeriod, parseTarget, planRefresh, STATUS_TEXT, TREND_TEXT, WorkbookSnapshot,
 } from '../../src/engine';
+import { MOVEMENT_ARROWS } from '../../src/engine/rules/vocabulary';
+
+/** The trend the sheet shows: the pane's word, its arrow the way the value moved (a budget's variance; a rating keeps its own). */
+function trendShownFor(row: EvaluatedRow): string {
+  const words = TREND_TEXT[row.trend];
+  if ((row.trend !== 'improving' && row.trend !== 'worsening') || row.shape.kind === 'ratings') return words;
+  const { latest, previous, change } = row.block;
+  const moved = row.shape.kind === 'budget' ? (change?.kind === 'number' ? change.value : 0)
+    : latest?.kind === 'number' && previous?.kind === 'number' ? latest.value - previous.value : 0;
+  return `${MOVEMENT_ARROWS[moved > 0 ? 'up' : 'down']}${words.slice(1)}`;
+}
 
 /** Returns the first broken promise of a row's verdict, or undefined: status against bounds and polarity, trend against polarity. */
 function verdictBreaks(row: EvaluatedRow): string | undefined {
@@ -43,7 +54,7 @@ function verdictBreaks(row: EvaluatedRow): string | undefined {
   if (row.status !== 'none' && (status?.kind !== 'text' || status.value !== STATUS_TEXT[row.status])) return 'status words differ from the pane';
   const trend = row.block.trend;
   const trendShown = trend === undefined || trend.kind !== 'text' ? '' : trend.value;
-  if (trendShown !== TREND_TEXT[row.trend]) return 'trend words differ from the pane';
+  if (trendShown !== trendShownFor(row)) return 'trend words differ from the pane, or its arrow from the value';
   return undefined;
 }
 

@@ -13,7 +13,7 @@ import {
   abs, add, allNumbers, and, assertNever, bool, call, count, div, Expr, ge, gt, iff, isNumber, le, lt, mul, ne, neg, num, or, ref, sub, text,
 } from './expr';
 import { foldRule, isLiteral } from './fold';
-import { NoStatusKey, RISK_BANDS, STATUS_CODE, statusText, TREND_CODE, TrendKey, trendText } from './vocabulary';
+import { NoStatusKey, RISK_BANDS, STATUS_CODE, statusText, TREND_CODE, TREND_VOCABULARY, TrendKey, trendText } from './vocabulary';
 
 /** How a period (or figure) cell enters a row's value, as the engine read it. */
 export type ValueTerm =
@@ -535,13 +535,21 @@ function binaryEqExpr(a: Expr, b: Expr): Expr {
   return { kind: 'binary', op: '=', left: a, right: b };
 }
 
-/** Trend text: the word of the code, listing words up to the highest code the row can reach. */
-function trendRule(codes: readonly TrendKey[]): Expr {
+/**
+ * Trend text: the word of the code, listing words up to the highest code the row can reach. A word that follows the
+ * value gets the arrow of `movement`'s sign (up when it is positive, down otherwise); without one, its own arrow.
+ */
+function trendRule(codes: readonly TrendKey[], movement: Expr | null): Expr {
   const top = Math.max(...codes.map((k) => TREND_CODE[k]));
   const order = (Object.keys(TREND_CODE) as TrendKey[]).filter((k) => TREND_CODE[k] >= 1 && TREND_CODE[k] <= top).sort((a, b) => TREND_CODE[a] - TREND_CODE[b]);
   const T = ref('trendCode');
+  const shown = (k: TrendKey): Expr => {
+    if (!codes.includes(k)) return text('');
+    if (movement === null || TREND_VOCABULARY[k].followsValue !== true) return text(trendText(k));
+    return iff(gt(movement, num(0)), text(trendText(k, 'up')), text(trendText(k, 'down')));
+  };
   // A word the row cannot reach is left out ("") so that its place in the list stays.
-  return iff(T, call('CHOOSE', T, ...order.map((k) => text(codes.includes(k) ? trendText(k) : ''))), EMPTY);
+  return iff(T, call('CHOOSE', T, ...order.map(shown)), EMPTY);
 }
 
 /** TRUE when the latest and previous periods differ in length (only for counts that accumulate). */
@@ -652,7 +660,7 @@ function periodRowRules(shape: PeriodRowShape): RowBlock {
     ['statusCode', statusCode],
     ['status', statusRule(shape.noStatus, marks.length > 0 || reachesNoStatus(j))],
     ['trendCode', trend.expr],
-    ['trend', trendRule(trend.codes)],
+    ['trend', trendRule(trend.codes, sub(ref('latest'), ref('previous')))],
   ], shape.noStatus);
 }
 
@@ -676,7 +684,7 @@ function ratingsRowRules(shape: RatingsRowShape): RowBlock {
     ['statusCode', statusCode],
     ['status', statusRule('dataOnly', false)],
     ['trendCode', trendCode],
-    ['trend', trendRule(['improving', 'stable', 'worsening'])],
+    ['trend', trendRule(['improving', 'stable', 'worsening'], null)],
   ], 'dataOnly');
 }
 
@@ -727,7 +735,7 @@ function budgetRowRules(shape: BudgetRowShape): RowBlock {
     ['statusCode', statusCodeRule(j)],
     ['status', statusRule('noBudget', true)],
     ['trendCode', trendCode],
-    ['trend', trendRule(['improving', 'stable', 'worsening'])],
+    ['trend', trendRule(['improving', 'stable', 'worsening'], CH)],
   ], 'noBudget');
 }
 
@@ -751,7 +759,7 @@ function riskRowRules(shape: RiskRowShape): RowBlock {
     ['statusCode', iff(isNumber(L), band, num(STATUS_CODE.noData))],
     ['status', statusRule('dataOnly', false)],
     ['trendCode', trend.expr],
-    ['trend', trendRule(trend.codes)],
+    ['trend', trendRule(trend.codes, sub(ref('latest'), ref('previous')))],
   ], 'dataOnly');
 }
 

@@ -53,28 +53,43 @@ export const STATUS_CODE = { green: 1, amber: 2, red: 3, noData: 4, noStatus: 5 
 /** Every trend a row can show. */
 export type TrendKey = 'improving' | 'stable' | 'worsening' | 'notComparable' | 'increasing' | 'decreasing' | 'none';
 
-/** One trend: its arrow, its word, and whether it reads as better, worse or neither. */
+/**
+ * One trend: its arrow, its word, and whether it reads as better, worse or neither. A trend that `followsValue` shows
+ * the way the value moved (MOVEMENT_ARROWS), and its word and colour carry the judgement: "↓ improving" for a rate
+ * that fell where lower is better; `arrow` is then what it shows when there is no value to follow (a rating).
+ */
 export interface TrendEntry {
   readonly arrow: string;
   readonly word: string;
   readonly verdict: Verdict;
+  readonly followsValue?: true;
 }
 
 /** Each trend with its arrow and word; the text shown is `${arrow} ${word}`, or nothing for none. */
 export const TREND_VOCABULARY: Readonly<Record<TrendKey, TrendEntry>> = {
-  improving: { arrow: '↑', word: 'improving', verdict: 'green' }, // better, polarity known
+  improving: { arrow: '↑', word: 'improving', verdict: 'green', followsValue: true }, // better, polarity known: 19% → 18%, lower is better: "↓ improving"
   stable: { arrow: '→', word: 'stable', verdict: 'none' }, // equal as displayed
-  worsening: { arrow: '↓', word: 'worsening', verdict: 'red' }, // worse, polarity known
+  worsening: { arrow: '↓', word: 'worsening', verdict: 'red', followsValue: true }, // worse, polarity known: 70% → 65%, higher is better: "↓ worsening
   notComparable: { arrow: '↔', word: 'not comparable', verdict: 'none' }, // a quarter's count against a year's
   increasing: { arrow: '↑', word: 'increasing', verdict: 'none' }, // up, polarity unknown
   decreasing: { arrow: '↓', word: 'decreasing', verdict: 'none' }, // down, polarity unknown
   none: { arrow: '', word: '', verdict: 'none' }, // fewer than two values
 };
 
-/** Returns the text a trend cell shows: "↑ improving", or "" for none. */
-export function trendText(key: TrendKey): string {
+/** Which way a value moved, for the arrow of a trend that follows the value. */
+export type Movement = 'up' | 'down';
+
+/** The arrow of a value that rose or fell. */
+export const MOVEMENT_ARROWS: Readonly<Record<Movement, string>> = { up: '↑', down: '↓' };
+
+/**
+ * Returns the text a trend cell shows: "↓ improving" for a value that fell (`movement`), "→ stable", or "" for none.
+ * Without a movement a trend shows its own arrow.
+ */
+export function trendText(key: TrendKey, movement?: Movement): string {
   const e = TREND_VOCABULARY[key];
-  return e.word === '' ? '' : `${e.arrow} ${e.word}`;
+  if (e.word === '') return '';
+  return `${e.followsValue && movement !== undefined ? MOVEMENT_ARROWS[movement] : e.arrow} ${e.word}`;
 }
 
 /** Trend codes the rules compute, in the order the Trend formula lists the words (0 shows nothing). */
