@@ -213,6 +213,11 @@ describe('task pane', () => {
     await page.keyboard.press('Space');
     expect(await eventually(() => selectedAddress(page), (a) => a === 'Report!E30')).toBe('Report!E30');
 
+    // The pane links to the summary sheet the refresh wrote.
+    await page.getByRole('button', { name: /^Open the summary sheet/ }).click();
+    expect(await eventually(() => selectedAddress(page), (a) => a === "'Scorecard summary'!A1")).toBe("'Scorecard summary'!A1");
+    expect(await textOnceContains(page, '#status', 'Selected')).toBe('Selected Scorecard summary!A1.');
+
     const status = statusColumn(await dumpWorkbook(page), 'Report', [25, 26, 27, 28, 29, 30, 31, 32]);
     expect(status.header).not.toBe('');
     expect(status.cells.every((c) => c.formula?.startsWith('='))).toBe(true);

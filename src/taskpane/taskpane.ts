@@ -48,6 +48,7 @@ function findElements() {
     tablesNote: byId('tables-note', HTMLSpanElement),
     tablesEmpty: byId('tables-empty', HTMLParagraphElement),
     tables: byId('tables', HTMLUListElement),
+    openSummary: byId('open-summary', HTMLButtonElement),
     findingsCount: byId('findings-count', HTMLSpanElement),
     findingsHint: byId('findings-hint', HTMLParagraphElement),
     findings: byId('findings', HTMLUListElement),
@@ -135,6 +136,7 @@ class ScorecardPane {
   async start(): Promise<void> {
     const { ui } = this;
     listen(ui.refresh, 'click', () => this.refresh());
+    listen(ui.openSummary, 'click', () => this.openSummary());
     ui.rows.addEventListener('toggle', (event) => {
       const details = event.target;
       // Edge Legacy has no <details> element (nor HTMLDetailsElement): there the rows simply stay open.
@@ -262,6 +264,8 @@ class ScorecardPane {
     ui.tablesNote.textContent = notes[this.source];
     ui.tablesEmpty.hidden = found + summary.skipped.length > 0;
     renderTables(ui.tables, summary, this.options, this.actions);
+    ui.openSummary.hidden = summary.summarySheet === null;
+    ui.openSummary.textContent = summary.summarySheet === null ? '' : `Open the summary sheet ("${summary.summarySheet}")`;
 
     const listed = renderFindings(ui.findings, summary, this.actions);
     ui.findingsCount.textContent = listed === 0 ? 'none' : String(listed);
@@ -291,6 +295,13 @@ class ScorecardPane {
     const target = findByFocusKey(this.ui.content, key);
     if (target && document.activeElement !== target) target.focus({ preventScroll: true });
     return target;
+  }
+
+  /** Activates the Scorecard summary sheet: its counts, chart and exceptions on one page. */
+  private async openSummary(): Promise<void> {
+    const sheet = this.summary?.summarySheet;
+    if (sheet === null || sheet === undefined) return;
+    await this.goToCell(sheet, 'A1');
   }
 
   private async goToCell(sheet: string, cell: string): Promise<void> {
