@@ -98,12 +98,13 @@ export function normalisationsOf(sheet: SheetSnapshot, table: DetectedTable): No
 /** Returns the sheet as a refresh leaves it: the table's normalised cells typed, showing the same text. */
 export function withNormalised(sheet: SheetSnapshot, norms: readonly Normalisation[]): SheetSnapshot {
   if (norms.length === 0) return sheet;
-  const at = new Map(norms.map((x) => [`${x.row}:${x.col}`, x]));
-  return {
-    ...sheet,
-    rows: sheet.rows.map((row, r) => row.map((cell, c) => {
-      const x = at.get(`${r}:${c}`);
-      return x === undefined || cell === undefined ? cell : { ...cell, value: x.value, numberFormat: x.format };
-    })),
-  };
+  // Only the rows that hold a normalised cell are copied; every other row (and cell) is the printed sheet's own.
+  const rows = sheet.rows.slice();
+  for (const x of norms) {
+    const row = (rows[x.row] === sheet.rows[x.row] ? [...(rows[x.row] ?? [])] : rows[x.row]) as Array<CellSnapshot | undefined>;
+    const cell = row[x.col];
+    if (cell !== undefined) row[x.col] = { ...cell, value: x.value, numberFormat: x.format };
+    rows[x.row] = row;
+  }
+  return { ...sheet, rows };
 }
