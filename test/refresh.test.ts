@@ -369,3 +369,47 @@ describe('arrows and formats in the block', () => {
     expect([variance.result, variance.numFmt]).toEqual([-284, '#,##0;(#,##0)']);
   });
 });
+
+describe('placement that keeps the user\'s text readable', () => {
+  const narrative = 'This figure may appear lower than last year because the way absences are recorded changed in April';
+
+  function book(rows: Array<Array<string | number>>): ExcelJS.Workbook {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('S');
+    rows.forEach((r, i) => r.forEach((v, c) => { ws.getCell(i + 1, c + 1).value = v; }));
+    return wb;
+  }
+
+  it('widens its own spacer column so that a narrative that ran on shows its first 60 characters, and puts the width back on removal', async () => {
+    const rows = [['Measure', 'Target', '2015/16', '2016/17', 'Narrative'], ['Satisfaction', '80%', '76%', '82%', narrative], ['Complaints', '<100', '90', '120', 'Short note']];
+    const original = dumpWorkbook(await roundTrip(book(rows)));
+    const { wb, plan } = await refreshed(book(rows));
+    const block = plan.blocks[0];
+    const ws = wb.getWorksheet('S') as ExcelJS.Worksheet;
+    const spacer = ws.getColumn(block?.left ?? 0);
+    // The last column at the standard 8.43 characters plus the spacer show at least 60 characters.
+    expect(8.43 + (spacer.width ?? 8.43)).toBeGreaterThanOrEqual(60);
+    expect(ws.getCell('E2').value).toBe(narrative);
+    removeFromWorkbook(wb);
+    expect(dumpWorkbook(await roundTrip(wb))).toEqual(original);
+  });
+
+  it('leaves the spacer at its width when nothing runs on', async () => {
+    const { wb, plan } = await refreshed(book([['Measure', 'Target', '2016/17'], ['Satisfaction', '80%', '82%']]));
+    expect((wb.getWorksheet('S') as ExcelJS.Worksheet).getColumn(plan.blocks[0]?.left ?? 0).width).toBeUndefined();
+  });
+
+  it('gives tables stacked in the same columns one layout: helpers hidden, visible columns sized', async () => {
+    const { wb, plan } = await refreshed(book([
+      ['Indicators'], ['Measure', 'Target', '2016/17'], ['Reduce complaints', '<50', '48'], ['Answer calls', '90%', '85%'], [],
+      ['Housing'], ['Measure', 'Target', '2016/17'], ['Homes let', '300', '280'], ['Days to relet', '<30', '28'],
+    ]));
+    expect(plan.blocks).toHaveLength(2);
+    expect(plan.blocks[0]?.left).toBe(plan.blocks[1]?.left);
+    const ws = wb.getWorksheet('S') as ExcelJS.Worksheet;
+    const block = plan.blocks[0];
+    expect(ws.getColumn((block?.columns.target ?? 0) + 1).width).toBe(22);
+    expect(ws.getColumn((block?.columns.trend ?? 0) + 1).hidden).toBe(false);
+    for (const k of ['previous', 'min', 'max', 'statusCode', 'trendCode'] as const) expect(ws.getColumn((block?.columns[k] ?? 0) + 1).hidden).toBe(true);
+  });
+});

@@ -298,15 +298,59 @@ function placeBlock(sheet: SheetSnapshot, table: DetectedTable, width: number, t
   return { left };
 }
 
-/** Returns true when a column holds nothing of the user's outside rows top..bottom, nor another block. */
-function isColumnFree(sheet: SheetSnapshot, col: number, top: number, bottom: number, otherBlocks: readonly SheetRect[]): boolean {
-  if (otherBlocks.some((b) => b.sheet === sheet.name && col >= b.left && col <= b.right)) return false;
+/**
+ * Returns true when a column holds nothing of the user's outside the block's rows and those of the blocks stacked
+ * in the same columns (same left: they share one layout), and no block placed otherwise crosses it.
+ */
+function isColumnFree(sheet: SheetSnapshot, col: number, block: SheetRect, otherBlocks: readonly SheetRect[]): boolean {
+  const mine = otherBlocks.filter((b) => b.sheet === sheet.name && col >= b.left - 1 && col <= b.right);
+  if (mine.some((b) => b.left !== block.left)) return false;
+  const spans = [block, ...mine];
   for (let r = 0; r < sheet.rows.length; r++) {
-    if (r >= top && r <= bottom) continue;
+    if (spans.some((b) => r >= b.top && r <= b.bottom)) continue;
     const cell = sheet.rows[r]?.[col];
     if (cell !== undefined && (cell.text.trim() !== '' || cell.formula !== undefined)) return false;
   }
   return true;
+}
+
+/** Widest a text column of the block grows to fit its words, in characters. */
+const MAX_TEXT_WIDTH = 40;
+
+/**
+ * The width of a block's text column: wide enough for the longest text planned in it ("○ Target unclear",
+ * "≥ 60% (direct from the sheet)"), never narrower than `standard` nor wider than 40 characters. Wrapped headers
+ * do not count.
+ */
+function fittedWidth(writes: readonly CellWrite[], sheet: string, col: number, standard: number): number {
+  let longest = 0;
+  for (const w of writes) {
+    if (w.sheet !== sheet || w.col !== col || w.purpose !== 'block' || w.style?.wrap === true) continue;
+    const shown = w.value.kind === 'text' ? w.value.text : w.value.kind === 'formula' && typeof w.value.cached === 'string' ? w.value.cached : '';
+    longest = Math.max(longest, [...shown].length);
+  }
+  return Math.min(MAX_TEXT_WIDTH, Math.max(standard, longest + 2));
+}
+
+/** Width Excel gives a column nobody has sized, in characters. */
+const STANDARD_WIDTH = 8.43;
+/** Text that ran on to the right before a refresh shows at least this many characters after it. */
+const OVERFLOW_SHOWN = 60;
+
+/**
+ * The width the spacer column left of a block needs so that text in the table's last column, which ran on over the
+ * empty cells to its right before the refresh, still shows its first 60 characters (or all of it) beside the block;
+ * null when the standard width is enough. The last column is taken at the standard width.
+ */
+function spacerWidth(sheet: SheetSnapshot, block: SheetRect): number | null {
+  let longest = 0;
+  for (let r = block.top; r <= block.bottom; r++) {
+    const cell = sheet.rows[r]?.[block.left - 2];
+    // Numbers and dates do not run on: Excel shows ### instead.
+    if (cell !== undefined && typeof cell.value === 'string') longest = Math.max(longest, cell.text.trim().length);
+  }
+  const needed = Math.ceil(Math.min(longest, OVERFLOW_SHOWN) - STANDARD_WIDTH) + 1;
+  return needed > STANDARD_WIDTH ? needed : null;
 }
 
 function valueFormat(v: NumberValue | undefined, source: CellSnapshot | undefined, normalised: Normalisation | undefined): string {
@@ -474,14 +518,28 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     names.push({ name: `${NAME_PREFIX}${key}_Block`, reference: absoluteReference(block), comment: comment(`Scorecard Refresh output for ${table.sheet} ${table.range}; replaced on every refresh`) });
   }
 
-  // Widths and hiding apply to whole columns: only to columns nothing else on the sheet uses (removal decides alike).
+  // Widths and hiding apply to whole columns: only to columns nothing else on the sheet uses (removal decides alike);
+  // blocks stacked in the same columns share one layout.
+  const laidOut = new Set<string>();
+  const layOut = (layout: ColumnLayout): void => {
+    const at = `${layout.sheet}!${layout.col}`;
+    if (laidOut.has(at)) return;
+    laidOut.add(at);
+    columns.push(layout);
+  };
   for (const block of blocks) {
     const sheet = userBook.sheets.find((s) => s.name === block.sheet) as SheetSnapshot;
+    const others = blocks.filter((b) => b !== block);
     BLOCK_COLUMNS.forEach((k, i) => {
       const col = block.columns[k];
-      if (!isColumnFree(sheet, col, block.top, block.bottom, blocks.filter((b) => b !== block))) return;
-      columns.push({ sheet: block.sheet, col, width: WIDTHS[k] ?? 10, hidden: i >= VISIBLE, outlineLevel: i >= VISIBLE ? 1 : 0 });
+      if (!isColumnFree(sheet, col, block, others)) return;
+      const width = k === 'target' || k === 'status' || k === 'trend' ? fittedWidth(writes, block.sheet, col, WIDTHS[k] ?? 10) : WIDTHS[k] ?? 10;
+      layOut({ sheet: block.sheet, col, width, hidden: i >= VISIBLE, outlineLevel: i >= VISIBLE ? 1 : 0 });
     });
+    const spacer = block.left - 1;
+    const stacked = [block, ...others.filter((b) => b.sheet === block.sheet && b.left === block.left)];
+    const width = Math.max(0, ...stacked.map((b) => spacerWidth(sheet, b) ?? 0));
+    if (width > 0 && isColumnFree(sheet, spacer, block, others)) layOut({ sheet: block.sheet, col: spacer, width, hidden: false, outlineLevel: 0 });
   }
 
   const removeNames = (snapshot.names ?? []).filter((n) => n.name.startsWith(NAME_PREFIX)).map((n) => n.name);
@@ -532,12 +590,18 @@ export function planRemoval(snapshot: WorkbookSnapshot): RemovalPlan {
     return stillNormalised(snapshot, sheet, cell, original) ? [{ sheet, cell, text: original, numberFormat: fmt ?? 'General' }] : [];
   });
   const userBook = withoutOwnBlocks(snapshot);
+  const seen = new Set<string>();
   const resetColumns = blocks.flatMap((b) => {
     const sheet = userBook.sheets.find((s) => s.name === b.sheet);
     if (!sheet) return [];
     const cols: Array<{ sheet: string; col: number }> = [];
-    for (let c = b.left; c <= b.right; c++) {
-      if (isColumnFree(sheet, c, b.top, b.bottom, blocks.filter((o) => o !== b))) cols.push({ sheet: b.sheet, col: c });
+    // The spacer too, where a refresh widened it for text that runs on.
+    const stacked = blocks.filter((o) => o.sheet === b.sheet && o.left === b.left);
+    const from = stacked.some((o) => spacerWidth(sheet, o) !== null) ? b.left - 1 : b.left;
+    for (let c = from; c <= b.right; c++) {
+      if (seen.has(`${b.sheet}!${c}`) || !isColumnFree(sheet, c, b, blocks.filter((o) => o !== b))) continue;
+      seen.add(`${b.sheet}!${c}`);
+      cols.push({ sheet: b.sheet, col: c });
     }
     return cols;
   });
