@@ -2,7 +2,8 @@
  * What the task pane and the ribbon command use from the Office.js adapter. The adapter implements these
  * in src/excel/; the pane and the command import only this module's types and the functions named here.
  */
-import type { PaletteName, Polarity, Status, TableKind, Tolerance } from '../engine';
+import type { Polarity, Status, TableKind } from '../engine';
+import type { StoredOptions } from './options-schema';
 
 /** `Excel.run`, passed in so that tests can hand in an emulator's. */
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
@@ -15,18 +16,8 @@ export type ExcelRunWithContext = ExcelRun &
   (<T>(context: Excel.RequestContext, batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>);
 
 /** Options kept in the workbook (`workbook.settings`), driving every refresh. */
-export interface ScorecardOptions {
-  readonly green: Tolerance;
-  readonly amber: Tolerance;
-  readonly palette: PaletteName;
-  readonly overrides: ReadonlyArray<{
-    readonly sheet: string;
-    readonly range?: string;
-    readonly exclude?: boolean;
-    readonly targetColumn?: string;
-    readonly rowPolarity?: Readonly<Record<string, Exclude<Polarity, 'unknown'>>>;
-  }>;
-}
+/** The options a workbook stores: the type inferred from the zod schema in options-schema.ts. */
+export type ScorecardOptions = StoredOptions;
 
 /** One finding, for the pane's list (a click selects `sheet!cell`). */
 export interface PaneFinding {

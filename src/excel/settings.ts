@@ -2,7 +2,8 @@
  * The scorecard's options, kept in the workbook (`workbook.settings`, one key holding JSON), so that every
  * refresh of the workbook, by anyone, judges it the same way.
  */
-import { DEFAULT_SETTINGS, PaletteName, Polarity, RefreshOptions, TableOverride, Tolerance } from '../engine';
+import { DEFAULT_SETTINGS, RefreshOptions, TableOverride } from '../engine';
+import { OPTIONS_SCHEMA } from './options-schema';
 import { ExcelRun, ScorecardOptions } from './contract';
 import { toRefreshError } from './host';
 
@@ -13,46 +14,15 @@ export const OPTIONS_KEY = 'scorecard.options';
 export const DEFAULT_OPTIONS: ScorecardOptions = {
   green: DEFAULT_SETTINGS.green,
   amber: DEFAULT_SETTINGS.amber,
+  tolerancesChosen: false,
   palette: 'default',
   overrides: [],
 };
 
-type Override = ScorecardOptions['overrides'][number];
-
-const PALETTES: readonly PaletteName[] = ['default', 'colour-blind'];
-const POLARITIES: ReadonlyArray<Exclude<Polarity, 'unknown'>> = ['higher', 'lower', 'range'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function toleranceOf(value: unknown): Tolerance | undefined {
-  if (!isRecord(value)) return undefined;
-  const { kind, value: n } = value;
-  if ((kind !== 'relative' && kind !== 'absolute') || typeof n !== 'number' || !Number.isFinite(n) || n < 0) return undefined;
-  return { kind, value: n };
-}
-
-function overrideOf(value: unknown): Override | undefined {
-  if (!isRecord(value) || typeof value.sheet !== 'string' || value.sheet === '') return undefined;
-  const out: { -readonly [K in keyof Override]: Override[K] } = { sheet: value.sheet };
-  if (typeof value.range === 'string') out.range = value.range;
-  if (typeof value.exclude === 'boolean') out.exclude = value.exclude;
-  if (typeof value.targetColumn === 'string' && /^[A-Za-z]{1,3}$/.test(value.targetColumn)) out.targetColumn = value.targetColumn.toUpperCase();
-  if (isRecord(value.rowPolarity)) {
-    const rows: Record<string, Exclude<Polarity, 'unknown'>> = {};
-    for (const [row, p] of Object.entries(value.rowPolarity)) {
-      const polarity = POLARITIES.find((x) => x === p);
-      if (/^\d+$/.test(row) && polarity !== undefined) rows[row] = polarity;
-    }
-    out.rowPolarity = rows;
-  }
-  return out;
-}
-
 /**
- * Reads stored options: a JSON string (or an object) as saved by {@link saveOptions}. Whatever does not
- * parse falls back to the default, field by field; a value that is not JSON at all gives the defaults.
+ * Reads stored options: a JSON string (or an object) as saved by {@link saveOptions}, through the schema in
+ * options-schema.ts. Whatever does not parse falls back to the default, field by field; a value that is not JSON
+ * at all gives the defaults.
  */
 export function parseOptions(stored: unknown): ScorecardOptions {
   let value: unknown = stored;
@@ -63,21 +33,16 @@ export function parseOptions(stored: unknown): ScorecardOptions {
       return DEFAULT_OPTIONS;
     }
   }
-  if (!isRecord(value)) return DEFAULT_OPTIONS;
-  const palette = PALETTES.find((p) => p === value.palette);
-  return {
-    green: toleranceOf(value.green) ?? DEFAULT_OPTIONS.green,
-    amber: toleranceOf(value.amber) ?? DEFAULT_OPTIONS.amber,
-    palette: palette ?? DEFAULT_OPTIONS.palette,
-    overrides: Array.isArray(value.overrides) ? value.overrides.map(overrideOf).filter((o): o is Override => o !== undefined) : [],
-  };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return DEFAULT_OPTIONS;
+  const parsed = OPTIONS_SCHEMA.safeParse(value);
+  return parsed.success ? parsed.data : DEFAULT_OPTIONS;
 }
 
 /** The engine's refresh options for the workbook's options. */
 export function toRefreshOptions(options: ScorecardOptions): RefreshOptions {
   const overrides: TableOverride[] = options.overrides.map((o) => ({ ...o }));
   return {
-    settings: { green: options.green, amber: options.amber, ...(overrides.length > 0 ? { overrides } : {}) },
+    settings: { green: options.green, amber: options.amber, ...(options.tolerancesChosen ? { tolerancesChosen: true } : {}), ...(overrides.length > 0 ? { overrides } : {}) },
     palette: options.palette,
   };
 }

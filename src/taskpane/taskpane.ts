@@ -410,7 +410,8 @@ class ScorecardPane {
       ui.amberHint.textContent = 'The amber band cannot be narrower than the green band.';
       return;
     }
-    await this.updateOptions((options) => ({ ...options, amber, green }), 'Saved the bands. They apply on the next refresh.');
+    // Bands chosen here override a tolerance key printed on the sheet.
+    await this.updateOptions((options) => ({ ...options, amber, green, tolerancesChosen: true }), 'Saved the bands. They apply on the next refresh.');
   }
 
   private async savePalette(): Promise<void> {
