@@ -9,7 +9,7 @@ import * as ExcelJS from 'exceljs';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { EvaluatedRow, STATUS_TEXT, TREND_TEXT, WritePlan } from '../src/engine';
+import { cellAddress, EvaluatedRow, STATUS_TEXT, TREND_TEXT, WritePlan } from '../src/engine';
 import { MOVEMENT_ARROWS } from '../src/engine/rules/vocabulary';
 import { RuleValue } from '../src/engine/rules';
 import { refreshWorkbook } from '../src/xlsx/refresh';
@@ -236,5 +236,38 @@ describe('LibreOffice recalculates the refreshed workbooks to the engine\'s verd
     const png = ['seed-000-refreshed-1.png', 'seed-000-refreshed-01.png'].map((f) => join(ARTIFACTS, f)).find((f) => existsSync(f));
     expect(png).toBeDefined();
     expect(statSync(png as string).size).toBeGreaterThan(5000);
+  });
+
+  it.each([...SEEDS, 'example'])('recalculates the summary sheet of %s to the counts, bars and exceptions the refresh cached', (name) => {
+    const c = cases.find((x) => x.name === name) as Case;
+    const summary = c.plan.summary;
+    expect(summary).not.toBeNull();
+    const wrong: string[] = [];
+    let formulas = 0;
+    for (const cell of summary?.cells ?? []) {
+      if (cell.value.kind !== 'formula') continue;
+      formulas++;
+      const got = resultAt(c.recalculated, cell.row, cell.col, summary?.sheet);
+      if (!agrees(got, cell.value.cached)) wrong.push(`${cellAddress(cell.row, cell.col)} ${cell.value.formula}: LibreOffice ${JSON.stringify(got)}, cached ${JSON.stringify(cell.value.cached)}`);
+    }
+    expect(formulas).toBeGreaterThan(8);
+    expect(wrong).toEqual([]);
+  });
+
+  it('renders the refreshed demo\'s summary sheet and a printed page of its scorecard, kept as test artefacts', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const wb = buildExampleWorkbook();
+    const plan = refreshWorkbook(wb);
+    const source = join(work, 'demo.xlsx');
+    await wb.xlsx.writeFile(source);
+    convertWithLibreOffice([source], 'pdf', work);
+    const pdf = join(work, 'demo.pdf');
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]);
+    expect(pages).toBeGreaterThan(1);
+    // The summary is the last sheet and prints on one page wide: its last page.
+    execFileSync('pdftoppm', ['-png', '-r', '110', '-singlefile', '-f', String(pages), '-l', String(pages), pdf, join(ARTIFACTS, 'summary')]);
+    execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', '-f', '1', '-l', '1', pdf, join(ARTIFACTS, 'printed-page')]);
+    for (const f of ['summary.png', 'printed-page.png']) expect(statSync(join(ARTIFACTS, f)).size).toBeGreaterThan(5000);
+    expect(plan.summary?.sheet).toBe(wb.worksheets[wb.worksheets.length - 1]?.name);
   });
 });

@@ -199,6 +199,16 @@ function writeSummary(wb: ExcelJS.Workbook, summary: SummaryPlan): void {
     if (Object.keys(style).length > 0) applyStyle(cell, style);
   }
   for (const w of summary.widths) ws.getColumn(w.col + 1).width = w.width;
+  // A file keeps no heights for rows nobody sized, and not every program grows them for wrapped text: give each row
+  // of wrapped text the lines its longest cell needs at its column's width (Excel grows them itself in the add-in).
+  const lines = new Map<number, number>();
+  for (const c of summary.cells) {
+    const text = c.value.kind === 'text' ? c.value.text : c.value.kind === 'formula' && typeof c.value.cached === 'string' ? c.value.cached : '';
+    const width = summary.widths.find((w) => w.col === c.col)?.width;
+    if (c.wrap !== true || width === undefined) continue;
+    lines.set(c.row, Math.max(lines.get(c.row) ?? 1, Math.ceil((text.length * 1.1) / width)));
+  }
+  for (const [row, n] of lines) if (n > 1) ws.getRow(row + 1).height = 15 * n;
   ws.pageSetup.printArea = summary.printArea;
   ws.pageSetup.fitToPage = true;
   ws.pageSetup.fitToWidth = 1;
