@@ -133,7 +133,7 @@ function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite 
   }
   for (const row of rows) row.bytes = utf8Length(JSON.stringify(row.inputs)) + utf8Length(JSON.stringify(row.formats)) + 1;
   // Bands of rows, so that a block too long for one request fills each request it needs.
-  const bandBudget = 256 * 1024;
+  const bandBudget = 64 * 1024;
   const steps: Step[] = [];
   let start = 0;
   while (start < rows.length) {
