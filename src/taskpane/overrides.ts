@@ -1,6 +1,7 @@
 /**
  * The pane's edits to the options kept in the workbook: pure functions from options to new options.
  */
+import { parseTolerance as parseToleranceText } from '../engine';
 import type { Polarity, Tolerance } from '../engine';
 import type { ScorecardOptions } from '../excel/contract';
 
@@ -70,11 +71,11 @@ export interface ToleranceInput {
 
 /** Returns the band typed (percent of target, or units), or undefined when it is not a number from 0 to 100 / ≥ 0. */
 export function parseTolerance(input: ToleranceInput): Tolerance | undefined {
-  const t = input.amount.trim().replace(/%$/, '').trim();
-  if (!/^\d+(?:\.\d+)?$|^\.\d+$/.test(t)) return undefined;
-  const n = Number(t);
-  if (input.kind === 'relative') return n <= 100 ? { kind: 'relative', value: n / 100 } : undefined;
-  return { kind: 'absolute', value: n };
+  // The engine's one tolerance grammar, as a Tolerance column and the command line read it.
+  const amount = input.amount.trim().replace(/%$/, '').trim();
+  const t = parseToleranceText(input.kind === 'relative' ? `${amount}%` : amount);
+  if (t === undefined || t.kind !== input.kind) return undefined;
+  return t.kind === 'relative' && t.value > 1 ? undefined : t;
 }
 
 /** Returns the text shown in a band's input: percent for relative bands, units for absolute ones. */
