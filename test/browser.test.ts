@@ -235,6 +235,25 @@ describe('task pane', () => {
     expect(errors).toEqual([]);
   });
 
+  it('meets WCAG 2.2 AA by axe-core, before and after a refresh (tables, findings, rows and options drawn)', async () => {
+    const { page } = await openPage('taskpane.html');
+    await waitUntilReady(page);
+    const audit = async (): Promise<string[]> => {
+      // Evaluated through the browser's protocol: the pane's Content-Security-Policy refuses inline scripts, as it should.
+      await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+      return page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+        return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+      });
+    };
+    expect(await audit()).toEqual([]);
+    await page.getByRole('button', { name: 'Refresh scorecard' }).click();
+    await textOnceContains(page, '#last-run', /✓|✗/);
+    await page.locator('details, .table-card').first().waitFor();
+    expect(await audit()).toEqual([]);
+  });
+
   it('saves an override and the options in the workbook settings', async () => {
     const { page, errors } = await openPage('taskpane.html');
     await waitUntilReady(page);
