@@ -100,6 +100,15 @@ function isNumericData(sheet: SheetSnapshot, r: number, c: number): boolean {
   return false;
 }
 
+/** A figure as printed, for telling a column of figures or codes from one of words: "(9)", "1,024", "3.3%". */
+const FIGURE_TEXT = /^[-+(£$€]?\d[\d,.]*\)?%?$/;
+
+/** The share of a column's filled cells, over the given rows, that hold figures (0 when none is filled). */
+function figureShare(sheet: SheetSnapshot, rows: readonly number[], col: number): number {
+  const filled = rows.filter((r) => !isEmpty(sheet, r, col));
+  return filled.length === 0 ? 0 : filled.filter((r) => isNumericData(sheet, r, col)).length / filled.length;
+}
+
 /** A rating mark in a data cell: R/A/G, Red/Amber/Green, Y/N, a tick or a face — not a word that also heads columns. */
 const RATING_MARK = /^(?:[RAGYN]|red|amber|green|yes|no|(?:not )?met|[✓✔✗✘×☑☒]|.*\bfaces?\b.*)\**$/i;
 
@@ -297,9 +306,8 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
       : byHeader !== undefined && HEADER_OVER_VALUES.has(byHeader) ? byHeader : byValues ?? byHeader ?? 'other';
     let period: Period | undefined;
     if (role === 'other' || role === 'forecast') {
-      const words = header.split(' ').filter((w) => !GROUP_WORDS.test(w)).join(' ');
       const lastHeaderCell = cellAt(sheet, wordRows[wordRows.length - 1] ?? b.top, c);
-      period = parsePeriod(words, reportingYear) ?? parsePeriod(lastHeaderCell?.text ?? '', reportingYear);
+      period = headerPeriod ?? parsePeriod(lastHeaderCell?.text ?? '', reportingYear);
       if (period === undefined && role === 'other' && header !== '' && isValueHeader(header.replace(/\b(?:19|20)\d{2}\b.*$/, '').trim())) {
         role = 'value';
       }
@@ -336,7 +344,7 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
     }
   }
   assignVariances(columns);
-  assignMeasure(sheet, columns, valuesOf);
+  assignMeasure(columns, valuesOf);
   continueUnheadedPeriods(sheet, columns, dataRows);
   placeYearlessPeriods(columns, reportingYear);
 
@@ -352,8 +360,7 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
   if (has('target') && !has('period') && !has('value') && !hasBudget) {
     for (let i = 0; i < columns.length; i++) {
       const k = columns[i] as TableColumn;
-      const filled = dataRows.filter((r) => !isEmpty(sheet, r, k.col));
-      if (k.role === 'other' && filled.length > 0 && filled.filter((r) => isNumericData(sheet, r, k.col)).length / filled.length >= 0.5) columns[i] = { ...k, role: 'value' };
+      if (k.role === 'other' && figureShare(sheet, dataRows, k.col) >= 0.5) columns[i] = { ...k, role: 'value' };
     }
   }
 
@@ -417,8 +424,8 @@ function assignVariances(columns: TableColumn[]): void {
  * The measure column: a column headed as a measure with words beneath it; when the first column holds codes or
  * figures, the descriptive text column beside it. Of two columns headed as measures, the one filled on more rows.
  */
-function assignMeasure(sheet: SheetSnapshot, columns: TableColumn[], valuesOf: (c: number) => string[]): void {
-  const texty = (k: TableColumn): number => valuesOf(k.col).filter((v) => v !== '' && !/^[-+(£$€]?\d[\d,.]*\)?%?$/.test(v)).length;
+function assignMeasure(columns: TableColumn[], valuesOf: (c: number) => string[]): void {
+  const texty = (k: TableColumn): number => valuesOf(k.col).filter((v) => v !== '' && !FIGURE_TEXT.test(v)).length;
   const headed = columns.map((k, i) => ({ k, i })).filter(({ k }) => k.role === 'measure');
   if (headed.length > 1) {
     const best = [...headed].sort((a, b) => texty(b.k) - texty(a.k) || a.i - b.i)[0];
@@ -446,7 +453,7 @@ function assignMeasure(sheet: SheetSnapshot, columns: TableColumn[], valuesOf: (
   if (first === undefined) return;
   const codes = valuesOf(first.col).filter((v) => v !== '');
   const looksLikeCodes = codes.length > 0 && codes.every((v) => CODE.test(v));
-  const looksLikeFigures = codes.length > 0 && codes.every((v) => /^[-+(£$€]?\d[\d,.]*\)?%?$/.test(v));
+  const looksLikeFigures = codes.length > 0 && codes.every((v) => FIGURE_TEXT.test(v));
   const second = columns[1];
   if ((looksLikeCodes || looksLikeFigures) && second !== undefined && (second.role === 'other' || second.role === 'reference') && texty(second) > 0) {
     columns[0] = { ...first, role: looksLikeFigures ? first.role : first.role === 'other' ? 'reference' : first.role };
@@ -454,7 +461,6 @@ function assignMeasure(sheet: SheetSnapshot, columns: TableColumn[], valuesOf: (
   } else if (first.role === 'other' || first.role === 'reference' || (first.role === 'period' && texty(first) > 0)) {
     columns[0] = { ...first, role: 'measure' };
   }
-  void sheet;
 }
 
 /** An unheaded column of figures straight after a period column continues the sequence ("Quarter 1", then Q2). */
@@ -463,8 +469,7 @@ function continueUnheadedPeriods(sheet: SheetSnapshot, columns: TableColumn[], d
     const k = columns[i] as TableColumn;
     const prev = columns[i - 1] as TableColumn;
     if (k.header !== '' || k.role !== 'other' || prev.role !== 'period' || prev.period === undefined) continue;
-    const filled = dataRows.filter((r) => !isEmpty(sheet, r, k.col));
-    if (filled.length === 0 || filled.filter((r) => isNumericData(sheet, r, k.col)).length / filled.length < 0.5) continue;
+    if (figureShare(sheet, dataRows, k.col) < 0.5) continue;
     const span = prev.period.end - prev.period.start + 1;
     const p = prev.period;
     const nextLabel = p.kind === 'quarter' && /\b(?:q|qtr|quarter)\s*([1-3])\b/i.test(p.label)

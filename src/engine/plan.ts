@@ -250,7 +250,7 @@ export function withoutOwnBlocks(snapshot: WorkbookSnapshot): WorkbookSnapshot {
 }
 
 /** The defined name that marks our summary sheet. */
-export const SUMMARY_NAME = `${'Scorecard_'}Summary`;
+export const SUMMARY_NAME = `${NAME_PREFIX}Summary`;
 
 /** The summary sheet an earlier refresh wrote (known by its defined name), or null. */
 export function ownSummarySheet(snapshot: WorkbookSnapshot): string | null {
