@@ -377,8 +377,10 @@ function partOfYear(p: Period | null, header: string): { share: number; label: s
 
 /** The role of a sheet column in a row's rules: "c4" for column E. Plans place each such role at its column. */
 export function columnRole(col: number): string {
-  return `c${col}`;
+  // One string per column, made once: rows of the same table then share their keys.
+  return COLUMN_ROLES[col] ??= `c${col}`;
 }
+const COLUMN_ROLES: string[] = [];
 
 /** Returns the sheet column a role names ("c4" → 4), or undefined for a block's own roles. */
 export function roleColumn(role: string): number | undefined {

@@ -305,11 +305,15 @@ function placeBlock(sheet: SheetSnapshot, table: DetectedTable, width: number, t
 function isColumnFree(sheet: SheetSnapshot, col: number, block: SheetRect, otherBlocks: readonly SheetRect[]): boolean {
   const mine = otherBlocks.filter((b) => b.sheet === sheet.name && col >= b.left - 1 && col <= b.right);
   if (mine.some((b) => b.left !== block.left)) return false;
-  const spans = [block, ...mine];
-  for (let r = 0; r < sheet.rows.length; r++) {
-    if (spans.some((b) => r >= b.top && r <= b.bottom)) continue;
-    const cell = sheet.rows[r]?.[col];
-    if (cell !== undefined && (cell.text.trim() !== '' || cell.formula !== undefined)) return false;
+  // Rows outside the blocks' spans, visited gap by gap.
+  const spans = [block, ...mine].sort((a, b) => a.top - b.top);
+  let r = 0;
+  for (const span of [...spans, { top: sheet.rows.length, bottom: sheet.rows.length }]) {
+    for (; r < Math.min(span.top, sheet.rows.length); r++) {
+      const cell = sheet.rows[r]?.[col];
+      if (cell !== undefined && (cell.text.trim() !== '' || cell.formula !== undefined)) return false;
+    }
+    r = Math.max(r, span.bottom + 1);
   }
   return true;
 }

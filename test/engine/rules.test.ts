@@ -4,7 +4,7 @@ import {
   FormulaTooDeepError, FormulaTooLongError, ge, gt, iff, isNumber, lt, MAX_FORMULA_LENGTH, measureBlock, mul, ne, neg,
   nestingDepth, num, numberValue, PeriodRowShape, plainNumber, ref, RowCells, rowRules, RuleArityError, RuleNumberError,
   RuleTextTooLongError, RuleValue, showValue, statusText, sub, text, textValue, trendText, UnknownRoleError,
-  UnplacedRoleError, concat, booleanValue, le,
+  UnplacedRoleError, concat, booleanValue, le, evaluateBlock, emitBlock,
 } from '../../src/engine/rules';
 
 const cells: RowCells = {
@@ -266,6 +266,35 @@ describe('row rules: verdicts', () => {
     };
     expect(showValue(run(numberValue(85)).status as RuleValue)).toBe('"● Green"');
     expect(showValue(run(BLANK).status as RuleValue)).toBe('"○ No direction"');
+  });
+});
+
+describe('row rules: rows that differ only in readings of text cells', () => {
+  const withReading = (value: number): PeriodRowShape => {
+    const base = exampleRow({ kind: 'constant', value: 0.85 });
+    return { ...base, periods: [base.periods[0] as PeriodRowShape['periods'][number], base.periods[1] as PeriodRowShape['periods'][number], { term: { kind: 'reading', role: 'p3', value }, start: 2016 * 12 + 3, end: 2016 * 12 + 14 }] };
+  };
+
+  it('share one set of rules, and each row is judged and written with its own reading', () => {
+    const high = rowRules(withReading(0.9));
+    const low = rowRules(withReading(0.5));
+    expect(high.rules).toBe(low.rules);
+    const cellsOfRow: RowCells = { p1: numberValue(0.8), p2: BLANK, p3: textValue('90% *'), target: BLANK };
+    expect(showValue(evaluateBlock(high, cellsOfRow).status as RuleValue)).toBe('"● Green"');
+    expect(showValue(evaluateBlock(low, { ...cellsOfRow, p3: textValue('50% *') }).status as RuleValue)).toBe('"■ Red"');
+    const latestOf = (block: typeof high): string => {
+      const cell = emitBlock(block, blockPlacement).latest;
+      return cell?.kind === 'formula' ? cell.formula : '';
+    };
+    expect(latestOf(high)).toContain('0.9');
+    expect(latestOf(low)).toContain('0.5');
+    expect(latestOf(low)).not.toContain('0.9');
+  });
+
+  it('writes a negative reading in brackets, so that it stays one operand', () => {
+    const block = rowRules(withReading(-0.25));
+    const latest = emitBlock(block, blockPlacement).latest;
+    expect(latest?.kind === 'formula' ? latest.formula : '').toContain('(-0.25)');
   });
 });
 

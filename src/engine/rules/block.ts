@@ -7,7 +7,7 @@ import { assertNever, Expr, nestingDepth } from './expr';
 import { evaluateRule, RowCells } from './evaluate';
 import { isLiteral } from './fold';
 import { BlockRole, RowBlock } from './row-rules';
-import { RuleValue } from './values';
+import { numberValue, RuleValue } from './values';
 
 /** Thrown when a block's rule reads a helper that no earlier rule of the block computes. */
 export class RuleOrderError extends Error {
@@ -22,7 +22,9 @@ export type BlockValues = Readonly<Partial<Record<BlockRole, RuleValue>>>;
 
 /** Evaluates every rule of a block in order over the row's cells; each result is then readable by later rules. */
 export function evaluateBlock(block: RowBlock, cells: RowCells): BlockValues {
-  const known: Record<string, RuleValue> = { ...cells };
+  // The row's cells stay where they are; the block's results sit on top of them.
+  const known = Object.create(cells) as Record<string, RuleValue>;
+  for (const [role, value] of Object.entries(block.readings ?? {})) known[role] = numberValue(value);
   const out: Partial<Record<BlockRole, RuleValue>> = {};
   for (const rule of block.rules) {
     const v = evaluateRule(rule.expr, known);
@@ -38,12 +40,18 @@ export type EmittedCell =
   | { readonly kind: 'literal'; readonly value: Expr };
 
 /** Returns each block cell's formula (or literal) at a placement; throws the emitter's errors on misuse. */
-export function emitBlock(block: RowBlock, placement: Placement): Readonly<Partial<Record<BlockRole, EmittedCell>>> {
+export function emitBlock(block: RowBlock, at: Placement): Readonly<Partial<Record<BlockRole, EmittedCell>>> {
+  const placement = withReadings(block, at);
   const out: Partial<Record<BlockRole, EmittedCell>> = {};
   for (const rule of block.rules) {
     out[rule.role] = isLiteral(rule.expr) ? { kind: 'literal', value: rule.expr } : { kind: 'formula', formula: emitFormula(rule.expr, placement) };
   }
   return out;
+}
+
+/** The placement with the row's readings, which the emitter writes as number literals. */
+function withReadings(block: RowBlock, placement: Placement): Placement {
+  return block.readings === undefined ? placement : { ...placement, literals: { ...placement.literals, ...block.readings } };
 }
 
 /** Sizes of a block's formulas: total UTF-8 bytes, longest formula in characters, deepest nesting. */
@@ -54,7 +62,8 @@ export interface BlockSize {
 }
 
 /** Measures the formulas a block writes at a placement. */
-export function measureBlock(block: RowBlock, placement: Placement): BlockSize {
+export function measureBlock(block: RowBlock, at: Placement): BlockSize {
+  const placement = withReadings(block, at);
   let bytes = 0;
   let longest = 0;
   let depth = 0;
@@ -70,7 +79,7 @@ export function measureBlock(block: RowBlock, placement: Placement): BlockSize {
 
 /** Checks that each rule reads only the row's cells and helpers computed before it; throws RuleOrderError. */
 export function checkBlockOrder(block: RowBlock, inputRoles: ReadonlySet<string>): void {
-  const known = new Set(inputRoles);
+  const known = new Set([...inputRoles, ...Object.keys(block.readings ?? {})]);
   const walk = (e: Expr): void => {
     switch (e.kind) {
       case 'ref': if (!known.has(e.role)) throw new RuleOrderError(e.role); return;

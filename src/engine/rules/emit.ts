@@ -12,6 +12,8 @@ export interface Placement {
   readonly columns: Readonly<Record<string, number>>;
   /** When set, every reference is qualified with this sheet's name ("'Q3 KPIs'!E5"). */
   readonly sheet?: string;
+  /** Roles written as number literals rather than references: the row's readings of text cells. */
+  readonly literals?: Readonly<Record<string, number>>;
 }
 
 /** Excel's limit on nested function levels. */
@@ -89,7 +91,12 @@ function write(e: Expr, placement: Placement): string {
     case 'boolean': return e.value ? 'TRUE()' : 'FALSE()';
     case 'ref': {
       const col = placement.columns[e.role];
-      if (col === undefined) throw new UnplacedRoleError(e.role);
+      if (col === undefined) {
+        const literal = placement.literals?.[e.role];
+        if (literal === undefined) throw new UnplacedRoleError(e.role);
+        // In brackets when negative: a reference binds tighter than any operator.
+        return literal < 0 ? `(${plainNumber(literal)})` : plainNumber(literal);
+      }
       const address = `${columnLetters(col)}${placement.row + 1}`;
       return placement.sheet === undefined ? address : `${quoteSheetName(placement.sheet)}!${address}`;
     }

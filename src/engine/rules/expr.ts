@@ -68,7 +68,8 @@ const ARITY: Readonly<Record<FunctionName, readonly [number, number]>> = {
  */
 export function num(value: number): Expr {
   if (!Number.isFinite(value)) throw new RuleNumberError(value);
-  const kept = Number(value.toPrecision(15));
+  // Integers below 1e15 already have at most 15 digits: only fractions need rounding (toPrecision is slow).
+  const kept = Number.isInteger(value) && Math.abs(value) < MAX_LITERAL ? value : Number(value.toPrecision(15));
   const size = Math.abs(kept);
   if (size !== 0 && (size >= MAX_LITERAL || size < MIN_LITERAL)) throw new RuleNumberError(value);
   return { kind: 'number', value: Object.is(kept, -0) ? 0 : kept };

@@ -159,6 +159,22 @@ export interface RowBlock {
   readonly rules: readonly BlockRule[];
   /** The row's no-status word (status code 5). */
   readonly noStatus: NoStatusKey;
+  /**
+   * The row's readings of text cells ("13 ¹" read as 13), by reading role (`readingRole`): the rules refer to them
+   * by role, so that rows differing only in such values share their rules. The evaluator reads them as numbers;
+   * the emitter writes them as number literals.
+   */
+  readonly readings?: Readonly<Record<string, number>>;
+}
+
+function literalNumber(value: number): number {
+  const e = num(value);
+  return e.kind === 'number' ? e.value : value;
+}
+
+/** The role under which a rule reads the engine's reading of a text cell: "c4:reading". */
+export function readingRole(role: string): string {
+  return `${role}:reading`;
 }
 
 const EMPTY = text('');
@@ -190,7 +206,7 @@ function presentOf(t: ValueTerm): Expr {
 function valueOf(t: ValueTerm): Expr {
   switch (t.kind) {
     case 'cell': return t.divisor === 1 ? ref(t.role) : div(ref(t.role), num(t.divisor));
-    case 'reading': return iff(isNumber(ref(t.role)), (t.divisor ?? 1) === 1 ? ref(t.role) : div(ref(t.role), num(t.divisor ?? 1)), num(t.value));
+    case 'reading': return iff(isNumber(ref(t.role)), (t.divisor ?? 1) === 1 ? ref(t.role) : div(ref(t.role), num(t.divisor ?? 1)), ref(readingRole(t.role)));
     case 'mismatch': return EMPTY;
   }
 }
@@ -763,8 +779,58 @@ function riskRowRules(shape: RiskRowShape): RowBlock {
   ], 'dataOnly');
 }
 
-/** Returns the block of rules for a row of the given shape, specialised to what the shape fixes. */
+/** Distinct shapes kept: rows of one table mostly share a shape, so a few thousand cover a large workbook. */
+const MEMO_LIMIT = 4096;
+const memo = new Map<string, RowBlock>();
+/** A reading's value in a shape's JSON (terms are made with their properties in this order). */
+const READING_VALUE = /("kind":"reading","role":"[^"]*","value":)[^,}]*/g;
+
+/** The readings of a shape's text cells, by reading role. */
+function readingsOf(shape: RowShape): Record<string, number> | undefined {
+  let out: Record<string, number> | undefined;
+  const visit = (t: ValueTerm | null | undefined): void => {
+    // Kept to the 15 digits a formula's number holds, as every literal of a rule is.
+    if (t?.kind === 'reading') (out ??= {})[readingRole(t.role)] = literalNumber(t.value);
+  };
+  const visitBound = (b: BoundSource): void => {
+    if (b.kind === 'cell') visit(b.term);
+    else if (b.kind === 'proRata' && b.annual.kind === 'cell') visit(b.annual.term);
+  };
+  switch (shape.kind) {
+    case 'kpi': case 'series':
+      for (const p of [...shape.periods, ...(shape.values ?? [])]) visit(p.term);
+      visitBound(shape.min);
+      visitBound(shape.max);
+      break;
+    case 'budget':
+      for (const t of [shape.budget, shape.forecast, shape.publishedVariance?.term, shape.priorVariance?.term, shape.movement?.term]) visit(t);
+      break;
+    case 'risk': visit(shape.after); visit(shape.before); break;
+    case 'ratings': break;
+    default: assertNever(shape);
+  }
+  return out;
+}
+
+/**
+ * Returns the block of rules for a row of the given shape, specialised to what the shape fixes. Rows whose shapes
+ * differ only in their readings of text cells share one set of rules (never changed once made), so a table's
+ * rules are built once per shape; the row's readings travel beside them.
+ */
 export function rowRules(shape: RowShape): RowBlock {
+  // Non-finite numbers never reach a shape (a rule cannot hold them), so JSON's "null" for them is never a key.
+  const key = JSON.stringify(shape).replace(READING_VALUE, '$1');
+  let block = memo.get(key);
+  if (block === undefined) {
+    block = buildRowRules(shape);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(key, block);
+  }
+  const readings = readingsOf(shape);
+  return readings === undefined ? block : { ...block, readings };
+}
+
+function buildRowRules(shape: RowShape): RowBlock {
   switch (shape.kind) {
     case 'kpi': case 'series': return periodRowRules(shape);
     case 'budget': return budgetRowRules(shape);
