@@ -15,3 +15,4 @@ export * from './report';
 export * from './plan';
 export * from './display';
 export * from './summary';
+export * from './print';
