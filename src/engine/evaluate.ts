@@ -19,7 +19,7 @@ import { statusOfWord, TOLERANCE_KEYS, TWO_STATE_KEY } from './vocabulary';
 import {
   Band, BlockValues, BoundSource, BudgetRowShape, evaluateBlock, MarkCell, NoStatusKey, PeriodColumn, PeriodRowShape, RatingsRowShape,
   RISK_BANDS, RiskRowShape, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, BLANK,
-  errorValue, numberValue, textValue, booleanValue, ErrorCode,
+  errorValue, numberValue, textValue, booleanValue, ErrorCode, RowBlock,
 } from './rules';
 
 /** Per-table choices a user makes in the pane; they survive in the workbook's settings. */
@@ -106,6 +106,8 @@ export interface EvaluatedRow extends RowVerdict {
   readonly shape: RowShape;
   /** The block's cells as the rules compute them over the row's cells: the verdict, and what the sheet shows. */
   readonly block: BlockValues;
+  /** The rules of the shape (`rowRules(shape)`), which the plan writes as the block's formulas. */
+  readonly rules: RowBlock;
 }
 
 /** One evaluated table. */
@@ -703,13 +705,12 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   };
   // Stable means equal as displayed: at the decimals of the two values compared, which the rules find first.
   const decimalsOf = (a: Observation | null, b: Observation | null): number => Math.max(a?.value.decimals ?? 0, b?.value.decimals ?? 0) + (a?.value.unit === 'percent' ? 2 : 0);
-  let shape: PeriodRowShape = baseShape;
-  let block = evaluateBlock(rowRules(shape), cells);
-  const d = decimalsOf(obsAt(block.latestIndex), obsAt(block.previousIndex));
-  if (d !== shape.displayDecimals) {
-    shape = { ...shape, displayDecimals: d };
-    block = evaluateBlock(rowRules(shape), cells);
-  }
+  let rules = rowRules(baseShape);
+  const found = evaluateBlock(rules, cells, 'previousIndex');
+  const d = decimalsOf(obsAt(found.latestIndex), obsAt(found.previousIndex));
+  const shape: PeriodRowShape = d === baseShape.displayDecimals ? baseShape : { ...baseShape, displayDecimals: d };
+  if (shape !== baseShape) rules = rowRules(shape);
+  const block = evaluateBlock(rules, cells);
   const finalLatest = obsAt(block.latestIndex);
   const finalPrevious = obsAt(block.previousIndex);
   const latestPosition = positions[(block.latestIndex?.kind === 'number' ? block.latestIndex.value : 0) - 1];
@@ -765,7 +766,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     polarity, target: { spec, interval, readable, text: targetText, cell: targetCell, ...(proRata ? { proRata } : {}) },
     latest: finalLatest, previous: finalPrevious, variance, variancePct, status, statusReason, trend, trendReason, green, amber, findings,
     ...(stated !== undefined ? { statedStatus: stated } : {}),
-    shape, block,
+    shape, block, rules,
   };
 }
 
@@ -911,7 +912,8 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     decimals: budget?.value.decimals ?? forecast?.value.decimals ?? 0, scale: 1,
     ...(table.varianceOnly === true ? { varianceOnly: true } : {}),
   };
-  const block = evaluateBlock(rowRules(shape), rowCells(sheet, r, table));
+  const rules = rowRules(shape);
+  const block = evaluateBlock(rules, rowCells(sheet, r, table));
   const status = statusOf(block, 'noBudget');
   const verdict = varianceOf(block, 1);
   const variance = verdict.variance;
@@ -933,7 +935,7 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     latest: forecastObs, previous: null, variance, variancePct, status, statusReason, trend, trendReason,
     green: ctx.green, amber: ctx.amber,
     budget: { budget: budgetObs, forecast: forecastObs, publishedVariance, priorVariance, movement: movementValue },
-    findings, shape, block,
+    findings, shape, block, rules,
   };
 }
 
@@ -953,7 +955,8 @@ function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
     before: beforeCol ? termOf(sheet, r, beforeCol.col, before?.value.value, 1) : null,
     displayDecimals: Math.max(after?.value.decimals ?? 0, before?.value.decimals ?? 0),
   };
-  const block = evaluateBlock(rowRules(shape), rowCells(sheet, r, table));
+  const rules = rowRules(shape);
+  const block = evaluateBlock(rules, rowCells(sheet, r, table));
   const latest = toObs(after, afterCol) ?? toObs(before, beforeCol);
   const previous = after ? toObs(before, beforeCol) : null;
   const status = statusOf(block, 'dataOnly');
@@ -974,7 +977,7 @@ function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
     polarity: { polarity: 'lower', source: 'column', reason: 'a risk rating: lower is better' },
     target: { spec: null, interval: null, readable: '', text: '', cell: null },
     latest, previous, variance: null, variancePct: null, status, statusReason, trend, trendReason,
-    green: ctx.green, amber: ctx.amber, findings: [], shape, block,
+    green: ctx.green, amber: ctx.amber, findings: [], shape, block, rules,
   };
 }
 
@@ -994,7 +997,8 @@ function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
   const newest = ratings[ratings.length - 1];
   const rated = ratings.filter((x) => x.rating !== undefined && x.rating !== 'none');
   const shape: RatingsRowShape = { kind: 'ratings', periods: periods.map((c) => markCellOf(ctx, c)) };
-  const block = evaluateBlock(rowRules(shape), rowCells(sheet, r, table));
+  const rules = rowRules(shape);
+  const block = evaluateBlock(rules, rowCells(sheet, r, table));
   const status = statusOf(block, 'dataOnly');
   const trend = trendOfBlock(block);
   let statusReason = 'No status: no rating';
@@ -1018,7 +1022,7 @@ function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
     polarity: { polarity: 'lower', source: 'column', reason: 'a rating: green is better than amber, amber than red' },
     target: { spec: null, interval: null, readable: '', text: '', cell: null },
     latest: null, previous: null, variance: null, variancePct: null, status, statusReason, trend, trendReason,
-    green: ctx.green, amber: ctx.amber, findings: [], shape, block,
+    green: ctx.green, amber: ctx.amber, findings: [], shape, block, rules,
   };
 }
 

@@ -9,7 +9,7 @@ import { DetectedTable } from './detect';
 import { planSummary, SUMMARY_SHEET, SummaryPlan } from './summary';
 import { columnRole, DEFAULT_SETTINGS, Evaluation, EvaluationSettings, evaluateWorkbook } from './evaluate';
 import {
-  assertNever, emitBlock, Expr, Placement, rowRules, RuleValue, STATUS_CODE, STATUS_VOCABULARY, statusOfCode, TREND_CODE, TREND_VOCABULARY,
+  assertNever, emitBlock, Expr, Placement, RuleValue, STATUS_CODE, STATUS_VOCABULARY, statusOfCode, TREND_CODE, TREND_VOCABULARY,
   TrendKey, Verdict,
 } from './rules';
 import { losslessFormat, Normalisation, normalisationsOf } from './display';
@@ -393,12 +393,12 @@ function literalValue(e: Expr): PlanValue | undefined {
   return undefined;
 }
 
-/** Where a row's roles sit: each sheet column under its role, and the block's columns. */
-function placementOf(row: number, table: DetectedTable, colOf: Readonly<Record<BlockColumn, number>>): Placement {
+/** Where a table's roles sit: each sheet column under its role, and the block's columns (one object per table). */
+function placedColumns(table: DetectedTable, colOf: Readonly<Record<BlockColumn, number>>): Placement['columns'] {
   const columns: Record<string, number> = {};
   for (let c = 0; c <= table.right; c++) columns[columnRole(c)] = c;
   for (const k of BLOCK_COLUMNS) columns[k] = colOf[k];
-  return { row, columns };
+  return columns;
 }
 
 /**
@@ -457,6 +457,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     if (headerRow !== undefined) for (const k of BLOCK_COLUMNS) put(headerRow, k, { kind: 'text', text: HEADERS[k] }, undefined, { bold: true, fill: 'D9E1F2', wrap: true });
     if (table.headerRows.length > 1) put(table.headerRows[0] ?? table.top, 'target', { kind: 'text', text: 'Scorecard' }, undefined, { bold: true });
 
+    const columnsPlaced = placedColumns(table, colOf);
     for (const row of et.rows) {
       const latestSource = row.latest ? sheet.rows[row.latest.row]?.[row.latest.col] : undefined;
       const fmt = valueFormat(row.latest?.value ?? row.previous?.value, latestSource, row.latest ? normAt.get(`${row.latest.row}:${row.latest.col}`) : undefined);
@@ -468,7 +469,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
         latest: fmt, variance: varFormat, variancePct: '+0.0%;-0.0%;0.0%', ...(row.shape.kind === 'ratings' ? {} : { previous: fmt }),
       };
       put(row.row, 'target', { kind: 'text', text: row.target.readable });
-      const emitted = emitBlock(rowRules(row.shape), placementOf(row.row, table, colOf));
+      const emitted = emitBlock(row.rules, { row: row.row, columns: columnsPlaced });
       for (const k of BLOCK_COLUMNS) {
         if (k === 'target' || k === 'amberTolerance') continue;
         const cell = emitted[k];

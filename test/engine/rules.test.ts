@@ -107,6 +107,17 @@ describe('emitFormula: Excel text', () => {
     expect(emitFormula(ref('latest'), { ...placement, sheet })).toBe(expected);
   });
 
+  it('writes each row its own row number when rows share one placement of columns', () => {
+    const rule = iff(isNumber(ref('latest')), sub(ref('latest'), ref('min')), text(''));
+    expect(emitFormula(rule, { ...placement, row: 4 })).toBe('=IF(ISNUMBER(J5),J5-X5,"")');
+    expect(emitFormula(rule, { ...placement, row: 119 })).toBe('=IF(ISNUMBER(J120),J120-X120,"")');
+  });
+
+  it('writes text holding control characters as it is, at the right row', () => {
+    const rule = iff(eq(ref('latest'), text('a\u0000b\u0001c')), num(1), ref('min'));
+    expect(emitFormula(rule, { ...placement, row: 9 })).toBe('=IF(J10="a\u0000b\u0001c",1,X10)');
+  });
+
   it('measures nesting by function levels', () => {
     expect(nestingDepth(num(1))).toBe(0);
     expect(nestingDepth(iff(gt(abs(ref('n')), num(1)), num(1), num(2)))).toBe(2);

@@ -20,8 +20,11 @@ export class RuleOrderError extends Error {
 /** What one block cell holds after evaluation, by role. */
 export type BlockValues = Readonly<Partial<Record<BlockRole, RuleValue>>>;
 
-/** Evaluates every rule of a block in order over the row's cells; each result is then readable by later rules. */
-export function evaluateBlock(block: RowBlock, cells: RowCells): BlockValues {
+/**
+ * Evaluates every rule of a block in order over the row's cells; each result is then readable by later rules.
+ * With `through`, stops once that role is computed.
+ */
+export function evaluateBlock(block: RowBlock, cells: RowCells, through?: BlockRole): BlockValues {
   // The row's cells stay where they are; the block's results sit on top of them.
   const known = Object.create(cells) as Record<string, RuleValue>;
   for (const [role, value] of Object.entries(block.readings ?? {})) known[role] = numberValue(value);
@@ -30,6 +33,7 @@ export function evaluateBlock(block: RowBlock, cells: RowCells): BlockValues {
     const v = evaluateRule(rule.expr, known);
     known[rule.role] = v;
     out[rule.role] = v;
+    if (rule.role === through) break;
   }
   return out;
 }

@@ -83,21 +83,31 @@ function precedenceOf(e: Expr): number {
   }
 }
 
-function write(e: Expr, placement: Placement): string {
+/** Where a template holds the row's number. */
+const ROW_HOLE = '\u0000';
+/** Around the role of a literal a template holds: "\u0001c4:reading\u0001". */
+const LITERAL_HOLE = '\u0001';
+const LITERAL_HOLES = new RegExp(`${LITERAL_HOLE}([^${LITERAL_HOLE}]*)${LITERAL_HOLE}`, 'g');
+
+/** Thrown (and caught) when a text literal holds a template's marks: such a rule is written without a template. */
+class HoleInTextError extends Error {}
+
+/**
+ * Writes a rule as formula text with holes for the row's number and its literals, so that the rows of a table that
+ * share rules share one template.
+ */
+function write(e: Expr, placement: Omit<Placement, 'row'>): string {
   switch (e.kind) {
     case 'number': return plainNumber(e.value);
-    case 'text': return quoteText(e.value);
+    case 'text':
+      if (e.value.includes(ROW_HOLE) || e.value.includes(LITERAL_HOLE)) throw new HoleInTextError();
+      return quoteText(e.value);
     // HyperFormula reads only the function forms; Excel and LibreOffice read both.
     case 'boolean': return e.value ? 'TRUE()' : 'FALSE()';
     case 'ref': {
       const col = placement.columns[e.role];
-      if (col === undefined) {
-        const literal = placement.literals?.[e.role];
-        if (literal === undefined) throw new UnplacedRoleError(e.role);
-        // In brackets when negative: a reference binds tighter than any operator.
-        return literal < 0 ? `(${plainNumber(literal)})` : plainNumber(literal);
-      }
-      const address = `${columnLetters(col)}${placement.row + 1}`;
+      if (col === undefined) return `${LITERAL_HOLE}${e.role}${LITERAL_HOLE}`;
+      const address = `${columnLetters(col)}${ROW_HOLE}`;
       return placement.sheet === undefined ? address : `${quoteSheetName(placement.sheet)}!${address}`;
     }
     case 'negate': {
@@ -117,14 +127,78 @@ function write(e: Expr, placement: Placement): string {
   }
 }
 
+/** A rule's formula text split at the row's number; `literals` when it holds literal holes too. */
+interface Template {
+  readonly parts: readonly string[];
+  readonly literals: boolean;
+  readonly depth: number;
+}
+
+/** Templates by placement columns (one object per table), sheet, and rule. */
+const templates = new WeakMap<object, Map<string, WeakMap<Expr, Template | null>>>();
+
+function templateOf(expr: Expr, placement: Placement): Template | null {
+  let bySheet = templates.get(placement.columns);
+  if (bySheet === undefined) templates.set(placement.columns, (bySheet = new Map()));
+  const sheetKey = placement.sheet ?? '';
+  let byExpr = bySheet.get(sheetKey);
+  if (byExpr === undefined) bySheet.set(sheetKey, (byExpr = new WeakMap()));
+  let template = byExpr.get(expr);
+  if (template === undefined) {
+    try {
+      const text = write(expr, placement);
+      template = { parts: text.split(ROW_HOLE), literals: text.includes(LITERAL_HOLE), depth: nestingDepth(expr) };
+    } catch (error) {
+      if (!(error instanceof HoleInTextError)) throw error;
+      template = null;
+    }
+    byExpr.set(expr, template);
+  }
+  return template;
+}
+
+/** Writes a rule directly, for the rare rule whose text holds a template's marks. */
+function writeDirect(e: Expr, placement: Placement): string {
+  switch (e.kind) {
+    case 'text': return quoteText(e.value);
+    case 'negate': {
+      const inner = writeDirect(e.operand, placement);
+      return precedenceOf(e.operand) < UNARY ? `-(${inner})` : `-${inner}`;
+    }
+    case 'binary': {
+      const p = PRECEDENCE[e.op];
+      const left = writeDirect(e.left, placement);
+      const right = writeDirect(e.right, placement);
+      const l = precedenceOf(e.left) < p ? `(${left})` : left;
+      const r = precedenceOf(e.right) <= p ? `(${right})` : right;
+      return `${l}${e.op}${r}`;
+    }
+    case 'call': return `${e.fn}(${e.args.map((a) => writeDirect(a, placement)).join(',')})`;
+    default: return fill({ parts: write(e, placement).split(ROW_HOLE), literals: true, depth: 0 }, placement);
+  }
+}
+
+/** The template's text at the placement's row, with its literals. */
+function fill(template: Template, placement: Placement): string {
+  const text = template.parts.length === 1 ? template.parts[0] ?? '' : template.parts.join(String(placement.row + 1));
+  if (!template.literals) return text;
+  return text.replace(LITERAL_HOLES, (_m, role: string) => {
+    const literal = placement.literals?.[role];
+    if (literal === undefined) throw new UnplacedRoleError(role);
+    // In brackets when negative: a reference binds tighter than any operator.
+    return literal < 0 ? `(${plainNumber(literal)})` : plainNumber(literal);
+  });
+}
+
 /**
  * Returns the Excel formula ("=…") for a rule at a placement. Throws FormulaTooDeepError or FormulaTooLongError
  * when Excel would refuse it, UnplacedRoleError when a role has no column.
  */
 export function emitFormula(expr: Expr, placement: Placement): string {
-  const depth = nestingDepth(expr);
+  const template = templateOf(expr, placement);
+  const depth = template?.depth ?? nestingDepth(expr);
   if (depth > MAX_NESTING) throw new FormulaTooDeepError(depth);
-  const formula = `=${write(expr, placement)}`;
+  const formula = `=${template === null ? writeDirect(expr, placement) : fill(template, placement)}`;
   if (formula.length > MAX_FORMULA_LENGTH) throw new FormulaTooLongError(formula.length);
   return formula;
 }
