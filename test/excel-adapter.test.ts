@@ -1,8 +1,10 @@
 import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { BLOCK_COLUMNS, cellAddress, LEDGER_SHEET, parseCellAddress, parseReference, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks } from '../src/engine';
-import { charsToPoints, needsTextPrefix, packSteps, textInput, utf8Length } from '../src/excel/apply';
+import {
+  BLOCK_COLUMNS, cellAddress, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
+} from '../src/engine';
+import { charsToPoints, needsTextPrefix, packSteps, SUMMARY_CHART_NAME, textInput, utf8Length } from '../src/excel/apply';
 import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
 import {
   checkRequirements, DEFAULT_OPTIONS, detectScorecard, loadOptions, OPTIONS_KEY, RefreshError, RefreshSummary, refreshScorecard,
@@ -11,7 +13,7 @@ import {
 import { parseOptions } from '../src/excel/settings';
 import { readWorkbook, SHEET_CELL_BUDGET } from '../src/excel/snapshot';
 import { describeError } from '../src/ui/notify';
-import { snapshotWithNames } from '../src/xlsx/apply';
+import { applyPlanToWorkbook, snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook } from '../src/xlsx/refresh';
 import { FIXTURES, SEEDS } from './support/acceptance';
 import { comparableFromEmulator, comparableFromExcelJs } from './support/compare-workbooks';
@@ -109,6 +111,11 @@ function namesSorted(snapshot: WorkbookSnapshot): WorkbookSnapshot {
   return { ...snapshot, names: [...(snapshot.names ?? [])].sort((a, b) => a.name.localeCompare(b.name)) };
 }
 
+/** The names a file refresh writes too: all but the one that marks the summary's chart, which only Excel draws. */
+function withoutChartName<T extends { readonly names?: ReadonlyArray<{ readonly name: string }> }>(workbook: T): T {
+  return { ...workbook, names: (workbook.names ?? []).filter((n) => n.name !== SUMMARY_CHART_NAME) };
+}
+
 function withoutColumnLayout(dump: WorkbookDump): WorkbookDump {
   return { ...dump, sheets: dump.sheets.map((s) => ({ ...s, columnWidths: {}, hiddenColumns: [] })) };
 }
@@ -130,7 +137,7 @@ describe('reading the workbook', () => {
     const emulator = emulatorOf(typedSeed(seed));
     await refreshScorecard(emulator.run);
     const mine = await readWith(emulator);
-    expect(namesSorted(withoutOwnBlocks(mine))).toEqual(namesSorted(withoutOwnBlocks(snapshotWithNames(file))));
+    expect(namesSorted(withoutChartName(withoutOwnBlocks(mine)))).toEqual(namesSorted(withoutOwnBlocks(snapshotWithNames(file))));
   });
 
   it('reads text that looks like a formula as text, not as a formula', async () => {
@@ -183,7 +190,7 @@ describe('refresh gives the same workbook as the file path', () => {
     refreshWorkbook(file);
     const emulator = emulatorOf(typedSeed(seed));
     await refreshScorecard(emulator.run);
-    expect(comparableFromEmulator(emulator.dump())).toEqual(comparableFromExcelJs(file));
+    expect(withoutChartName(comparableFromEmulator(emulator.dump()))).toEqual(comparableFromExcelJs(file));
   });
 
   it('converts the plan\'s character widths to points the way Excel sizes columns', () => {
@@ -403,8 +410,8 @@ describe('merged cells', () => {
     const emulator = createExcelEmulator({ sheets: [{ name: 'S', cells: sectionedSheet({ Z3: { value: 'See note 1' } }), merges: ['A6:Y6'] }] }, { apiVersion: '1.12' });
     const summary = await refreshScorecard(emulator.run);
     expect(summary.notices).toEqual([expect.objectContaining({ sheet: 'S', cell: 'F6' })]);
-    // No block, so no block names: only the summary sheet's, which lists the table with its counts.
-    expect(emulator.dump().names.map((n) => n.name)).toEqual([SUMMARY_NAME]);
+    // No block, so no block names: only the summary sheet's, which lists the table with its counts, and its chart's.
+    expect(emulator.dump().names.map((n) => n.name)).toEqual([SUMMARY_NAME, SUMMARY_CHART_NAME]);
   });
 
   it('writes the block beside a table whose section heading stands alone within the table\'s width, whatever the host', async () => {
@@ -455,7 +462,7 @@ describe('sheet names that read as references', () => {
     expect(first.tables.map((t) => t.sheet)).toEqual([sheet]);
     const names = emulator.dump().names;
     expect(names.length).toBeGreaterThan(0);
-    expect(names.filter((n) => n.name !== SUMMARY_NAME).every((n) => n.reference.startsWith(`='${sheet}'!`))).toBe(true);
+    expect(names.filter((n) => n.name !== SUMMARY_NAME && n.name !== SUMMARY_CHART_NAME).every((n) => n.reference.startsWith(`='${sheet}'!`))).toBe(true);
     const once = withoutLedgerId(emulator.dump());
     await refreshScorecard(emulator.run);
     expect(withoutLedgerId(emulator.dump())).toEqual(once);
@@ -691,9 +698,10 @@ describe('the Scorecard summary sheet', () => {
       position: { start: 'I4', end: 'O17' },
     }]);
     expect(dump.names.find((n) => n.name === SUMMARY_NAME)?.reference).toBe(`='${SUMMARY_SHEET}'!$A$1`);
+    expect(dump.names.find((n) => n.name === SUMMARY_CHART_NAME)?.reference).toBe(`='${SUMMARY_SHEET}'!$A$4:$E$8`);
   });
 
-  it('is replaced, not duplicated, by the next refresh, and deleted by remove with everything else', async () => {
+  it('is rewritten in place, not duplicated, by the next refresh, and deleted by remove with everything else', async () => {
     const emulator = emulatorOf(typedSeed(SEED_004));
     await refreshScorecard(emulator.run);
     await refreshScorecard(emulator.run);
@@ -701,6 +709,57 @@ describe('the Scorecard summary sheet', () => {
     expect(dump.sheets.filter((s) => s.name.startsWith(SUMMARY_SHEET)).map((s) => [s.name, s.charts?.length])).toEqual([[SUMMARY_SHEET, 1]]);
     await removeScorecard(emulator.run);
     expect(emulator.dump().sheets.map((s) => s.name)).toEqual(['Report']);
+    expect(emulator.dump().names).toEqual([]);
+  });
+
+  it('stays the sheet the user is looking at, with its id, place and chart, when refreshed again after an edit, and holds what a first refresh would write', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    await selectCell(emulator.run, SUMMARY_SHEET, 'B5');
+    const before = emulator.dump();
+    const at = before.sheets.findIndex((s) => s.name === SUMMARY_SHEET);
+    // Row 31 was red (303 against at most 287): a new outturn of 280 takes it off the exceptions list.
+    await emulator.edit('Report', 'D31', 280);
+    const result = await refreshScorecard(emulator.run);
+    expect(result.syncs).toBe(3);
+    const after = emulator.dump();
+    expect(after.activeSheet).toBe(SUMMARY_SHEET);
+    expect(after.sheets.findIndex((s) => s.name === SUMMARY_SHEET)).toBe(at);
+    const summary = after.sheets[at];
+    expect(summary?.id).toBe(before.sheets[at]?.id);
+    expect(summary?.charts).toEqual(before.sheets[at]?.charts);
+    // The same cells, formats and page layout as a workbook refreshed once after the same edit: nothing left over.
+    const fresh = emulatorOf(typedSeed(SEED_000));
+    await fresh.edit('Report', 'D31', 280);
+    await refreshScorecard(fresh.run);
+    const once = fresh.dump().sheets.find((s) => s.name === SUMMARY_SHEET);
+    expect({ ...summary, id: '', selection: '' }).toEqual({ ...once, id: '', selection: '' });
+    expect(Object.keys(summary?.cells ?? {}).length).toBeLessThan(Object.keys(before.sheets[at]?.cells ?? {}).length);
+    expect(withoutLedgerId(after).names).toEqual(withoutLedgerId(fresh.dump()).names);
+  });
+
+  it('is added again, active if it was, when the number of tables changes so that its chart would draw other rows', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    await selectCell(emulator.run, SUMMARY_SHEET, 'A1');
+    const id = emulator.dump().sheets.find((s) => s.name === SUMMARY_SHEET)?.id;
+    await saveOptions(emulator.run, { ...DEFAULT_OPTIONS, overrides: [{ sheet: 'Report', range: 'A36:E38', exclude: true }] });
+    await refreshScorecard(emulator.run);
+    const dump = emulator.dump();
+    const summary = dump.sheets.find((s) => s.name === SUMMARY_SHEET);
+    expect(dump.activeSheet).toBe(SUMMARY_SHEET);
+    expect(summary?.id).not.toBe(id);
+    expect(summary?.charts?.map((c) => c.series[0]?.categories)).toEqual([`'${SUMMARY_SHEET}'!A5:A7`]);
+    expect(dump.names.find((n) => n.name === SUMMARY_CHART_NAME)?.reference).toBe(`='${SUMMARY_SHEET}'!$A$4:$E$7`);
+  });
+
+  it('gets its chart when a file refresh wrote it, which draws none', async () => {
+    const file = typedSeed(SEED_004);
+    refreshWorkbook(file);
+    const emulator = emulatorOf(file);
+    expect(emulator.dump().sheets.find((s) => s.name === SUMMARY_SHEET)?.charts).toBeUndefined();
+    await refreshScorecard(emulator.run);
+    expect(emulator.dump().sheets.filter((s) => s.name === SUMMARY_SHEET).map((s) => s.charts?.length)).toEqual([1]);
   });
 
   it('is written without a print area where Excel has no page layout (before ExcelApi 1.9), with its chart', async () => {
@@ -711,10 +770,25 @@ describe('the Scorecard summary sheet', () => {
     expect(sheet?.charts).toHaveLength(1);
   });
 
-  it('is left as it was, with a notice saying why, when the workbook\'s structure is protected', async () => {
-    const emulator = emulatorOf(typedSeed(SEED_004));
+  it('is brought up to date in place when the workbook\'s structure is protected, since no sheet is added or deleted', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
     await refreshScorecard(emulator.run);
     emulator.setWorkbookProtected(true);
+    await emulator.edit('Report', 'D31', 280);
+    const result = await refreshScorecard(emulator.run);
+    expect(result.notices).toEqual([]);
+    const fresh = emulatorOf(typedSeed(SEED_000));
+    await fresh.edit('Report', 'D31', 280);
+    await refreshScorecard(fresh.run);
+    const cellsOf = (dump: WorkbookDump): unknown => dump.sheets.find((s) => s.name === SUMMARY_SHEET)?.cells;
+    expect(cellsOf(emulator.dump())).toEqual(cellsOf(fresh.dump()));
+  });
+
+  it('is left as it was, with a notice saying why, when the workbook\'s structure is protected and it would have to be added again', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(emulator.run);
+    emulator.setWorkbookProtected(true);
+    await saveOptions(emulator.run, { ...DEFAULT_OPTIONS, overrides: [{ sheet: 'Report', range: 'A36:E38', exclude: true }] });
     const before = emulator.dump().sheets.find((s) => s.name === SUMMARY_SHEET);
     const result = await refreshScorecard(emulator.run);
     expect(result.notices).toEqual([expect.objectContaining({ sheet: SUMMARY_SHEET, message: expect.stringMatching(/structure is protected.*Review › Protect Workbook/) })]);
@@ -728,6 +802,65 @@ describe('the Scorecard summary sheet', () => {
     const result = await refreshScorecard(emulator.run);
     await selectCell(emulator.run, result.summarySheet ?? '', 'A1');
     expect(emulator.selectedAddress).toBe(`'${SUMMARY_SHEET}'!A1`);
+  });
+});
+
+describe('fit to page width', () => {
+  /** Page Layout as a user set it on Report: their own print titles, print area and scale. */
+  async function setOwnPageLayout(emulator: ExcelEmulator): Promise<void> {
+    await emulator.run(async (context: Excel.RequestContext) => {
+      const layout = context.workbook.worksheets.getItem('Report').pageLayout;
+      layout.setPrintArea('A1:H40');
+      layout.setPrintTitleColumns('A:C');
+      layout.zoom = { scale: 80 };
+      await context.sync();
+    });
+  }
+
+  const pageOf = (emulator: ExcelEmulator, sheet = 'Report'): unknown => emulator.dump().sheets.find((s) => s.name === sheet)?.pageLayout;
+
+  it('leaves the user\'s own page layout as it was when the option is off, through two refreshes', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await setOwnPageLayout(emulator);
+    const own = pageOf(emulator);
+    expect(own).toEqual({ printArea: 'A1:H40', printTitleColumns: 'A:C', zoom: { scale: 80 } });
+    await refreshScorecard(emulator.run);
+    await refreshScorecard(emulator.run);
+    expect(pageOf(emulator)).toEqual(own);
+  });
+
+  it('repeats the tables\' title columns and fits one page wide when the option is on, keeping the user\'s print area; twice is once', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await setOwnPageLayout(emulator);
+    await saveOptions(emulator.run, { ...DEFAULT_OPTIONS, fitToWidth: true });
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.syncs).toBe(3);
+    expect(summary.notices).toEqual([]);
+    expect(pageOf(emulator)).toEqual({ printArea: 'A1:H40', printTitleColumns: 'A:B', zoom: { horizontalFitToPages: 1, verticalFitToPages: 0 } });
+    const once = emulator.dump();
+    await refreshScorecard(emulator.run);
+    expect(emulator.dump()).toEqual(once);
+  });
+
+  it('sets what the file path sets with --fit-to-width', async () => {
+    const file = typedSeed(SEED_000);
+    const plan = planRefresh(snapshotWithNames(file));
+    applyPlanToWorkbook(file, plan, { print: planPrint(plan) });
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await saveOptions(emulator.run, { ...DEFAULT_OPTIONS, fitToWidth: true });
+    await refreshScorecard(emulator.run);
+    const comparable = withoutChartName(comparableFromEmulator(emulator.dump()));
+    expect(comparable).toEqual(comparableFromExcelJs(file));
+    expect(comparable.sheets.find((s) => s.name === 'Report')?.page).toEqual({ printArea: null, printTitleColumns: 'A:B', fit: '1x0' });
+  });
+
+  it('says so, and still refreshes, where Excel has no page layout to set (before ExcelApi 1.9)', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_000), { apiVersion: '1.8' });
+    await saveOptions(emulator.run, { ...DEFAULT_OPTIONS, fitToWidth: true });
+    const summary = await refreshScorecard(emulator.run);
+    expect(summary.tables).toHaveLength(4);
+    expect(summary.notices).toEqual([expect.objectContaining({ sheet: 'Report', message: expect.stringMatching(/not set to print one page wide.*Excel 2021 or Microsoft 365/) })]);
+    expect(pageOf(emulator)).toBeUndefined();
   });
 });
 

@@ -8,8 +8,8 @@
  * describes (see {@link applyPlan}), and the events switch is always put back.
  */
 import {
-  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, PlanNotice, PlanValue,
-  RemovalPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
+  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, parseReference, PlanNotice,
+  PlanValue, RemovalPlan, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
 import { packSteps, PAYLOAD_LIMIT_BYTES, SyncCounter, utf8Length } from './host';
@@ -306,43 +306,115 @@ function ledgerSteps(plan: WritePlan, read: WorkbookRead): Step[] {
 }
 
 /**
- * The notice a refresh gives when the workbook's structure is protected: Excel refuses to add or delete a sheet, so the
- * summary sheet is left as it was (its counts still recalculate), or not made. Null when the summary can be written.
+ * The defined name that marks the native chart a refresh drew on the summary sheet, referring to the cells it draws
+ * (the header row and the rows of counts). Excel alone has it: a file gets no chart. The next refresh rewrites the
+ * summary sheet in place, keeping that chart, when the chart still draws the cells it would draw now.
+ */
+export const SUMMARY_CHART_NAME = `${SUMMARY_NAME}Chart`;
+
+/**
+ * What a refresh does to the Scorecard summary sheet:
+ * - `rewrite`: ours exists, and its chart (if any) draws the cells the new one would: cleared (contents and formats)
+ *   and written again in place, so that it keeps its place, its id and, if someone is looking at it, the focus;
+ * - `replace`: ours exists but its chart would draw the wrong rows (the number of tables changed), or it has no chart
+ *   an Excel refresh drew (a file refresh wrote it): deleted and added again, and activated if it was the active sheet;
+ * - `add`, `delete`: there was none, or there are no tables any more;
+ * - `none`: no summary before or after.
+ */
+export type SummaryWrite =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'delete'; readonly old: string }
+  | { readonly kind: 'add'; readonly summary: SummaryPlan }
+  | { readonly kind: 'replace'; readonly old: string; readonly summary: SummaryPlan }
+  | { readonly kind: 'rewrite'; readonly summary: SummaryPlan };
+
+/** The cells the summary's chart draws: its header row and the rows of counts, as a rectangle on the summary sheet. */
+function chartRect(summary: SummaryPlan, chart: NonNullable<SummaryPlan['chart']>): SheetRect {
+  const [from = 'A1', to = from] = chartSource(chart).split(':');
+  const a = parseCellAddress(from);
+  const b = parseCellAddress(to);
+  return { sheet: summary.sheet, top: a.row, left: a.col, bottom: b.row, right: b.col };
+}
+
+function sameRect(a: SheetRect | undefined, b: SheetRect): boolean {
+  return a !== undefined && a.sheet === b.sheet && a.top === b.top && a.left === b.left && a.bottom === b.bottom && a.right === b.right;
+}
+
+/** Returns what a refresh plan made from `read` does to the summary sheet (see {@link SummaryWrite}). */
+export function summaryWriteOf(plan: WritePlan, read: WorkbookRead): SummaryWrite {
+  const old = plan.replaceSummarySheet;
+  const summary = plan.summary;
+  if (summary === null) return old === null ? { kind: 'none' } : { kind: 'delete', old };
+  if (old === null) return { kind: 'add', summary };
+  const marker = (read.snapshot.names ?? []).find((n) => n.name === SUMMARY_CHART_NAME);
+  const kept = summary.chart === null
+    ? marker === undefined
+    : marker !== undefined && sameRect(parseReference(marker.reference), chartRect(summary, summary.chart));
+  return kept ? { kind: 'rewrite', summary } : { kind: 'replace', old, summary };
+}
+
+/**
+ * The notice a refresh gives when the workbook's structure is protected and the summary sheet would have to be added
+ * or deleted, which Excel refuses: the sheet is left as it was (its counts still recalculate), or not made. Null when
+ * the summary can be written, which includes rewriting it in place.
  */
 export function summaryNotice(plan: WritePlan, read: WorkbookRead): PlanNotice | null {
-  if (!read.structureProtected || (plan.summary === null && plan.replaceSummarySheet === null)) return null;
-  const sheet = plan.replaceSummarySheet ?? plan.summary?.sheet ?? '';
+  if (!read.structureProtected) return null;
+  const write = summaryWriteOf(plan, read);
+  if (write.kind === 'none' || write.kind === 'rewrite') return null;
+  const sheet = write.kind === 'add' ? write.summary.sheet : write.old;
   return {
     sheet,
     cell: 'A1',
-    message: `The "${sheet}" sheet was ${plan.replaceSummarySheet === null ? 'not added' : 'not brought up to date (its counts still recalculate; its list of exceptions is from an earlier refresh)'}: the workbook's structure is protected, so Excel will not add or delete a sheet. Unprotect it (Review › Protect Workbook) and refresh again.`,
+    message: `The "${sheet}" sheet was ${write.kind === 'add' ? 'not added' : 'not brought up to date (its counts still recalculate; its list of exceptions is from an earlier refresh)'}: the workbook's structure is protected, so Excel will not add or delete a sheet. Unprotect it (Review › Protect Workbook) and refresh again.`,
   };
 }
 
 /**
- * Steps replacing the Scorecard summary sheet: the old one deleted, the new one added and named at once (so a
- * failure part-way leaves a sheet the next refresh knows as ours), its cells, styles, column widths, then its print
- * area one page wide (ExcelApi 1.9, where the host has it) and a native stacked bar chart of the counts.
+ * Steps writing the Scorecard summary sheet. Our earlier sheet is rewritten in place when it can be (cleared, then
+ * written again; its chart stays), else deleted and added again; a new sheet is named as ours in the same step that
+ * adds it (so a failure part-way leaves a sheet the next refresh knows as ours). Then its cells, styles, column
+ * widths, its print area one page wide (ExcelApi 1.9, where the host has it) and, on a new sheet, a native stacked
+ * bar chart of the counts, named in the step that draws it. A sheet that was active is active again.
  */
-function summarySteps(plan: WritePlan, read: WorkbookRead): Step[] {
+function summarySteps(plan: WritePlan, read: WorkbookRead, activeSheet: string | null): Step[] {
   if (summaryNotice(plan, read) !== null) return [];
+  const write = summaryWriteOf(plan, read);
   const steps: Step[] = [];
-  // The name goes with the sheet it marks, in one step: a failure before it leaves the old summary still known as ours.
-  const old = plan.replaceSummarySheet;
-  const ownName = plan.removeNames.includes(SUMMARY_NAME);
-  if (old !== null || ownName) {
-    steps.push(step(old ?? '', 4, utf8Length(SUMMARY_NAME), (w) => {
-      if (ownName) w.context.workbook.names.getItem(SUMMARY_NAME).delete();
-      if (old !== null) w.sheet(old).delete();
-    }));
+  // Our names go with what they mark, in one step: a failure before it leaves the old summary still known as ours.
+  const ownNames = [SUMMARY_NAME, SUMMARY_CHART_NAME].filter((n) => plan.removeNames.includes(n));
+  const dropNames = (w: Writer): void => {
+    for (const n of ownNames) w.context.workbook.names.getItem(n).delete();
+  };
+  if (write.kind === 'none') {
+    if (ownNames.length > 0) steps.push(step('', 2 * ownNames.length, 64, dropNames));
+    return steps;
   }
-  const summary = plan.summary;
-  if (summary === null) return steps;
+  if (write.kind === 'delete') {
+    steps.push(step(write.old, 2 + 2 * ownNames.length, 64, (w) => {
+      dropNames(w);
+      w.sheet(write.old).delete();
+    }));
+    return steps;
+  }
+  const summary = write.summary;
   const name = summary.sheet;
   const reference = absoluteReference({ sheet: name, top: 0, left: 0, bottom: 0, right: 0 });
-  steps.push(step(name, 3, utf8Length(name + reference), (w) => {
-    w.addSheet(name);
-    w.context.workbook.names.add(SUMMARY_NAME, `=${reference}`, 'Scorecard Refresh: the summary sheet; replaced on every refresh');
+  const nameComment = 'Scorecard Refresh: the summary sheet; rewritten on every refresh';
+  const chart = summary.chart;
+  const chartReference = chart === null ? '' : absoluteReference(chartRect(summary, chart));
+  const chartComment = 'Scorecard Refresh: the cells the summary chart draws';
+  steps.push(step(name, 6 + 2 * ownNames.length, utf8Length(name + reference + chartReference) + 128, (w) => {
+    dropNames(w);
+    if (write.kind === 'rewrite') {
+      w.sheet(name).getRange().clear();
+    } else {
+      if (write.kind === 'replace') w.sheet(write.old).delete();
+      w.addSheet(name);
+    }
+    w.context.workbook.names.add(SUMMARY_NAME, `=${reference}`, nameComment);
+    // The chart kept in place still draws these cells.
+    if (write.kind === 'rewrite' && chart !== null) w.context.workbook.names.add(SUMMARY_CHART_NAME, `=${chartReference}`, chartComment);
   }));
   const writes = summaryWrites(summary);
   const at = new Map(writes.map((c) => [keyOf(c.row, c.col), c]));
@@ -358,8 +430,13 @@ function summarySteps(plan: WritePlan, read: WorkbookRead): Step[] {
       layout.zoom = { horizontalFitToPages: 1, verticalFitToPages: 0 };
     }));
   }
-  const chart = summary.chart;
-  if (chart !== null) steps.push(step(name, 6 + 3 * chart.series.length, utf8Length(JSON.stringify(chart)), (w) => addChart(w.sheet(name), chart)));
+  if (chart !== null && write.kind !== 'rewrite') {
+    steps.push(step(name, 8 + 3 * chart.series.length, utf8Length(JSON.stringify(chart) + chartReference) + 64, (w) => {
+      addChart(w.sheet(name), chart);
+      w.context.workbook.names.add(SUMMARY_CHART_NAME, `=${chartReference}`, chartComment);
+    }));
+  }
+  if (write.kind === 'replace' && activeSheet === write.old) steps.push(step(name, 1, 0, (w) => w.sheet(name).activate()));
   return steps;
 }
 
@@ -487,6 +564,42 @@ function isBlockName(name: string): boolean {
 }
 
 /**
+ * Steps setting the page layout of each sheet the user asked to print fitted to the page width (ExcelApi 1.9): its
+ * title columns repeat at the left of every page, and it fits one page wide, as many pages tall as it needs. Nothing
+ * else of the page layout (orientation, margins, print area) changes. None where the host has no page layout.
+ */
+function printSteps(print: readonly SheetPrintPlan[]): Step[] {
+  if (print.length === 0 || !isExcelApiSupported('1.9')) return [];
+  return print.map((p) => step(p.sheet, 3, utf8Length(p.titleColumns) + 64, (w) => {
+    const layout = w.sheet(p.sheet).pageLayout;
+    layout.setPrintTitleColumns(p.titleColumns);
+    layout.zoom = { horizontalFitToPages: p.pagesWide, verticalFitToPages: p.pagesTall };
+  }));
+}
+
+/**
+ * The notice a refresh gives when the user asked to fit the scorecard to the page width and this Excel has no page
+ * layout to set (before ExcelApi 1.9); null otherwise.
+ */
+export function printNotice(print: readonly SheetPrintPlan[]): PlanNotice | null {
+  const first = print[0];
+  if (first === undefined || isExcelApiSupported('1.9')) return null;
+  return {
+    sheet: first.sheet,
+    cell: 'A1',
+    message: 'The sheets were not set to print one page wide: this version of Excel cannot set the page layout from an add-in (it needs Excel 2021 or Microsoft 365). Set Page Layout › Fit to 1 page wide yourself, or refresh in a later Excel.',
+  };
+}
+
+/** What a refresh applies besides its plan. */
+export interface ApplyOptions {
+  /** Print settings for the sheets with blocks ({@link planPrint}), when the user asked for them; none leaves every page layout alone. */
+  readonly print?: readonly SheetPrintPlan[];
+  /** The sheet that was active when the workbook was read: the summary sheet stays active if it was. */
+  readonly activeSheet?: string | null;
+}
+
+/**
  * Applies a refresh plan made from `read`, in one sync (more only past 5 MB). Throws a {@link RefreshError}
  * and writes nothing when a sheet it would change is protected, or when it must add the ledger sheet to a
  * workbook whose structure is protected.
@@ -494,9 +607,9 @@ function isBlockName(name: string): boolean {
  * The order survives a failure part-way (Excel keeps what came before the failing operation): old blocks
  * are cleared before the names that find them go; the ledger records a cell's original text before the
  * cell is overwritten; a block's `_Block` name exists before its cells are written, so the next refresh
- * finds and clears whatever part of it was written. Rules and column layout come last.
+ * finds and clears whatever part of it was written. Rules, column layout and page layout come last.
  */
-export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, read: WorkbookRead, counter: SyncCounter): Promise<void> {
+export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, read: WorkbookRead, counter: SyncCounter, options: ApplyOptions = {}): Promise<void> {
   assertUnprotected(sheetsChangedBy(plan), read, 'write the scorecard');
   const addsLedger = plan.ledger.length > 0 && !read.snapshot.sheets.some((s) => s.name === LEDGER_SHEET);
   assertStructureUnlocked(addsLedger, read, 'write the scorecard', 'it keeps the original text of the cells it tidies on a hidden sheet of its own, and Excel will not add that sheet.');
@@ -506,8 +619,9 @@ export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, 
   const steps: Step[] = [
     ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
     ...plan.removeRulesIn.map((r) => step(r.sheet, 3, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
-    // The summary's name is taken away with its sheet (see summarySteps).
-    ...plan.removeNames.filter((name) => name !== SUMMARY_NAME).map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
+    // The summary's names are taken away with what they mark (see summarySteps).
+    ...plan.removeNames.filter((name) => name !== SUMMARY_NAME && name !== SUMMARY_CHART_NAME)
+      .map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
     ...ledgerSteps(plan, read),
     ...plan.names.filter((n) => isBlockName(n.name)).map(nameStep),
     ...writeSteps(plan),
@@ -515,7 +629,8 @@ export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, 
     ...plan.names.filter((n) => !isBlockName(n.name)).map(nameStep),
     ...ruleSteps(plan.rules),
     ...columnSteps(plan),
-    ...summarySteps(plan, read),
+    ...printSteps(options.print ?? []),
+    ...summarySteps(plan, read, options.activeSheet ?? null),
   ];
   await sendSteps(context, counter, steps, read);
 }

@@ -4,9 +4,9 @@
  * Refreshes and removals wait their turn in one queue ({@link runExclusive}), so that a Refresh click and the
  * watch's refresh never run at the same time.
  */
-import { cellAddress, CellWrite, ownBlocks, planRefresh, planRemoval, SheetRect, WritePlan } from '../engine';
+import { cellAddress, CellWrite, ownBlocks, planPrint, planRefresh, planRemoval, SheetRect, WritePlan } from '../engine';
 import { ExcelRun, RefreshAction, RefreshError, RefreshSummary } from './contract';
-import { applyPlan, applyRemoval, cellInput, sheetsChangedBy, sheetsChangedByRemoval, summaryNotice } from './apply';
+import { applyPlan, applyRemoval, cellInput, printNotice, sheetsChangedBy, sheetsChangedByRemoval, summaryNotice } from './apply';
 import { runExclusive } from './exclusive';
 import { SyncCounter, toRefreshError } from './host';
 import { readWorkbook, WorkbookRead } from './snapshot';
@@ -102,11 +102,15 @@ export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promis
       return await run(async (context) => {
         const syncs = (counter = new SyncCounter(context));
         onProgress?.('reading');
+        // Sent with the read's first sync: the summary sheet stays active if the user was looking at it.
+        const active = context.workbook.worksheets.getActiveWorksheet().load('name');
         const read = await readWorkbook(context, syncs);
         onProgress?.('evaluating');
         const plan = planRefresh(read.snapshot, toRefreshOptions(read.options));
+        // The page layout changes only when the user asked for it (the pane's "Fit to page width").
+        const print = read.options.fitToWidth ? planPrint(plan) : [];
         const blocked = summaryNotice(plan, read);
-        const notices = blocked === null ? read.notices : [...read.notices, blocked];
+        const notices = [...read.notices, ...[blocked, printNotice(print)].filter((n): n is NonNullable<typeof n> => n !== null)];
         sheets = sheetsChangedBy(plan);
         if (touched !== undefined && (await isAlreadyWritten(context, syncs, plan, read, touched))) {
           onProgress?.('done');
@@ -115,7 +119,7 @@ export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promis
         doing = 'write the scorecard';
         onProgress?.('writing');
         for (const observe of planObservers) observe(plan);
-        await applyPlan(context, plan, read, syncs);
+        await applyPlan(context, plan, read, syncs, { print, activeSheet: active.name });
         onProgress?.('done');
         return { summary: summarise(plan, syncs.count, notices, blocked === null ? plan.summary?.sheet ?? null : plan.replaceSummarySheet), plan, wrote: true };
       });

@@ -16,6 +16,7 @@ export const DEFAULT_OPTIONS: ScorecardOptions = {
   amber: DEFAULT_SETTINGS.amber,
   tolerancesChosen: false,
   palette: 'default',
+  fitToWidth: false,
   overrides: [],
 };
 

@@ -4,7 +4,7 @@
 import * as ExcelJS from 'exceljs';
 import {
   absoluteReference, CellStyle, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseCellAddress, parseReference,
-  PlanValue, RemovalPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WorkbookSnapshot, WritePlan,
+  PlanValue, RemovalPlan, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WorkbookSnapshot, WritePlan,
 } from '../engine';
 import { snapshotFromWorkbook } from './read';
 
@@ -216,8 +216,29 @@ function writeSummary(wb: ExcelJS.Workbook, summary: SummaryPlan): void {
   wb.definedNames.add(absoluteReference({ sheet: summary.sheet, top: 0, left: 0, bottom: 0, right: 0 }), SUMMARY_NAME);
 }
 
+/**
+ * Sets the page setup of each sheet the user asked to print fitted to the page width: its title columns repeat at the
+ * left of every page, and it fits one page wide, as many pages tall as it needs. Nothing else of the page setup
+ * (orientation, margins, print area) changes.
+ */
+function applyPrint(wb: ExcelJS.Workbook, print: readonly SheetPrintPlan[]): void {
+  for (const p of print) {
+    const setup = sheetOf(wb, p.sheet).pageSetup;
+    setup.printTitlesColumn = p.titleColumns;
+    setup.fitToPage = true;
+    setup.fitToWidth = p.pagesWide;
+    setup.fitToHeight = p.pagesTall;
+  }
+}
+
+/** What a refresh applies besides its plan, each only when the user asks for it. */
+export interface ApplyOptions {
+  /** Print settings for the sheets with blocks ({@link planPrint}). Without them every sheet's page setup stays as it was. */
+  readonly print?: readonly SheetPrintPlan[];
+}
+
 /** Applies a refresh plan to the workbook it was planned from. */
-export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan): void {
+export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan, options: ApplyOptions = {}): void {
   quoteDefinedNames(wb);
   for (const rect of plan.clear) clearRect(wb, rect);
   removeRules(wb, plan.removeRulesIn);
@@ -236,6 +257,7 @@ export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan): void
     col.hidden = c.hidden;
     col.outlineLevel = c.outlineLevel;
   }
+  applyPrint(wb, options.print ?? []);
   appendLedger(wb, plan.ledger);
   // After the ledger, so that the summary is the last sheet however often the workbook is refreshed.
   removeSheet(wb, plan.replaceSummarySheet);
