@@ -207,6 +207,42 @@ describe('scorecard refresh and remove', () => {
     expect(dumpWorkbook(back)).toEqual(dumpWorkbook(original));
   });
 
+  it('--fit-to-width repeats each scorecard sheet\'s measure columns and fits it one page wide; without it the page setup stays', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scorecard-cli-'));
+    const input = join(dir, 'book.xlsx');
+    const book = buildExampleWorkbook();
+    (book.getWorksheet('Indicators') as ExcelJS.Worksheet).pageSetup.orientation = 'landscape';
+    await book.xlsx.writeFile(input);
+    const pages = async (path: string): Promise<Record<string, unknown>> => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(path);
+      return Object.fromEntries(wb.worksheets.filter((ws) => ws.name !== 'Scorecard summary' && ws.name !== 'ScorecardLedger').map((ws) => [ws.name, {
+        orientation: ws.pageSetup.orientation, titles: ws.pageSetup.printTitlesColumn ?? null,
+        fit: ws.pageSetup.fitToPage ? `${ws.pageSetup.fitToWidth}x${ws.pageSetup.fitToHeight}` : null,
+      }]));
+    };
+    const own = await pages(input);
+    const plain = await run('refresh', input, '-o', join(dir, 'plain.xlsx'));
+    expect(plain.out).not.toMatch(/one page wide/);
+    expect(await pages(join(dir, 'plain.xlsx'))).toEqual(own);
+
+    const fitted = await run('refresh', input, '-o', join(dir, 'fitted.xlsx'), '--fit-to-width');
+    expect(fitted.code).toBe(0);
+    expect(fitted.out).toContain('Risks: prints one page wide, columns A:B repeated on every page');
+    const after = await pages(join(dir, 'fitted.xlsx'));
+    expect(after.Indicators).toEqual({ orientation: 'landscape', titles: 'A:A', fit: '1x0' });
+    expect(after.Risks).toEqual({ orientation: 'portrait', titles: 'A:B', fit: '1x0' });
+    expect(after.Programme).toEqual(own.Programme);
+    // Refreshing the fitted workbook again with the option gives the same workbook.
+    await run('refresh', join(dir, 'fitted.xlsx'), '-o', join(dir, 'again.xlsx'), '--fit-to-width');
+    const [once, again] = await Promise.all(['fitted.xlsx', 'again.xlsx'].map(async (f) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(join(dir, f));
+      return dumpWorkbook(wb);
+    }));
+    expect(again).toEqual(once);
+  });
+
   it('keeps the bundled example the builder makes', async () => {
     const committed = new ExcelJS.Workbook();
     await committed.xlsx.readFile(EXAMPLE);

@@ -22,4 +22,15 @@ describe('stored options, read through their schema', () => {
     expect(toRefreshOptions({ ...DEFAULT_OPTIONS, tolerancesChosen: true }).settings?.tolerancesChosen).toBe(true);
     expect(parseOptions({ tolerancesChosen: true }).tolerancesChosen).toBe(true);
   });
+
+  it.each<[string, unknown, boolean]>([
+    ['off when nothing is stored', {}, false],
+    ['on once ticked', { fitToWidth: true }, true],
+    ['off when ticked off again', { fitToWidth: false }, false],
+    ['off when what is stored is not a yes or no', { fitToWidth: 'yes' }, false],
+  ])('reads "Fit to page width" %s, keeping the other options', (_, stored, on) => {
+    const options = parseOptions(JSON.stringify({ ...(stored as object), palette: 'colour-blind' }));
+    expect(options).toEqual({ ...DEFAULT_OPTIONS, palette: 'colour-blind', fitToWidth: on });
+    expect(parseOptions(JSON.stringify(options))).toEqual(options);
+  });
 });
