@@ -549,8 +549,19 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   else if (spec?.kind === 'range' && unitText !== '') spec = { ...spec, min: applyUnitColumn(spec.min, unitText), max: applyUnitColumn(spec.max, unitText) };
 
   // A bare target ("85") over values that are all percentages means 85%: read it so, and say so.
-  const valueUnits = [...parsedCells, ...parsedValues].flatMap((p) => (p.parsed.kind === 'number' && p.parsed.unitWord === undefined ? [p.parsed.unit] : []));
-  if (spec !== null && targetCell !== null && valueUnits.length > 0 && valueUnits.every((u) => u === 'percent')) {
+  const rowParsed = parsedValues.length === 0 ? parsedCells : [...parsedCells, ...parsedValues];
+  // How many of the row's figures are in each unit, and whether every figure without a unit word is a percentage.
+  const unitCounts = new Map<Unit, number>();
+  let bareFigures = 0;
+  let barePercentages = 0;
+  for (const { parsed } of rowParsed) {
+    if (parsed.kind !== 'number') continue;
+    unitCounts.set(parsed.unit, (unitCounts.get(parsed.unit) ?? 0) + 1);
+    if (parsed.unitWord !== undefined) continue;
+    bareFigures++;
+    if (parsed.unit === 'percent') barePercentages++;
+  }
+  if (spec !== null && targetCell !== null && bareFigures > 0 && barePercentages === bareFigures) {
     const asPercent = (v: NumberValue): NumberValue => ({ ...v, unit: 'percent', value: v.value > 1 ? v.value / 100 : v.value, decimals: v.value > 1 ? v.decimals : Math.max(0, v.decimals - 2) });
     const plain = (v: NumberValue): boolean => v.unit === 'plain' && v.unitWord === undefined;
     if (spec.kind === 'bound' && plain(spec.value)) {
@@ -561,12 +572,13 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
       findings.push(makeFinding('unit-assumed', targetCell, { text: targetText, readAs: `${formatNumber(spec.min)} – ${formatNumber(spec.max)}` }));
     }
   }
-  const numberUnits = [...parsedCells, ...parsedValues].flatMap((p) => (p.parsed.kind === 'number' ? [p.parsed.unit] : []));
-  const rowUnit: Unit | undefined = spec?.kind === 'bound' ? spec.value.unit : spec?.kind === 'range' ? spec.max.unit
-    : numberUnits.length > 0 ? numberUnits.sort((a, b) => numberUnits.filter((u) => u === b).length - numberUnits.filter((u) => u === a).length)[0] : undefined;
+  // The row's unit: the target's, else the unit most of its figures are in (the first seen of equals).
+  let mostUsed: Unit | undefined;
+  for (const [u, n] of unitCounts) if (mostUsed === undefined || n > (unitCounts.get(mostUsed) ?? 0)) mostUsed = u;
+  const rowUnit: Unit | undefined = spec?.kind === 'bound' ? spec.value.unit : spec?.kind === 'range' ? spec.max.unit : mostUsed;
   const references: number[] = [];
   if (spec?.kind === 'bound') references.push(spec.value.value);
-  for (const p of [...parsedCells, ...parsedValues]) if (p.parsed.kind === 'number') references.push(p.parsed.value);
+  for (const p of rowParsed) if (p.parsed.kind === 'number') references.push(p.parsed.value);
 
   const usable: Observation[] = [];
   const all: Array<{ obs: Observation; mismatch: boolean }> = [];

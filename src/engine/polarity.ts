@@ -34,6 +34,9 @@ const LEADING_AIM = /^\s*(reduce|decrease|minimi[sz]e|cut|lower|increase|improve
 /** "Reduction in the cost of …": the measure is the amount saved, so more saved is better. */
 const REDUCTION_ACHIEVED = /^\s*(?:the\s+)?(?:reduction|saving|savings|decrease)\s+(?:in|of|on)\b/i;
 
+/** The measure comparators, each also compiled once to walk every match. */
+const GLOBAL_COMPARATORS = MEASURE_COMPARATORS.map((c) => ({ ...c, global: reflag(c.pattern, 'gi') }));
+
 /** A target value a measure's comparator can be checked against: the number as printed, and whether it is a percentage. */
 export interface TargetFigure {
   readonly value: number;
@@ -50,8 +53,8 @@ export function polarityFromMeasureComparator(measure: string, target: TargetFig
     const m = n.pattern.exec(measure);
     if (m) return { polarity: n.polarity, phrase: m[0].trim() };
   }
-  for (const c of MEASURE_COMPARATORS) {
-    for (const m of measure.matchAll(reflag(c.pattern, 'gi'))) {
+  for (const c of GLOBAL_COMPARATORS) {
+    for (const m of measure.matchAll(c.global)) {
       // "No more than 20" holds "more than 20": a comparator after "no" or "not" is the other one.
       if (/\b(?:no|not)\s+$/i.test(measure.slice(0, m.index))) continue;
       const num = Number((m.groups?.num ?? '').replace(/,/g, ''));

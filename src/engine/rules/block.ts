@@ -4,7 +4,7 @@
  */
 import { emitFormula, formulaBytes, Placement } from './emit';
 import { assertNever, Expr, nestingDepth } from './expr';
-import { evaluateRule, RowCells } from './evaluate';
+import { evaluateRuleOver, RowCells } from './evaluate';
 import { isLiteral } from './fold';
 import { BlockRole, RowBlock } from './row-rules';
 import { numberValue, RuleValue } from './values';
@@ -25,12 +25,12 @@ export type BlockValues = Readonly<Partial<Record<BlockRole, RuleValue>>>;
  * With `through`, stops once that role is computed.
  */
 export function evaluateBlock(block: RowBlock, cells: RowCells, through?: BlockRole): BlockValues {
-  // The row's cells stay where they are; the block's results sit on top of them.
-  const known = Object.create(cells) as Record<string, RuleValue>;
+  // The row's cells stay where they are; the readings and the block's results are read first.
+  const known: Record<string, RuleValue> = {};
   for (const [role, value] of Object.entries(block.readings ?? {})) known[role] = numberValue(value);
   const out: Partial<Record<BlockRole, RuleValue>> = {};
   for (const rule of block.rules) {
-    const v = evaluateRule(rule.expr, known);
+    const v = evaluateRuleOver(rule.expr, known, cells);
     known[rule.role] = v;
     out[rule.role] = v;
     if (rule.role === through) break;

@@ -167,33 +167,41 @@ export function excelRound(value: number, digits: number): number {
   return Object.is(out, -0) ? 0 : out;
 }
 
+/** What a rule reads: results computed so far (`own`), over the row's cells. */
+interface Env {
+  readonly own: Readonly<Record<string, Scalar>>;
+  readonly cells: RowCells;
+}
+
+const NOTHING: Readonly<Record<string, Scalar>> = {};
+
 /** Evaluates an expression; an empty cell stays blank until an operator or the formula's end needs a value. */
-function evaluate(expr: Expr, cells: RowCells): Scalar {
+function evaluate(expr: Expr, env: Env): Scalar {
   switch (expr.kind) {
     case 'number': return num(expr.value);
     case 'text': return textValue(expr.value);
     case 'boolean': return booleanValue(expr.value);
     case 'ref': {
-      const v = cells[expr.role];
+      const v = env.own[expr.role] ?? env.cells[expr.role];
       if (v === undefined) throw new UnknownRoleError(expr.role);
       return v;
     }
     case 'negate': {
-      const v = evaluate(expr.operand, cells);
+      const v = evaluate(expr.operand, env);
       const n = toNumber(v);
       return isCode(n) ? err(n) : num(n === 0 ? 0 : -n);
     }
-    case 'binary': return applyBinary(expr.op, evaluate(expr.left, cells), evaluate(expr.right, cells));
-    case 'call': return callFunction(expr.fn, expr.args, cells);
+    case 'binary': return applyBinary(expr.op, evaluate(expr.left, env), evaluate(expr.right, env));
+    case 'call': return callFunction(expr.fn, expr.args, env);
     default: return assertNever(expr);
   }
 }
 
 /** Arguments of AND, OR, MAX and MIN: a reference's text, blank (and, for MAX/MIN, logical) is skipped. */
-function aggregateArgs(args: readonly Expr[], cells: RowCells, skipRefLogicals: boolean): Scalar[] | ErrorCode {
+function aggregateArgs(args: readonly Expr[], env: Env, skipRefLogicals: boolean): Scalar[] | ErrorCode {
   const out: Scalar[] = [];
   for (const a of args) {
-    const v = evaluate(a, cells);
+    const v = evaluate(a, env);
     if (v.kind === 'error') return v.code;
     if (a.kind === 'ref' && (v.kind === 'text' || v.kind === 'blank' || (skipRefLogicals && v.kind === 'boolean'))) continue;
     out.push(v);
@@ -201,28 +209,28 @@ function aggregateArgs(args: readonly Expr[], cells: RowCells, skipRefLogicals: 
   return out;
 }
 
-function oneArg(args: readonly Expr[], cells: RowCells): Scalar {
+function oneArg(args: readonly Expr[], env: Env): Scalar {
   const a = args[0];
-  return a === undefined ? err('#VALUE!') : evaluate(a, cells);
+  return a === undefined ? err('#VALUE!') : evaluate(a, env);
 }
 
-function numericArg(args: readonly Expr[], index: number, cells: RowCells): number | ErrorCode {
+function numericArg(args: readonly Expr[], index: number, env: Env): number | ErrorCode {
   const a = args[index];
-  return a === undefined ? '#VALUE!' : toNumber(evaluate(a, cells));
+  return a === undefined ? '#VALUE!' : toNumber(evaluate(a, env));
 }
 
-function callFunction(fn: FunctionName, args: readonly Expr[], cells: RowCells): Scalar {
+function callFunction(fn: FunctionName, args: readonly Expr[], env: Env): Scalar {
   switch (fn) {
     case 'IF': {
-      const c = toBoolean(oneArg(args, cells));
+      const c = toBoolean(oneArg(args, env));
       if (isCode(c)) return err(c);
       const branch = c ? args[1] : args[2];
       if (branch === undefined) return booleanValue(false);
-      const v = evaluate(branch, cells);
+      const v = evaluate(branch, env);
       return v;
     }
     case 'AND': case 'OR': {
-      const vs = aggregateArgs(args, cells, false);
+      const vs = aggregateArgs(args, env, false);
       if (isCode(vs)) return err(vs);
       if (vs.length === 0) return err('#VALUE!');
       const bs: boolean[] = [];
@@ -234,32 +242,32 @@ function callFunction(fn: FunctionName, args: readonly Expr[], cells: RowCells):
       return booleanValue(fn === 'AND' ? bs.every(Boolean) : bs.some(Boolean));
     }
     case 'NOT': {
-      const b = toBoolean(oneArg(args, cells));
+      const b = toBoolean(oneArg(args, env));
       return isCode(b) ? err(b) : booleanValue(!b);
     }
     case 'ABS': case 'SIGN': {
-      const n = numericArg(args, 0, cells);
+      const n = numericArg(args, 0, env);
       if (isCode(n)) return err(n);
       return num(fn === 'ABS' ? Math.abs(n) : Math.sign(n) + 0);
     }
     case 'ROUND': {
-      const n = numericArg(args, 0, cells);
+      const n = numericArg(args, 0, env);
       if (isCode(n)) return err(n);
-      const d = numericArg(args, 1, cells);
+      const d = numericArg(args, 1, env);
       if (isCode(d)) return err(d);
       return num(excelRound(n, d));
     }
     case 'MOD': {
-      const n = numericArg(args, 0, cells);
+      const n = numericArg(args, 0, env);
       if (isCode(n)) return err(n);
-      const d = numericArg(args, 1, cells);
+      const d = numericArg(args, 1, env);
       if (isCode(d)) return err(d);
       if (d === 0) return err('#DIV/0!');
       const m = n - d * Math.floor(n / d);
       return num(m === 0 ? 0 : m);
     }
     case 'MAX': case 'MIN': {
-      const vs = aggregateArgs(args, cells, true);
+      const vs = aggregateArgs(args, env, true);
       if (isCode(vs)) return err(vs);
       const ns: number[] = [];
       for (const v of vs) {
@@ -273,7 +281,7 @@ function callFunction(fn: FunctionName, args: readonly Expr[], cells: RowCells):
     case 'COUNT': {
       let n = 0;
       for (const a of args) {
-        const v = evaluate(a, cells);
+        const v = evaluate(a, env);
         if (v.kind === 'number') n++;
         else if (a.kind !== 'ref' && v.kind === 'boolean') n++;
         else if (a.kind !== 'ref' && v.kind === 'text' && textToNumber(v.value) !== undefined) n++;
@@ -281,7 +289,7 @@ function callFunction(fn: FunctionName, args: readonly Expr[], cells: RowCells):
       return num(n);
     }
     case 'N': {
-      const v = oneArg(args, cells);
+      const v = oneArg(args, env);
       switch (v.kind) {
         case 'number': return v;
         case 'boolean': return num(v.value ? 1 : 0);
@@ -290,16 +298,16 @@ function callFunction(fn: FunctionName, args: readonly Expr[], cells: RowCells):
         default: return assertNever(v);
       }
     }
-    case 'ISNUMBER': return booleanValue(oneArg(args, cells).kind === 'number');
-    case 'ISBLANK': return booleanValue(oneArg(args, cells).kind === 'blank');
-    case 'ISTEXT': return booleanValue(oneArg(args, cells).kind === 'text');
+    case 'ISNUMBER': return booleanValue(oneArg(args, env).kind === 'number');
+    case 'ISBLANK': return booleanValue(oneArg(args, env).kind === 'blank');
+    case 'ISTEXT': return booleanValue(oneArg(args, env).kind === 'text');
     case 'CHOOSE': {
-      const i = numericArg(args, 0, cells);
+      const i = numericArg(args, 0, env);
       if (isCode(i)) return err(i);
       const k = Math.trunc(i);
       const chosen = args[k];
       if (k < 1 || chosen === undefined) return err('#VALUE!');
-      return evaluate(chosen, cells);
+      return evaluate(chosen, env);
     }
     default: return assertNever(fn);
   }
@@ -310,6 +318,11 @@ function callFunction(fn: FunctionName, args: readonly Expr[], cells: RowCells):
  * on an empty cell shows 0, as a spreadsheet does. Throws UnknownRoleError when a role has no cell.
  */
 export function evaluateRule(expr: Expr, cells: RowCells): RuleValue {
-  const v = evaluate(expr, cells);
+  return evaluateRuleOver(expr, NOTHING, cells);
+}
+
+/** `evaluateRule` reading `own` (a block's results so far) before the row's cells. */
+export function evaluateRuleOver(expr: Expr, own: Readonly<Record<string, RuleValue>>, cells: RowCells): RuleValue {
+  const v = evaluate(expr, { own, cells });
   return v.kind === 'blank' ? numberValue(0) : v;
 }
