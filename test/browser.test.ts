@@ -133,6 +133,7 @@ async function waitUntilReady(page: Page): Promise<void> {
 async function savedOptions(page: Page): Promise<{
   amber: { kind: string; value: number };
   palette: string;
+  fitToWidth?: boolean;
   overrides: { sheet: string; range?: string; targetColumn?: string; rowPolarity?: Record<string, string> }[];
 }> {
   return JSON.parse(String((await dumpWorkbook(page)).settings['scorecard.options']));
@@ -306,6 +307,31 @@ describe('task pane', () => {
     const saved = await savedOptions(page);
     expect(saved.palette).toBe('colour-blind');
     expect(saved.amber).toEqual({ kind: 'relative', value: 0.1 });
+    expect(errors).toEqual([]);
+  });
+
+  it('saves "Fit to page width" in the workbook from the keyboard, and the next refresh fits the scorecard one page wide', async () => {
+    const { page, errors } = await openPage('taskpane.html');
+    await waitUntilReady(page);
+    const fit = page.getByRole('checkbox', { name: 'Fit to page width' });
+    expect(await fit.isChecked()).toBe(false);
+    expect(await fit.getAttribute('aria-describedby')).toBe('fit-to-width-hint');
+    await fit.focus();
+    await page.keyboard.press('Space');
+    expect(await textOnceContains(page, '#status', 'print one page wide')).toBe('Saved: from the next refresh, sheets with a scorecard print one page wide.');
+    expect((await savedOptions(page)).fitToWidth).toBe(true);
+    expect((await dumpWorkbook(page)).sheets.find((s) => s.name === 'Report')?.pageLayout).toBeUndefined();
+
+    await page.getByRole('button', { name: 'Refresh scorecard' }).click();
+    await textOnceContains(page, '#last-run', /✓|✗/);
+    expect((await dumpWorkbook(page)).sheets.find((s) => s.name === 'Report')?.pageLayout)
+      .toEqual({ printTitleColumns: 'A:B', zoom: { horizontalFitToPages: 1, verticalFitToPages: 0 } });
+
+    // Ticked off again: saved as off.
+    await fit.focus();
+    await page.keyboard.press('Space');
+    expect(await textOnceContains(page, '#status', 'leaves the page setup')).toBe('Saved: the next refresh leaves the page setup as it is.');
+    expect((await savedOptions(page)).fitToWidth).toBe(false);
     expect(errors).toEqual([]);
   });
 

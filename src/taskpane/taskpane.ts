@@ -14,6 +14,7 @@ import {
 } from '../excel';
 import type { ExcelRunWithContext, RefreshError, RefreshStep, RefreshSummary, ScorecardOptions } from '../excel';
 import type { Tolerance } from '../engine';
+import { isExcelApiSupported } from '../excel/requirements';
 import { notifyError } from '../ui/notify';
 import { chooseWatch, isWatchChosen } from '../ui/preferences';
 import { byId, el, findByFocusKey, listen, replaceContent, srOnly } from './dom';
@@ -62,6 +63,8 @@ function findElements() {
     greenKind: byId('green-kind', HTMLSelectElement),
     greenHint: byId('green-hint', HTMLSpanElement),
     palette: byId('palette', HTMLSelectElement),
+    fitToWidth: byId('fit-to-width', HTMLInputElement),
+    fitToWidthHint: byId('fit-to-width-hint', HTMLSpanElement),
     watch: byId('watch', HTMLInputElement),
     watchHint: byId('watch-hint', HTMLSpanElement),
   };
@@ -147,6 +150,11 @@ class ScorecardPane {
     ui.optionsForm.addEventListener('submit', (event) => event.preventDefault());
     for (const control of [ui.amberAmount, ui.amberKind, ui.greenAmount, ui.greenKind]) listen(control, 'change', () => this.saveBands());
     listen(ui.palette, 'change', () => this.savePalette());
+    listen(ui.fitToWidth, 'change', () => this.saveFitToWidth());
+    // Saved in the workbook for everyone; only an Excel with a page layout API (ExcelApi 1.9) can apply it.
+    if (!isExcelApiSupported('1.9')) {
+      ui.fitToWidthHint.textContent = 'This Excel cannot set the page layout from an add-in (Excel 2021 or Microsoft 365 can). Your choice is kept in the workbook and applies where it can.';
+    }
     listen(ui.watch, 'change', () => this.setWatching(ui.watch.checked));
     // A choice of the person's, off until they make it (see src/ui/preferences.ts).
     ui.watch.checked = isWatchChosen();
@@ -385,6 +393,7 @@ class ScorecardPane {
     ui.greenKind.value = options.green.kind;
     ui.palette.value = options.palette;
     document.documentElement.dataset.palette = options.palette;
+    ui.fitToWidth.checked = options.fitToWidth;
   }
 
   /** Returns the band typed into `amount`/`kind`, marking the input invalid (with a reason) when it is not one. */
@@ -420,6 +429,15 @@ class ScorecardPane {
     // Shown at once; should the save fail, fillOptions puts the saved palette back.
     document.documentElement.dataset.palette = palette;
     await this.updateOptions((options) => ({ ...options, palette }), 'Saved the palette. It applies on the next refresh.');
+  }
+
+  /** Saves "Fit to page width": from the next refresh, sheets with a scorecard print one page wide (or keep their page setup). */
+  private async saveFitToWidth(): Promise<void> {
+    if (!this.options) return;
+    const fitToWidth = this.ui.fitToWidth.checked;
+    await this.updateOptions((options) => ({ ...options, fitToWidth }), fitToWidth
+      ? 'Saved: from the next refresh, sheets with a scorecard print one page wide.'
+      : 'Saved: the next refresh leaves the page setup as it is.');
   }
 
   /** Starts or stops re-checking as the user types, and remembers the choice for this person (not in the workbook). */
