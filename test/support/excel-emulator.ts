@@ -3364,7 +3364,11 @@ class PageLayoutImpl extends ClientObjectImpl<SheetState> implements EmulatedPag
       const location = 'PageLayout.setPrintTitleColumns';
       const sheet = this._resolveNonNull(run, 'setPrintTitleColumns');
       const rect = this._areaOf(run, sheet, printTitleColumns, location);
-      // Print titles repeat whole columns, as Page Setup › Sheet › "Columns to repeat at left" takes them.
+      // Print titles repeat whole columns, as Page Setup › Sheet › "Columns to repeat at left" takes them: "The columns
+      // to be repeated to the left of each page. The range must span the entire column to be valid" (ExcelApi 1.9,
+      // https://learn.microsoft.com/javascript/api/excel/excel.pagelayout#excel-excel-pagelayout-setprinttitlecolumns-member(1)).
+      // One range only: "A:A,C:C" is not an A1 address of a range and is refused above. (VBA's PageSetup.PrintTitleColumns
+      // widens part of a column to the whole column instead; the add-in API is taken at its word.)
       if (!isWholeColumns(rect)) throw invalidArgument(location, `${describeValue(printTitleColumns)} is not a range of whole columns`);
       assertWritable(sheet, location);
       run.assign(sheet, 'printTitleColumns', rect);
