@@ -83,11 +83,13 @@ export function normalisationsOf(sheet: SheetSnapshot, table: DetectedTable): No
     for (const r of table.dataRows) {
       const cell = sheet.rows[r]?.[col.col];
       if (cell === undefined || typeof cell.value !== 'string' || cell.formula !== undefined) continue;
+      // Only what the engine reads as a number is typed: the rules read any other text as no value. (The engine's
+      // reading of the cell is kept from the evaluation, so it is asked first.)
+      if (parseCell(cell).kind !== 'number') continue;
       const text = cell.value;
       if (text !== text.trim() || text !== normaliseText(text)) continue;
       const n = parseNumberText(text);
-      // Only what the engine reads as a number is typed: the rules read any other text as no value.
-      if (n === undefined || parseCell(cell).kind !== 'number') continue;
+      if (n === undefined) continue;
       const format = losslessFormat(text, n);
       if (format !== undefined) out.push({ row: r, col: col.col, value: n.value, format, original: cell });
     }

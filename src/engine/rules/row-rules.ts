@@ -349,6 +349,7 @@ function pick(index: Expr, periods: readonly PeriodColumn[]): Expr {
 
 interface Side {
   readonly expr: Expr;
+  /** True when the side may hold no number (a target cell the user can clear): rules test it before reading it. */
   readonly live: boolean;
 }
 
@@ -371,7 +372,10 @@ function sideOf(source: BoundSource, role: 'min' | 'max'): Side | null {
   switch (source.kind) {
     case 'none': return null;
     case 'constant': return { expr: num(source.value), live: false };
-    case 'cell': case 'proRata': return { expr: ref(role), live: true };
+    case 'cell': return { expr: ref(role), live: true };
+    // A constant annual target's share of the year is always a number (the latest position picks a share, or 1):
+    // its helper cell is read without a guard.
+    case 'proRata': return { expr: ref(role), live: source.annual.kind !== 'constant' };
   }
 }
 
