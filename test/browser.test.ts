@@ -318,14 +318,14 @@ describe('task pane', () => {
     expect(await fit.getAttribute('aria-describedby')).toBe('fit-to-width-hint');
     await fit.focus();
     await page.keyboard.press('Space');
-    expect(await textOnceContains(page, '#status', 'print one page wide')).toBe('Saved: from the next refresh, sheets with a scorecard print one page wide.');
+    expect(await textOnceContains(page, '#status', 'one page wide')).toBe('Saved: from the next refresh, sheets with a scorecard print landscape, one page wide.');
     expect((await savedOptions(page)).fitToWidth).toBe(true);
     expect((await dumpWorkbook(page)).sheets.find((s) => s.name === 'Report')?.pageLayout).toBeUndefined();
 
     await page.getByRole('button', { name: 'Refresh scorecard' }).click();
     await textOnceContains(page, '#last-run', /✓|✗/);
     expect((await dumpWorkbook(page)).sheets.find((s) => s.name === 'Report')?.pageLayout)
-      .toEqual({ printTitleColumns: 'A:B', zoom: { horizontalFitToPages: 1, verticalFitToPages: 0 } });
+      .toEqual({ printTitleColumns: 'A:B', zoom: { horizontalFitToPages: 1, verticalFitToPages: 0 }, orientation: 'Landscape' });
 
     // Ticked off again: saved as off.
     await fit.focus();

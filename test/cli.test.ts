@@ -207,7 +207,7 @@ describe('scorecard refresh and remove', () => {
     expect(dumpWorkbook(back)).toEqual(dumpWorkbook(original));
   });
 
-  it('--fit-to-width repeats each scorecard sheet\'s measure columns and fits it one page wide; without it the page setup stays', async () => {
+  it('--fit-to-width repeats each scorecard sheet\'s measure columns and prints it landscape, one page wide; without it the page setup stays', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'scorecard-cli-'));
     const input = join(dir, 'book.xlsx');
     const book = buildExampleWorkbook();
@@ -228,10 +228,10 @@ describe('scorecard refresh and remove', () => {
 
     const fitted = await run('refresh', input, '-o', join(dir, 'fitted.xlsx'), '--fit-to-width');
     expect(fitted.code).toBe(0);
-    expect(fitted.out).toContain('Risks: prints one page wide, columns A:B repeated on every page');
+    expect(fitted.out).toContain('Risks: prints landscape, one page wide, columns A:B repeated on every page');
     const after = await pages(join(dir, 'fitted.xlsx'));
     expect(after.Indicators).toEqual({ orientation: 'landscape', titles: 'A:A', fit: '1x0' });
-    expect(after.Risks).toEqual({ orientation: 'portrait', titles: 'A:B', fit: '1x0' });
+    expect(after.Risks).toEqual({ orientation: 'landscape', titles: 'A:B', fit: '1x0' });
     expect(after.Programme).toEqual(own.Programme);
     // Refreshing the fitted workbook again with the option gives the same workbook.
     await run('refresh', join(dir, 'fitted.xlsx'), '-o', join(dir, 'again.xlsx'), '--fit-to-width');

@@ -806,13 +806,14 @@ describe('the Scorecard summary sheet', () => {
 });
 
 describe('fit to page width', () => {
-  /** Page Layout as a user set it on Report: their own print titles, print area and scale. */
+  /** Page Layout as a user set it on Report: their own print titles, print area, scale and orientation. */
   async function setOwnPageLayout(emulator: ExcelEmulator): Promise<void> {
     await emulator.run(async (context: Excel.RequestContext) => {
       const layout = context.workbook.worksheets.getItem('Report').pageLayout;
       layout.setPrintArea('A1:H40');
       layout.setPrintTitleColumns('A:C');
       layout.zoom = { scale: 80 };
+      layout.orientation = 'Portrait';
       await context.sync();
     });
   }
@@ -823,20 +824,20 @@ describe('fit to page width', () => {
     const emulator = emulatorOf(typedSeed(SEED_000));
     await setOwnPageLayout(emulator);
     const own = pageOf(emulator);
-    expect(own).toEqual({ printArea: 'A1:H40', printTitleColumns: 'A:C', zoom: { scale: 80 } });
+    expect(own).toEqual({ printArea: 'A1:H40', printTitleColumns: 'A:C', zoom: { scale: 80 }, orientation: 'Portrait' });
     await refreshScorecard(emulator.run);
     await refreshScorecard(emulator.run);
     expect(pageOf(emulator)).toEqual(own);
   });
 
-  it('repeats the tables\' title columns and fits one page wide when the option is on, keeping the user\'s print area; twice is once', async () => {
+  it('repeats the tables\' title columns and prints landscape, one page wide, when the option is on, keeping the user\'s print area; twice is once', async () => {
     const emulator = emulatorOf(typedSeed(SEED_000));
     await setOwnPageLayout(emulator);
     await saveOptions(emulator.run, { ...DEFAULT_OPTIONS, fitToWidth: true });
     const summary = await refreshScorecard(emulator.run);
     expect(summary.syncs).toBe(3);
     expect(summary.notices).toEqual([]);
-    expect(pageOf(emulator)).toEqual({ printArea: 'A1:H40', printTitleColumns: 'A:B', zoom: { horizontalFitToPages: 1, verticalFitToPages: 0 } });
+    expect(pageOf(emulator)).toEqual({ printArea: 'A1:H40', printTitleColumns: 'A:B', zoom: { horizontalFitToPages: 1, verticalFitToPages: 0 }, orientation: 'Landscape' });
     const once = emulator.dump();
     await refreshScorecard(emulator.run);
     expect(emulator.dump()).toEqual(once);
@@ -852,6 +853,26 @@ describe('fit to page width', () => {
     const comparable = withoutChartName(comparableFromEmulator(emulator.dump()));
     expect(comparable).toEqual(comparableFromExcelJs(file));
     expect(comparable.sheets.find((s) => s.name === 'Report')?.page).toEqual({ printArea: null, printTitleColumns: 'A:B', fit: '1x0' });
+    // Orientation is not in the comparable shape: both set landscape.
+    expect((file.getWorksheet('Report') as ExcelJS.Worksheet).pageSetup.orientation).toBe('landscape');
+    expect(emulator.dump().sheets.find((s) => s.name === 'Report')?.pageLayout?.orientation).toBe('Landscape');
+  });
+
+  it.each<[string, (layout: Excel.PageLayout) => void]>([
+    ['print titles that are not whole columns', (layout) => layout.setPrintTitleColumns('A1:B40')],
+    ['print titles of two ranges', (layout) => layout.setPrintTitleColumns('A:A,C:C')],
+    ['print titles that are rows', (layout) => layout.setPrintTitleColumns('1:2')],
+    ['an orientation that is not one', (layout) => {
+      layout.orientation = 'Sideways' as Excel.PageOrientation;
+    }],
+  ])('is refused by Excel (as the emulator follows the reference): %s', async (_, set) => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    const error = await emulator.run(async (context: Excel.RequestContext) => {
+      set(context.workbook.worksheets.getItem('Report').pageLayout);
+      await context.sync();
+    }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('InvalidArgument');
+    expect(pageOf(emulator)).toBeUndefined();
   });
 
   it('says so, and still refreshes, where Excel has no page layout to set (before ExcelApi 1.9)', async () => {
@@ -859,7 +880,7 @@ describe('fit to page width', () => {
     await saveOptions(emulator.run, { ...DEFAULT_OPTIONS, fitToWidth: true });
     const summary = await refreshScorecard(emulator.run);
     expect(summary.tables).toHaveLength(4);
-    expect(summary.notices).toEqual([expect.objectContaining({ sheet: 'Report', message: expect.stringMatching(/not set to print one page wide.*Excel 2021 or Microsoft 365/) })]);
+    expect(summary.notices).toEqual([expect.objectContaining({ sheet: 'Report', message: expect.stringMatching(/not set to print landscape and one page wide.*Excel 2021 or Microsoft 365/) })]);
     expect(pageOf(emulator)).toBeUndefined();
   });
 });

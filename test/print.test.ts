@@ -38,10 +38,10 @@ describe('print settings for fitting a scorecard to the page width', () => {
     ['a table with a column of codes before its measure', kpiRows(1), 1, 'A:B'],
     ['two tables stacked in the same columns, the lower one with codes', [...kpiRows(0, 'Staffing'), [], [], ...kpiRows(1, 'Indicators')], 2, 'A:B'],
     ['two tables side by side, the right one with codes, further along', beside(kpiRows(), kpiRows(1, 'Finance'), 24), 2, 'A:A'],
-  ])('repeats the title columns of %s and fits the sheet one page wide, pages tall as needed', (_, rows, blocks, columns) => {
+  ])('repeats the title columns of %s and prints the sheet landscape, one page wide, pages tall as needed', (_, rows, blocks, columns) => {
     const plan = planRefresh(grid(rows, 'Report'));
     expect(plan.blocks).toHaveLength(blocks);
-    expect(planPrint(plan)).toEqual([{ sheet: 'Report', titleLeft: 0, titleRight: columns === 'A:B' ? 1 : 0, titleColumns: columns, pagesWide: 1, pagesTall: 0 }]);
+    expect(planPrint(plan)).toEqual([{ sheet: 'Report', titleLeft: 0, titleRight: columns === 'A:B' ? 1 : 0, titleColumns: columns, pagesWide: 1, pagesTall: 0, orientation: 'landscape' }]);
   });
 
   it('gives one setting per sheet with a block, in the order of the blocks, and none to a sheet without', () => {

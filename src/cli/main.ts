@@ -48,7 +48,7 @@ export function buildProgram(io: Io): Command {
     .option('--amber <tolerance>', 'amber band: 5% of the target, 2pp, or 3 units (default 5%, or the key printed on the sheet)')
     .option('--green <tolerance>', 'green tolerance, same forms (default 0%)')
     .option('--palette <name>', 'default or colour-blind', 'default')
-    .option('--fit-to-width', 'print each scorecard sheet one page wide, its measure columns repeated at the left of every page (the rest of the page setup stays as it is)')
+    .option('--fit-to-width', 'print each scorecard sheet landscape and one page wide, its measure columns repeated at the left of every page (the rest of the page setup stays as it is)')
     .action(async (input: string, opts: { output?: string; inPlace?: boolean; json?: string; amber?: string; green?: string; palette?: string; fitToWidth?: boolean }) => {
       const settings = settingsFrom(opts);
       const palette = paletteOf(opts.palette);
@@ -74,7 +74,7 @@ export function buildProgram(io: Io): Command {
       }
       for (const s of report.skipped) io.out(`  ${s.sheet} › ${s.title ?? s.range}: skipped — ${s.reason}`);
       for (const n of plan.notices) io.out(`  ⚠ ${n.sheet}!${n.cell}: ${n.message}`);
-      for (const p of print) io.out(`  ${p.sheet}: prints one page wide, columns ${p.titleColumns} repeated on every page`);
+      for (const p of print) io.out(`  ${p.sheet}: prints ${p.orientation}, one page wide, columns ${p.titleColumns} repeated on every page`);
       if (plan.ledger.length > 0) io.out(`  ${plan.ledger.length} text cell${plan.ledger.length === 1 ? '' : 's'} typed as numbers (same text shown; "scorecard remove" puts them back)`);
       if (opts.json) io.out(`  Report: ${opts.json}`);
     });

@@ -1,9 +1,9 @@
 /**
  * Print settings for the sheets a refresh writes blocks on, for when the user asks that each block print on the
  * same page as its measures ("Fit to page width"): the columns from a table's first column through its measure
- * column repeat at the left of every printed page, and the sheet is fitted to one page wide, as many pages tall as
- * it needs. Plain data that both adapters apply, and only when the user chose the option: without it a refresh
- * leaves every sheet's page setup as it was. The orientation and the print area stay the user's.
+ * column repeat at the left of every printed page, and the sheet prints landscape, fitted to one page wide, as many
+ * pages tall as it needs. Plain data that both adapters apply, and only when the user chose the option: without it a
+ * refresh leaves every sheet's page setup as it was. The print area, margins and paper stay the user's.
  */
 import { columnLetters } from './address';
 import type { DetectedTable } from './detect';
@@ -21,6 +21,11 @@ export interface SheetPrintPlan {
   readonly pagesWide: number;
   /** Pages tall: 0, as many as the sheet needs. */
   readonly pagesTall: number;
+  /**
+   * Landscape: the block's six visible columns alone are about as wide as a portrait page, so beside any table a
+   * portrait page fitted to the width prints at well under three quarters of the landscape size.
+   */
+  readonly orientation: 'portrait' | 'landscape';
 }
 
 /** A run of columns, 0-based and inclusive. */
@@ -37,7 +42,7 @@ function titleSpan(table: DetectedTable): ColumnSpan {
 
 /**
  * Returns, for each sheet that gets a block (in the order of the plan's blocks), the print settings to apply when
- * the user asks to fit the scorecard to the page width.
+ * the user asks to fit the scorecard to the page width: title columns, one page wide, landscape.
  *
  * Excel repeats one run of whole columns at the left of each page, so a sheet of several tables gets one run: the
  * title columns of the table that starts furthest left, joined with those of every table whose columns overlap that
@@ -57,6 +62,6 @@ export function planPrint(plan: Pick<WritePlan, 'blocks' | 'evaluation'>): Sheet
     const spans = stacked.map(titleSpan);
     const left = Math.min(...spans.map((s) => s.left));
     const right = Math.max(...spans.map((s) => s.right));
-    return [{ sheet, titleLeft: left, titleRight: right, titleColumns: `${columnLetters(left)}:${columnLetters(right)}`, pagesWide: 1, pagesTall: 0 }];
+    return [{ sheet, titleLeft: left, titleRight: right, titleColumns: `${columnLetters(left)}:${columnLetters(right)}`, pagesWide: 1, pagesTall: 0, orientation: 'landscape' }];
   });
 }

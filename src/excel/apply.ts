@@ -565,14 +565,15 @@ function isBlockName(name: string): boolean {
 
 /**
  * Steps setting the page layout of each sheet the user asked to print fitted to the page width (ExcelApi 1.9): its
- * title columns repeat at the left of every page, and it fits one page wide, as many pages tall as it needs. Nothing
- * else of the page layout (orientation, margins, print area) changes. None where the host has no page layout.
+ * title columns repeat at the left of every page, and it prints landscape, one page wide, as many pages tall as it
+ * needs. Nothing else of the page layout (print area, margins, paper) changes. None where the host has no page layout.
  */
 function printSteps(print: readonly SheetPrintPlan[]): Step[] {
   if (print.length === 0 || !isExcelApiSupported('1.9')) return [];
-  return print.map((p) => step(p.sheet, 3, utf8Length(p.titleColumns) + 64, (w) => {
+  return print.map((p) => step(p.sheet, 4, utf8Length(p.titleColumns) + 96, (w) => {
     const layout = w.sheet(p.sheet).pageLayout;
     layout.setPrintTitleColumns(p.titleColumns);
+    layout.orientation = p.orientation === 'landscape' ? 'Landscape' : 'Portrait';
     layout.zoom = { horizontalFitToPages: p.pagesWide, verticalFitToPages: p.pagesTall };
   }));
 }
@@ -587,7 +588,7 @@ export function printNotice(print: readonly SheetPrintPlan[]): PlanNotice | null
   return {
     sheet: first.sheet,
     cell: 'A1',
-    message: 'The sheets were not set to print one page wide: this version of Excel cannot set the page layout from an add-in (it needs Excel 2021 or Microsoft 365). Set Page Layout › Fit to 1 page wide yourself, or refresh in a later Excel.',
+    message: 'The sheets were not set to print landscape and one page wide: this version of Excel cannot set the page layout from an add-in (it needs Excel 2021 or Microsoft 365). Set Page Layout › Fit to 1 page wide yourself, or refresh in a later Excel.',
   };
 }
 

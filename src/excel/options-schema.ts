@@ -38,7 +38,7 @@ export const OPTIONS_SCHEMA = z.object({
   palette: z.catch(z.enum(['default', 'colour-blind']), 'default'),
   /**
    * True once someone ticked "Fit to page width" in the pane: each refresh then sets the sheets with blocks to print
-   * one page wide with their measure columns repeated. Off by default: a refresh leaves the page setup alone.
+   * landscape and one page wide, their measure columns repeated. Off by default: a refresh leaves the page setup alone.
    */
   fitToWidth: z.catch(z.boolean(), false),
   overrides: z.catch(z.pipe(z.array(z.unknown()), z.transform((items) => items.flatMap((item) => {

@@ -431,12 +431,12 @@ class ScorecardPane {
     await this.updateOptions((options) => ({ ...options, palette }), 'Saved the palette. It applies on the next refresh.');
   }
 
-  /** Saves "Fit to page width": from the next refresh, sheets with a scorecard print one page wide (or keep their page setup). */
+  /** Saves "Fit to page width": from the next refresh, sheets with a scorecard print landscape, one page wide (or keep their page setup). */
   private async saveFitToWidth(): Promise<void> {
     if (!this.options) return;
     const fitToWidth = this.ui.fitToWidth.checked;
     await this.updateOptions((options) => ({ ...options, fitToWidth }), fitToWidth
-      ? 'Saved: from the next refresh, sheets with a scorecard print one page wide.'
+      ? 'Saved: from the next refresh, sheets with a scorecard print landscape, one page wide.'
       : 'Saved: the next refresh leaves the page setup as it is.');
   }
 

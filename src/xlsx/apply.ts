@@ -218,13 +218,14 @@ function writeSummary(wb: ExcelJS.Workbook, summary: SummaryPlan): void {
 
 /**
  * Sets the page setup of each sheet the user asked to print fitted to the page width: its title columns repeat at the
- * left of every page, and it fits one page wide, as many pages tall as it needs. Nothing else of the page setup
- * (orientation, margins, print area) changes.
+ * left of every page, and it prints landscape, one page wide, as many pages tall as it needs. Nothing else of the page
+ * setup (print area, margins, paper) changes.
  */
 function applyPrint(wb: ExcelJS.Workbook, print: readonly SheetPrintPlan[]): void {
   for (const p of print) {
     const setup = sheetOf(wb, p.sheet).pageSetup;
     setup.printTitlesColumn = p.titleColumns;
+    setup.orientation = p.orientation;
     setup.fitToPage = true;
     setup.fitToWidth = p.pagesWide;
     setup.fitToHeight = p.pagesTall;

@@ -177,7 +177,11 @@ export interface PageLayoutDump {
   printArea?: string;
   printTitleColumns?: string;
   zoom?: { horizontalFitToPages?: number; verticalFitToPages?: number; scale?: number };
+  orientation?: PageOrientationName;
 }
+
+/** A page's orientation, as office-js names it (Excel.PageOrientation). */
+export type PageOrientationName = 'Portrait' | 'Landscape';
 
 /** Plain-data snapshot of the whole emulated workbook. */
 export interface WorkbookDump {
@@ -505,10 +509,11 @@ export interface EmulatedChartSeries extends EmulatedClientObject {
   load(propertyNames?: string | string[]): EmulatedChartSeries;
 }
 
-/** Emulated Excel.PageLayout (ExcelApi 1.9): print area, print title columns and zoom. */
+/** Emulated Excel.PageLayout (ExcelApi 1.9): print area, print title columns, zoom and orientation. */
 export interface EmulatedPageLayout extends EmulatedClientObject {
   readonly context: EmulatedRequestContext;
   zoom: Excel.PageLayoutZoomOptions;
+  orientation: Excel.PageOrientation | PageOrientationName;
   setPrintArea(printArea: Excel.Range | string): void;
   setPrintTitleColumns(printTitleColumns: Excel.Range | string): void;
   getPrintTitleColumnsOrNullObject(): EmulatedRange;
@@ -1152,6 +1157,8 @@ interface SheetState {
   printArea: Rect | null;
   printTitleColumns: Rect | null;
   zoom: { horizontalFitToPages?: number; verticalFitToPages?: number; scale?: number } | null;
+  /** Null until set: Excel's default is "Portrait". */
+  orientation: PageOrientationName | null;
 }
 
 interface ChartSeriesState {
@@ -3322,6 +3329,17 @@ class PageLayoutImpl extends ClientObjectImpl<SheetState> implements EmulatedPag
           run.assign(s, 'zoom', out);
         },
       },
+      // orientation: "The orientation of the pages" (ExcelApi 1.9), an Excel.PageOrientation, "Portrait" or "Landscape"
+      // (https://learn.microsoft.com/javascript/api/excel/excel.pagelayout#excel-excel-pagelayout-orientation-member,
+      // https://learn.microsoft.com/javascript/api/excel/excel.pageorientation). Anything else is refused.
+      orientation: {
+        get: (_run, s) => s.orientation ?? 'Portrait',
+        set: (run, s, v, location) => {
+          if (v !== 'Portrait' && v !== 'Landscape') throw invalidArgument(location, `${describeValue(v)} is not a PageOrientation ("Portrait" or "Landscape")`);
+          assertWritable(s, location);
+          run.assign(s, 'orientation', v);
+        },
+      },
     };
   }
 
@@ -3331,6 +3349,14 @@ class PageLayoutImpl extends ClientObjectImpl<SheetState> implements EmulatedPag
 
   set zoom(v: Excel.PageLayoutZoomOptions) {
     this._set('zoom', v);
+  }
+
+  get orientation(): Excel.PageOrientation | PageOrientationName {
+    return this._get('orientation');
+  }
+
+  set orientation(v: Excel.PageOrientation | PageOrientationName) {
+    this._set('orientation', v);
   }
 
   _areaOf(run: SyncRun, sheet: SheetState, input: unknown, location: string): Rect {
@@ -4138,6 +4164,7 @@ class EmulatorCore {
       printArea: null,
       printTitleColumns: null,
       zoom: null,
+      orientation: null,
     };
   }
 
@@ -4490,11 +4517,12 @@ class EmulatorCore {
         })),
         selection: rectAddress(sheet.selection),
         ...(sheet.charts.length > 0 ? { charts: sheet.charts.map((c) => chartDump(c)) } : {}),
-        ...(sheet.printArea !== null || sheet.printTitleColumns !== null || sheet.zoom !== null ? {
+        ...(sheet.printArea !== null || sheet.printTitleColumns !== null || sheet.zoom !== null || sheet.orientation !== null ? {
           pageLayout: {
             ...(sheet.printArea !== null ? { printArea: rectAddress(sheet.printArea) } : {}),
             ...(sheet.printTitleColumns !== null ? { printTitleColumns: rectAddress(sheet.printTitleColumns) } : {}),
             ...(sheet.zoom !== null ? { zoom: { ...sheet.zoom } } : {}),
+            ...(sheet.orientation !== null ? { orientation: sheet.orientation } : {}),
           },
         } : {}),
       };
