@@ -9,9 +9,10 @@ import * as ExcelJS from 'exceljs';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { cellAddress, EvaluatedRow, STATUS_TEXT, TREND_TEXT, WritePlan } from '../src/engine';
+import { cellAddress, EvaluatedRow, planPrint, planRefresh, STATUS_TEXT, TREND_TEXT, WritePlan } from '../src/engine';
 import { MOVEMENT_ARROWS } from '../src/engine/rules/vocabulary';
 import { RuleValue } from '../src/engine/rules';
+import { applyPlanToWorkbook, snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook } from '../src/xlsx/refresh';
 import { FIXTURES, SEEDS } from './support/acceptance';
 import { buildTypedWorkbook } from './support/excel-typing';
@@ -269,5 +270,37 @@ describe('LibreOffice recalculates the refreshed workbooks to the engine\'s verd
     execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', '-f', '1', '-l', '1', pdf, join(ARTIFACTS, 'printed-page')]);
     for (const f of ['summary.png', 'printed-page.png']) expect(statSync(join(ARTIFACTS, f)).size).toBeGreaterThan(5000);
     expect(plan.summary?.sheet).toBe(wb.worksheets[wb.worksheets.length - 1]?.name);
+  });
+
+  it('prints a measure and its status on the same page with Fit to page width, and on different pages without it; the fitted page kept as a test artefact', async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const fitted = buildExampleWorkbook();
+    const plan = planRefresh(snapshotWithNames(fitted));
+    applyPlanToWorkbook(fitted, plan, { print: planPrint(plan) });
+    const plain = buildExampleWorkbook();
+    refreshWorkbook(plain);
+    const files = { fitted: join(work, 'demo-fit-to-width.xlsx'), plain: join(work, 'demo-own-page-setup.xlsx') };
+    await fitted.xlsx.writeFile(files.fitted);
+    await plain.xlsx.writeFile(files.plain);
+    convertWithLibreOffice([files.fitted, files.plain], 'pdf', work);
+    /** The text of each printed page of a PDF. */
+    const pagesOf = (pdf: string): string[] => {
+      const count = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }))?.[1]);
+      return Array.from({ length: count }, (_, i) => execFileSync('pdftotext', ['-f', String(i + 1), '-l', String(i + 1), '-layout', pdf, '-'], { encoding: 'utf8' }));
+    };
+    // Indicators row 10: "Decrease the number of children requiring accommodation…", 303 against at most 287, Red.
+    const measure = 'Decrease the number of children requiring';
+    const fittedPages = pagesOf(join(work, 'demo-fit-to-width.pdf'));
+    const plainPages = pagesOf(join(work, 'demo-own-page-setup.pdf'));
+    const fittedPage = fittedPages.findIndex((t) => t.includes(measure));
+    const plainPage = plainPages.findIndex((t) => t.includes(measure));
+    expect(fittedPage).toBeGreaterThanOrEqual(0);
+    expect(plainPage).toBeGreaterThanOrEqual(0);
+    const line = (text: string): string => text.split('\n').find((l) => l.includes(measure)) ?? '';
+    expect(line(fittedPages[fittedPage] ?? '')).toMatch(/■ Red/);
+    expect(plainPages[plainPage]).not.toMatch(/■ Red|● Green/);
+    expect(fittedPages.length).toBeLessThan(plainPages.length);
+    execFileSync('pdftoppm', ['-png', '-r', '80', '-singlefile', '-f', String(fittedPage + 1), '-l', String(fittedPage + 1), join(work, 'demo-fit-to-width.pdf'), join(ARTIFACTS, 'printed-page-fit-to-width')]);
+    expect(statSync(join(ARTIFACTS, 'printed-page-fit-to-width.png')).size).toBeGreaterThan(5000);
   });
 });
