@@ -1,7 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { buildReport, formatNumber, LEDGER_SHEET, parseReference, planRefresh, SUMMARY_NAME, SUMMARY_SHEET, WritePlan } from '../src/engine';
+import { buildReport, columnLetters, formatNumber, LEDGER_SHEET, parseReference, planRefresh, SUMMARY_NAME, SUMMARY_SHEET, WritePlan } from '../src/engine';
 import { buildExampleWorkbook } from './support/example-workbook';
 import { snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook, removeFromWorkbook } from '../src/xlsx/refresh';
@@ -122,7 +122,7 @@ describe('refresh of typed .xlsx workbooks', () => {
   it('adds a fixed number of conditional-format rules per table, keyed on the Status and Trend cells', async () => {
     const { wb, plan } = await refreshed(typedSeed(SEEDS[0]));
     const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
-    const letterOf = (col: number): string => String.fromCharCode(65 + col);
+    const letterOf = columnLetters;
     const rulesPerColumn = plan.blocks.map((b) => (['status', 'latest', 'variance', 'trend'] as const).map((k) => plan.rules.filter((r) => {
       const m = new RegExp(`^${letterOf(b.columns[k])}(\\d+):`).exec(r.range);
       return m !== null && Number(m[1]) - 1 > b.top && Number(m[1]) - 1 <= b.bottom;
@@ -131,8 +131,8 @@ describe('refresh of typed .xlsx workbooks', () => {
     expect(plan.blocks.map((b) => b.bottom - b.top)).toEqual([5, 10, 2, 15]);
     expect(rulesPerColumn).toEqual(plan.blocks.map(() => [4, 3, 3, 2]));
     const status = plan.blocks.find((b) => b.title === 'Indicators');
-    const letter = String.fromCharCode(65 + (status?.columns.status ?? 0));
-    const code = String.fromCharCode(65 + (status?.columns.statusCode ?? 0));
+    const letter = columnLetters(status?.columns.status ?? 0);
+    const code = columnLetters(status?.columns.statusCode ?? 0);
     // Keyed on the status code, so that renaming a status word never stops the colours.
     expect(rulesOf(ws).some((cf) => cf.ref === `${letter}25:${letter}32` && JSON.stringify(cf.rules).includes(`$${code}25=1`))).toBe(true);
   });
@@ -142,7 +142,8 @@ describe('refresh of typed .xlsx workbooks', () => {
     const names = (wb.definedNames.model as Array<{ name: string; ranges: string[] }>).map((n) => n.name);
     expect(names).toEqual(expect.arrayContaining(['Scorecard_Report_Indicators_Target', 'Scorecard_Report_Indicators_Status', 'Scorecard_Report_Outturn_Detail_Block']));
     const block = (wb.definedNames.model as Array<{ name: string; ranges: string[] }>).find((n) => n.name === 'Scorecard_Report_Indicators_Block');
-    expect(parseReference(block?.ranges[0] ?? '')).toEqual({ sheet: 'Report', top: 21, left: 9, bottom: 31, right: 24 });
+    // Its block shares the columns of the wider table above it (A7:Q12), whose block starts at S.
+    expect(parseReference(block?.ranges[0] ?? '')).toEqual({ sheet: 'Report', top: 21, left: 18, bottom: 31, right: 33 });
   });
 
   it('keeps a user formula in an outturn column a formula, and reads its cached value', async () => {
@@ -397,6 +398,19 @@ describe('placement that keeps the user\'s text readable', () => {
   it('leaves the spacer at its width when nothing runs on', async () => {
     const { wb, plan } = await refreshed(book([['Measure', 'Target', '2016/17'], ['Satisfaction', '80%', '82%']]));
     expect((wb.getWorksheet('S') as ExcelJS.Worksheet).getColumn(plan.blocks[0]?.left ?? 0).width).toBeUndefined();
+  });
+
+  it('gives stacked tables of different widths one left and one layout: no helper shows, Target (as read) fits', async () => {
+    const { wb, plan } = await refreshed(typedSeed(SEEDS[0]));
+    const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
+    expect(plan.blocks.map((b) => b.tableRange)).toEqual(['A7:Q12', 'A22:H32', 'A36:E38', 'A60:F75']);
+    expect(new Set(plan.blocks.map((b) => b.left))).toEqual(new Set([18]));
+    const block = plan.blocks[1];
+    for (const k of ['previous', 'min', 'max', 'statusCode', 'trendCode'] as const) expect(ws.getColumn((block?.columns[k] ?? 0) + 1).hidden).toBe(true);
+    const targets = plan.writes.filter((w) => w.col === block?.columns.target && w.value.kind === 'text' && w.style?.wrap !== true);
+    const longest = Math.max(...targets.map((w) => (w.value.kind === 'text' ? [...w.value.text].length : 0)));
+    expect(ws.getColumn((block?.columns.target ?? 0) + 1).width).toBeGreaterThanOrEqual(longest);
+    for (const k of ['status', 'trend'] as const) expect(ws.getColumn((block?.columns[k] ?? 0) + 1).hidden).toBe(false);
   });
 
   it('gives tables stacked in the same columns one layout: helpers hidden, visible columns sized', async () => {

@@ -272,9 +272,36 @@ function summarySheetName(snapshot: WorkbookSnapshot): string {
   }
 }
 
-/** Finds the first free columns right of a table: a spacer column, then the block. */
-function placeBlock(sheet: SheetSnapshot, table: DetectedTable, width: number, taken: readonly SheetRect[]): { left: number } | { blockedBy: string } {
-  const left = table.right + 2;
+/**
+ * The left column of each table's block. Tables stacked on a sheet whose blocks would cross each other's columns
+ * (a wide table above a narrow one) share one left, the rightmost of their own, so that their blocks share one
+ * layout: the same column is Status in each, sized and shown once, and helpers are hidden for all.
+ */
+function sharedLefts(tables: readonly DetectedTable[], width: number): Map<DetectedTable, number> {
+  const out = new Map<DetectedTable, number>();
+  const sheets = new Map<string, DetectedTable[]>();
+  for (const t of tables) sheets.set(t.sheet, [...(sheets.get(t.sheet) ?? []), t]);
+  for (const onSheet of sheets.values()) {
+    const sorted = [...onSheet].sort((a, b) => a.right - b.right);
+    let group: DetectedTable[] = [];
+    const close = (): void => {
+      const left = Math.max(...group.map((t) => t.right + 2));
+      for (const t of group) out.set(t, left);
+      group = [];
+    };
+    for (const t of sorted) {
+      const last = group[group.length - 1];
+      // A spacer and a block: columns right + 1 to right + 1 + width.
+      if (last !== undefined && t.right + 1 > last.right + 1 + width) close();
+      group.push(t);
+    }
+    if (group.length > 0) close();
+  }
+  return out;
+}
+
+/** Checks the columns of a block at `left` beside a table (the spacer and gap before it too) are free. */
+function placeBlock(sheet: SheetSnapshot, table: DetectedTable, width: number, taken: readonly SheetRect[], left = table.right + 2): { left: number } | { blockedBy: string } {
   const top = table.top;
   const bottom = table.bottom;
   for (let c = table.right + 1; c < left + width; c++) {
@@ -422,12 +449,16 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
   const blocks: BlockPlacement[] = [];
   const notices: PlanNotice[] = [];
   const width = BLOCK_COLUMNS.length;
+  const lefts = sharedLefts(evaluation.tables.map((et) => et.table), width);
   let priority = 1;
 
   for (const et of evaluation.tables) {
     const table = et.table;
     const sheet = userBook.sheets.find((s) => s.name === table.sheet) as SheetSnapshot;
-    const placement = placeBlock(sheet, table, width, blocks);
+    const shared = lefts.get(table) ?? table.right + 2;
+    // Where the shared columns hold the user's data beside this table, it keeps its own.
+    const atShared = placeBlock(sheet, table, width, blocks, shared);
+    const placement = 'blockedBy' in atShared && shared !== table.right + 2 ? placeBlock(sheet, table, width, blocks) : atShared;
     if ('blockedBy' in placement) {
       notices.push({ sheet: table.sheet, cell: placement.blockedBy, message: `No room for the scorecard columns of "${table.title ?? table.range}" on ${table.sheet}: ${placement.blockedBy} holds data. Nothing was written for this table; move that data or the table.` });
       continue;
