@@ -753,6 +753,19 @@ describe('the Scorecard summary sheet', () => {
     expect(dump.names.find((n) => n.name === SUMMARY_CHART_NAME)?.reference).toBe(`='${SUMMARY_SHEET}'!$A$4:$E$7`);
   });
 
+  it('is added again, with its names and chart, after the user deleted it', async () => {
+    const emulator = emulatorOf(typedSeed(SEED_004));
+    await refreshScorecard(emulator.run);
+    const once = emulator.dump();
+    await emulator.run(async (context: Excel.RequestContext) => {
+      context.workbook.worksheets.getItem(SUMMARY_SHEET).delete();
+      await context.sync();
+    });
+    expect(emulator.dump().names.filter((n) => n.reference === '=#REF!').map((n) => n.name)).toEqual([SUMMARY_NAME, SUMMARY_CHART_NAME]);
+    await refreshScorecard(emulator.run);
+    expect(withoutLedgerId(emulator.dump())).toEqual(withoutLedgerId(once));
+  });
+
   it('gets its chart when a file refresh wrote it, which draws none', async () => {
     const file = typedSeed(SEED_004);
     refreshWorkbook(file);
