@@ -16,6 +16,8 @@ export interface EmulatedRefresh {
   readonly totalBytes: number;
   /** The largest request or response of any one sync. */
   readonly maxSyncBytes: number;
+  /** Round trips and largest response of the read-only pass (zero without `measureReads`). */
+  readonly reads: { readonly syncs: number; readonly maxResponseBytes: number };
   /** Request bytes of the reads alone (a read-only pass over the same workbook). */
   readonly readRequestBytes: number;
   readonly plan: WritePlan | null;
@@ -37,9 +39,11 @@ export async function refreshThroughEmulator(init: EmulatedWorkbookInit, options
   const restore = emulator.installOffice();
   try {
     let readRequestBytes = 0;
+    let reads = { syncs: 0, maxResponseBytes: 0 };
     if (options.measureReads === true) {
       await detectScorecard(emulator.run);
       readRequestBytes = emulator.syncPayloads.reduce((n, p) => n + p.requestBytes, 0);
+      reads = { syncs: emulator.syncCount, maxResponseBytes: Math.max(0, ...emulator.syncPayloads.map((p) => p.responseBytes)) };
       emulator.resetCounters();
     }
     let plan: WritePlan | null = null;
@@ -56,6 +60,7 @@ export async function refreshThroughEmulator(init: EmulatedWorkbookInit, options
       totalBytes: payloads.reduce((n, p) => n + p.requestBytes + p.responseBytes, 0),
       maxSyncBytes: Math.max(0, ...payloads.map((p) => Math.max(p.requestBytes, p.responseBytes))),
       readRequestBytes,
+      reads,
       plan,
       error,
     };

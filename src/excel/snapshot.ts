@@ -298,6 +298,41 @@ async function readPieces(counter: SyncCounter, pieces: readonly ReadPiece[]): P
   }
 }
 
+/** Room left for rows that weigh more than the rows just read. */
+const BAND_MARGIN = 1.25;
+
+/**
+ * Reads the rest of large sheets one response at a time, each filled to {@link READ_BUDGET_BYTES} with the next
+ * rows of each sheet, sized by what that sheet's latest rows weighed (a title and headers weigh more than figures,
+ * so the first band after the head is sized cautiously and the next by the figures themselves).
+ */
+async function readRest(counter: SyncCounter, rest: ReadonlyArray<{ readonly load: SheetLoad; readonly rect: SheetRect }>): Promise<void> {
+  let pending = [...rest];
+  while (pending.length > 0) {
+    let room = READ_BUDGET_BYTES;
+    const batch: ReadPiece[] = [];
+    const next: typeof pending = [];
+    for (const p of pending) {
+      const latest = p.load.parts[p.load.parts.length - 1];
+      const cellBytes = Math.max(4, Math.ceil(BAND_MARGIN * measuredCellBytes(latest === undefined ? [] : [latest])));
+      const width = p.rect.right - p.rect.left + 1;
+      const fit = Math.floor(room / (width * cellBytes));
+      // Each response carries at least one band, however heavy its rows.
+      const rows = batch.length === 0 ? Math.max(1, fit) : fit;
+      if (rows < 1) {
+        next.push(p);
+        continue;
+      }
+      const band = { ...p.rect, bottom: Math.min(p.rect.bottom, p.rect.top + rows - 1) };
+      batch.push({ kind: 'cells', load: p.load, rect: band, bytes: cellsIn(band) * cellBytes });
+      room -= cellsIn(band) * cellBytes;
+      if (band.bottom < p.rect.bottom) next.push({ load: p.load, rect: { ...p.rect, top: band.bottom + 1 } });
+    }
+    await readPieces(counter, batch);
+    pending = next;
+  }
+}
+
 /** Bytes a cell of the parts read took, on average, as JSON. */
 function measuredCellBytes(parts: readonly LoadedPart[]): number {
   let bytes = 0;
@@ -416,11 +451,7 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
   ]));
 
   const withTable = large.filter((l) => detectTables({ sheets: [sheetFrom(l)] }).tables.length > 0);
-  await readPieces(counter, withTable.flatMap((l) => {
-    // Sized by what the head weighed, with room for rows that weigh more.
-    const cellBytes = Math.max(4, Math.ceil(1.5 * measuredCellBytes(l.parts)));
-    return bandsOf(l, l.areas.flatMap((a) => rowsOf(a, headEnd(l) + 1, SHEET_ROWS - 1) ?? []), cellBytes);
-  }));
+  await readRest(counter, withTable.flatMap((l) => l.areas.flatMap((a) => rowsOf(a, headEnd(l) + 1, SHEET_ROWS - 1) ?? []).map((rect) => ({ load: l, rect }))));
 
   return {
     snapshot: { sheets: loads.map(sheetFrom), names: defined },
