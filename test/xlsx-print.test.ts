@@ -56,3 +56,24 @@ describe('fit to page width in a file', () => {
     expect(setupOf(out, 'Scorecard summary')).toMatchObject({ fitToPage: true, printTitlesColumn: undefined });
   });
 });
+
+describe('print areas and titles of a sheet whose name holds an apostrophe', () => {
+  /** The defined names as written in xl/workbook.xml. */
+  async function writtenNames(wb: ExcelJS.Workbook): Promise<string[]> {
+    const JSZip = (await import('jszip')).default;
+    const zip = await JSZip.loadAsync(await wb.xlsx.writeBuffer());
+    const xml = (await zip.file('xl/workbook.xml')?.async('string')) ?? '';
+    return [...xml.matchAll(/<definedName [^>]*>([^<]*)<\/definedName>/g)].map((m) => (m[1] ?? '').replace(/&apos;/g, "'"));
+  }
+
+  it('writes the sheet name quoted with the apostrophe doubled, as Excel reads it, through a refresh and a second one', async () => {
+    const wb = buildTypedWorkbook(readFileSync(join(FIXTURES, 'seeds', `${SEEDS[0]}.tsv`), 'utf8'), "Children's KPIs");
+    (wb.getWorksheet("Children's KPIs") as ExcelJS.Worksheet).pageSetup.printArea = 'A1:H40';
+    const once = await refreshed(wb, true);
+    const names = await writtenNames(once);
+    expect(names).toEqual(expect.arrayContaining(["'Children''s KPIs'!$A1:$H40", "'Children''s KPIs'!$A:$B"]));
+    expect(names.some((n) => n.startsWith("'Children's"))).toBe(false);
+    const twice = await refreshed(once, true);
+    expect(await writtenNames(twice)).toEqual(names);
+  });
+});

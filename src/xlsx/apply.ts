@@ -7,6 +7,8 @@ import {
   PlanValue, RemovalPlan, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WorkbookSnapshot, WritePlan,
 } from '../engine';
 import { snapshotFromWorkbook } from './read';
+// Print areas and titles of sheets whose names hold an apostrophe are written quoted right.
+import './print-names';
 
 /** Thrown when a plan names a sheet the workbook does not have (a misuse of the plan). */
 export class PlanMismatchError extends Error {
