@@ -16,3 +16,4 @@ export * from './plan';
 export * from './display';
 export * from './summary';
 export * from './print';
+export * from './partial';

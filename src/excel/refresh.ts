@@ -4,7 +4,7 @@
  * Refreshes and removals wait their turn in one queue ({@link runExclusive}), so that a Refresh click and the
  * watch's refresh never run at the same time.
  */
-import { cellAddress, CellWrite, ownBlocks, planPrint, planRefresh, planRemoval, SheetRect, WritePlan } from '../engine';
+import { cellAddress, CellWrite, narrowPlan, ownBlocks, planPrint, planRefresh, planRemoval, sameRect, SheetRect, touchedBlocks, WritePlan } from '../engine';
 import { ExcelRun, RefreshAction, RefreshError, RefreshSummary } from './contract';
 import { applyPlan, applyRemoval, cellInput, printNotice, sheetsChangedBy, sheetsChangedByRemoval, summaryNotice } from './apply';
 import { runExclusive } from './exclusive';
@@ -39,14 +39,6 @@ export interface RefreshHooks {
   readonly touched?: readonly SheetRect[];
 }
 
-function overlaps(a: SheetRect, b: SheetRect): boolean {
-  return a.sheet === b.sheet && a.top <= b.bottom && b.top <= a.bottom && a.left <= b.right && b.left <= a.right;
-}
-
-function sameRect(a: SheetRect, b: SheetRect): boolean {
-  return a.sheet === b.sheet && a.top === b.top && a.bottom === b.bottom && a.left === b.left && a.right === b.right;
-}
-
 /** Returns true when a cell as read back (its formula and number format) is what `write` would put there. */
 function holds(write: CellWrite | undefined, formula: unknown, format: unknown): boolean {
   if (write === undefined) return formula === '' || formula === null;
@@ -64,8 +56,7 @@ async function isAlreadyWritten(context: Excel.RequestContext, counter: SyncCoun
   const existing = ownBlocks(read.snapshot);
   if (plan.ledger.length > 0 || plan.writes.some((w) => w.purpose !== 'block')) return false;
   if (existing.length !== plan.blocks.length || !plan.blocks.every((b) => existing.some((e) => sameRect(e, b)))) return false;
-  const tables = plan.evaluation.tables.map((t) => t.table);
-  const reached = plan.blocks.filter((b) => tables.some((t) => t.sheet === b.sheet && t.range === b.tableRange && touched.some((r) => overlaps(r, t))));
+  const reached = touchedBlocks(plan, touched).map((r) => r.block);
   if (reached.length === 0) return true;
   const loads = reached.map((b) => context.workbook.worksheets.getItem(b.sheet).getRangeByIndexes(b.top, b.left, b.bottom - b.top + 1, b.right - b.left + 1).load('formulas,numberFormat'));
   await counter.sync();
@@ -119,7 +110,9 @@ export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promis
         doing = 'write the scorecard';
         onProgress?.('writing');
         for (const observe of planObservers) observe(plan);
-        await applyPlan(context, plan, read, syncs, { print, activeSheet: active.name });
+        // After an edit, only the touched tables' part, when every other block already holds what the plan writes there.
+        const part = touched === undefined ? null : narrowPlan(plan, read.snapshot, touched);
+        await applyPlan(context, part ?? plan, read, syncs, { print, activeSheet: active.name });
         onProgress?.('done');
         return { summary: summarise(plan, syncs.count, notices, blocked === null ? plan.summary?.sheet ?? null : plan.replaceSummarySheet), plan, wrote: true };
       });
