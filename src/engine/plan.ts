@@ -353,14 +353,22 @@ const MAX_TEXT_WIDTH = 40;
  * "≥ 60% (direct from the sheet)"), never narrower than `standard` nor wider than 40 characters. Wrapped headers
  * do not count.
  */
-function fittedWidth(writes: readonly CellWrite[], sheet: string, col: number, standard: number): number {
-  let longest = 0;
-  for (const w of writes) {
-    if (w.sheet !== sheet || w.col !== col || w.purpose !== 'block' || w.style?.wrap === true) continue;
-    const shown = w.value.kind === 'text' ? w.value.text : w.value.kind === 'formula' && typeof w.value.cached === 'string' ? w.value.cached : '';
-    longest = Math.max(longest, [...shown].length);
-  }
+function fittedWidth(longestText: ReadonlyMap<string, number>, sheet: string, col: number, standard: number): number {
+  const longest = longestText.get(`${sheet}\u0000${col}`) ?? 0;
   return Math.min(MAX_TEXT_WIDTH, Math.max(standard, longest + 2));
+}
+
+/** The longest text each column of the blocks shows (by sheet and column), found in one pass over the writes. */
+function longestTexts(writes: readonly CellWrite[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const w of writes) {
+    if (w.purpose !== 'block' || w.style?.wrap === true) continue;
+    const shown = w.value.kind === 'text' ? w.value.text : w.value.kind === 'formula' && typeof w.value.cached === 'string' ? w.value.cached : '';
+    if (shown === '') continue;
+    const key = `${w.sheet}\u0000${w.col}`;
+    out.set(key, Math.max(out.get(key) ?? 0, [...shown].length));
+  }
+  return out;
 }
 
 /** Width Excel gives a column nobody has sized, in characters. */
@@ -563,13 +571,14 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     laidOut.add(at);
     columns.push(layout);
   };
+  const longest = longestTexts(writes);
   for (const block of blocks) {
     const sheet = userBook.sheets.find((s) => s.name === block.sheet) as SheetSnapshot;
     const others = blocks.filter((b) => b !== block);
     BLOCK_COLUMNS.forEach((k, i) => {
       const col = block.columns[k];
       if (!isColumnFree(sheet, col, block, others)) return;
-      const width = k === 'target' || k === 'status' || k === 'trend' ? fittedWidth(writes, block.sheet, col, WIDTHS[k] ?? 10) : WIDTHS[k] ?? 10;
+      const width = k === 'target' || k === 'status' || k === 'trend' ? fittedWidth(longest, block.sheet, col, WIDTHS[k] ?? 10) : WIDTHS[k] ?? 10;
       layOut({ sheet: block.sheet, col, width, hidden: i >= VISIBLE, outlineLevel: i >= VISIBLE ? 1 : 0 });
     });
     const spacer = block.left - 1;
