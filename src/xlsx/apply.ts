@@ -253,7 +253,12 @@ export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan, optio
     if (w.style) applyStyle(cell, w.style);
   }
   for (const rule of plan.rules) addRule(sheetOf(wb, rule.sheet), rule);
-  for (const n of plan.names) wb.definedNames.add(n.reference, n.name);
+  // Set through the model in one go: `definedNames.add` expands a range into every one of its cells (a name per
+  // block column of 10,000 rows is 10,000 entries), the model keeps it as one range.
+  if (plan.names.length > 0) {
+    const model = wb.definedNames.model as NameModel;
+    wb.definedNames.model = [...model, ...plan.names.map((n) => ({ name: n.name, ranges: [n.reference] }))];
+  }
   for (const c of plan.columns) {
     const col = sheetOf(wb, c.sheet).getColumn(c.col + 1);
     col.width = c.width;
