@@ -92,39 +92,50 @@ const LITERAL_HOLES = new RegExp(`${LITERAL_HOLE}([^${LITERAL_HOLE}]*)${LITERAL_
 /** Thrown (and caught) when a text literal holds a template's marks: such a rule is written without a template. */
 class HoleInTextError extends Error {}
 
+/** How `write` puts the row in: as holes for a template, or (`at`) written out for one row. */
+type Holes = { readonly at?: Placement };
+
 /**
  * Writes a rule as formula text with holes for the row's number and its literals, so that the rows of a table that
- * share rules share one template.
+ * share rules share one template; or, given a placement's row (`holes.at`), written out for that row.
  */
-function write(e: Expr, placement: Omit<Placement, 'row'>): string {
+function write(e: Expr, placement: Omit<Placement, 'row'>, holes: Holes = {}): string {
+  const at = holes.at;
   switch (e.kind) {
     case 'number': return plainNumber(e.value);
     case 'text':
-      if (e.value.includes(ROW_HOLE) || e.value.includes(LITERAL_HOLE)) throw new HoleInTextError();
+      if (at === undefined && (e.value.includes(ROW_HOLE) || e.value.includes(LITERAL_HOLE))) throw new HoleInTextError();
       return quoteText(e.value);
     // HyperFormula reads only the function forms; Excel and LibreOffice read both.
     case 'boolean': return e.value ? 'TRUE()' : 'FALSE()';
     case 'ref': {
       const col = placement.columns[e.role];
-      if (col === undefined) return `${LITERAL_HOLE}${e.role}${LITERAL_HOLE}`;
-      const address = `${columnLetters(col)}${ROW_HOLE}`;
+      if (col === undefined) return at === undefined ? `${LITERAL_HOLE}${e.role}${LITERAL_HOLE}` : literalText(at, e.role);
+      const address = `${columnLetters(col)}${at === undefined ? ROW_HOLE : at.row + 1}`;
       return placement.sheet === undefined ? address : `${quoteSheetName(placement.sheet)}!${address}`;
     }
     case 'negate': {
-      const inner = write(e.operand, placement);
+      const inner = write(e.operand, placement, holes);
       return precedenceOf(e.operand) < UNARY ? `-(${inner})` : `-${inner}`;
     }
     case 'binary': {
       const p = PRECEDENCE[e.op];
-      const left = write(e.left, placement);
-      const right = write(e.right, placement);
+      const left = write(e.left, placement, holes);
+      const right = write(e.right, placement, holes);
       const l = precedenceOf(e.left) < p ? `(${left})` : left;
       const r = precedenceOf(e.right) <= p ? `(${right})` : right;
       return `${l}${e.op}${r}`;
     }
-    case 'call': return `${e.fn}(${e.args.map((a) => write(a, placement)).join(',')})`;
+    case 'call': return `${e.fn}(${e.args.map((a) => write(a, placement, holes)).join(',')})`;
     default: return assertNever(e);
   }
+}
+
+/** A literal role (a reading) as a number; in brackets when negative, since a reference binds tighter than any operator. */
+function literalText(placement: Placement, role: string): string {
+  const literal = placement.literals?.[role];
+  if (literal === undefined) throw new UnplacedRoleError(role);
+  return literal < 0 ? `(${plainNumber(literal)})` : plainNumber(literal);
 }
 
 /** A rule's formula text split at the row's number; `literals` when it holds literal holes too. */
@@ -157,37 +168,11 @@ function templateOf(expr: Expr, placement: Placement): Template | null {
   return template;
 }
 
-/** Writes a rule directly, for the rare rule whose text holds a template's marks. */
-function writeDirect(e: Expr, placement: Placement): string {
-  switch (e.kind) {
-    case 'text': return quoteText(e.value);
-    case 'negate': {
-      const inner = writeDirect(e.operand, placement);
-      return precedenceOf(e.operand) < UNARY ? `-(${inner})` : `-${inner}`;
-    }
-    case 'binary': {
-      const p = PRECEDENCE[e.op];
-      const left = writeDirect(e.left, placement);
-      const right = writeDirect(e.right, placement);
-      const l = precedenceOf(e.left) < p ? `(${left})` : left;
-      const r = precedenceOf(e.right) <= p ? `(${right})` : right;
-      return `${l}${e.op}${r}`;
-    }
-    case 'call': return `${e.fn}(${e.args.map((a) => writeDirect(a, placement)).join(',')})`;
-    default: return fill({ parts: write(e, placement).split(ROW_HOLE), literals: true, depth: 0 }, placement);
-  }
-}
-
 /** The template's text at the placement's row, with its literals. */
 function fill(template: Template, placement: Placement): string {
   const text = template.parts.length === 1 ? template.parts[0] ?? '' : template.parts.join(String(placement.row + 1));
   if (!template.literals) return text;
-  return text.replace(LITERAL_HOLES, (_m, role: string) => {
-    const literal = placement.literals?.[role];
-    if (literal === undefined) throw new UnplacedRoleError(role);
-    // In brackets when negative: a reference binds tighter than any operator.
-    return literal < 0 ? `(${plainNumber(literal)})` : plainNumber(literal);
-  });
+  return text.replace(LITERAL_HOLES, (_m, role: string) => literalText(placement, role));
 }
 
 /**
@@ -198,7 +183,7 @@ export function emitFormula(expr: Expr, placement: Placement): string {
   const template = templateOf(expr, placement);
   const depth = template?.depth ?? nestingDepth(expr);
   if (depth > MAX_NESTING) throw new FormulaTooDeepError(depth);
-  const formula = `=${template === null ? writeDirect(expr, placement) : fill(template, placement)}`;
+  const formula = `=${template === null ? write(expr, placement, { at: placement }) : fill(template, placement)}`;
   if (formula.length > MAX_FORMULA_LENGTH) throw new FormulaTooLongError(formula.length);
   return formula;
 }
