@@ -582,8 +582,11 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
 
   const usable: Observation[] = [];
   const all: Array<{ obs: Observation; mismatch: boolean }> = [];
+  // Each cell is observed once (its findings said once); the rules' positions below reuse the readings.
+  const observed = new Map<number, { obs?: Observation; mismatch?: Observation }>();
   for (const { col, parsed } of parsedCells) {
     const o = observe(ctx, r, col, parsed, measure, rowUnit, spec, references, findings);
+    observed.set(col.col, o);
     if (o.obs) { usable.push(o.obs); all.push({ obs: o.obs, mismatch: false }); }
     if (o.mismatch) all.push({ obs: o.mismatch, mismatch: true });
   }
@@ -594,6 +597,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   for (const { col, parsed } of parsedValues) {
     if (parsed.kind === 'missing' && parsed.reason === 'blank') continue;
     valueObs = observe(ctx, r, col, parsed, measure, rowUnit, spec, references, findings);
+    observed.set(col.col, valueObs);
     break;
   }
   const newest = valueObs?.obs ? { obs: valueObs.obs, mismatch: false } : valueObs?.mismatch ? { obs: valueObs.mismatch, mismatch: true } : all[all.length - 1];
@@ -647,12 +651,10 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
 
   // The positions a latest value can come from: the period columns in period order, then the value columns.
   const sortedPeriods = [...periodCols].sort((x, y) => byPeriod({ period: x.period ?? null, col: x.col }, { period: y.period ?? null, col: y.col }));
-  const readAt = new Map<number, { obs?: Observation; mismatch?: Observation }>();
-  for (const { col, parsed } of parsedCells) {
-    const o = observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []);
-    readAt.set(col.col, o);
-  }
-  const valueReads = parsedValues.map(({ col, parsed }) => ({ col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? {} : observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []) }));
+  const readAt = observed;
+  const valueReads = parsedValues.map(({ col, parsed }) => ({
+    col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? {} : observed.get(col.col) ?? observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []),
+  }));
   const bare = [...readAt.values(), ...valueReads.map((v) => v.read)].some((o) => {
     const raw = o.obs ? cellAt(sheet, r, o.obs.col)?.value : undefined;
     return o.obs !== undefined && typeof raw === 'number' && floatCmp(raw, o.obs.value.value) !== 0;
