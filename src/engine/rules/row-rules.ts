@@ -823,7 +823,8 @@ function readingsOf(shape: RowShape): Record<string, number> | undefined {
  */
 export function rowRules(shape: RowShape): RowBlock {
   // Non-finite numbers never reach a shape (a rule cannot hold them), so JSON's "null" for them is never a key.
-  const key = JSON.stringify(shape).replace(READING_VALUE, '$1');
+  const json = JSON.stringify(shape);
+  const key = json.includes('"kind":"reading"') ? json.replace(READING_VALUE, '$1') : json;
   let block = memo.get(key);
   if (block === undefined) {
     block = buildRowRules(shape);
