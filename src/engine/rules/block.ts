@@ -6,7 +6,7 @@ import { emitFormula, formulaBytes, Placement } from './emit';
 import { assertNever, Expr, nestingDepth } from './expr';
 import { evaluateRuleOver, RowCells } from './evaluate';
 import { isLiteral } from './fold';
-import { BlockRole, RowBlock } from './row-rules';
+import { BlockRole, RowBlock } from './common';
 import { numberValue, RuleValue } from './values';
 
 /** Thrown when a block's rule reads a helper that no earlier rule of the block computes. */
