@@ -4,19 +4,8 @@
  * conditional formats within a collection, manual calculation, merged areas, hidden sheets, response size).
  * Each rule cites, beside its code in test/support/excel-emulator.ts, the documentation it follows.
  */
-import { createExcelEmulator, EmulatedOfficeError, ExcelEmulator, functionNesting } from './support/excel-emulator';
-
-/** Awaits a promise that must reject with an EmulatedOfficeError; returns the error. */
-async function officeError(promise: Promise<unknown>): Promise<EmulatedOfficeError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    caught = e;
-  }
-  if (!(caught instanceof EmulatedOfficeError)) throw new Error(`expected an EmulatedOfficeError, got ${String(caught)}`);
-  return caught;
-}
+import { createExcelEmulator, ExcelEmulator, functionNesting } from './support/excel-emulator';
+import { officeError } from './support/office-error';
 
 function sheetsNamed(...names: string[]): ExcelEmulator {
   return createExcelEmulator({ sheets: names.map((name) => ({ name, cells: { A1: { value: 1 } } })) });

@@ -18,6 +18,7 @@ import {
   columnLetters,
   columnIndexOf,
 } from './support/excel-emulator';
+import { officeError } from './support/office-error';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -52,18 +53,6 @@ let emu: ExcelEmulator;
 beforeEach(() => {
   emu = createExcelEmulator(workbook());
 });
-
-/** Await a promise that must reject with an EmulatedOfficeError; returns the error. */
-async function officeError(promise: Promise<unknown>): Promise<EmulatedOfficeError> {
-  let caught: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    caught = e;
-  }
-  if (!(caught instanceof EmulatedOfficeError)) throw new Error(`expected an EmulatedOfficeError, got ${String(caught)}`);
-  return caught;
-}
 
 /** Call a function that must throw synchronously; returns the error. */
 function thrown(fn: () => unknown): unknown {
