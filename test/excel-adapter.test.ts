@@ -2,7 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  BLOCK_COLUMNS, cellAddress, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
+  BLOCK_COLUMNS, cellAddress, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, rangeRects, rectWithin, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
 } from '../src/engine';
 import { charsToPoints, needsTextPrefix, packSteps, SUMMARY_CHART_NAME, textInput, utf8Length } from '../src/excel/apply';
 import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
@@ -538,12 +538,20 @@ describe('options', () => {
 });
 
 describe('watching edits', () => {
-  it('refreshes after an edit to a target, once, and not again for its own writes', async () => {
-    const emulator = emulatorOf(typedSeed(SEED_000));
+  /** Seed 000 refreshed once, then watched: the summaries and errors the watch reports, and how to stop it. */
+  async function watched(debounceMs?: number, options: ExcelEmulatorOptions = {}): Promise<{
+    emulator: ExcelEmulator; summaries: RefreshSummary[]; errors: RefreshError[]; stop: () => Promise<void>;
+  }> {
+    const emulator = emulatorOf(typedSeed(SEED_000), options);
     await refreshScorecard(emulator.run);
     const summaries: RefreshSummary[] = [];
     const errors: RefreshError[] = [];
-    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { onError: (e) => errors.push(e) });
+    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { ...(debounceMs !== undefined ? { debounceMs } : {}), onError: (e) => errors.push(e) });
+    return { emulator, summaries, errors, stop };
+  }
+
+  it('refreshes after an edit to a target, once, and not again for its own writes', async () => {
+    const { emulator, summaries, errors, stop } = await watched();
     emulator.resetCounters();
     await emulator.edit('Report', 'B31', 310);
     expect(summaries).toHaveLength(0);
@@ -565,14 +573,11 @@ describe('watching edits', () => {
   });
 
   it('rewrites only the block of the table an edit touched, when every other block already holds what the plan writes', async () => {
-    const emulator = emulatorOf(typedSeed(SEED_000));
-    await refreshScorecard(emulator.run);
+    const { emulator, summaries, stop } = await watched(50);
     const first = emulator.dump();
     // A mark in the Staffing table's block (inside the refresh's own area, so the watch ignores this edit): a
     // refresh of the whole plan would write over it.
     const staffing = blockCell(first, 'TargetAsRead', 8);
-    const summaries: RefreshSummary[] = [];
-    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50 });
     await emulator.edit('Report', staffing, 'left alone');
     await emulator.edit('Report', 'B31', 310);
     await until(() => summaries.length === 1);
@@ -587,10 +592,7 @@ describe('watching edits', () => {
   });
 
   it('ignores a co-author\'s edit (source Remote) and an edit that touches no table', async () => {
-    const emulator = emulatorOf(typedSeed(SEED_000));
-    await refreshScorecard(emulator.run);
-    const summaries: RefreshSummary[] = [];
-    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50 });
+    const { emulator, summaries, stop } = await watched(50);
     emulator.resetCounters();
     await emulator.edit('Report', 'B31', 310, 'Remote');
     await emulator.edit('Report', 'AZ400', 'a note of my own');
@@ -602,10 +604,7 @@ describe('watching edits', () => {
   });
 
   it('writes nothing, and leaves Excel\'s undo list alone, when the sheet already holds what the re-check would write', async () => {
-    const emulator = emulatorOf(typedSeed(SEED_000));
-    await refreshScorecard(emulator.run);
-    const summaries: RefreshSummary[] = [];
-    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50 });
+    const { emulator, summaries, stop } = await watched(50);
     emulator.resetCounters();
     // A new outturn: Status and Trend are formulas over it, which Excel recalculates; the block stays as it is.
     await emulator.edit('Report', 'D31', 280);
@@ -622,11 +621,7 @@ describe('watching edits', () => {
   });
 
   it('tries again quietly, after the quiet time, when the user is typing in a cell', async () => {
-    const emulator = emulatorOf(typedSeed(SEED_000));
-    await refreshScorecard(emulator.run);
-    const summaries: RefreshSummary[] = [];
-    const errors: RefreshError[] = [];
-    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50, onError: (e) => errors.push(e) });
+    const { emulator, summaries, errors, stop } = await watched(50);
     await emulator.edit('Report', 'B31', 310);
     emulator.setCellEditMode(true);
     await until(() => emulator.syncPayloads.filter((p) => p.error === 'InvalidOperationInCellEditMode').length >= 2);
@@ -640,11 +635,7 @@ describe('watching edits', () => {
 
   it('needs no events switch: on an ExcelApi 1.7 host the block filter alone stops its own writes from looping', async () => {
     // ExcelApi 1.7: no runtime.enableEvents, no triggerSource. Every write of a refresh fires change events.
-    const emulator = emulatorOf(typedSeed(SEED_000), { apiVersion: '1.7' });
-    await refreshScorecard(emulator.run);
-    const summaries: RefreshSummary[] = [];
-    const errors: RefreshError[] = [];
-    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50, onError: (e) => errors.push(e) });
+    const { emulator, summaries, errors, stop } = await watched(50, { apiVersion: '1.7' });
     emulator.resetCounters();
     // Text the refresh tidies into a number: a write outside every block, on top of the block writes.
     await emulator.edit('Report', 'B31', '£310');
@@ -653,8 +644,15 @@ describe('watching edits', () => {
     await emulator.whenIdle();
     const own = emulator.eventLog.filter((e) => e.source === 'ThisLocalAddin');
     // The writes of the touched table's block (and of the summary) did reach the handler (a watch without the
-    // filter would refresh for ever)...
-    expect(own.filter((e) => e.address !== 'B31').length).toBeGreaterThan(1);
+    // filter would refresh for ever), and no other table's block was written...
+    const indicators = parseReference(emulator.dump().names.find((n) => n.name.endsWith('_Indicators_Block'))?.reference ?? '');
+    const blockEvents = own.filter((e) => e.sheet === 'Report' && e.address !== 'B31');
+    expect(blockEvents.length).toBeGreaterThan(0);
+    for (const e of blockEvents) {
+      const [area] = rangeRects('Report', e.address) ?? [];
+      expect(area !== undefined && indicators !== undefined && rectWithin(area, indicators)).toBe(true);
+    }
+    expect(own.filter((e) => e.address !== 'B31').length).toBeGreaterThan(blockEvents.length);
     // ...and the tidied cell set off one more refresh, which found nothing left to tidy and the block as planned,
     // so wrote nothing: then quiet.
     expect(own.filter((e) => e.address === 'B31')).toHaveLength(1);
@@ -666,10 +664,7 @@ describe('watching edits', () => {
   });
 
   it('switches events off where it can (ExcelApi 1.8): the same edit costs exactly one refresh and fires none of its own events', async () => {
-    const emulator = emulatorOf(typedSeed(SEED_000), { apiVersion: '1.8' });
-    await refreshScorecard(emulator.run);
-    const summaries: RefreshSummary[] = [];
-    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 50 });
+    const { emulator, summaries, stop } = await watched(50, { apiVersion: '1.8' });
     emulator.resetCounters();
     await emulator.edit('Report', 'B31', '£310');
     await until(() => summaries.length >= 1);
@@ -682,10 +677,7 @@ describe('watching edits', () => {
   });
 
   it('waits for the edits to stop, and ignores edits inside its own blocks', async () => {
-    const emulator = emulatorOf(typedSeed(SEED_000));
-    await refreshScorecard(emulator.run);
-    const summaries: RefreshSummary[] = [];
-    const stop = await startWatch(emulator.run, (s) => summaries.push(s), { debounceMs: 200 });
+    const { emulator, summaries, stop } = await watched(200);
     const dump = emulator.dump();
     await emulator.edit('Report', blockCell(dump, 'Status', 31), 'typed over');
     await sleep(400);

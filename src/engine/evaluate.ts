@@ -651,11 +651,10 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
 
   // The positions a latest value can come from: the period columns in period order, then the value columns.
   const sortedPeriods = [...periodCols].sort((x, y) => byPeriod({ period: x.period ?? null, col: x.col }, { period: y.period ?? null, col: y.col }));
-  const readAt = observed;
   const valueReads = parsedValues.map(({ col, parsed }) => ({
     col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? {} : observed.get(col.col) ?? observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []),
   }));
-  const bare = [...readAt.values(), ...valueReads.map((v) => v.read)].some((o) => {
+  const bare = [...observed.values(), ...valueReads.map((v) => v.read)].some((o) => {
     const raw = o.obs ? cellAt(sheet, r, o.obs.col)?.value : undefined;
     return o.obs !== undefined && typeof raw === 'number' && floatCmp(raw, o.obs.value.value) !== 0;
   });
@@ -665,7 +664,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     return termOf(sheet, r, col.col, o?.obs?.value.value, emptyDivisor);
   };
   const positions: Array<{ col: TableColumn; read: { obs?: Observation; mismatch?: Observation }; isValue: boolean }> = [
-    ...sortedPeriods.map((col) => ({ col, read: readAt.get(col.col) ?? {}, isValue: false })),
+    ...sortedPeriods.map((col) => ({ col, read: observed.get(col.col) ?? {}, isValue: false })),
     ...valueReads.map((v) => ({ ...v, isValue: true })),
   ];
   const column = (p: (typeof positions)[number]): PeriodColumn => ({

@@ -6,45 +6,25 @@
  * as possible) untouched.
  */
 import { parseCellAddress } from './address';
-import { DetectedTable } from './detect';
-import { NAME_PREFIX, ownBlocks, SheetRect, SUMMARY_NAME, WritePlan } from './plan';
+import { NAME_PREFIX, ownBlocks, rangeRects, rectsOverlap, rectWithin, sameRect, SheetRect, SUMMARY_NAME, WritePlan } from './plan';
 import { WorkbookSnapshot } from './snapshot';
-
-function overlaps(a: SheetRect, b: SheetRect): boolean {
-  return a.sheet === b.sheet && a.top <= b.bottom && b.top <= a.bottom && a.left <= b.right && b.left <= a.right;
-}
 
 function contains(outer: SheetRect, sheet: string, row: number, col: number): boolean {
   return outer.sheet === sheet && row >= outer.top && row <= outer.bottom && col >= outer.left && col <= outer.right;
 }
 
-/** True when two areas are the same cells of the same sheet. */
-export function sameRect(a: SheetRect, b: SheetRect): boolean {
-  return a.sheet === b.sheet && a.top === b.top && a.left === b.left && a.bottom === b.bottom && a.right === b.right;
-}
-
-function rectOfTable(t: DetectedTable): SheetRect {
-  return { sheet: t.sheet, top: t.top, left: t.left, bottom: t.bottom, right: t.right };
+/** True when every block of the plan stands where an earlier refresh put one, and no other block is there. */
+export function blocksInPlace(plan: Pick<WritePlan, 'blocks'>, snapshot: WorkbookSnapshot): boolean {
+  const existing = ownBlocks(snapshot);
+  return existing.length === plan.blocks.length && plan.blocks.every((b) => existing.some((e) => sameRect(e, b)));
 }
 
 /** The plan's blocks whose tables one of the `touched` areas reaches, with their tables. */
 export function touchedBlocks(plan: Pick<WritePlan, 'blocks' | 'evaluation'>, touched: readonly SheetRect[]): Array<{ block: SheetRect; table: SheetRect }> {
   return plan.blocks.flatMap((b) => {
     const table = plan.evaluation.tables.map((et) => et.table).find((t) => t.sheet === b.sheet && t.range === b.tableRange);
-    return table !== undefined && touched.some((r) => overlaps(r, rectOfTable(table))) ? [{ block: b, table: rectOfTable(table) }] : [];
+    return table !== undefined && touched.some((r) => rectsOverlap(r, table)) ? [{ block: b, table }] : [];
   });
-}
-
-/** True when `area` ("S7:S12", "S7") of `sheet` lies inside one of `rects`. */
-function areaInside(sheet: string, area: string, rects: readonly SheetRect[]): boolean {
-  const [from = '', to = from] = area.split(':');
-  try {
-    const a = parseCellAddress(from);
-    const b = parseCellAddress(to);
-    return rects.some((r) => contains(r, sheet, a.row, a.col) && contains(r, sheet, b.row, b.col));
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -54,8 +34,7 @@ function areaInside(sheet: string, area: string, rects: readonly SheetRect[]): b
  * watches the plan still knows where the refresh writes.
  */
 export function narrowPlan(plan: WritePlan, snapshot: WorkbookSnapshot, touched: readonly SheetRect[]): WritePlan | null {
-  const existing = ownBlocks(snapshot);
-  if (existing.length !== plan.blocks.length || !plan.blocks.every((b) => existing.some((e) => sameRect(e, b)))) return null;
+  if (!blocksInPlace(plan, snapshot)) return null;
   const written = new Map((snapshot.names ?? []).filter((n) => n.name.startsWith(NAME_PREFIX) && !n.name.startsWith(SUMMARY_NAME)).map((n) => [n.name, n.reference]));
   if (written.size !== plan.names.length || !plan.names.every((n) => written.get(n.name) === n.reference)) return null;
   const reached = touchedBlocks(plan, touched);
@@ -71,7 +50,7 @@ export function narrowPlan(plan: WritePlan, snapshot: WorkbookSnapshot, touched:
     removeNames: plan.removeNames.filter((n) => n.startsWith(SUMMARY_NAME)),
     names: [],
     writes: plan.writes.filter((w) => (w.purpose === 'normalise' ? inTables(w.sheet, w.row, w.col) : blocks.some((b) => contains(b, w.sheet, w.row, w.col)))),
-    rules: plan.rules.filter((r) => r.range.split(/[ ,]+/).filter((a) => a !== '').every((a) => areaInside(r.sheet, a, blocks))),
+    rules: plan.rules.filter((r) => rangeRects(r.sheet, r.range)?.every((a) => blocks.some((b) => rectWithin(a, b))) ?? false),
     columns: plan.columns.filter((c) => blocks.some((b) => b.sheet === c.sheet && c.col >= b.left - 1 && c.col <= b.right)),
     ledger: plan.ledger.filter((e) => {
       const at = parseCellAddress(e.cell);

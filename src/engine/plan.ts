@@ -69,6 +69,37 @@ export interface SheetRect {
   readonly right: number;
 }
 
+/** True when two rectangles share a cell. */
+export function rectsOverlap(a: SheetRect, b: SheetRect): boolean {
+  return a.sheet === b.sheet && a.top <= b.bottom && b.top <= a.bottom && a.left <= b.right && b.left <= a.right;
+}
+
+/** True when two rectangles are the same cells of the same sheet. */
+export function sameRect(a: SheetRect, b: SheetRect): boolean {
+  return a.sheet === b.sheet && a.top === b.top && a.left === b.left && a.bottom === b.bottom && a.right === b.right;
+}
+
+/** True when every cell of `inner` lies in `outer`. */
+export function rectWithin(inner: SheetRect, outer: SheetRect): boolean {
+  return inner.sheet === outer.sheet && inner.top >= outer.top && inner.bottom <= outer.bottom && inner.left >= outer.left && inner.right <= outer.right;
+}
+
+/**
+ * The rectangles of a range on a sheet: areas of cells ("J25:J32 L25:L32", "$S$7"), separated by spaces or commas.
+ * Undefined when a part is not an area of cells (whole columns or rows, "A:Z").
+ */
+export function rangeRects(sheet: string, range: string): SheetRect[] | undefined {
+  const rects: SheetRect[] = [];
+  for (const area of range.split(/[ ,]+/).filter((a) => a !== '')) {
+    const [from = '', to = from] = area.split(':');
+    if (!/^\$?[A-Za-z]{1,3}\$?\d+$/.test(from) || !/^\$?[A-Za-z]{1,3}\$?\d+$/.test(to)) return undefined;
+    const p = parseCellAddress(from);
+    const q = parseCellAddress(to);
+    rects.push({ sheet, top: Math.min(p.row, q.row), left: Math.min(p.col, q.col), bottom: Math.max(p.row, q.row), right: Math.max(p.col, q.col) });
+  }
+  return rects;
+}
+
 /** Column layout for the block's columns. */
 export interface ColumnLayout {
   readonly sheet: string;
@@ -280,7 +311,11 @@ function summarySheetName(snapshot: WorkbookSnapshot): string {
 function sharedLefts(tables: readonly DetectedTable[], width: number): Map<DetectedTable, number> {
   const out = new Map<DetectedTable, number>();
   const sheets = new Map<string, DetectedTable[]>();
-  for (const t of tables) sheets.set(t.sheet, [...(sheets.get(t.sheet) ?? []), t]);
+  for (const t of tables) {
+    const onSheet = sheets.get(t.sheet);
+    if (onSheet === undefined) sheets.set(t.sheet, [t]);
+    else onSheet.push(t);
+  }
   for (const onSheet of sheets.values()) {
     const sorted = [...onSheet].sort((a, b) => a.right - b.right);
     let group: DetectedTable[] = [];

@@ -9,7 +9,7 @@
  */
 import {
   absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, parseReference, PlanNotice,
-  PlanValue, RemovalPlan, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
+  PlanValue, RemovalPlan, sameRect, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
 import { packSteps, PAYLOAD_LIMIT_BYTES, SyncCounter, utf8Length } from './host';
@@ -336,10 +336,6 @@ function chartRect(summary: SummaryPlan, chart: NonNullable<SummaryPlan['chart']
   return { sheet: summary.sheet, top: a.row, left: a.col, bottom: b.row, right: b.col };
 }
 
-function sameRect(a: SheetRect | undefined, b: SheetRect): boolean {
-  return a !== undefined && a.sheet === b.sheet && a.top === b.top && a.left === b.left && a.bottom === b.bottom && a.right === b.right;
-}
-
 /** Returns what a refresh plan made from `read` does to the summary sheet (see {@link SummaryWrite}). */
 export function summaryWriteOf(plan: WritePlan, read: WorkbookRead): SummaryWrite {
   const old = plan.replaceSummarySheet;
@@ -347,9 +343,8 @@ export function summaryWriteOf(plan: WritePlan, read: WorkbookRead): SummaryWrit
   if (summary === null) return old === null ? { kind: 'none' } : { kind: 'delete', old };
   if (old === null) return { kind: 'add', summary };
   const marker = (read.snapshot.names ?? []).find((n) => n.name === SUMMARY_CHART_NAME);
-  const kept = summary.chart === null
-    ? marker === undefined
-    : marker !== undefined && sameRect(parseReference(marker.reference), chartRect(summary, summary.chart));
+  const drawn = marker === undefined ? undefined : parseReference(marker.reference);
+  const kept = summary.chart === null ? marker === undefined : drawn !== undefined && sameRect(drawn, chartRect(summary, summary.chart));
   return kept ? { kind: 'rewrite', summary } : { kind: 'replace', old, summary };
 }
 

@@ -4,7 +4,7 @@
  * Refreshes and removals wait their turn in one queue ({@link runExclusive}), so that a Refresh click and the
  * watch's refresh never run at the same time.
  */
-import { cellAddress, CellWrite, narrowPlan, ownBlocks, planPrint, planRefresh, planRemoval, sameRect, SheetRect, touchedBlocks, WritePlan } from '../engine';
+import { blocksInPlace, cellAddress, CellWrite, narrowPlan, planPrint, planRefresh, planRemoval, SheetRect, touchedBlocks, WritePlan } from '../engine';
 import { ExcelRun, RefreshAction, RefreshError, RefreshSummary } from './contract';
 import { applyPlan, applyRemoval, cellInput, printNotice, sheetsChangedBy, sheetsChangedByRemoval, summaryNotice } from './apply';
 import { runExclusive } from './exclusive';
@@ -53,9 +53,7 @@ function holds(write: CellWrite | undefined, formula: unknown, format: unknown):
  * read them back). The blocks of untouched tables depend only on cells that did not change.
  */
 async function isAlreadyWritten(context: Excel.RequestContext, counter: SyncCounter, plan: WritePlan, read: WorkbookRead, touched: readonly SheetRect[]): Promise<boolean> {
-  const existing = ownBlocks(read.snapshot);
-  if (plan.ledger.length > 0 || plan.writes.some((w) => w.purpose !== 'block')) return false;
-  if (existing.length !== plan.blocks.length || !plan.blocks.every((b) => existing.some((e) => sameRect(e, b)))) return false;
+  if (plan.ledger.length > 0 || plan.writes.some((w) => w.purpose !== 'block') || !blocksInPlace(plan, read.snapshot)) return false;
   const reached = touchedBlocks(plan, touched).map((r) => r.block);
   if (reached.length === 0) return true;
   const loads = reached.map((b) => context.workbook.worksheets.getItem(b.sheet).getRangeByIndexes(b.top, b.left, b.bottom - b.top + 1, b.right - b.left + 1).load('formulas,numberFormat'));

@@ -14,7 +14,7 @@
  * table the last refresh judged sets nothing off, and a refresh whose plan the sheet already holds writes nothing:
  * before ExcelApi 1.19 every write through the API empties Excel's undo list.
  */
-import { LEDGER_SHEET, ownBlocks, parseCellAddress, SheetRect, WritePlan } from '../engine';
+import { LEDGER_SHEET, ownBlocks, parseCellAddress, rectsOverlap, rectWithin, SheetRect, WritePlan } from '../engine';
 import { ExcelRun, ExcelRunWithContext, RefreshSummary, WatchOptions } from './contract';
 import { toRefreshError } from './host';
 import { observePlans, refreshWithPlan } from './refresh';
@@ -41,14 +41,6 @@ function rectOf(sheet: string, address: string): SheetRect | undefined {
  */
 function runInContext<T>(run: ExcelRun, context: Excel.RequestContext, batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> {
   return (run as ExcelRunWithContext)(context, batch);
-}
-
-function overlaps(a: SheetRect, b: SheetRect): boolean {
-  return a.sheet === b.sheet && a.top <= b.bottom && b.top <= a.bottom && a.left <= b.right && b.left <= a.right;
-}
-
-function isInside(inner: SheetRect, outer: SheetRect): boolean {
-  return inner.sheet === outer.sheet && inner.top >= outer.top && inner.bottom <= outer.bottom && inner.left >= outer.left && inner.right <= outer.right;
 }
 
 /**
@@ -126,7 +118,7 @@ export async function startWatch(
     const sheet = sheetNames.get(args.worksheetId);
     if (sheet === LEDGER_SHEET) return true;
     const rect = sheet === undefined ? undefined : rectOf(sheet, args.address);
-    return rect !== undefined && ownAreas.some((b) => isInside(rect, b));
+    return rect !== undefined && ownAreas.some((b) => rectWithin(rect, b));
   };
   /** The cells a user's edit changed, when it touches a table the last refresh judged (or none is known yet). */
   const touchedBy = (args: Excel.WorksheetChangedEventArgs): SheetRect | undefined => {
@@ -137,7 +129,7 @@ export async function startWatch(
     // Whole rows or columns (inserted, deleted): taken to touch everything on the sheet.
     const reach = rect ?? (sheet === undefined ? undefined : { sheet, top: 0, left: 0, bottom: Number.MAX_SAFE_INTEGER, right: Number.MAX_SAFE_INTEGER });
     if (reach === undefined) return undefined;
-    if (tables !== null && !tables.some((t) => overlaps(t, reach))) return undefined;
+    if (tables !== null && !tables.some((t) => rectsOverlap(t, reach))) return undefined;
     return reach;
   };
   const handler = async (args: Excel.WorksheetChangedEventArgs): Promise<void> => {

@@ -3,8 +3,8 @@
  */
 import * as ExcelJS from 'exceljs';
 import {
-  absoluteReference, CellStyle, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseCellAddress, parseReference,
-  PlanValue, RemovalPlan, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WorkbookSnapshot, WritePlan,
+  absoluteReference, CellStyle, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseReference,
+  PlanValue, rangeRects, rectWithin, RemovalPlan, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WorkbookSnapshot, WritePlan,
 } from '../engine';
 import { snapshotFromWorkbook } from './read';
 // Print areas and titles of sheets whose names hold an apostrophe are written quoted right.
@@ -89,13 +89,8 @@ function clearRect(wb: ExcelJS.Workbook, rect: SheetRect): void {
 
 /** Returns true when every area of a rule's ref (e.g. "J25:J32 L25:L32") lies inside the rectangle. */
 function liesWithin(ref: string, rect: SheetRect): boolean {
-  return ref.trim().split(/\s+/).every((part) => {
-    const m = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(part);
-    if (!m) return false; // whole columns or rows ("A:Z") are never ours
-    const p = parseCellAddress(`${m[1]}${m[2]}`);
-    const q = m[3] !== undefined && m[4] !== undefined ? parseCellAddress(`${m[3]}${m[4]}`) : p;
-    return p.row >= rect.top && q.row <= rect.bottom && p.col >= rect.left && q.col <= rect.right;
-  });
+  // Whole columns or rows ("A:Z") are never ours.
+  return rangeRects(rect.sheet, ref)?.every((area) => rectWithin(area, rect)) ?? false;
 }
 
 /** Removes the rules an earlier refresh added: those wholly inside one of its blocks. The user's own rules stay. */
