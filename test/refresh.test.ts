@@ -2,6 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { buildReport, columnLetters, formatNumber, LEDGER_SHEET, parseReference, planRefresh, SUMMARY_NAME, SUMMARY_SHEET, WritePlan } from '../src/engine';
+import { arrayConstant, WORD_LISTS } from '../src/engine/rules';
 import { buildExampleWorkbook } from './support/example-workbook';
 import { snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook, removeFromWorkbook } from '../src/xlsx/refresh';
@@ -107,9 +108,11 @@ describe('refresh of typed .xlsx workbooks', () => {
     const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
     const at = (col: number, row: number): ExcelJS.Cell => ws.getRow(row).getCell(col + 1);
     const status = at(block?.columns.status ?? 0, 31);
-    // The Status cell shows the word of the code its helper computes; the words come from the vocabulary.
-    expect(status.formula).toMatch(/^CHOOSE\([A-Z]+31,"● Green","▲ Amber","■ Red","○ No data",/);
+    // The Status cell shows the word of the code its helper computes, read from the workbook's status table (the
+    // column of this row's no-status word); the Trend cell reads the trend table by code and by which way it moved.
+    expect(status.formula).toMatch(/^INDEX\(Scorecard_Status,[A-Z]+31,\d\)$/);
     expect(status.result).toBe('■ Red');
+    expect(at(block?.columns.trend ?? 0, 30).formula).toMatch(/^INDEX\(Scorecard_Trend,[A-Z]+30\+1,2-\([A-Z]+30>[A-Z]+30\)\)$/);
     expect(at(block?.columns.trend ?? 0, 30).result).toBe('↑ worsening'); // 29.87% → 32.6% where lower is better: the value rose, the word judges it
     expect(at(block?.columns.target ?? 0, 26).value).toBe('≥ 88% (Primary)');
     // Latest: the newest period holding a number, found without one IF per period column.
@@ -117,6 +120,23 @@ describe('refresh of typed .xlsx workbooks', () => {
     expect(at(block?.columns.latest ?? 0, 31).formula).toBe(`IF(${position}31,CHOOSE(${position}31,C31,D31,E31),"")`);
     expect(at(block?.columns.latestIndex ?? 0, 31).formula).toBe('MAX(ISNUMBER(C31),ISNUMBER(D31)*2,ISNUMBER(E31)*3)');
     expect(at(block?.columns.status ?? 0, 24).value).toBe('Status');
+  });
+
+  it('defines the status and trend words once, as array constants the file keeps, and keeps a user\'s own constant names', async () => {
+    const wb = typedSeed(SEEDS[0]);
+    wb.definedNames.model = [...wb.definedNames.model, { name: 'TaxRate', ranges: ['0.2'] }];
+    const { wb: written } = await refreshed(wb);
+    const back = await roundTrip(written);
+    const names = new Map((back.definedNames.model as Array<{ name: string; ranges: string[] }>).map((n) => [n.name, n.ranges.join(',')]));
+    for (const [name, rows] of Object.entries(WORD_LISTS)) expect(names.get(name)).toBe(arrayConstant(rows));
+    expect(names.get('Scorecard_Status')).toContain('"■ Red"');
+    expect(names.get('Scorecard_Trend')).toContain('"↓ improving"');
+    expect(names.get('TaxRate')).toBe('0.2');
+    // A second refresh of the written file defines each word table once, as before.
+    const again = await roundTrip((await refreshed(back)).wb);
+    const model = again.definedNames.model as Array<{ name: string }>;
+    expect(model.filter((n) => n.name === 'Scorecard_Status')).toHaveLength(1);
+    expect(model.filter((n) => n.name === 'TaxRate')).toHaveLength(1);
   });
 
   it('adds a fixed number of conditional-format rules per table, keyed on the Status and Trend cells', async () => {

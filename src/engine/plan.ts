@@ -9,8 +9,8 @@ import { DetectedTable } from './detect';
 import { planSummary, SUMMARY_SHEET, SummaryPlan } from './summary';
 import { columnRole, DEFAULT_SETTINGS, Evaluation, EvaluationSettings, evaluateWorkbook } from './evaluate';
 import {
-  assertNever, emitBlock, Expr, Placement, RuleValue, STATUS_CODE, STATUS_VOCABULARY, statusOfCode, TREND_CODE, TREND_VOCABULARY,
-  TrendKey, Verdict,
+  arrayConstant, assertNever, emitBlock, Expr, Placement, RuleValue, STATUS_CODE, STATUS_VOCABULARY, statusOfCode, TREND_CODE,
+  TREND_VOCABULARY, TrendKey, Verdict, WORD_LISTS, WordListName,
 } from './rules';
 import { losslessFormat, Normalisation, normalisationsOf } from './display';
 import { CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
@@ -253,6 +253,19 @@ export function parseReference(reference: string): SheetRect | undefined {
 export function absoluteReference(r: SheetRect): string {
   const a = (row: number, col: number): string => `$${columnLetters(col)}$${row + 1}`;
   return `${quoteSheetName(r.sheet)}!${a(r.top, r.left)}${r.top === r.bottom && r.left === r.right ? '' : `:${a(r.bottom, r.right)}`}`;
+}
+
+/** The defined names holding the status and trend words (array constants), which the Status and Trend formulas read. */
+export function wordListNames(): DefinedName[] {
+  return (Object.keys(WORD_LISTS) as WordListName[]).map((name) => ({
+    name, reference: arrayConstant(WORD_LISTS[name]),
+    comment: comment(`Scorecard Refresh: the ${name === 'Scorecard_Status' ? 'status' : 'trend'} words the scorecard columns show, by code; replaced on every refresh`),
+  }));
+}
+
+/** Whether a defined name holds words (an array constant) rather than marking cells. */
+export function isWordListName(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(WORD_LISTS, name);
 }
 
 /** Returns the blocks an earlier refresh wrote, from the workbook's defined names. */
@@ -596,6 +609,9 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     }
     names.push({ name: `${NAME_PREFIX}${key}_Block`, reference: absoluteReference(block), comment: comment(`Scorecard Refresh output for ${table.sheet} ${table.range}; replaced on every refresh`) });
   }
+
+  // The status and trend words the blocks' formulas read by code, once for the workbook.
+  if (blocks.length > 0) names.unshift(...wordListNames());
 
   // Widths and hiding apply to whole columns: only to columns nothing else on the sheet uses (removal decides alike);
   // blocks stacked in the same columns share one layout.

@@ -8,7 +8,7 @@
  * describes (see {@link applyPlan}), and the events switch is always put back.
  */
 import {
-  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, parseReference, PlanNotice,
+  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, isWordListName, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, parseReference, PlanNotice,
   PlanValue, RemovalPlan, sameRect, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
@@ -619,10 +619,11 @@ export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, 
     ...plan.removeNames.filter((name) => name !== SUMMARY_NAME && name !== SUMMARY_CHART_NAME)
       .map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
     ...ledgerSteps(plan, read),
-    ...plan.names.filter((n) => isBlockName(n.name)).map(nameStep),
+    // The words come before the formulas that read them, so that no formula is ever written reading a missing name.
+    ...plan.names.filter((n) => isBlockName(n.name) || isWordListName(n.name)).map(nameStep),
     ...writeSteps(plan),
     ...styleSteps(plan.writes),
-    ...plan.names.filter((n) => !isBlockName(n.name)).map(nameStep),
+    ...plan.names.filter((n) => !isBlockName(n.name) && !isWordListName(n.name)).map(nameStep),
     ...ruleSteps(plan.rules),
     ...columnSteps(plan),
     ...printSteps(options.print ?? []),

@@ -9,6 +9,8 @@ import {
 import { snapshotFromWorkbook } from './read';
 // Print areas and titles of sheets whose names hold an apostrophe are written quoted right.
 import './print-names';
+// Defined names holding constants or formulas (the status and trend words among them) are read and written too.
+import './formula-names';
 
 /** Thrown when a plan names a sheet the workbook does not have (a misuse of the plan). */
 export class PlanMismatchError extends Error {

@@ -6,6 +6,8 @@ import * as ExcelJS from 'exceljs';
 import { promises as fs } from 'fs';
 import { displayText } from '../engine/display';
 import { CellSnapshot, RawValue, SheetSnapshot, WorkbookSnapshot } from '../engine/snapshot';
+// Defined names holding constants or formulas (the status and trend words among them) are read and written too.
+import './formula-names';
 
 
 const MS_PER_DAY = 86_400_000;

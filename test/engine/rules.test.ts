@@ -4,7 +4,8 @@ import {
   FormulaTooDeepError, FormulaTooLongError, ge, gt, iff, isNumber, lt, MAX_FORMULA_LENGTH, measureBlock, mul, ne, neg,
   nestingDepth, num, numberValue, PeriodRowShape, plainNumber, ref, RowCells, rowRules, RuleArityError, RuleNumberError,
   RuleTextTooLongError, RuleValue, showValue, statusText, sub, text, textValue, trendText, UnknownRoleError,
-  UnplacedRoleError, concat, booleanValue, le, evaluateBlock, emitBlock,
+  UnplacedRoleError, concat, booleanValue, le, evaluateBlock, emitBlock, lookupWord, NoStatusKey, noStatusColumn, TrendKey,
+  TREND_CODE, TREND_COLUMN, arrayConstant, WORD_LISTS,
 } from '../../src/engine/rules';
 
 const cells: RowCells = {
@@ -175,8 +176,58 @@ describe('foldRule: specialising a rule to what is known', () => {
   it('gives the same value as the rule it folds', () => {
     const e = iff(ge(ref('n'), sub(num(10), mul(num(0.05), num(10)))), text('in'), text('out'));
     expect(evaluateRule(foldRule(e), cells)).toEqual(evaluateRule(e, cells));
+  });  it('writes a position no other argument of MAX can exceed as that position', () => {
+    // A reading (always reported) at position 2 of two: the latest is position 2 whatever the first cell holds.
+    expect(foldRule(call('MAX', isNumber(ref('p1')), num(2)))).toEqual(num(2));
+    // Position 1 is read as 0 or 1 and never beats a reported position 3; position 2 may be 0 or 2 and is kept.
+    expect(foldRule(call('MAX', isNumber(ref('p1')), mul(isNumber(ref('p2')), num(2)), num(1)))).toEqual(call('MAX', mul(isNumber(ref('p2')), num(2)), num(1)));
+    expect(foldRule(call('MAX', isNumber(ref('p1')), num(3)))).toEqual(num(3));
+    // A weight of TRUE (a test known to hold) is the test alone; what may exceed the floor stays.
+    expect(foldRule(call('MAX', mul(isNumber(ref('p1')), eq(num(2), num(2)))))).toEqual(call('MAX', isNumber(ref('p1'))));
+    const open = call('MAX', isNumber(ref('p1')), ref('n'));
+    expect(foldRule(open)).toEqual(open);
+  });
+  it('picks the argument of a CHOOSE whose position is known, and reads a word at known positions', () => {
+    expect(foldRule(call('CHOOSE', num(2), ref('p1'), ref('p2')))).toEqual(ref('p2'));
+    expect(foldRule(lookupWord('Scorecard_Status', num(3), num(1)))).toEqual(text('■ Red'));
   });
 });
+
+describe('the word tables', () => {
+  const show = (e: Expr): string => {
+    const v = evaluateRule(e, cells);
+    return v.kind === 'text' ? v.value : showValue(v);
+  };
+  it('read a status by code, in the column of the row\'s no-status word', () => {
+    const status = (code: number, noStatus: NoStatusKey): string => show(lookupWord('Scorecard_Status', num(code), num(noStatusColumn(noStatus))));
+    expect(status(1, 'noTarget')).toBe('● Green');
+    expect(status(2, 'noBudget')).toBe('▲ Amber');
+    expect(status(4, 'dataOnly')).toBe('○ No data');
+    expect(status(5, 'noTarget')).toBe('○ No target');
+    expect(status(5, 'noForecast')).toBe('○ No forecast');
+  });
+  it('read a trend by code + 1 and by which way the value moved', () => {
+    const trend = (key: TrendKey, column: number): string => show(lookupWord('Scorecard_Trend', num(TREND_CODE[key] + 1), num(column)));
+    expect(trend('none', TREND_COLUMN.up)).toBe('');
+    expect(trend('improving', TREND_COLUMN.down)).toBe('↓ improving');
+    expect(trend('improving', TREND_COLUMN.up)).toBe('↑ improving');
+    expect(trend('worsening', TREND_COLUMN.own)).toBe('↓ worsening');
+    expect(trend('stable', TREND_COLUMN.down)).toBe('→ stable');
+  });
+  it('give #REF! outside the table and #VALUE! for a position that is not a number, as INDEX does', () => {
+    expect(show(lookupWord('Scorecard_Status', num(6), num(1)))).toBe('#REF!');
+    expect(show(lookupWord('Scorecard_Status', num(1), num(0)))).toBe('#REF!');
+    expect(show(lookupWord('Scorecard_Trend', ref('word'), num(1)))).toBe('#VALUE!');
+    expect(show(lookupWord('Scorecard_Trend', ref('na'), num(1)))).toBe('#N/A');
+  });
+  it('are written by name, and as the array constant the workbook defines', () => {
+    expect(emitFormula(lookupWord('Scorecard_Status', ref('n'), num(2)), { row: 4, columns: { n: 3 } })).toBe('=INDEX(Scorecard_Status,D5,2)');
+    expect(arrayConstant([['a', 'say "x"'], ['c', '']])).toBe('{"a","say ""x""";"c",""}');
+    const widths = Object.values(WORD_LISTS).map((rows) => new Set(rows.map((r) => r.length)).size);
+    expect(widths).toEqual([1, 1]);
+  });
+});
+
 
 describe('vocabulary', () => {
   it.each<[string, string]>([

@@ -86,6 +86,8 @@ function argbColour(argb: unknown): string | null {
 }
 
 function reference(ref: string): string {
+  // A name holding an array constant: Office.js shows it as a formula ("={…}"), a file holds the constant alone.
+  if (ref.startsWith('={')) return ref.slice(1);
   const rect = parseReference(ref);
   return rect === undefined ? ref : absoluteReference(rect);
 }

@@ -1630,6 +1630,39 @@ function parseNameReference(state: WorkbookState, formula: string): { sheet: She
   return { sheet, rect };
 }
 
+/**
+ * An array constant's body ("{"a","b";"c","d"}") as its rows, or null when it is not one. Excel's rules (Microsoft
+ * Support, "Use array constants in array formulas",
+ * https://support.microsoft.com/office/use-array-constants-in-array-formulas-477443ea-5e71-4242-877d-fcaf6ba3f7ec):
+ * numbers, text in double quotes, logical values and errors, columns split by commas and rows by semicolons, every
+ * row as long as the first; no references, formulas or nested arrays. 'bad' when it is an array that breaks them.
+ */
+function parseArrayConstant(body: string): unknown[][] | null | 'bad' {
+  if (!body.startsWith('{')) return null;
+  if (!body.endsWith('}')) return 'bad';
+  const rows: unknown[][] = [[]];
+  const item = /\s*(?:"((?:[^"]|"")*)"|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(TRUE|FALSE)|(#[A-Z0-9/!?]+))\s*([,;}])/iy;
+  item.lastIndex = 1;
+  for (;;) {
+    const m = item.exec(body);
+    if (m === null) return 'bad';
+    const row = rows[rows.length - 1] as unknown[];
+    if (m[1] !== undefined) {
+      // Text in a formula holds at most 255 characters (Microsoft Support, "Excel specifications and limits").
+      if (m[1].length > 255) return 'bad';
+      row.push(m[1].replace(/""/g, '"'));
+    } else if (m[2] !== undefined) row.push(Number(m[2]));
+    else if (m[3] !== undefined) row.push(m[3].toUpperCase() === 'TRUE');
+    else if (m[4] !== undefined && ERROR_VALUES.has(m[4].toUpperCase())) row.push(m[4].toUpperCase());
+    else return 'bad';
+    if (m[5] === ';') rows.push([]);
+    if (m[5] === '}') break;
+  }
+  if (item.lastIndex !== body.length) return 'bad';
+  const width = rows[0]?.length ?? 0;
+  return rows.every((r) => r.length === width) ? rows : 'bad';
+}
+
 function validateNameFormula(state: WorkbookState, reference: unknown, location: string): string {
   if (typeof reference !== 'string') throw invalidArgument(location, `a reference must be a string or a Range, got ${describeValue(reference)}`);
   if (!reference.startsWith('=') || reference.length < 2) {
@@ -1637,6 +1670,7 @@ function validateNameFormula(state: WorkbookState, reference: unknown, location:
   }
   assertFormulaWithinLimits(reference, location, 'of the name');
   if (parseNameReference(state, reference) === 'bad') throw invalidArgument(location, `reference "${reference}" names a missing sheet, a sheet name that needs quotes but has none, or an invalid address`);
+  if (parseArrayConstant(reference.slice(1)) === 'bad') throw invalidArgument(location, `reference "${reference}" is not a valid array constant (rows of equal length; numbers, "text", TRUE/FALSE or errors only)`);
   return reference;
 }
 
@@ -1644,10 +1678,14 @@ function rangeFormula(sheet: SheetState, rect: Rect): string {
   return `=${quoteSheetName(sheet.name)}!${rectAddress(rect, true)}`;
 }
 
+const ARRAY_VALUE_GAP = Symbol('array constant value');
+
 function nameTypeAndValue(state: WorkbookState, ns: NameState): { type: string; value: unknown } {
   const ref = parseNameReference(state, ns.formula);
   if (ref && ref !== 'bad') return { type: 'Range', value: ns.formula.slice(1) };
   const body = ns.formula.slice(1);
+  // NamedItemType "Array"; its items are read through arrayValues (ExcelApi 1.7), which is not emulated.
+  if (body.startsWith('{')) return { type: 'Array', value: ARRAY_VALUE_GAP };
   if (/^-?\d+(\.\d+)?$/.test(body)) return { type: 'Double', value: Number(body) };
   if (/^"([^"]|"")*"$/.test(body)) return { type: 'String', value: body.slice(1, -1).replace(/""/g, '"') };
   if (/^(TRUE|FALSE)$/i.test(body)) return { type: 'Boolean', value: body.toUpperCase() === 'TRUE' };
@@ -3798,7 +3836,13 @@ const NAME_SCALARS: Record<string, ScalarDef<NameState>> = {
       run.assign(n, 'formula', validateNameFormula(run.state, v, location));
     },
   },
-  value: { get: (run, n) => nameTypeAndValue(run.state, n).value },
+  value: {
+    get: (run, n) => {
+      const { value } = nameTypeAndValue(run.state, n);
+      if (value === ARRAY_VALUE_GAP) throw new EmulatorGapError('NamedItem.value of an array constant (read it through NamedItem.arrayValues)');
+      return value;
+    },
+  },
   type: { get: (run, n) => nameTypeAndValue(run.state, n).type },
   comment: {
     get: (_run, n) => n.comment,

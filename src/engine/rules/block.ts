@@ -90,7 +90,7 @@ export function checkBlockOrder(block: RowBlock, inputRoles: ReadonlySet<string>
       case 'negate': walk(e.operand); return;
       case 'binary': walk(e.left); walk(e.right); return;
       case 'call': e.args.forEach(walk); return;
-      case 'number': case 'text': case 'boolean': return;
+      case 'number': case 'text': case 'boolean': case 'name': return;
       default: assertNever(e);
     }
   };

@@ -4,11 +4,11 @@
  * (kinds/) builds its block from these.
  */
 import {
-  abs, add, allNumbers, and, assertNever, bool, call, div, Expr, ge, gt, iff, isNumber, le, lt, mul, num, or, ref,
-  sub, text,
+  abs, add, allNumbers, and, assertNever, bool, call, div, Expr, ge, gt, iff, isNumber, le, lookupWord, lt, mul, num, or,
+  ref, sub, text,
 } from './expr';
 import { foldRule, isLiteral } from './fold';
-import { NoStatusKey, STATUS_CODE, statusText, TREND_CODE, TREND_VOCABULARY, TrendKey, trendText } from './vocabulary';
+import { noStatusColumn, NoStatusKey, STATUS_CODE, TREND_CODE, TREND_COLUMN, TrendKey } from './vocabulary';
 
 /** How a period (or figure) cell enters a row's value, as the engine read it. */
 export type ValueTerm =
@@ -252,11 +252,12 @@ export function statusCodeRule(outer: Judged): Expr {
   return iff(hasTarget(outer), iff(isNumber(L), judged, num(STATUS_CODE.noData)), num(STATUS_CODE.noStatus));
 }
 
-/** Status text: the word of the code, from the vocabulary. */
+/**
+ * Status text: the word of the code, read from the workbook's status table in the column of the row's no-status word.
+ * A row that never reaches code 5 reads the first column: codes 1–4 read the same in every column.
+ */
 export function statusRule(noStatus: NoStatusKey, reachesNoStatus: boolean): Expr {
-  const words = [statusText('green'), statusText('amber'), statusText('red'), statusText('noData')];
-  if (reachesNoStatus) words.push(statusText(noStatus));
-  return call('CHOOSE', ref('statusCode'), ...words.map(text));
+  return lookupWord('Scorecard_Status', ref('statusCode'), num(reachesNoStatus ? noStatusColumn(noStatus) : 1));
 }
 
 /** Signed distance of the latest value outside the target (0 inside a range), in engine numbers. */
@@ -348,20 +349,16 @@ export function binaryEqExpr(a: Expr, b: Expr): Expr {
 }
 
 /**
- * Trend text: the word of the code, listing words up to the highest code the row can reach. A word that follows the
- * value gets the arrow of `movement`'s sign (up when it is positive, down otherwise); without one, its own arrow.
+ * Trend text: the word of the code, read from the workbook's trend table. A word that follows the value gets the arrow
+ * of `movement`'s sign (up when it is positive, down otherwise); without a movement, every word shows its own arrow.
+ * `codes` (the codes the row can reach) no longer shapes the formula: the table holds every word.
  */
-export function trendRule(codes: readonly TrendKey[], movement: Expr | null): Expr {
-  const top = Math.max(...codes.map((k) => TREND_CODE[k]));
-  const order = (Object.keys(TREND_CODE) as TrendKey[]).filter((k) => TREND_CODE[k] >= 1 && TREND_CODE[k] <= top).sort((a, b) => TREND_CODE[a] - TREND_CODE[b]);
-  const T = ref('trendCode');
-  const shown = (k: TrendKey): Expr => {
-    if (!codes.includes(k)) return text('');
-    if (movement === null || TREND_VOCABULARY[k].followsValue !== true) return text(trendText(k));
-    return iff(gt(movement, num(0)), text(trendText(k, 'up')), text(trendText(k, 'down')));
-  };
-  // A word the row cannot reach is left out ("") so that its place in the list stays.
-  return iff(T, call('CHOOSE', T, ...order.map(shown)), EMPTY);
+export function trendRule(_codes: readonly TrendKey[], movement: Expr | null): Expr {
+  // Column 2 − (rose): "up" when the value rose, "down" otherwise. a − b > 0 is written a > b, which also reads a row
+  // with no values (trend code 0, whose words are all "") without an error.
+  const rose = movement === null ? null : movement.kind === 'binary' && movement.op === '-' ? gt(movement.left, movement.right) : gt(movement, num(0));
+  const column = rose === null ? num(TREND_COLUMN.own) : sub(num(TREND_COLUMN.down), rose);
+  return lookupWord('Scorecard_Trend', add(ref('trendCode'), num(1)), column);
 }
 
 /** A mark cell's status code (1 green, 2 amber, 3 red, 0 none), each code raised by `offset`: one read of the cell. */
@@ -398,7 +395,7 @@ export function reachesNoStatus(j: Judged): boolean {
 /** Puts literal helper results into the rules that read them, so that no formula reads a cell written as a value. */
 export function inline(e: Expr, known: ReadonlyMap<string, Expr>): Expr {
   switch (e.kind) {
-    case 'number': case 'text': case 'boolean': return e;
+    case 'number': case 'text': case 'boolean': case 'name': return e;
     case 'ref': return known.get(e.role) ?? e;
     case 'negate': return { kind: 'negate', operand: inline(e.operand, known) };
     case 'binary': return { kind: 'binary', op: e.op, left: inline(e.left, known), right: inline(e.right, known) };

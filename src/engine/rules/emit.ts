@@ -78,7 +78,7 @@ function precedenceOf(e: Expr): number {
     case 'binary': return PRECEDENCE[e.op];
     case 'negate': return UNARY;
     case 'number': return e.value < 0 ? UNARY : ATOM;
-    case 'text': case 'boolean': case 'ref': case 'call': return ATOM;
+    case 'text': case 'boolean': case 'ref': case 'call': case 'name': return ATOM;
     default: return assertNever(e);
   }
 }
@@ -127,6 +127,8 @@ function write(e: Expr, placement: Omit<Placement, 'row'>, holes: Holes = {}): s
       return `${l}${e.op}${r}`;
     }
     case 'call': return `${e.fn}(${e.args.map((a) => write(a, placement, holes)).join(',')})`;
+    // Workbook-scoped: the same on every sheet.
+    case 'name': return e.name;
     default: return assertNever(e);
   }
 }

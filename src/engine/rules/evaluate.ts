@@ -8,6 +8,7 @@
  */
 import { assertNever, BinaryOperator, Expr, FunctionName } from './expr';
 import { booleanValue, ErrorCode, errorValue, numberValue, RuleValue, textValue } from './values';
+import { WORD_LISTS } from './vocabulary';
 
 /** The cells a rule reads, by role. */
 export type RowCells = Readonly<Record<string, RuleValue>>;
@@ -193,6 +194,8 @@ function evaluate(expr: Expr, env: Env): Scalar {
     }
     case 'binary': return applyBinary(expr.op, evaluate(expr.left, env), evaluate(expr.right, env));
     case 'call': return callFunction(expr.fn, expr.args, env);
+    // A table is read only through INDEX; on its own it would spill, which no rule writes.
+    case 'name': return err('#VALUE!');
     default: return assertNever(expr);
   }
 }
@@ -308,6 +311,17 @@ function callFunction(fn: FunctionName, args: readonly Expr[], env: Env): Scalar
       const chosen = args[k];
       if (k < 1 || chosen === undefined) return err('#VALUE!');
       return evaluate(chosen, env);
+    }
+    case 'INDEX': {
+      // INDEX(table, row, column) on a named constant table: positions are truncated; outside the table is #REF!.
+      const table = args[0];
+      if (table === undefined || table.kind !== 'name') return err('#VALUE!');
+      const r = numericArg(args, 1, env);
+      if (isCode(r)) return err(r);
+      const c = numericArg(args, 2, env);
+      if (isCode(c)) return err(c);
+      const word = WORD_LISTS[table.name][Math.trunc(r) - 1]?.[Math.trunc(c) - 1];
+      return word === undefined ? err('#REF!') : textValue(word);
     }
     default: return assertNever(fn);
   }

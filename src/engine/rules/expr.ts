@@ -5,12 +5,14 @@
  * each role to a column of the row.
  */
 
+import { WordListName } from './vocabulary';
+
 /** The functions a rule may call, spelled as Excel spells them in English. */
 export type FunctionName =
   | 'IF' | 'AND' | 'OR' | 'NOT'
   | 'ABS' | 'ROUND' | 'SIGN' | 'MOD' | 'MAX' | 'MIN' | 'N' | 'COUNT'
   | 'ISNUMBER' | 'ISBLANK' | 'ISTEXT'
-  | 'CHOOSE';
+  | 'CHOOSE' | 'INDEX';
 
 /** Binary operators, Excel's spelling. */
 export type BinaryOperator = '+' | '-' | '*' | '/' | '&' | '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -21,6 +23,8 @@ export type Expr =
   | { readonly kind: 'text'; readonly value: string }
   | { readonly kind: 'boolean'; readonly value: boolean }
   | { readonly kind: 'ref'; readonly role: string }
+  /** A workbook's defined name holding a constant table (the status and trend words): only INDEX reads it. */
+  | { readonly kind: 'name'; readonly name: WordListName }
   | { readonly kind: 'negate'; readonly operand: Expr }
   | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly left: Expr; readonly right: Expr }
   | { readonly kind: 'call'; readonly fn: FunctionName; readonly args: readonly Expr[] };
@@ -60,6 +64,7 @@ export const MIN_LITERAL = 1e-15;
 const ARITY: Readonly<Record<FunctionName, readonly [number, number]>> = {
   IF: [2, 3], AND: [1, 255], OR: [1, 255], NOT: [1, 1], ABS: [1, 1], ROUND: [2, 2], SIGN: [1, 1], MOD: [2, 2],
   MAX: [1, 255], MIN: [1, 255], COUNT: [1, 255], N: [1, 1], ISNUMBER: [1, 1], ISBLANK: [1, 1], ISTEXT: [1, 1], CHOOSE: [2, 255],
+  INDEX: [3, 3],
 };
 
 /**
@@ -89,6 +94,16 @@ export function bool(value: boolean): Expr {
 /** Returns a reference to the cell of the row that plays `role`. */
 export function ref(role: string): Expr {
   return { kind: 'ref', role };
+}
+
+/** Returns a reference to one of the constant tables the workbook holds as a defined name. */
+export function namedTable(name: WordListName): Expr {
+  return { kind: 'name', name };
+}
+
+/** INDEX(table, row, column): the entry of a named table; row and column count from 1. */
+export function lookupWord(table: WordListName, row: Expr, column: Expr): Expr {
+  return call('INDEX', namedTable(table), row, column);
 }
 
 /** Returns a function call; throws RuleArityError on a wrong number of arguments. */
@@ -153,7 +168,7 @@ export function rolesOf(expr: Expr): string[] {
   const seen = new Set<string>();
   const walk = (e: Expr): void => {
     switch (e.kind) {
-      case 'number': case 'text': case 'boolean': return;
+      case 'number': case 'text': case 'boolean': case 'name': return;
       case 'ref': seen.add(e.role); return;
       case 'negate': walk(e.operand); return;
       case 'binary': walk(e.left); walk(e.right); return;
@@ -168,7 +183,7 @@ export function rolesOf(expr: Expr): string[] {
 /** Returns the depth of function nesting: a literal or reference is 0, `IF(x,1,2)` is 1, `IF(ABS(x)>1,…)` is 2. */
 export function nestingDepth(expr: Expr): number {
   switch (expr.kind) {
-    case 'number': case 'text': case 'boolean': case 'ref': return 0;
+    case 'number': case 'text': case 'boolean': case 'ref': case 'name': return 0;
     case 'negate': return nestingDepth(expr.operand);
     case 'binary': return Math.max(nestingDepth(expr.left), nestingDepth(expr.right));
     case 'call': return 1 + Math.max(0, ...expr.args.map(nestingDepth));

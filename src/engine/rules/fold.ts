@@ -44,10 +44,49 @@ function countsAsNumber(a: Expr): boolean {
   return v.kind === 'number' && v.value === 1;
 }
 
+/** The least and greatest number an expression can give, when a product of literals and TRUE / FALSE tests bounds it. */
+function rangeOf(e: Expr): readonly [number, number] | undefined {
+  if (e.kind === 'number') return [e.value, e.value];
+  if (e.kind === 'boolean') return e.value ? [1, 1] : [0, 0];
+  if (isBooleanValued(e)) return [0, 1];
+  if (e.kind === 'binary' && e.op === '*') {
+    const a = rangeOf(e.left);
+    const b = rangeOf(e.right);
+    if (a === undefined || b === undefined || a[0] < 0 || b[0] < 0) return undefined;
+    return [a[0] * b[0], a[1] * b[1]];
+  }
+  return undefined;
+}
+
+/** `test × TRUE` (or × 1) as the test alone: MAX counts a TRUE or FALSE an expression gives as 1 or 0. */
+function withoutUnitFactor(e: Expr): Expr {
+  if (e.kind !== 'binary' || e.op !== '*') return e;
+  const unit = (x: Expr): boolean => (x.kind === 'boolean' && x.value) || (x.kind === 'number' && x.value === 1);
+  if (unit(e.right) && isBooleanValued(e.left)) return e.left;
+  if (unit(e.left) && isBooleanValued(e.right)) return e.right;
+  return e;
+}
+
+/**
+ * MAX over positions (a latest or previous index): a literal no other argument can exceed is the result (a reading is
+ * always reported, so no period before it can be the latest); an argument that never exceeds another's least is
+ * dropped, as it never decides.
+ */
+function foldMax(args: readonly Expr[]): Expr {
+  const kept = args.map(withoutUnitFactor);
+  const ranges = kept.map(rangeOf);
+  const floor = Math.max(...ranges.map((r) => r?.[0] ?? -Infinity));
+  // One argument that never gives less than the floor stays; any other that never gives more is dropped.
+  const setter = ranges.findIndex((r) => r !== undefined && r[0] === floor);
+  const useful = kept.filter((_a, i) => i === setter || (ranges[i]?.[1] ?? Infinity) > floor);
+  const only = useful[0];
+  return useful.length === 1 && only !== undefined && only.kind === 'number' ? only : { kind: 'call', fn: 'MAX', args: useful };
+}
+
 /** Returns the rule with its constant parts computed. */
 export function foldRule(expr: Expr): Expr {
   switch (expr.kind) {
-    case 'number': case 'text': case 'boolean': case 'ref': return expr;
+    case 'number': case 'text': case 'boolean': case 'ref': case 'name': return expr;
     case 'negate': {
       const operand = foldRule(expr.operand);
       const e: Expr = { kind: 'negate', operand };
@@ -77,6 +116,13 @@ export function foldRule(expr: Expr): Expr {
         if (kept.length === 1 && kept[0] !== undefined && isBooleanValued(kept[0])) return kept[0];
         if (kept.length < args.length) return foldRule({ kind: 'call', fn: expr.fn, args: kept });
       }
+      if (expr.fn === 'CHOOSE' && args[0] !== undefined && isLiteral(args[0])) {
+        // CHOOSE reads only the argument it picks.
+        const at = evaluateRule({ kind: 'call', fn: 'N', args: [args[0]] }, {});
+        const picked = at.kind === 'number' ? args[Math.trunc(at.value)] : undefined;
+        if (picked !== undefined && at.kind === 'number' && Math.trunc(at.value) >= 1) return picked;
+      }
+      if (expr.fn === 'MAX' && !args.every(isLiteral)) return foldMax(args);
       if (expr.fn === 'COUNT' && args.some(isLiteral) && !args.every(isLiteral)) {
         // A literal argument counts or not whatever the cells hold: count it now, so that no engine has to read
         // COUNT("") (which they read differently).
@@ -85,6 +131,8 @@ export function foldRule(expr: Expr): Expr {
         return counted === 0 ? rest : { kind: 'binary', op: '+', left: rest, right: num(counted) };
       }
       const e: Expr = { kind: 'call', fn: expr.fn, args };
+      // A word read at literal positions is that word.
+      if (expr.fn === 'INDEX' && args.slice(1).every(isLiteral)) return literalOf(e) ?? e;
       return args.every(isLiteral) ? literalOf(e) ?? e : e;
     }
     default: return assertNever(expr);

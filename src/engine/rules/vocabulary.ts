@@ -114,5 +114,41 @@ export function trendOfCode(code: number): TrendKey | undefined {
   return (Object.keys(TREND_CODE) as TrendKey[]).find((k) => TREND_CODE[k] === code);
 }
 
+/** The no-status words, in the order of their columns in the status table (`STATUS_WORDS`). */
+export const NO_STATUS_KEYS: readonly NoStatusKey[] = ['dataOnly', 'noTarget', 'targetUnclear', 'noBaseline', 'noDirection', 'noBudget', 'noForecast'];
+
+/** Which way a trend word's arrow is chosen, as the column of the trend table (`TREND_WORDS`). */
+export const TREND_COLUMN = { up: 1, down: 2, own: 3 } as const;
+
+/**
+ * The status and trend words, held once in the workbook as defined names, so that a Status or Trend formula reads
+ * its word by code (INDEX(Scorecard_Status, code, column)) rather than listing the words in every row.
+ * - Status: a row per status code (1 green … 4 no data, 5 the row's no-status word); a column per no-status word
+ *   (NO_STATUS_KEYS): codes 1–4 read the same in every column.
+ * - Trend: a row per trend code + 1 (the first row is "" for no trend); columns by TREND_COLUMN: the arrow of a value
+ *   that rose, of one that fell, and the word's own arrow.
+ */
+export const WORD_LISTS = {
+  Scorecard_Status: [
+    ...(['green', 'amber', 'red', 'noData'] as const).map((k) => NO_STATUS_KEYS.map(() => statusText(k))),
+    NO_STATUS_KEYS.map((k) => statusText(k)),
+  ],
+  Scorecard_Trend: (Object.keys(TREND_CODE) as TrendKey[]).sort((a, b) => TREND_CODE[a] - TREND_CODE[b])
+    .map((k) => [trendText(k, 'up'), trendText(k, 'down'), trendText(k)]),
+} as const satisfies Record<string, readonly (readonly string[])[]>;
+
+/** The defined names that hold the words. */
+export type WordListName = keyof typeof WORD_LISTS;
+
+/** The status table's column of a no-status word (1-based). */
+export function noStatusColumn(key: NoStatusKey): number {
+  return NO_STATUS_KEYS.indexOf(key) + 1;
+}
+
+/** A word table as an array constant, the way a defined name holds it: {"a","b";"c","d"} (rows split by ";"). */
+export function arrayConstant(rows: readonly (readonly string[])[]): string {
+  return `{${rows.map((row) => row.map((w) => `"${w.replace(/"/g, '""')}"`).join(',')).join(';')}}`;
+}
+
 /** Risk ratings on the usual 5 × 5 likelihood × impact scale: 15–25 red, 8–14 amber, below 8 green. */
 export const RISK_BANDS = { red: 15, amber: 8, top: 25 } as const;
