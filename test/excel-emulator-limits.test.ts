@@ -36,6 +36,36 @@ describe('references to sheets whose names read as references', () => {
   });
 });
 
+describe('names holding array constants', () => {
+  it('accepts rows of words and reports the name as an Array, whose value it does not emulate', async () => {
+    const emu = sheetsNamed('Data');
+    const type = await emu.run(async (ctx) => {
+      ctx.workbook.names.add('Words', '={"● Green","say ""no""";"■ Red",""}');
+      const item = ctx.workbook.names.getItem('Words').load('type');
+      await ctx.sync();
+      return item.type;
+    });
+    expect(type).toBe('Array');
+    expect(emu.dump().names.map((n) => n.reference)).toEqual(['={"● Green","say ""no""";"■ Red",""}']);
+  });
+
+  it.each([
+    ['rows of different lengths', '={"a","b";"c"}'],
+    ['a reference inside', '={"a",A1}'],
+    ['a formula inside', '={1+2}'],
+    ['an unclosed array', '={"a","b"'],
+    ['an unclosed text', '={"a}'],
+    [`a text longer than 255 characters`, `={"${'x'.repeat(256)}"}`],
+  ])('refuses an array constant with %s', async (_what, reference) => {
+    const emu = sheetsNamed('Data');
+    const error = await officeError(emu.run(async (ctx) => {
+      ctx.workbook.names.add('Words', reference);
+      await ctx.sync();
+    }));
+    expect(error.code).toBe('InvalidArgument');
+  });
+});
+
 describe('cells formatted as Text', () => {
   it('keeps a formula written to a cell formatted "@" as text, and takes it as a formula once the format is General', async () => {
     const emu = createExcelEmulator({ sheets: [{ name: 'S', cells: { A1: { value: null, numberFormat: '@' }, A2: { value: null, numberFormat: '@' } } }] });
