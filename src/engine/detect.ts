@@ -1,7 +1,10 @@
 /**
  * Table detection: finds the tables in messy sheets (titles, several tables a sheet, headers over up to four rows,
  * shifted headers, section rows), reads each column's role from its header (the vocabulary) and from the values
- * beneath it, and tells scorecards (KPI tables, monthly series, budgets, risk registers) from everything else.
+ * beneath it, and tells scorecards (KPI tables, monthly series, budgets, risk registers, grids of ratings) from
+ * everything else. What makes a table one kind or another is that kind's own hints (rules/kinds, `TABLE_KINDS`):
+ * the roles its columns take, how it re-reads them, and the test that recognises it; this module asks the kinds
+ * in their order and hard-codes none of them.
  */
 import { cellAddress, columnLetters, rangeAddress } from './address';
 import { Finding, makeFinding } from './findings';
@@ -10,13 +13,13 @@ import { financialYearOf, ORDERING_YEAR, Period, parsePeriod } from './period';
 import { polarityFromPhrase } from './polarity';
 import { cellAt, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { isDateFormat, parseCell } from './value';
+import { ColumnContext, hasRole, HeaderlessReading, isTimetable, rolesOfKinds, TABLE_KINDS, TableEvidence, TableKind } from './rules/kinds';
 import {
-  BUDGET_TITLE, ColumnRole, isValueHeader, roleOfHeader, SCALE_ROW, SignConvention, signConventionOfHeader, statusOfWord,
+  ColumnRole, isValueHeader, roleOfHeader, SCALE_ROW, SignConvention, signConventionOfHeader, statusOfWord,
   TO_DATE_GROUP, trendOfWord,
 } from './vocabulary';
 
-/** What a scorecard table is. `ratings` is a grid of published ratings per period (a RAG history). */
-export type TableKind = 'kpi' | 'timeseries' | 'budget' | 'risk' | 'ratings';
+export type { TableKind } from './rules/kinds';
 
 /** A column of a detected table. */
 export interface TableColumn {
@@ -78,11 +81,17 @@ interface Block {
 
 /** Words that head a group of period columns ("Outturn" over "2015/16 | 2016/17"), not a period themselves. */
 const GROUP_WORDS = /^(?:outturn|actual|actuals|performance|result|results|value|values|data|position|current|previous|period)$/i;
-const HEADER_KEYWORDS = /^(?:performance measure|measure|indicator|kpi|target|outturn|actual|polarity|frequency|narrative|comments?|budget|net budget|forecast|service|direction of travel|risk\b|ref(?:erence)?\b)/i;
-const FIGURE_ROLES: ReadonlySet<ColumnRole> = new Set(['budget', 'forecast', 'variance', 'variance-pct', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
-/** Roles a header states firmly enough that the values beneath cannot overrule them. */
-const HEADER_OVER_VALUES: ReadonlySet<ColumnRole> = new Set(['target', 'measure', 'narrative', 'benchmark', 'budget', 'forecast', 'variance', 'variance-pct', 'prior-variance', 'movement', 'reference', 'tolerance', 'unit']);
-const MONTH_WORD = /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|previous|prior|last|earlier|q[1-4]|quarter|month)\b/i;
+/** Words that open a header cell of any table: "Performance Measure", "Comments", "Ref". The kinds add their own. */
+const HEADER_KEYWORDS = /^(?:performance measure|measure|indicator|kpi|narrative|comments?|service|ref(?:erence)?\b)/i;
+const KIND_HEADER_KEYWORDS: readonly RegExp[] = TABLE_KINDS.flatMap((k) => (k.headerWords === undefined ? [] : [k.headerWords]));
+/** Roles whose columns must hold figures, as the kinds declare them. */
+const FIGURE_ROLES = rolesOfKinds('figureRoles');
+/** Roles a header states firmly enough that the values beneath cannot overrule them: any table's, then the kinds'. */
+const HEADER_OVER_VALUES: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['measure', 'narrative', 'reference', ...rolesOfKinds('headerRoles')]);
+/** Roles whose headers carry a sign convention, as the kinds declare them. */
+const SIGNED_ROLES = rolesOfKinds('signedRoles');
+/** Roles read from values that, under a period header, make a period column (ratings under "2016/17"). */
+const PERIOD_CELL_ROLES = rolesOfKinds('periodCellRoles');
 /** A reference code rather than a description: "CS01", "1.1.2", "OC06a", "R1", "Priority 3". */
 const CODE = /^(?=.*\d)[A-Za-z0-9][A-Za-z0-9.\-/_]{0,11}\.?$|^priority\s*\d+$/i;
 
@@ -180,7 +189,10 @@ function isDataLike(sheet: SheetSnapshot, r: number, b: Block): boolean {
 }
 
 function isHeaderLike(sheet: SheetSnapshot, r: number, b: Block): boolean {
-  for (let c = b.left; c <= b.right; c++) if (HEADER_KEYWORDS.test(textAt(sheet, r, c))) return true;
+  for (let c = b.left; c <= b.right; c++) {
+    const t = textAt(sheet, r, c);
+    if (HEADER_KEYWORDS.test(t) || KIND_HEADER_KEYWORDS.some((words) => words.test(t))) return true;
+  }
   return false;
 }
 
@@ -238,7 +250,7 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
   for (let c = b.left; c <= b.right; c++) cols.push(c);
   const valuesOf = (c: number): string[] => dataRows.map((r) => textAt(sheet, r, c));
 
-  if (t.headerless) return describeVarianceList(sheet, t, range);
+  if (t.headerless) return describeHeaderlessList(sheet, t, range);
 
   // Header labels per header row, to be repaired for shifts and merged cells. Scale rows ("£000") are kept apart.
   const scaleRows = headerRows.filter((r) => isScaleRow(sheet, r, b));
@@ -288,11 +300,13 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
 
   const headers = cols.map((_, i) => labels.map((row) => row[i] ?? '').filter((s) => s !== '').join(' '));
   const scales = cols.map((c) => scaleRows.map((r) => scaleOf(textAt(sheet, r, c))).find((s) => s !== undefined));
-  const hasBudget = headers.some((h) => roleOfHeader(h) === 'budget');
+  const rolesInHeaders = new Set(headers.map((h) => roleOfHeader(h)));
+  const named = new Set<string>(TABLE_KINDS.filter((k) => (k.namedBy ?? []).some((r) => rolesInHeaders.has(r))).map((k) => k.kind));
   const targetHeader = headers.find((h) => roleOfHeader(h) === 'target');
   const yearsInHeaders = headers.map((h) => financialYearOf(h)).filter((y): y is number => y !== undefined);
   const reportingYear = (targetHeader !== undefined ? financialYearOf(targetHeader) : undefined)
     ?? (yearsInHeaders.length > 0 ? Math.max(...yearsInHeaders) : undefined);
+  const context: ColumnContext = { named, reportingYear, figureShare: (col) => figureShare(sheet, dataRows, col) };
 
   const columns: TableColumn[] = cols.map((c, i) => {
     const header = headers[i] ?? '';
@@ -301,8 +315,8 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
     const lowest = [...labels].reverse().map((row) => row[i] ?? '').find((l) => l !== '') ?? '';
     const byHeader = roleOfHeader(lowest) ?? roleOfHeader(header);
     const headerPeriod = parsePeriod(header.split(' ').filter((w) => !GROUP_WORDS.test(w)).join(' '), reportingYear);
-    // A period header over ratings is a ratings grid, not a status column.
-    let role: ColumnRole = byValues === 'status' && headerPeriod !== undefined ? 'other'
+    // A period header over a kind's period cells (ratings) makes a period column, not a status column.
+    let role: ColumnRole = byValues !== undefined && PERIOD_CELL_ROLES.has(byValues) && headerPeriod !== undefined ? 'other'
       : byHeader !== undefined && HEADER_OVER_VALUES.has(byHeader) ? byHeader : byValues ?? byHeader ?? 'other';
     let period: Period | undefined;
     if (role === 'other' || role === 'forecast') {
@@ -317,12 +331,9 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
       // "Q2 Target", "Target 2023/24": a target for a period, matched to the value of that period.
       period = parsePeriod(header.replace(/\btargets?\b/ig, ' ').replace(/\s+/g, ' ').trim(), reportingYear);
     }
-    if (hasBudget && (role === 'period' || role === 'value' || role === 'other') && /\b(?:actual|outturn|spend)\b/i.test(header) && !/\bbudget/i.test(header)) {
-      // In a budget table an actual or outturn column is the spend to set against the budget.
-      role = 'forecast';
-    }
+    for (const kind of TABLE_KINDS) role = kind.roleOfColumn?.({ col: c, header, role }, context) ?? role;
     const group = TO_DATE_GROUP.test(header) && FIGURE_ROLES.has(role) ? { group: 'to-date' as const } : {};
-    const convention = role === 'variance' || role === 'prior-variance' || role === 'movement' ? signConventionOfHeader(header) : undefined;
+    const convention = SIGNED_ROLES.has(role) ? signConventionOfHeader(header) : undefined;
     const scale = scales[i];
     return { col: c, letter: columnLetters(c), header, role, ...(period ? { period } : {}), ...(convention ? { signConvention: convention } : {}), ...group, ...(scale ? { scale } : {}) };
   });
@@ -335,15 +346,7 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
     const figures = filled.filter((r) => isNumericData(sheet, r, k.col) || /^[-–—]$/.test(textAt(sheet, r, k.col))).length;
     if (filled.length > 0 && figures / filled.length < 0.5) columns[i] = { ...k, role: 'other' };
   }
-  // A budget or forecast of an earlier year than the table's is last year's figure: context.
-  if (reportingYear !== undefined && hasBudget) {
-    for (let i = 0; i < columns.length; i++) {
-      const k = columns[i] as TableColumn;
-      const y = financialYearOf(k.header);
-      if ((k.role === 'forecast' || k.role === 'budget') && y !== undefined && y < reportingYear) columns[i] = { ...k, role: 'other' };
-    }
-  }
-  assignVariances(columns);
+  for (const kind of TABLE_KINDS) if (kind.reviseRoles !== undefined) applyRoles(columns, kind.reviseRoles(columns, context));
   assignMeasure(columns, valuesOf);
   continueUnheadedPeriods(sheet, columns, dataRows);
   placeYearlessPeriods(columns, reportingYear);
@@ -355,40 +358,43 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
     if (vals.length > 0 && vals.filter((v) => v.length > 40).length / vals.length >= 0.5) columns[i] = { ...k, role: 'narrative' };
   }
 
-  const has = (role: ColumnRole): boolean => columns.some((k) => k.role === role && k.group === undefined);
-  // With a target and no period, figure columns headed by anything else are values of the row (one per entity).
-  if (has('target') && !has('period') && !has('value') && !hasBudget) {
-    for (let i = 0; i < columns.length; i++) {
-      const k = columns[i] as TableColumn;
-      if (k.role === 'other' && figureShare(sheet, dataRows, k.col) >= 0.5) columns[i] = { ...k, role: 'value' };
-    }
-  }
+  for (const kind of TABLE_KINDS) if (kind.completeRoles !== undefined) applyRoles(columns, kind.completeRoles(columns, context));
 
   const periodCols = columns.filter((k) => k.role === 'period');
   const periodCells = periodCols.flatMap((k) => dataRows.map((r) => [r, k.col] as const)).filter(([r, c]) => !isEmpty(sheet, r, c));
   const numericShare = periodCells.length === 0 ? 0 : periodCells.filter(([r, c]) => isNumericData(sheet, r, c)).length / periodCells.length;
   const ratingShare = periodCells.length === 0 ? 0 : periodCells.filter(([r, c]) => { const s = statusOfWord(textAt(sheet, r, c)); return s !== undefined && s !== 'none'; }).length / periodCells.length;
-  const headerText = headers.join(' ').toLowerCase();
+  const evidence: TableEvidence = {
+    headerText: headers.join(' ').toLowerCase(),
+    has: (role) => hasRole(columns, role),
+    periods: periodCols.map((k) => k.period?.kind),
+    figureShare: numericShare,
+    ratingShare,
+  };
   const base = { sheet: sheet.name, title, top: headerRows[0] ?? b.top, left: b.left, bottom: b.bottom, right: b.right, range, headerRows, dataRows, columns, findings, ...(reportingYear !== undefined ? { reportingYear } : {}) };
-
-  if (/\brisk\b/.test(headerText) && (has('risk-before') || has('risk-after'))) return { ...base, kind: 'risk', confidence: has('risk-before') && has('risk-after') ? 0.9 : 0.7 };
-  if (has('budget') && (has('forecast') || has('variance'))) return { ...base, kind: 'budget', confidence: has('forecast') && has('variance') ? 0.95 : 0.8 };
-  if (has('variance') && !has('target') && !has('value') && periodCols.length === 0) return { ...base, kind: 'budget', varianceOnly: true, confidence: 0.7 };
-  if (periodCols.length >= 2 && ratingShare >= 0.6) return { ...base, kind: 'ratings', confidence: 0.8 };
-  if (periodCols.length > 0 && numericShare + ratingShare < 0.3) {
+  for (const kind of TABLE_KINDS) {
+    const recognition = kind.recognise(evidence);
+    if (recognition !== undefined) return { ...base, kind: kind.kind, ...recognition };
+  }
+  if (isTimetable(evidence)) {
     return { sheet: sheet.name, range, title, reason: `Not a scorecard: the period columns (${periodCols[0]?.header} to ${periodCols[periodCols.length - 1]?.header}) hold text, not figures — it reads as a plan or timetable` };
-  }
-  if (!has('target') && periodCols.length >= 3 && periodCols.every((k) => k.period?.kind === 'month' || k.period?.kind === 'quarter')) {
-    return { ...base, kind: 'timeseries', confidence: periodCols.every((k) => k.period?.kind === 'month') ? 0.9 : 0.75 };
-  }
-  if (has('target') || has('value') || (periodCols.length > 0 && numericShare + ratingShare >= 0.3)) {
-    return { ...base, kind: 'kpi', confidence: has('target') && (periodCols.length > 0 || has('value')) ? 0.9 : 0.6 };
   }
   return { sheet: sheet.name, range, title, reason: 'Not a scorecard: no target, period or budget columns with figures' };
 }
 
-/** A list of labels and signed figures under a budget title, with no header: the figures are variances. */
-function describeVarianceList(sheet: SheetSnapshot, t: Assembly, range: string): DetectedTable | SkippedRegion {
+/** Sets each column's role to the one a kind re-read for it, keeping every column whose role it leaves alone. */
+function applyRoles(columns: TableColumn[], roles: readonly ColumnRole[]): void {
+  roles.forEach((role, i) => {
+    const k = columns[i];
+    if (k !== undefined && k.role !== role) columns[i] = { ...k, role };
+  });
+}
+
+/**
+ * A list of labels and one column of figures with no header, read by the kind whose title it sits under (signed
+ * figures under a budget title are variances).
+ */
+function describeHeaderlessList(sheet: SheetSnapshot, t: Assembly, range: string): DetectedTable | SkippedRegion {
   const { block: b, title, dataRows } = t;
   const figureCols: number[] = [];
   for (let c = b.left + 1; c <= b.right; c++) {
@@ -396,28 +402,29 @@ function describeVarianceList(sheet: SheetSnapshot, t: Assembly, range: string):
     if (filled.length > 0 && filled.every((r) => isNumericData(sheet, r, c))) figureCols.push(c);
   }
   const labelled = dataRows.every((r) => !isEmpty(sheet, r, b.left) && !isNumericData(sheet, r, b.left));
-  if (figureCols.length !== 1 || !labelled || title === null || !BUDGET_TITLE.test(title)) {
+  const reading = figureCols.length === 1 && labelled && title !== null ? readHeaderless(title) : undefined;
+  if (reading === undefined || title === null) {
     return { sheet: sheet.name, range, title, reason: 'No header row: the columns cannot be told apart' };
   }
   const columns: TableColumn[] = [];
   for (let c = b.left; c <= b.right; c++) {
-    const role: ColumnRole = c === b.left ? 'measure' : c === figureCols[0] ? 'variance' : 'other';
-    columns.push({ col: c, letter: columnLetters(c), header: c === figureCols[0] ? title : '', role, ...(role === 'variance' ? { signConvention: signConventionOfHeader(title) ?? 'over-positive' } : {}) });
+    const figures = c === figureCols[0];
+    const role: ColumnRole = c === b.left ? 'measure' : figures ? reading.role : 'other';
+    columns.push({ col: c, letter: columnLetters(c), header: figures ? title : '', role, ...(figures && reading.signConvention !== undefined ? { signConvention: reading.signConvention } : {}) });
   }
   return {
     sheet: sheet.name, title, top: dataRows[0] ?? b.top, left: b.left, bottom: b.bottom, right: b.right, range: rangeAddress(dataRows[0] ?? b.top, b.left, b.bottom, b.right),
-    headerRows: [], dataRows, columns, kind: 'budget', varianceOnly: true, confidence: 0.6, findings: [],
+    headerRows: [], dataRows, columns, kind: reading.kind, ...reading.recognition, findings: [],
   };
 }
 
-/** Several variance columns: those naming a month or an earlier time are prior ones, unless all do. */
-function assignVariances(columns: TableColumn[]): void {
-  const variances = columns.map((k, i) => ({ k, i })).filter(({ k }) => k.role === 'variance' && k.group === undefined);
-  if (variances.length > 1) {
-    const plain = variances.filter(({ k }) => !MONTH_WORD.test(k.header));
-    const current = plain.length > 0 ? plain[0] : variances[0];
-    for (const v of variances) if (v !== current) columns[v.i] = { ...v.k, role: 'prior-variance' };
+/** The first kind that reads a headerless list under this title, with its reading. */
+function readHeaderless(title: string): (HeaderlessReading & { readonly kind: TableKind }) | undefined {
+  for (const kind of TABLE_KINDS) {
+    const reading = kind.readHeaderless?.(title);
+    if (reading !== undefined) return { ...reading, kind: kind.kind };
   }
+  return undefined;
 }
 
 /**

@@ -6,8 +6,9 @@
  * out. The engine's verdict is `evaluateBlock` over the row's cells; the sheet's formulas are `emitBlock` of the
  * same block, so the two cannot disagree.
  *
- * Each kind of row is one module of kinds/ (its shape and its rules), built from what they share in common.ts; a
- * new kind is a module there and a line in `buildRowRules`. Rows of one shape share their rules (see `rowRules`).
+ * Each kind of row is one module of kinds/ (the hints that recognise its tables, its shape and its rules), built
+ * from what they share in common.ts (and kinds/detection.ts); a new kind is a module there, a line in `TABLE_KINDS`
+ * (kinds/index.ts), one in `RowShape` and one in `buildRowRules`. Rows of one shape share their rules (see `rowRules`).
  */
 import { assertNever } from './expr';
 import { BoundSource, literalNumber, readingRole, RowBlock, ValueTerm } from './common';

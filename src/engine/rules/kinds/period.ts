@@ -1,6 +1,8 @@
 /**
- * KPI and monthly series rows: the latest and previous positions among the period (and value) columns, found
- * without nesting once per column (MAX(ISNUMBER(cell)×position, …) read with CHOOSE), judged against the target.
+ * KPI tables and monthly series: how detection recognises them (a target, values or periods of figures; months or
+ * quarters with no target) and the rules of their rows: the latest and previous positions among the period (and
+ * value) columns, found without nesting once per column (MAX(ISNUMBER(cell)×position, …) read with CHOOSE), judged
+ * against the target.
  */
 import {
   add, and, assertNever, call, count, Expr, ge, gt, iff, isNumber, le, mul, ne, num, or, ref, sub,
@@ -11,6 +13,38 @@ import {
   RowBlock, statusCodeRule, statusRule, trendCodeRule, TrendPolarity, trendRule, TRUE, valueOf, ValueTerm,
   variancePctRule, varianceRule, weighted,
 } from '../common';
+import { hasRole, isTimetable, KindDetection } from './detection';
+
+/**
+ * KPI tables: a target, a value column, or period columns holding figures (not a timetable). With a target and no
+ * period, figure columns headed by anything else are values of the row (one per entity), unless a header names a
+ * budget table.
+ */
+export const kpiDetection: KindDetection<'kpi'> = {
+  kind: 'kpi',
+  // "Target 2016/17", "Outturn", "Actual", "Polarity", "Frequency", "Direction of Travel".
+  headerWords: /^(?:target|outturn|actual|polarity|frequency|direction of travel)/i,
+  headerRoles: ['target', 'benchmark', 'tolerance', 'unit'],
+  completeRoles: (columns, { named, figureShare }) => {
+    const perEntity = hasRole(columns, 'target') && !hasRole(columns, 'period') && !hasRole(columns, 'value') && !named.has('budget');
+    return columns.map((k) => (perEntity && k.role === 'other' && figureShare(k.col) >= 0.5 ? 'value' : k.role));
+  },
+  recognise: (table) => {
+    const { has, periods } = table;
+    if (isTimetable(table) || !(has('target') || has('value') || periods.length > 0)) return undefined;
+    return { confidence: has('target') && (periods.length > 0 || has('value')) ? 0.9 : 0.6 };
+  },
+};
+
+/** Monthly (or quarterly) series: three or more month or quarter columns of figures and no target; surer when all are months. */
+export const seriesDetection: KindDetection<'timeseries'> = {
+  kind: 'timeseries',
+  recognise: (table) => {
+    const { has, periods } = table;
+    if (isTimetable(table) || has('target') || periods.length < 3 || !periods.every((p) => p === 'month' || p === 'quarter')) return undefined;
+    return { confidence: periods.every((p) => p === 'month') ? 0.9 : 0.75 };
+  },
+};
 
 /** A period column of a row, in the engine's order (oldest first). Months are absolute (year × 12 + month). */
 export interface PeriodColumn {

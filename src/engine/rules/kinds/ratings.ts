@@ -1,7 +1,21 @@
-/** Grids of published ratings per period (R / A / G): the newest is the status, the one before gives the trend. */
+/**
+ * Grids of published ratings per period (R / A / G): how detection recognises them (period columns of ratings) and
+ * the rules of their rows: the newest rating is the status, the one before gives the trend.
+ */
 import { add, and, call, gt, iff, le, num, ref, sub } from '../expr';
 import { STATUS_CODE, TREND_CODE } from '../vocabulary';
 import { finish, MARK_STEP, MarkCell, markCode, RowBlock, statusRule, trendRule } from '../common';
+import { KindDetection } from './detection';
+
+/**
+ * Grids of ratings: two or more period columns, most of whose filled cells are ratings. Ratings under a period header
+ * make a period column of the grid, not a status column.
+ */
+export const ratingsDetection: KindDetection<'ratings'> = {
+  kind: 'ratings',
+  periodCellRoles: ['status'],
+  recognise: ({ periods, ratingShare }) => (periods.length >= 2 && ratingShare >= 0.6 ? { confidence: 0.8 } : undefined),
+};
 
 /** A grid of published ratings per period: the newest period's rating is the status, the one before gives the trend. */
 export interface RatingsRowShape {

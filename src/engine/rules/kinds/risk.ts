@@ -1,9 +1,27 @@
-/** Risk register rows: the rating after controls (else before) in the risk bands; before → after as the trend. */
+/**
+ * Risk registers: how detection recognises them (a risk header and rating columns before or after controls) and the
+ * rules of their rows: the rating after controls (else before) in the risk bands; before → after as the trend.
+ */
 import { and, ge, iff, isNumber, num, ref, sub } from '../expr';
 import { RISK_BANDS, STATUS_CODE } from '../vocabulary';
 import {
   EMPTY, FALSE, finish, presentOf, RowBlock, statusRule, termOrEmpty, trendCodeRule, trendRule, valueOf, ValueTerm,
 } from '../common';
+import { KindDetection } from './detection';
+
+/** The word risk in a table's headers: "Risk Description", "Inherent risk score". */
+const RISK_WORD = /\brisk\b/;
+
+/** Risk registers: a header with the word risk, and a rating column before or after controls (surer with both). */
+export const riskDetection: KindDetection<'risk'> = {
+  kind: 'risk',
+  // "Risk Description", "Risk rating before controls".
+  headerWords: /^risk\b/i,
+  figureRoles: ['risk-before', 'risk-after'],
+  recognise: ({ headerText, has }) => (RISK_WORD.test(headerText) && (has('risk-before') || has('risk-after'))
+    ? { confidence: has('risk-before') && has('risk-after') ? 0.9 : 0.7 }
+    : undefined),
+};
 
 /** A risk register row: the rating after controls, else before. */
 export interface RiskRowShape {
