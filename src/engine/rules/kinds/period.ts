@@ -167,7 +167,7 @@ export function previousIndexRule(shape: PeriodRowShape): Expr {
 /** The number of nodes of an expression: a measure of its formula's length. */
 export function sizeOf(e: Expr): number {
   switch (e.kind) {
-    case 'number': case 'text': case 'boolean': case 'ref': return 1;
+    case 'number': case 'text': case 'boolean': case 'ref': case 'name': return 1;
     case 'negate': return 1 + sizeOf(e.operand);
     case 'binary': return 1 + sizeOf(e.left) + sizeOf(e.right);
     case 'call': return 1 + e.args.reduce((n, a) => n + sizeOf(a), 0);
