@@ -107,8 +107,14 @@ describe('P6: bytes a refresh writes', () => {
     expect(writeOverhead(refresh)).toBeGreaterThan(1);
   });
 
-  // A known miss: besides the cells' values and formulas, the write request carries number formats, fills, column
-  // widths, names and rules per block. This test starts passing, and must become an `it`, when the request is lean.
+  it('sends a column\'s number format once per run of rows, and the tidied cells of a column in few writes', () => {
+    // Formats cell by cell and a write per tidied cell came to 2.71× the new cells' bytes on this workbook.
+    expect(writeOverhead(refresh)).toBeLessThanOrEqual(2.5);
+  });
+
+  // A known miss: besides the cells' values and formulas, the write request carries the conditional formats of every
+  // table, the ledger of tidied cells, formats of columns whose rows differ in unit, names and styles. This test starts
+  // passing, and must become an `it`, when the request is lean.
   it.failing('sends at most 1.25× the bytes of the new cells', () => {
     expect(writeOverhead(refresh)).toBeLessThanOrEqual(1.25);
   });

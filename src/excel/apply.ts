@@ -114,6 +114,57 @@ type Grid<T> = Array<Array<T | null>>;
 /** The number format of a written cell for which the plan has none. */
 const GENERAL = 'General';
 
+/** A part of a band's number formats: one format for every cell of the part, or a 2-D array (null = leave alone). */
+interface FormatPiece {
+  readonly top: number;
+  readonly bottom: number;
+  readonly left: number;
+  readonly right: number;
+  readonly format: string | Grid<string>;
+}
+
+/** Runs of rows of one format in a column beyond which the column is written as an array. */
+const MAX_FORMAT_RUNS = 4;
+
+/**
+ * The number formats of a band of rows in few pieces: where a column's cells take a few runs of one format (a header,
+ * then one format all the way down), each run gets its format as one value, which Office.js applies to every cell of
+ * the range ("When setting number format to a range, the value argument can be either a single value (string) or a
+ * two-dimensional array. If the argument is a single value, it will be applied to all cells in the range": Excel
+ * JavaScript API reference, Range.numberFormat, ExcelApi 1.1). Adjacent columns with the same runs share pieces;
+ * other columns are written as a 2-D array.
+ */
+function formatPieces(formats: ReadonlyArray<ReadonlyArray<string | null>>, top: number, left: number): FormatPiece[] {
+  const width = formats[0]?.length ?? 0;
+  const runsOf = (j: number): Array<[number, number, string]> | null => {
+    const runs: Array<[number, number, string]> = [];
+    formats.forEach((row, i) => {
+      const f = row[j] ?? null;
+      if (f === null) return;
+      const last = runs[runs.length - 1];
+      if (last !== undefined && last[1] === i - 1 && last[2] === f) last[1] = i;
+      else runs.push([i, i, f]);
+    });
+    return runs.length <= MAX_FORMAT_RUNS ? runs : null;
+  };
+  const columns = Array.from({ length: width }, (_, j) => runsOf(j));
+  const keys = columns.map((runs) => (runs === null ? null : JSON.stringify(runs)));
+  const pieces: FormatPiece[] = [];
+  let j = 0;
+  while (j < width) {
+    let k = j;
+    while (k + 1 < width && keys[k + 1] === keys[j]) k += 1;
+    const runs = columns[j];
+    if (runs === null || runs === undefined) {
+      pieces.push({ top, bottom: top + formats.length - 1, left: left + j, right: left + k, format: formats.map((row) => row.slice(j, k + 1) as Array<string | null>) });
+    } else {
+      for (const [from, to, f] of runs) pieces.push({ top: top + from, bottom: top + to, left: left + j, right: left + k, format: f });
+    }
+    j = k + 1;
+  }
+  return pieces;
+}
+
 /**
  * Writes of one rectangle, as the 2-D arrays Office.js takes (null = leave the cell alone). Every written cell gets
  * a number format, the planned one or "General", set before its input: Excel stores whatever is written to a cell
@@ -131,6 +182,7 @@ function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite 
     }
     rows.push({ inputs, formats, bytes: 0 });
   }
+  // A row's share of a band: its inputs, and (at most) its formats.
   for (const row of rows) row.bytes = utf8Length(JSON.stringify(row.inputs)) + utf8Length(JSON.stringify(row.formats)) + 1;
   // Bands of rows, so that a block too long for one request fills each request it needs.
   const bandBudget = 64 * 1024;
@@ -145,18 +197,25 @@ function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite 
     }
     const band = rows.slice(start, end + 1);
     const top = rect.top + start;
+    const bottom = top + band.length - 1;
     const inputs: Grid<string | number> = band.map((b) => b.inputs);
-    const formats: Grid<string> = band.map((b) => b.formats);
-    const bandRect: SheetRect = { ...rect, top, bottom: top + band.length - 1 };
-    steps.push(step(rect.sheet, 3, bytes, (w) => {
-      const range = w.rect(bandRect);
-      range.numberFormat = formats;
-      range.formulas = inputs;
+    const pieces = formatPieces(band.map((b) => b.formats), top, rect.left);
+    const payload = band.reduce((n, b) => n + utf8Length(JSON.stringify(b.inputs)) + 1, 0)
+      + pieces.reduce((n, p) => n + utf8Length(JSON.stringify(p.format)), 0);
+    steps.push(step(rect.sheet, 2 + 2 * pieces.length, payload, (w) => {
+      for (const p of pieces) w.rect({ sheet: rect.sheet, top: p.top, bottom: p.bottom, left: p.left, right: p.right }).numberFormat = p.format as unknown as Grid<string>;
+      w.rect({ ...rect, top, bottom }).formulas = inputs;
     }));
     start = end + 1;
   }
   return steps;
 }
+
+/**
+ * Rows left alone between two tidied cells of a column that still share one write: each costs a null in the inputs
+ * and in the formats (some 10 bytes), a write of its own some 450 (three actions, each naming its range).
+ */
+const MAX_SKIPPED_ROWS = 40;
 
 function keyOf(row: number, col: number): string {
   return `${row}:${col}`;
@@ -184,7 +243,8 @@ function writeSteps(plan: WritePlan): Step[] {
     );
     steps.push(...rectSteps(rect, (r, c) => cells.get(keyOf(r, c))));
   }
-  // Cells outside blocks (lossless normalisations inside tables): one step per run of rows in a column.
+  // Cells outside blocks (lossless normalisations inside tables): one step per stretch of a column, the rows between
+  // them left alone (null) where that costs less than another step.
   const rest = plan.writes.filter((w) => !inBlock.has(w)).sort((a, b) => (a.sheet < b.sheet ? -1 : a.sheet > b.sheet ? 1 : a.col - b.col || a.row - b.row));
   let run: CellWrite[] = [];
   const flush = (): void => {
@@ -197,7 +257,7 @@ function writeSteps(plan: WritePlan): Step[] {
   };
   for (const w of rest) {
     const prev = run[run.length - 1];
-    if (prev !== undefined && !(prev.sheet === w.sheet && prev.col === w.col && prev.row + 1 === w.row)) flush();
+    if (prev !== undefined && !(prev.sheet === w.sheet && prev.col === w.col && w.row - prev.row <= MAX_SKIPPED_ROWS + 1)) flush();
     run.push(w);
   }
   flush();

@@ -1431,6 +1431,8 @@ function matrixAccessor(input: unknown, rect: Rect, location: string): (i: numbe
   const cols = rect.c1 - rect.c0 + 1;
   if (input === null || input === undefined) throw invalidArgument(location, `cannot set ${location} to ${String(input)}`);
   if (!Array.isArray(input)) {
+    // A single value is applied to every cell of the range ("If the argument is a single value, it will be applied to
+    // all cells in the range": Excel JavaScript API reference, Range.formulas and Range.numberFormat, ExcelApi 1.1).
     if (typeof input === 'object' || typeof input === 'function') throw invalidArgument(location, `expected a 2-D array or a single value, got ${typeof input}`);
     if (rows * cols > MAX_CELLS_PER_WRITE) throw new EmulatorGapError(`${location} broadcast to ${rows * cols} cells (limit ${MAX_CELLS_PER_WRITE})`);
     return () => input;
