@@ -5,22 +5,24 @@
 import { cellAddress, columnIndex } from './address';
 import { floatCmp, roundTo } from './compare';
 import { DetectedTable, detectTables, Detection, TableColumn } from './detect';
-import { normalisationsOf, withNormalised } from './display';
+import { Normalisation } from './display';
 import { Finding, makeFinding } from './findings';
-import { absoluteTolerance, describeInterval, equalAsDisplayed, judgeValue, parseTolerance, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
+import { columnRole, firstColumn, interpretedCell, InterpretedTable, interpretTable } from './interpret';
+import { absoluteTolerance, describeInterval, equalAsDisplayed, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
 import { ARROW_DOWN, ARROW_FLAT, ARROW_UP } from './patterns';
 import { comparePeriods, financialYearKey, isWholeYear, Period, periodLength } from './period';
 import { ASSUMED_HIGHER, Polarity, PolarityReading, resolvePolarity } from './polarity';
-import { cellAt, CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
+import { SheetSnapshot, WorkbookSnapshot } from './snapshot';
 import { named } from './regex';
-import { parseTarget, TargetSpec } from './target';
-import { Candidate, formatNumber, NumberValue, parseCell, ParsedCell, parseNumberText, Unit } from './value';
-import { statusOfWord, TOLERANCE_KEYS, TWO_STATE_KEY } from './vocabulary';
+import { TargetSpec } from './target';
+import { Candidate, formatNumber, NumberValue, ParsedCell, Unit } from './value';
+import { statusOfWord } from './vocabulary';
 import {
   Band, BlockValues, BoundSource, BudgetRowShape, evaluateBlock, MarkCell, NoStatusKey, PeriodColumn, PeriodRowShape, RatingsRowShape,
-  RISK_BANDS, RiskRowShape, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, BLANK,
-  errorValue, numberValue, textValue, booleanValue, ErrorCode, RowBlock,
+  RISK_BANDS, RiskRowShape, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, RowBlock,
 } from './rules';
+
+export { columnRole, roleColumn, toleranceKeyOf } from './interpret';
 
 /** Per-table choices a user makes in the pane; they survive in the workbook's settings. */
 export interface TableOverride {
@@ -117,6 +119,8 @@ export interface EvaluatedTable {
   /** How the table's published arrows read: ▲ = improving, or ▲ = increasing. */
   readonly arrowConvention?: 'improving' | 'increasing';
   readonly findings: readonly Finding[];
+  /** The text cells of the table that the refresh types as numbers, found when its cells were read. */
+  readonly normalisations: readonly Normalisation[];
 }
 
 /** The evaluation of a workbook. */
@@ -177,7 +181,8 @@ function fractionFinding(v: NumberValue, cell: string): Finding | undefined {
 }
 
 interface RowContext {
-  readonly sheet: SheetSnapshot;
+  /** The table's cells, read once. */
+  readonly cells: InterpretedTable;
   readonly table: DetectedTable;
   readonly settings: EvaluationSettings;
   readonly override: TableOverride | undefined;
@@ -192,10 +197,22 @@ interface RowContext {
   readonly markWords: Omit<MarkCell, 'role'>;
 }
 
-/** The first column of a role, preferring columns outside a to-date group (the year-end figures are judged). */
-function firstColumn(table: DetectedTable, role: TableColumn['role']): TableColumn | undefined {
-  return table.columns.find((c) => c.role === role && c.group === undefined) ?? table.columns.find((c) => c.role === role);
+/** The text a cell of the table shows ('' outside the table's data rows and columns). */
+function textIn(t: InterpretedTable, r: number, c: number): string {
+  return interpretedCell(t, r, c)?.text ?? '';
 }
+
+/** What the rules read in one row of the table, by role. */
+function rowCells(t: InterpretedTable, r: number): RowCells {
+  return t.rows.get(r)?.ruleCells ?? {};
+}
+
+/** What a cell of one of the table's figure columns means (blank outside the table's data rows). */
+function meaningIn(t: InterpretedTable, r: number, c: number): ParsedCell {
+  return interpretedCell(t, r, c)?.meaning ?? BLANK_CELL;
+}
+
+const BLANK_CELL: ParsedCell = { kind: 'missing', reason: 'blank', text: '' };
 
 function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (period: string | null) => Observation | null | 'no-column', cell: string, findings: Finding[]): { interval: TargetInterval | null; readable: string } {
   if (spec === null) return { interval: null, readable: '' };
@@ -268,7 +285,7 @@ function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (peri
 /** Reads the observation of one period cell, resolving units and several-number cells; records findings. */
 function observe(ctx: RowContext, r: number, col: TableColumn, parsed: ParsedCell, measure: string, rowUnit: Unit | undefined, targetSpec: TargetSpec | null, references: number[], findings: Finding[]): { obs?: Observation; mismatch?: Observation } {
   const cell = cellAddress(r, col.col);
-  const text = textAt(ctx.sheet, r, col.col);
+  const text = textIn(ctx.cells, r, col.col);
   let v: NumberValue | undefined;
   switch (parsed.kind) {
     case 'number':
@@ -344,11 +361,11 @@ function previousOf(latest: Observation, usable: readonly Observation[], kind: D
 }
 
 /** "Satisfaction: a) …" then "b) …": a lettered sub-measure reads with the stem of its first part. */
-function measureStems(sheet: SheetSnapshot, table: DetectedTable, measureCol: number): Map<number, string> {
+function measureStems(cells: InterpretedTable, measureCol: number): Map<number, string> {
   const out = new Map<number, string>();
   let stem = '';
-  for (const r of table.dataRows) {
-    const m = textAt(sheet, r, measureCol);
+  for (const r of cells.table.dataRows) {
+    const m = textIn(cells, r, measureCol);
     const first = STEM_OF_FIRST_PART.exec(m)?.groups?.stem;
     if (first !== undefined) stem = first;
     else if (/^\(?[b-h]\)\s/i.test(m) && stem !== '') out.set(r, `${stem}: ${m}`);
@@ -357,8 +374,6 @@ function measureStems(sheet: SheetSnapshot, table: DetectedTable, measureCol: nu
   return out;
 }
 
-/** A target written into the measure cell: "45% within 90 days", "0% within 90 days (high)". */
-const TARGET_IN_MEASURE = named(String.raw`^(?<num>\d{1,3}(?:\.\d+)?)\s*(?:%|\s?per\s?cent)\s+(?:of\s+\w+\s+)?(?:within|in|on|by|completed|answered|seen|resolved|concluded)\b`, 'i');
 /** The stem of a lettered measure's first part: "Satisfaction: a) …". */
 const STEM_OF_FIRST_PART = named(String.raw`^(?<stem>.+?)\s*[:\-–]\s*\(?a\)\s`, 'i');
 
@@ -377,53 +392,22 @@ function partOfYear(p: Period | null, header: string): { share: number; label: s
 }
 
 
-/** The role of a sheet column in a row's rules: "c4" for column E. Plans place each such role at its column. */
-export function columnRole(col: number): string {
-  // One string per column, made once: rows of the same table then share their keys.
-  return COLUMN_ROLES[col] ??= `c${col}`;
-}
-const COLUMN_ROLES: string[] = [];
-
-/** Returns the sheet column a role names ("c4" → 4), or undefined for a block's own roles. */
-export function roleColumn(role: string): number | undefined {
-  const m = /^c(\d+)$/.exec(role);
-  return m ? Number(m[1]) : undefined;
-}
-
-const ERROR_CODES: readonly ErrorCode[] = ['#VALUE!', '#DIV/0!', '#N/A', '#NUM!', '#REF!', '#NAME?'];
-
-/** What a formula reading the cell sees. */
-function ruleValueOf(cell: CellSnapshot | undefined): RuleValue {
-  const v = cell?.value ?? null;
-  if (v === null || v === '') return BLANK;
-  if (typeof v === 'number') return numberValue(v);
-  if (typeof v === 'string') return textValue(v);
-  if (typeof v === 'boolean') return booleanValue(v);
-  return errorValue(ERROR_CODES.find((c) => c === v.error) ?? '#VALUE!');
-}
-
-/** The cells of one row of a table, by role. */
-function rowCells(sheet: SheetSnapshot, r: number, table: DetectedTable): RowCells {
-  const cells: Record<string, RuleValue> = {};
-  for (let c = table.left; c <= table.right; c++) cells[columnRole(c)] = ruleValueOf(cellAt(sheet, r, c));
-  return cells;
-}
-
 /**
  * How a formula reads a cell as the engine read it: a typed number (divided by 100 where a bare 85 was read as
  * 85%), text read as a number (a reading that stands until a number is typed, or the refresh types it), or a cell
  * the engine found no value in (`value` undefined), read if a number is typed there later.
  */
-function termOf(sheet: SheetSnapshot, r: number, col: number, value: number | undefined, emptyDivisor: 1 | 100): ValueTerm {
+function termOf(cells: InterpretedTable, r: number, col: number, value: number | undefined, emptyDivisor: 1 | 100): ValueTerm {
   const role = columnRole(col);
-  const raw = cellAt(sheet, r, col)?.value;
+  const cell = interpretedCell(cells, r, col);
   if (value === undefined) return { kind: 'cell', role, divisor: emptyDivisor };
-  if (typeof raw === 'number') {
+  if (cell?.value.kind === 'number') {
+    const raw = cell.value.value;
     if (raw === value) return { kind: 'cell', role, divisor: 1 };
     if (floatCmp(raw / 100, value) === 0) return { kind: 'cell', role, divisor: 100 };
     return { kind: 'reading', role, value };
   }
-  const n = typeof raw === 'string' ? parseNumberText(raw) : undefined;
+  const n = cell?.exact;
   const divisor = n !== undefined && floatCmp(n.value, value) !== 0 && floatCmp(n.value / 100, value) === 0 ? 100 : 1;
   return { kind: 'reading', role, value, divisor };
 }
@@ -457,13 +441,15 @@ function previousRanksOf(positions: ReadonlyArray<{ readonly period: Period | nu
 }
 
 /** The published marks of a table (R / A / G, Met / Not met) as the exact words each status is written in. */
-function markWordsOf(sheet: SheetSnapshot, table: DetectedTable): Omit<MarkCell, 'role'> {
+function markWordsOf(cells: InterpretedTable): Omit<MarkCell, 'role'> {
+  const { table } = cells;
   const words: Record<'green' | 'amber' | 'red', Map<string, string>> = { green: new Map(), amber: new Map(), red: new Map() };
   const cols = table.columns.filter((c) => c.role === 'period' || c.role === 'value');
   for (const r of table.dataRows) {
     for (const c of cols) {
-      const raw = cellAt(sheet, r, c.col)?.value;
-      if (typeof raw !== 'string') continue;
+      const value = interpretedCell(cells, r, c.col)?.value;
+      if (value?.kind !== 'text') continue;
+      const raw = value.value;
       const status = statusOfWord(raw);
       if (status === undefined || status === 'none') continue;
       const list = words[status];
@@ -504,47 +490,44 @@ function trendOfBlock(block: BlockValues): Trend {
 }
 
 function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { sheet, table, override } = ctx;
+  const { cells, table, override } = ctx;
   const findings: Finding[] = [];
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const measureC = measureCol?.col ?? table.left;
-  const measure = textAt(sheet, r, measureC);
+  const measure = textIn(cells, r, measureC);
   const wording = ctx.stems.get(r) ?? measure;
   const targetCols = override?.targetColumn !== undefined
     ? table.columns.filter((c) => c.col === columnIndex(override.targetColumn as string))
     : table.columns.filter((c) => c.role === 'target');
   // Of several target columns ("FY23 Target", "Desired Level"), the first one with a value is the row's target;
   // targets set per period ("Q1 Target", "Q2 Target") go with the newest period that has a value.
-  const targetCol = targetForNewestPeriod(sheet, r, table, targetCols) ?? targetCols.find((c) => textAt(sheet, r, c.col) !== '') ?? targetCols[0];
+  const targetCol = targetForNewestPeriod(cells, r, targetCols) ?? targetCols.find((c) => textIn(cells, r, c.col) !== '') ?? targetCols[0];
   const perPeriodTarget = targetCol?.period !== undefined && !isWholeYear(targetCol.period) && targetCols.filter((c) => c.period !== undefined).length > 1;
-  let targetText = targetCol ? textAt(sheet, r, targetCol.col) : '';
+  const targetRead = targetCol ? interpretedCell(cells, r, targetCol.col) : undefined;
+  let targetText = targetRead?.text ?? '';
   let targetCell = targetCol ? cellAddress(r, targetCol.col) : null;
-  const targetRaw = targetCol ? cellAt(sheet, r, targetCol.col) : undefined;
-  let spec = targetCol ? parseTarget(targetText) : null;
-  if (spec?.kind === 'bound' && targetRaw && typeof targetRaw.value === 'number') {
-    const typed = parseCell(targetRaw);
-    if (typed.kind === 'number') spec = { ...spec, value: typed };
-  }
+  let spec = targetCol ? targetRead?.target ?? null : null;
+  // A typed target keeps the unit and precision of its number format.
+  if (spec?.kind === 'bound' && targetRead?.value.kind === 'number' && targetRead.meaning?.kind === 'number') spec = { ...spec, value: targetRead.meaning };
   if (targetCol === undefined) {
-    const inMeasure = TARGET_IN_MEASURE.exec(measure);
-    const n = inMeasure ? parseNumberText(`${inMeasure.groups?.num ?? ''}%`) : undefined;
-    if (inMeasure && n !== undefined) {
+    const n = interpretedCell(cells, r, measureC)?.targetInMeasure;
+    if (n !== undefined) {
       spec = { kind: 'bound', value: n, comparator: 'none', text: measure };
       targetText = measure;
       targetCell = cellAddress(r, measureC);
       findings.push(makeFinding('target-in-measure', targetCell, { text: measure, readAs: formatNumber(n) }));
     }
   }
-  const otherTargets = targetCols.filter((c) => c !== targetCol).map((c) => parseTarget(textAt(sheet, r, c.col))).filter((t): t is TargetSpec => t !== null);
+  const otherTargets = targetCols.filter((c) => c !== targetCol).map((c) => interpretedCell(cells, r, c.col)?.target ?? null).filter((t): t is TargetSpec => t !== null);
 
   const periodCols = table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
   const valueCols = table.columns.filter((c) => c.role === 'value');
   // A Unit column ("%", "£", "days") says what the row's bare figures are.
   const unitCol = firstColumn(table, 'unit');
-  const unitText = unitCol ? textAt(sheet, r, unitCol.col) : '';
+  const unitText = unitCol ? textIn(cells, r, unitCol.col) : '';
   const withUnit = (p: ParsedCell): ParsedCell => (p.kind === 'number' ? applyUnitColumn(p, unitText) : p);
-  const parsedCells = periodCols.map((c) => ({ col: c, parsed: withUnit(parseCell(cellAt(sheet, r, c.col))) }));
-  const parsedValues = valueCols.map((c) => ({ col: c, parsed: withUnit(parseCell(cellAt(sheet, r, c.col))) }));
+  const parsedCells = periodCols.map((c) => ({ col: c, parsed: withUnit(meaningIn(cells, r, c.col)) }));
+  const parsedValues = valueCols.map((c) => ({ col: c, parsed: withUnit(meaningIn(cells, r, c.col)) }));
   if (spec?.kind === 'bound' && unitText !== '') spec = { ...spec, value: applyUnitColumn(spec.value, unitText) };
   else if (spec?.kind === 'range' && unitText !== '') spec = { ...spec, min: applyUnitColumn(spec.min, unitText), max: applyUnitColumn(spec.max, unitText) };
 
@@ -617,7 +600,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   };
 
   const polarityCol = firstColumn(table, 'polarity');
-  const columnText = polarityCol ? textAt(sheet, r, polarityCol.col) : undefined;
+  const columnText = polarityCol ? textIn(cells, r, polarityCol.col) : undefined;
   const rowOverride = override?.rowPolarity?.[String(r + 1)];
   const baselineForPolarity = spec?.kind === 'bound' && spec.comparator === 'none' && previous ? { target: spec.value.value, baseline: previous.value.value } : undefined;
   let polarity: PolarityReading = rowOverride
@@ -645,8 +628,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const interval = read.interval;
   const readable = assumed ? `${read.readable} (assumed)` : read.readable;
   const toleranceCol = firstColumn(table, 'tolerance');
-  const tolText = toleranceCol ? textAt(sheet, r, toleranceCol.col) : '';
-  const amber = (tolText !== '' ? parseTolerance(tolText) : undefined) ?? ctx.amber;
+  const amber = (toleranceCol ? interpretedCell(cells, r, toleranceCol.col)?.tolerance : undefined) ?? ctx.amber;
   const green = ctx.green;
 
   // The positions a latest value can come from: the period columns in period order, then the value columns.
@@ -655,13 +637,13 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? {} : observed.get(col.col) ?? observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []),
   }));
   const bare = [...observed.values(), ...valueReads.map((v) => v.read)].some((o) => {
-    const raw = o.obs ? cellAt(sheet, r, o.obs.col)?.value : undefined;
-    return o.obs !== undefined && typeof raw === 'number' && floatCmp(raw, o.obs.value.value) !== 0;
+    const raw = o.obs ? interpretedCell(cells, r, o.obs.col)?.value : undefined;
+    return o.obs !== undefined && raw?.kind === 'number' && floatCmp(raw.value, o.obs.value.value) !== 0;
   });
   const emptyDivisor: 1 | 100 = bare ? 100 : 1;
   const termAt = (col: TableColumn, o: { obs?: Observation; mismatch?: Observation } | undefined): ValueTerm => {
-    if (o?.mismatch) return { kind: 'mismatch', role: columnRole(col.col), typed: typeof cellAt(sheet, r, col.col)?.value === 'number' };
-    return termOf(sheet, r, col.col, o?.obs?.value.value, emptyDivisor);
+    if (o?.mismatch) return { kind: 'mismatch', role: columnRole(col.col), typed: interpretedCell(cells, r, col.col)?.value.kind === 'number' };
+    return termOf(cells, r, col.col, o?.obs?.value.value, emptyDivisor);
   };
   const positions: Array<{ col: TableColumn; read: { obs?: Observation; mismatch?: Observation }; isValue: boolean }> = [
     ...sortedPeriods.map((col) => ({ col, read: observed.get(col.col) ?? {}, isValue: false })),
@@ -676,7 +658,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   // The target's sides: a typed target (or one the refresh will type) stays live; text with a comparator, a range
   // or a target relative to a baseline is a constant of the rule (editing that text needs a refresh).
   const liveTarget = spec?.kind === 'bound' && spec.comparator === 'none' && targetCol !== undefined && targetCell === cellAddress(r, targetCol.col)
-    ? termOf(sheet, r, targetCol.col, spec.value.value, 1) : undefined;
+    ? termOf(cells, r, targetCol.col, spec.value.value, 1) : undefined;
   const sideOf = (v: number | null): BoundSource => {
     if (v === null) return { kind: 'none' };
     if (liveTarget !== undefined && liveTarget.kind !== 'mismatch' && spec?.kind === 'bound' && floatCmp(v, spec.value.value) === 0) return { kind: 'cell', term: liveTarget };
@@ -711,7 +693,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     green: bandOf(green, unitForRules), amber: bandOf(amber, unitForRules),
     noStatus, scale: unitForRules === 'percent' ? 100 : 1,
   };
-  const cells = rowCells(sheet, r, table);
+  const ruleCells = rowCells(cells, r);
   const obsAt = (index: RuleValue | undefined): Observation | null => {
     const k = index?.kind === 'number' ? index.value : 0;
     return positions[k - 1]?.read.obs ?? null;
@@ -719,11 +701,11 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   // Stable means equal as displayed: at the decimals of the two values compared, which the rules find first.
   const decimalsOf = (a: Observation | null, b: Observation | null): number => Math.max(a?.value.decimals ?? 0, b?.value.decimals ?? 0) + (a?.value.unit === 'percent' ? 2 : 0);
   let rules = rowRules(baseShape);
-  const found = evaluateBlock(rules, cells, 'previousIndex');
+  const found = evaluateBlock(rules, ruleCells, 'previousIndex');
   const d = decimalsOf(obsAt(found.latestIndex), obsAt(found.previousIndex));
   const shape: PeriodRowShape = d === baseShape.displayDecimals ? baseShape : { ...baseShape, displayDecimals: d };
   if (shape !== baseShape) rules = rowRules(shape);
-  const block = evaluateBlock(rules, cells);
+  const block = evaluateBlock(rules, ruleCells);
   const finalLatest = obsAt(block.latestIndex);
   const finalPrevious = obsAt(block.previousIndex);
   const latestPosition = positions[(block.latestIndex?.kind === 'number' ? block.latestIndex.value : 0) - 1];
@@ -739,7 +721,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   if (newestIsMismatch) {
     statusReason = `No status: ${latestPosition?.read.mismatch?.periodLabel ?? ''} value is in a unit the target does not use`;
   } else if (isYesNo && status !== 'none') {
-    const mark = publishedMark(sheet, r, markCols);
+    const mark = publishedMark(cells, r, markCols);
     statusReason = mark ? `${status === 'green' ? 'Green' : status === 'amber' ? 'Amber' : 'Red'}: "${mark.text}" in ${mark.col.period?.label ?? mark.col.header} against the standard "${spec?.text ?? ''}"` : `${status}`;
   } else if (judged === null || spec === null) {
     statusReason = spec === null
@@ -769,9 +751,9 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   }
 
   const statusCol = firstColumn(table, 'status');
-  const stated = statusCol ? statusOfWord(textAt(sheet, r, statusCol.col)) : undefined;
+  const stated = statusCol ? statusOfWord(textIn(cells, r, statusCol.col)) : undefined;
   if (stated !== undefined && statusCol && stated !== 'none' && status !== 'none' && stated !== status) {
-    findings.push(makeFinding('status-conflict', cellAddress(r, statusCol.col), { published: textAt(sheet, r, statusCol.col), ours: status === 'green' ? 'Green' : status === 'amber' ? 'Amber' : 'Red', reason: statusReason.replace(/^\w+: /, '') }));
+    findings.push(makeFinding('status-conflict', cellAddress(r, statusCol.col), { published: textIn(cells, r, statusCol.col), ours: status === 'green' ? 'Green' : status === 'amber' ? 'Amber' : 'Red', reason: statusReason.replace(/^\w+: /, '') }));
   }
 
   return {
@@ -784,9 +766,9 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
 }
 
 /** The newest published Met / Not met (Y / N, Achieved) among the row's value and period cells. */
-function publishedMark(sheet: SheetSnapshot, r: number, cols: readonly TableColumn[]): { status: Status; text: string; col: TableColumn } | undefined {
+function publishedMark(cells: InterpretedTable, r: number, cols: readonly TableColumn[]): { status: Status; text: string; col: TableColumn } | undefined {
   for (const col of cols) {
-    const text = textAt(sheet, r, col.col);
+    const text = textIn(cells, r, col.col);
     const s = statusOfWord(text);
     if (s !== undefined && s !== 'none') return { status: s, text, col };
   }
@@ -805,10 +787,10 @@ function applyUnitColumn(v: NumberValue, unit: string): NumberValue {
 }
 
 /** With targets set per period, the target of the newest period whose value cell holds a number (or the last before it). */
-function targetForNewestPeriod(sheet: SheetSnapshot, r: number, table: DetectedTable, targetCols: readonly TableColumn[]): TableColumn | undefined {
-  const dated = targetCols.filter((c) => c.period !== undefined && textAt(sheet, r, c.col) !== '');
+function targetForNewestPeriod(cells: InterpretedTable, r: number, targetCols: readonly TableColumn[]): TableColumn | undefined {
+  const dated = targetCols.filter((c) => c.period !== undefined && textIn(cells, r, c.col) !== '');
   if (dated.length < 2) return undefined;
-  const reported = table.columns.filter((c) => c.role === 'period' && c.period !== undefined && parseCell(cellAt(sheet, r, c.col)).kind === 'number')
+  const reported = cells.table.columns.filter((c) => c.role === 'period' && c.period !== undefined && meaningIn(cells, r, c.col).kind === 'number')
     .sort((a, b) => comparePeriods(b.period as Period, a.period as Period));
   const newest = reported[0]?.period;
   if (newest === undefined) return undefined;
@@ -828,10 +810,9 @@ function signed(value: number | undefined, convention: TableColumn['signConventi
   return convention === 'under-positive' ? -value : value;
 }
 
-function numberAt(sheet: SheetSnapshot, r: number, col: TableColumn | undefined, nilDash = false): { value: NumberValue; cell: string } | undefined {
+function numberAt(cells: InterpretedTable, r: number, col: TableColumn | undefined, nilDash = false): { value: NumberValue; cell: string } | undefined {
   if (!col) return undefined;
-  const cell = cellAt(sheet, r, col.col);
-  const p = parseCell(cell);
+  const p = meaningIn(cells, r, col.col);
   if (p.kind === 'number') return { value: p, cell: cellAddress(r, col.col) };
   // In a budget table a dash is a nil figure ("-" under Budget on an adjustment line).
   if (nilDash && p.kind === 'missing' && p.reason === 'no-data' && /^[-–—]$/.test(p.text)) return { value: { kind: 'number', value: 0, unit: 'plain', decimals: 0 }, cell: cellAddress(r, col.col) };
@@ -842,7 +823,8 @@ function numberAt(sheet: SheetSnapshot, r: number, col: TableColumn | undefined,
  * How a variance column with a silent header signs its figures, read from the rows' arithmetic: do most rows agree
  * with forecast − budget (overspend positive) or with budget − forecast? Undefined when the rows cannot tell.
  */
-function inferVarianceConvention(sheet: SheetSnapshot, table: DetectedTable): TableColumn['signConvention'] {
+function inferVarianceConvention(cells: InterpretedTable): TableColumn['signConvention'] {
+  const { table } = cells;
   const varianceCol = firstColumn(table, 'variance');
   if (!varianceCol) return undefined;
   if (varianceCol.signConvention !== undefined) return varianceCol.signConvention;
@@ -851,9 +833,9 @@ function inferVarianceConvention(sheet: SheetSnapshot, table: DetectedTable): Ta
   let over = 0;
   let under = 0;
   for (const r of table.dataRows) {
-    const b = numberAt(sheet, r, budgetCol, true);
-    const f = numberAt(sheet, r, forecastCol, true);
-    const v = numberAt(sheet, r, varianceCol, true);
+    const b = numberAt(cells, r, budgetCol, true);
+    const f = numberAt(cells, r, forecastCol, true);
+    const v = numberAt(cells, r, varianceCol, true);
     if (!b || !f || !v || floatCmp(f.value.value, b.value.value) === 0) continue;
     const unit = 10 ** -v.value.decimals + 1e-9;
     if (Math.abs(v.value.value - (f.value.value - b.value.value)) <= unit) over++;
@@ -863,23 +845,23 @@ function inferVarianceConvention(sheet: SheetSnapshot, table: DetectedTable): Ta
 }
 
 function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { sheet, table } = ctx;
+  const { cells, table } = ctx;
   const findings: Finding[] = [];
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const measureC = measureCol?.col ?? table.left;
-  const measure = textAt(sheet, r, measureC);
+  const measure = textIn(cells, r, measureC);
   const budgetCol = firstColumn(table, 'budget');
   const forecastCol = firstColumn(table, 'forecast');
   const varianceCol = firstColumn(table, 'variance');
   const priorCol = firstColumn(table, 'prior-variance');
   const movementCol = firstColumn(table, 'movement');
-  const anyFigure = [budgetCol, forecastCol, varianceCol].some((c) => numberAt(sheet, r, c) !== undefined);
-  const budget = numberAt(sheet, r, budgetCol, anyFigure);
-  const forecast = numberAt(sheet, r, forecastCol, anyFigure);
+  const anyFigure = [budgetCol, forecastCol, varianceCol].some((c) => numberAt(cells, r, c) !== undefined);
+  const budget = numberAt(cells, r, budgetCol, anyFigure);
+  const forecast = numberAt(cells, r, forecastCol, anyFigure);
   // A blank variance beside a forecast equal to its budget is nil, as printed.
-  const published = numberAt(sheet, r, varianceCol, anyFigure);
-  const prior = numberAt(sheet, r, priorCol);
-  const movement = numberAt(sheet, r, movementCol);
+  const published = numberAt(cells, r, varianceCol, anyFigure);
+  const prior = numberAt(cells, r, priorCol);
+  const movement = numberAt(cells, r, movementCol);
   const obs = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): Observation | null =>
     n && col ? { value: n.value, period: col.period ?? null, periodLabel: col.header, row: r, col: col.col, cell: n.cell } : null;
   const budgetObs = obs(budget, budgetCol);
@@ -910,7 +892,7 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     ? { min: null, max: budget.value.value, minInclusive: true, maxInclusive: true, unit: budget.value.unit, decimals: budget.value.decimals, ...(budget.value.currency ? { currency: budget.value.currency } : {}) }
     : null;
   const term = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): ValueTerm | null =>
-    col === undefined ? null : termOf(sheet, r, col.col, n?.value.value, 1);
+    col === undefined ? null : termOf(cells, r, col.col, n?.value.value, 1);
   const signedTerm = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined, c: TableColumn['signConvention']): SignedCell | null => {
     const t = term(n, col);
     return t === null ? null : { term: t, sign: c === 'under-positive' ? -1 : 1 };
@@ -926,7 +908,7 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     ...(table.varianceOnly === true ? { varianceOnly: true } : {}),
   };
   const rules = rowRules(shape);
-  const block = evaluateBlock(rules, rowCells(sheet, r, table));
+  const block = evaluateBlock(rules, rowCells(cells, r));
   const status = statusOf(block, 'noBudget');
   const verdict = varianceOf(block, 1);
   const variance = verdict.variance;
@@ -944,7 +926,7 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
 
   return {
     row: r, measure, measureCell: cellAddress(r, measureC), label: null, polarity,
-    target: { spec: null, interval, readable: interval ? describeInterval(interval) : '', text: budget ? textAt(sheet, r, budgetCol?.col ?? 0) : '', cell: budget?.cell ?? null },
+    target: { spec: null, interval, readable: interval ? describeInterval(interval) : '', text: budget ? textIn(cells, r, budgetCol?.col ?? 0) : '', cell: budget?.cell ?? null },
     latest: forecastObs, previous: null, variance, variancePct, status, statusReason, trend, trendReason,
     green: ctx.green, amber: ctx.amber,
     budget: { budget: budgetObs, forecast: forecastObs, publishedVariance, priorVariance, movement: movementValue },
@@ -953,23 +935,23 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
 }
 
 function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { sheet, table } = ctx;
+  const { cells, table } = ctx;
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const measureC = measureCol?.col ?? table.left;
   const refCol = firstColumn(table, 'reference');
   const beforeCol = firstColumn(table, 'risk-before');
   const afterCol = firstColumn(table, 'risk-after');
-  const before = numberAt(sheet, r, beforeCol);
-  const after = numberAt(sheet, r, afterCol);
+  const before = numberAt(cells, r, beforeCol);
+  const after = numberAt(cells, r, afterCol);
   const toObs = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): Observation | null =>
     n && col ? { value: n.value, period: null, periodLabel: col.header, row: r, col: col.col, cell: n.cell } : null;
   const shape: RiskRowShape = {
-    kind: 'risk', after: afterCol ? termOf(sheet, r, afterCol.col, after?.value.value, 1) : null,
-    before: beforeCol ? termOf(sheet, r, beforeCol.col, before?.value.value, 1) : null,
+    kind: 'risk', after: afterCol ? termOf(cells, r, afterCol.col, after?.value.value, 1) : null,
+    before: beforeCol ? termOf(cells, r, beforeCol.col, before?.value.value, 1) : null,
     displayDecimals: Math.max(after?.value.decimals ?? 0, before?.value.decimals ?? 0),
   };
   const rules = rowRules(shape);
-  const block = evaluateBlock(rules, rowCells(sheet, r, table));
+  const block = evaluateBlock(rules, rowCells(cells, r));
   const latest = toObs(after, afterCol) ?? toObs(before, beforeCol);
   const previous = after ? toObs(before, beforeCol) : null;
   const status = statusOf(block, 'dataOnly');
@@ -984,9 +966,9 @@ function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
     const t = trendOf({ latest: latest.value, previous: previous.value, latestPeriod: null, previousPeriod: null, polarity: 'lower', interval: null, accumulates: false });
     trendReason = `Rating before → after controls: ${t.reason}`;
   }
-  const ref = refCol ? textAt(sheet, r, refCol.col) : '';
+  const ref = refCol ? textIn(cells, r, refCol.col) : '';
   return {
-    row: r, measure: textAt(sheet, r, measureC), measureCell: cellAddress(r, measureC), label: ref === '' ? null : ref,
+    row: r, measure: textIn(cells, r, measureC), measureCell: cellAddress(r, measureC), label: ref === '' ? null : ref,
     polarity: { polarity: 'lower', source: 'column', reason: 'a risk rating: lower is better' },
     target: { spec: null, interval: null, readable: '', text: '', cell: null },
     latest, previous, variance: null, variancePct: null, status, statusReason, trend, trendReason,
@@ -1001,17 +983,17 @@ const RATING_WORD: Record<'green' | 'amber' | 'red', string> = { green: 'Green',
  * rating before it gives the trend. A row not rated in the newest period has no current status.
  */
 function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { sheet, table } = ctx;
+  const { cells, table } = ctx;
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const measureC = measureCol?.col ?? table.left;
   const refCol = firstColumn(table, 'reference');
   const periods = table.columns.filter((c) => c.role === 'period' && c.period).sort((a, b) => comparePeriods(a.period as Period, b.period as Period) || a.col - b.col);
-  const ratings = periods.map((c) => ({ c, text: textAt(sheet, r, c.col), rating: statusOfWord(textAt(sheet, r, c.col)) }));
+  const ratings = periods.map((c) => ({ c, text: textIn(cells, r, c.col), rating: statusOfWord(textIn(cells, r, c.col)) }));
   const newest = ratings[ratings.length - 1];
   const rated = ratings.filter((x) => x.rating !== undefined && x.rating !== 'none');
   const shape: RatingsRowShape = { kind: 'ratings', periods: periods.map((c) => markCellOf(ctx, c)) };
   const rules = rowRules(shape);
-  const block = evaluateBlock(rules, rowCells(sheet, r, table));
+  const block = evaluateBlock(rules, rowCells(cells, r));
   const status = statusOf(block, 'dataOnly');
   const trend = trendOfBlock(block);
   let statusReason = 'No status: no rating';
@@ -1029,42 +1011,14 @@ function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
       ? `No status: not rated in ${newest.c.period?.label ?? newest.c.header}${newest.text !== '' ? ` ("${newest.text}")` : ''}; last rated ${last.text} in ${last.c.period?.label ?? last.c.header}`
       : `No status: not rated in ${newest.c.period?.label ?? newest.c.header}`;
   }
-  const ref = refCol ? textAt(sheet, r, refCol.col) : '';
+  const ref = refCol ? textIn(cells, r, refCol.col) : '';
   return {
-    row: r, measure: textAt(sheet, r, measureC), measureCell: cellAddress(r, measureC), label: ref === '' ? null : ref,
+    row: r, measure: textIn(cells, r, measureC), measureCell: cellAddress(r, measureC), label: ref === '' ? null : ref,
     polarity: { polarity: 'lower', source: 'column', reason: 'a rating: green is better than amber, amber than red' },
     target: { spec: null, interval: null, readable: '', text: '', cell: null },
     latest: null, previous: null, variance: null, variancePct: null, status, statusReason, trend, trendReason,
     green: ctx.green, amber: ctx.amber, findings: [], shape, block, rules,
   };
-}
-
-const TOLERANCE_KEY_OF_SHEET = new WeakMap<SheetSnapshot, ReturnType<typeof toleranceKeyOf> | null>();
-
-/** The sheet's tolerance key, read once per sheet however many tables it holds. */
-function sheetToleranceKey(sheet: SheetSnapshot): ReturnType<typeof toleranceKeyOf> {
-  if (!TOLERANCE_KEY_OF_SHEET.has(sheet)) TOLERANCE_KEY_OF_SHEET.set(sheet, toleranceKeyOf(sheet) ?? null);
-  return TOLERANCE_KEY_OF_SHEET.get(sheet) ?? undefined;
-}
-
-/** Reads a tolerance key printed on the sheet ("Amber: within 10% of target", a met / not met key). */
-export function toleranceKeyOf(sheet: SheetSnapshot): { amber: Tolerance; text: string; cell: string } | undefined {
-  for (let r = 0; r < sheet.rows.length; r++) {
-    const row = sheet.rows[r] ?? [];
-    for (let c = 0; c < row.length; c++) {
-      const text = textAt(sheet, r, c);
-      if (text.length < 8) continue;
-      for (const k of TOLERANCE_KEYS) {
-        const m = k.pattern.exec(text)?.groups;
-        if (m?.num === undefined) continue;
-        const n = Number(m.num);
-        const amber: Tolerance = (m.unit ?? '%') === '%' ? { kind: 'relative', value: n / 100 } : { kind: 'absolute', value: n };
-        return { amber, text, cell: cellAddress(r, c) };
-      }
-      if (TWO_STATE_KEY.test(text)) return { amber: { kind: 'relative', value: 0 }, text, cell: cellAddress(r, c) };
-    }
-  }
-  return undefined;
 }
 
 function arrowOf(text: string): 'up' | 'down' | 'flat' | undefined {
@@ -1076,11 +1030,12 @@ function arrowOf(text: string): 'up' | 'down' | 'flat' | undefined {
 }
 
 /** Reads the table's arrow convention by majority and flags rows whose published arrow disagrees. */
-function checkDirections(sheet: SheetSnapshot, table: DetectedTable, rows: EvaluatedRow[]): { convention?: 'improving' | 'increasing'; rows: EvaluatedRow[] } {
+function checkDirections(cells: InterpretedTable, rows: EvaluatedRow[]): { convention?: 'improving' | 'increasing'; rows: EvaluatedRow[] } {
+  const { table } = cells;
   const col = firstColumn(table, 'direction');
   if (!col) return { rows };
   const read = rows.map((row) => {
-    const text = textAt(sheet, row.row, col.col);
+    const text = textIn(cells, row.row, col.col);
     const arrow = arrowOf(text);
     const moved = row.latest && row.previous ? floatCmp(row.latest.value.value, row.previous.value.value) : undefined;
     return { row, text, arrow, moved };
@@ -1115,11 +1070,12 @@ function checkDirections(sheet: SheetSnapshot, table: DetectedTable, rows: Evalu
  * Finds subtotal rows of a budget table (a row equal to the sum of the lines above it since the last
  * subtotal, on the budget column) and checks every other figure column adds up the same way.
  */
-function checkSubtotals(sheet: SheetSnapshot, table: DetectedTable, rows: EvaluatedRow[]): EvaluatedRow[] {
+function checkSubtotals(cells: InterpretedTable, rows: EvaluatedRow[]): EvaluatedRow[] {
+  const { table } = cells;
   const budgetCol = firstColumn(table, 'budget');
   if (!budgetCol) return rows;
   const figureCols = table.columns.filter((c) => ['budget', 'forecast', 'variance', 'prior-variance', 'movement'].includes(c.role));
-  const valueAt = (r: number, c: TableColumn): NumberValue | undefined => numberAt(sheet, r, c)?.value;
+  const valueAt = (r: number, c: TableColumn): NumberValue | undefined => numberAt(cells, r, c)?.value;
   // The open lines since the last subtotal, with running sums of their budgets: a row is a subtotal when it equals
   // the sum of the last k ≥ 2 open lines (the fewest that fit), found through the sums in one look-up.
   const open: number[] = [];
@@ -1170,29 +1126,36 @@ function checkSubtotals(sheet: SheetSnapshot, table: DetectedTable, rows: Evalua
   return rows.map((row, i) => (extra.has(i) ? { ...row, findings: [...row.findings, ...(extra.get(i) ?? [])] } : row));
 }
 
-/** Evaluates one detected table. */
+/** Evaluates one detected table: reads its cells once (`interpretTable`), then judges its rows. */
 export function evaluateTable(printed: SheetSnapshot, table: DetectedTable, settings: EvaluationSettings = DEFAULT_SETTINGS): EvaluatedTable {
-  // The rows are read as a refresh leaves them (figures printed as text typed as numbers), so that the formulas
-  // written, and a later refresh of the refreshed sheet, read the same cells the same way.
-  const sheet = withNormalised(printed, normalisationsOf(printed, table));
-  const key = settings.tolerancesChosen === true ? undefined : sheetToleranceKey(printed);
+  const targetColumn = tableOverride(table, settings)?.targetColumn;
+  return evaluateInterpretedTable(interpretTable(printed, table, targetColumn !== undefined ? { targetColumns: [columnIndex(targetColumn)] } : {}), settings);
+}
+
+/**
+ * Evaluates a table whose cells have been read, from those readings alone. The table is read with the target column
+ * the settings pick for it, if they pick one (as `evaluateTable` does).
+ */
+export function evaluateInterpretedTable(cells: InterpretedTable, settings: EvaluationSettings = DEFAULT_SETTINGS): EvaluatedTable {
+  const { table } = cells;
+  const key = settings.tolerancesChosen === true ? undefined : cells.toleranceKey;
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
   const ctx: RowContext = {
-    sheet, table, settings, override: tableOverride(table, settings),
+    cells, table, settings, override: tableOverride(table, settings),
     green: settings.green, amber: key?.amber ?? settings.amber,
-    stems: measureStems(sheet, table, measureCol?.col ?? table.left),
-    markWords: markWordsOf(sheet, table),
-    ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(sheet, table) } : {}),
+    stems: measureStems(cells, measureCol?.col ?? table.left),
+    markWords: markWordsOf(cells),
+    ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(cells) } : {}),
   };
   const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : table.kind === 'ratings' ? evaluateRatingsRow : evaluateKpiRow;
   let rows: EvaluatedRow[] = table.dataRows.map((r) => evaluateRow(ctx, r));
   let convention: 'improving' | 'increasing' | undefined;
-  if (table.kind === 'kpi' || table.kind === 'timeseries') ({ convention, rows } = checkDirections(sheet, table, rows));
-  if (table.kind === 'budget') rows = checkSubtotals(sheet, table, rows);
+  if (table.kind === 'kpi' || table.kind === 'timeseries') ({ convention, rows } = checkDirections(cells, rows));
+  if (table.kind === 'budget') rows = checkSubtotals(cells, rows);
   const findings = key && (table.kind === 'kpi' || table.kind === 'timeseries')
     ? [...table.findings, makeFinding('tolerance-from-sheet', key.cell, { key: key.text, tolerance: key.amber.value === 0 ? 'none (met / not met)' : key.amber.kind === 'relative' ? `${roundTo(key.amber.value * 100, 2)}% of the target` : `${key.amber.value} units` })]
     : table.findings;
-  return { table, rows, ...(convention ? { arrowConvention: convention } : {}), findings };
+  return { table, rows, ...(convention ? { arrowConvention: convention } : {}), findings, normalisations: cells.normalisations };
 }
 
 /** Detects and evaluates every scorecard table in a workbook. */
