@@ -201,7 +201,7 @@ function cellsIn(rect: SheetRect): number {
  * What one read response is planned to carry. Excel on the web refuses a response over 5 MB
  * (ResponsePayloadSizeLimitExceeded); the rest is room for what an estimate misses.
  */
-export const READ_BUDGET_BYTES = 4_000_000;
+export const READ_BUDGET_BYTES = 4_500_000;
 
 /**
  * Bytes a cell is taken to cost in a response before any of its sheet has been read: its value, its formula and
@@ -314,9 +314,10 @@ async function readRest(counter: SyncCounter, rest: ReadonlyArray<{ readonly loa
     const next: typeof pending = [];
     for (const p of pending) {
       const latest = p.load.parts[p.load.parts.length - 1];
-      const cellBytes = Math.max(4, Math.ceil(BAND_MARGIN * measuredCellBytes(latest === undefined ? [] : [latest])));
       const width = p.rect.right - p.rect.left + 1;
-      const fit = Math.floor(room / (width * cellBytes));
+      // By the row: a used range comes back only as wide as the cells that hold something, narrower than the area.
+      const rowBytes = Math.max(4 * width, Math.ceil(BAND_MARGIN * (latest === undefined ? width * ESTIMATED_CELL_BYTES : measuredRowBytes(latest))));
+      const fit = Math.floor(room / rowBytes);
       // Each response carries at least one band, however heavy its rows.
       const rows = batch.length === 0 ? Math.max(1, fit) : fit;
       if (rows < 1) {
@@ -324,8 +325,9 @@ async function readRest(counter: SyncCounter, rest: ReadonlyArray<{ readonly loa
         continue;
       }
       const band = { ...p.rect, bottom: Math.min(p.rect.bottom, p.rect.top + rows - 1) };
-      batch.push({ kind: 'cells', load: p.load, rect: band, bytes: cellsIn(band) * cellBytes });
-      room -= cellsIn(band) * cellBytes;
+      const bytes = (band.bottom - band.top + 1) * rowBytes;
+      batch.push({ kind: 'cells', load: p.load, rect: band, bytes });
+      room -= bytes;
       if (band.bottom < p.rect.bottom) next.push({ load: p.load, rect: { ...p.rect, top: band.bottom + 1 } });
     }
     await readPieces(counter, batch);
@@ -333,15 +335,10 @@ async function readRest(counter: SyncCounter, rest: ReadonlyArray<{ readonly loa
   }
 }
 
-/** Bytes a cell of the parts read took, on average, as JSON. */
-function measuredCellBytes(parts: readonly LoadedPart[]): number {
-  let bytes = 0;
-  let cells = 0;
-  for (const p of parts) {
-    bytes += utf8Length(JSON.stringify(p.values)) + utf8Length(JSON.stringify(p.formulas)) + utf8Length(JSON.stringify(p.numberFormat));
-    cells += p.values.reduce((n, row) => n + row.length, 0);
-  }
-  return cells === 0 ? ESTIMATED_CELL_BYTES : bytes / cells;
+/** Bytes a row of a part read took, on average, as JSON (its values, formulas and number formats). */
+function measuredRowBytes(part: LoadedPart): number {
+  const bytes = utf8Length(JSON.stringify(part.values)) + utf8Length(JSON.stringify(part.formulas)) + utf8Length(JSON.stringify(part.numberFormat));
+  return part.values.length === 0 ? 0 : bytes / part.values.length;
 }
 
 function sheetFrom(load: SheetLoad): SheetSnapshot {
