@@ -9,6 +9,7 @@ export * from './polarity';
 export * from './findings';
 export * from './vocabulary';
 export * from './detect';
+export * from './interpret';
 export * from './judge';
 export * from './evaluate';
 export * from './report';

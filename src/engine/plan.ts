@@ -12,7 +12,7 @@ import {
   arrayConstant, assertNever, emitBlock, Expr, Placement, RuleValue, STATUS_CODE, STATUS_VOCABULARY, statusOfCode, TREND_CODE,
   TREND_VOCABULARY, TrendKey, Verdict, WORD_LISTS, WordListName,
 } from './rules';
-import { losslessFormat, Normalisation, normalisationsOf } from './display';
+import { losslessFormat, Normalisation } from './display';
 import { CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { NumberValue, parseNumberText } from './value';
 
@@ -519,7 +519,8 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
       notices.push({ sheet: table.sheet, cell: placement.blockedBy, message: `No room for the scorecard columns of "${table.title ?? table.range}" on ${table.sheet}: ${placement.blockedBy} holds data. Nothing was written for this table; move that data or the table.` });
       continue;
     }
-    const norms = normalisationsOf(sheet, table);
+    // The cells the interpret stage found the refresh types (read once, with the table's other cells).
+    const norms = et.normalisations;
     const normAt = new Map(norms.map((x) => [`${x.row}:${x.col}`, x]));
     for (const x of norms) {
       writes.push({ sheet: table.sheet, row: x.row, col: x.col, value: { kind: 'number', value: x.value }, numberFormat: x.format, purpose: 'normalise' });
