@@ -46,7 +46,7 @@ export function statusText(key: StatusKey): string {
 
 /**
  * Status codes the rules compute. 1–4 are the same on every row; 5 is the row's own no-status word (its
- * NoStatusKey), so that a Status formula lists at most five words.
+ * NoStatusKey), read from the status table's column for that word.
  */
 export const STATUS_CODE = { green: 1, amber: 2, red: 3, noData: 4, noStatus: 5 } as const;
 
@@ -92,7 +92,7 @@ export function trendText(key: TrendKey, movement?: Movement): string {
   return `${e.followsValue && movement !== undefined ? MOVEMENT_ARROWS[movement] : e.arrow} ${e.word}`;
 }
 
-/** Trend codes the rules compute, in the order the Trend formula lists the words (0 shows nothing). */
+/** Trend codes the rules compute; the trend table holds code + 1 in its rows (0 shows nothing). */
 export const TREND_CODE: Readonly<Record<TrendKey, number>> = {
   none: 0, improving: 1, stable: 2, worsening: 3, notComparable: 4, increasing: 5, decreasing: 6,
 };
