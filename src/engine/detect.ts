@@ -212,15 +212,28 @@ function isHeaderCell(text: string): boolean {
   return text.length <= 30 && roleOfHeader(text) === 'measure';
 }
 
+/**
+ * True when at least the given share of the values pass the test; stops reading once too many have failed (a column
+ * of figures fails every word test at its first values).
+ */
+function shareAtLeast(values: readonly string[], test: (v: string) => boolean, share: number): boolean {
+  const n = values.length;
+  let passed = 0;
+  for (let i = 0; i < n; i++) {
+    if (test(values[i] as string)) passed++;
+    else if ((passed + n - i - 1) / n < share) return false;
+  }
+  return passed / n >= share;
+}
+
 /** Reads what the values of a column say it is: frequencies, polarities, arrows, published ratings or trends. */
 function categoricalRole(values: readonly string[]): 'frequency' | 'polarity' | 'direction' | 'status' | undefined {
   const filled = values.filter((v) => v !== '');
   if (filled.length === 0) return undefined;
-  const share = (test: (v: string) => boolean): number => filled.filter(test).length / filled.length;
-  if (share((v) => FREQUENCY_WORD.test(v)) >= 0.6) return 'frequency';
-  if (share((v) => polarityFromPhrase(v) !== undefined) >= 0.6) return 'polarity';
-  if (share((v) => ARROW_UP.test(v) || ARROW_DOWN.test(v) || ARROW_FLAT.test(v) || trendOfWord(v) !== undefined) >= 0.5) return 'direction';
-  if (share((v) => statusOfWord(v) !== undefined) >= 0.6 && filled.some((v) => v.length > 1)) return 'status';
+  if (shareAtLeast(filled, (v) => FREQUENCY_WORD.test(v), 0.6)) return 'frequency';
+  if (shareAtLeast(filled, (v) => polarityFromPhrase(v) !== undefined, 0.6)) return 'polarity';
+  if (shareAtLeast(filled, (v) => ARROW_UP.test(v) || ARROW_DOWN.test(v) || ARROW_FLAT.test(v) || trendOfWord(v) !== undefined, 0.5)) return 'direction';
+  if (shareAtLeast(filled, (v) => statusOfWord(v) !== undefined, 0.6) && filled.some((v) => v.length > 1)) return 'status';
   return undefined;
 }
 
@@ -248,7 +261,16 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
   const findings: Finding[] = [];
   const cols: number[] = [];
   for (let c = b.left; c <= b.right; c++) cols.push(c);
-  const valuesOf = (c: number): string[] => dataRows.map((r) => textAt(sheet, r, c));
+  // Each column's texts are read once.
+  const columnTexts = new Map<number, readonly string[]>();
+  const valuesOf = (c: number): readonly string[] => {
+    let texts = columnTexts.get(c);
+    if (texts === undefined) {
+      texts = dataRows.map((r) => textAt(sheet, r, c));
+      columnTexts.set(c, texts);
+    }
+    return texts;
+  };
 
   if (t.headerless) return describeHeaderlessList(sheet, t, range);
 
@@ -431,7 +453,7 @@ function readHeaderless(title: string): (HeaderlessReading & { readonly kind: Ta
  * The measure column: a column headed as a measure with words beneath it; when the first column holds codes or
  * figures, the descriptive text column beside it. Of two columns headed as measures, the one filled on more rows.
  */
-function assignMeasure(columns: TableColumn[], valuesOf: (c: number) => string[]): void {
+function assignMeasure(columns: TableColumn[], valuesOf: (c: number) => readonly string[]): void {
   const texty = (k: TableColumn): number => valuesOf(k.col).filter((v) => v !== '' && !FIGURE_TEXT.test(v)).length;
   const headed = columns.map((k, i) => ({ k, i })).filter(({ k }) => k.role === 'measure');
   if (headed.length > 1) {

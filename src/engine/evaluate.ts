@@ -19,7 +19,7 @@ import { Candidate, formatNumber, NumberValue, ParsedCell, Unit } from './value'
 import { statusOfWord } from './vocabulary';
 import {
   Band, BlockValues, BoundSource, BudgetRowShape, evaluateBlock, MarkCell, NoStatusKey, PeriodColumn, PeriodRowShape, RatingsRowShape,
-  RISK_BANDS, RiskRowShape, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, RowBlock,
+  RISK_BANDS, resumeBlock, RiskRowShape, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, RowBlock,
 } from './rules';
 
 export { columnRole, roleColumn, toleranceKeyOf } from './interpret';
@@ -195,6 +195,8 @@ interface RowContext {
   readonly varianceConvention?: TableColumn['signConvention'];
   /** The words the table's published marks are written in. */
   readonly markWords: Omit<MarkCell, 'role'>;
+  /** The tables of previous-value ranks the table's rows share, by their positions (see `sharedRanks`). */
+  readonly ranks: Map<string, number[][]>;
 }
 
 /** The text a cell of the table shows ('' outside the table's data rows and columns). */
@@ -440,6 +442,21 @@ function previousRanksOf(positions: ReadonlyArray<{ readonly period: Period | nu
   }));
 }
 
+/**
+ * `previousRanksOf` for one row, the same table for every row whose positions are the same columns, equally usable:
+ * the rows of a table share it (and the key of their rules writes it once).
+ */
+function sharedRanks(ctx: RowContext, positions: ReadonlyArray<{ readonly col: number; readonly period: Period | null; readonly usable: boolean; readonly isValue: boolean }>, kind: DetectedTable['kind']): number[][] {
+  let key = '';
+  for (const p of positions) key += `${p.col}${p.usable ? 'u' : 'x'}${p.isValue ? 'v' : 'p'},`;
+  let ranks = ctx.ranks.get(key);
+  if (ranks === undefined) {
+    ranks = previousRanksOf(positions, kind);
+    ctx.ranks.set(key, ranks);
+  }
+  return ranks;
+}
+
 /** The published marks of a table (R / A / G, Met / Not met) as the exact words each status is written in. */
 function markWordsOf(cells: InterpretedTable): Omit<MarkCell, 'role'> {
   const { table } = cells;
@@ -683,7 +700,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     kind: table.kind === 'timeseries' ? 'series' : 'kpi',
     periods: positions.filter((p) => !p.isValue).map(column),
     ...(valueReads.length > 0 ? { values: positions.filter((p) => p.isValue).map(column) } : {}),
-    previousRanks: previousRanksOf(positions.map((p) => ({ period: p.col.period ?? null, usable: p.read.obs !== undefined || p.read.mismatch === undefined, isValue: p.isValue })), table.kind),
+    previousRanks: sharedRanks(ctx, positions.map((p) => ({ col: p.col.col, period: p.col.period ?? null, usable: p.read.obs !== undefined || p.read.mismatch === undefined, isValue: p.isValue })), table.kind),
     ...(markCols.length > 0 ? { marks: markCols.map((c) => markCellOf(ctx, c)) } : {}),
     polarity: polarity.polarity,
     displayDecimals: 0,
@@ -705,7 +722,8 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const d = decimalsOf(obsAt(found.latestIndex), obsAt(found.previousIndex));
   const shape: PeriodRowShape = d === baseShape.displayDecimals ? baseShape : { ...baseShape, displayDecimals: d };
   if (shape !== baseShape) rules = rowRules(shape);
-  const block = evaluateBlock(rules, ruleCells);
+  // Where the shape stands, its rules are the ones already part-evaluated: the rest of them follow on.
+  const block = shape === baseShape ? resumeBlock(rules, ruleCells, found) : evaluateBlock(rules, ruleCells);
   const finalLatest = obsAt(block.latestIndex);
   const finalPrevious = obsAt(block.previousIndex);
   const latestPosition = positions[(block.latestIndex?.kind === 'number' ? block.latestIndex.value : 0) - 1];
@@ -1145,6 +1163,7 @@ export function evaluateInterpretedTable(cells: InterpretedTable, settings: Eval
     green: settings.green, amber: key?.amber ?? settings.amber,
     stems: measureStems(cells, measureCol?.col ?? table.left),
     markWords: markWordsOf(cells),
+    ranks: new Map(),
     ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(cells) } : {}),
   };
   const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : table.kind === 'ratings' ? evaluateRatingsRow : evaluateKpiRow;

@@ -290,7 +290,8 @@ export function formatNumber(n: Pick<NumberValue, 'value' | 'unit' | 'decimals' 
   const d = Math.min(6, decimals ?? n.decimals);
   const shown = n.unit === 'percent' ? n.value * 100 : n.value;
   const [whole = '0', frac] = Math.abs(shown).toFixed(d).split('.');
-  const abs = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (frac !== undefined ? `.${frac}` : '');
+  // Thousands separators only where there are thousands.
+  const abs = (whole.length > 3 ? whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') : whole) + (frac !== undefined ? `.${frac}` : '');
   const sign = shown < 0 && /[1-9]/.test(abs) ? '-' : '';
   if (n.unit === 'percent') return `${sign}${abs}%`;
   if (n.unit === 'currency') return `${sign}${n.currency ?? '£'}${abs}`;

@@ -25,12 +25,26 @@ export type BlockValues = Readonly<Partial<Record<BlockRole, RuleValue>>>;
  * With `through`, stops once that role is computed.
  */
 export function evaluateBlock(block: RowBlock, cells: RowCells, through?: BlockRole): BlockValues {
+  return runBlock(block, cells, through, undefined);
+}
+
+/**
+ * Evaluates the rest of a block whose first rules `evaluateBlock(block, cells, through)` computed (`done`), over the
+ * same cells: the result is the whole block's, as `evaluateBlock(block, cells)` gives it.
+ */
+export function resumeBlock(block: RowBlock, cells: RowCells, done: BlockValues): BlockValues {
+  return runBlock(block, cells, undefined, done);
+}
+
+function runBlock(block: RowBlock, cells: RowCells, through: BlockRole | undefined, done: BlockValues | undefined): BlockValues {
   // The row's cells stay where they are; the readings and the block's results are read first.
   const known: Record<string, RuleValue> = {};
-  for (const [role, value] of Object.entries(block.readings ?? {})) known[role] = numberValue(value);
+  const readings = block.readings;
+  if (readings !== undefined) for (const role in readings) known[role] = numberValue(readings[role] as number);
   const out: Partial<Record<BlockRole, RuleValue>> = {};
   for (const rule of block.rules) {
-    const v = evaluateRuleOver(rule.expr, known, cells);
+    const earlier = done?.[rule.role];
+    const v = earlier ?? evaluateRuleOver(rule.expr, known, cells);
     known[rule.role] = v;
     out[rule.role] = v;
     if (rule.role === through) break;

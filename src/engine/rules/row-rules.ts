@@ -11,7 +11,7 @@
  * (kinds/index.ts), one in `RowShape` and one in `buildRowRules`. Rows of one shape share their rules (see `rowRules`).
  */
 import { assertNever } from './expr';
-import { BoundSource, literalNumber, readingRole, RowBlock, ValueTerm } from './common';
+import { literalNumber, readingRole, RowBlock } from './common';
 import { periodRowRules, PeriodRowShape } from './kinds/period';
 import { ratingsRowRules, RatingsRowShape } from './kinds/ratings';
 import { budgetRowRules, BudgetRowShape } from './kinds/budget';
@@ -30,33 +30,61 @@ export type RowShape = PeriodRowShape | BudgetRowShape | RiskRowShape | RatingsR
 /** Distinct shapes kept: rows of one table mostly share a shape, so a few thousand cover a large workbook. */
 const MEMO_LIMIT = 4096;
 const memo = new Map<string, RowBlock>();
-/** A reading's value in a shape's JSON (terms are made with their properties in this order). */
-const READING_VALUE = /("kind":"reading","role":"[^"]*","value":)[^,}]*/g;
+/**
+ * Keys of the tables of numbers a shape holds (`previousRanks`), by identity: the rows of a table share one such
+ * table, so it is written out once. Shapes are never changed once made.
+ */
+const tableKeys = new WeakMap<object, string>();
 
-/** The readings of a shape's text cells, by reading role. */
-function readingsOf(shape: RowShape): Record<string, number> | undefined {
-  let out: Record<string, number> | undefined;
-  const visit = (t: ValueTerm | null | undefined): void => {
-    // Kept to the 15 digits a formula's number holds, as every literal of a rule is.
-    if (t?.kind === 'reading') (out ??= {})[readingRole(t.role)] = literalNumber(t.value);
-  };
-  const visitBound = (b: BoundSource): void => {
-    if (b.kind === 'cell') visit(b.term);
-    else if (b.kind === 'proRata' && b.annual.kind === 'cell') visit(b.annual.term);
-  };
-  switch (shape.kind) {
-    case 'kpi': case 'series':
-      for (const p of [...shape.periods, ...(shape.values ?? [])]) visit(p.term);
-      visitBound(shape.min);
-      visitBound(shape.max);
-      break;
-    case 'budget':
-      for (const t of [shape.budget, shape.forecast, shape.publishedVariance?.term, shape.priorVariance?.term, shape.movement?.term]) visit(t);
-      break;
-    case 'risk': visit(shape.after); visit(shape.before); break;
-    case 'ratings': break;
-    default: assertNever(shape);
+/** A shape's key and the readings of its text cells, made in one walk of the shape. */
+interface ShapeKey {
+  key: string;
+  readings: Record<string, number> | undefined;
+}
+
+/**
+ * Writes a part of a shape as its key: every field but a reading's value, which travels beside the rules. Strings are
+ * quoted as JSON quotes them, so two different shapes never share a key.
+ */
+function writeKey(v: unknown, into: ShapeKey): string {
+  switch (typeof v) {
+    case 'string': return JSON.stringify(v);
+    case 'number': return String(v);
+    case 'boolean': return v ? 't' : 'f';
+    case 'object': {
+      if (v === null) return 'n';
+      if (Array.isArray(v)) {
+        const nested = v.length > 0 && Array.isArray(v[0]);
+        const known = nested ? tableKeys.get(v) : undefined;
+        if (known !== undefined) return known;
+        let s = '[';
+        for (let i = 0; i < v.length; i++) s += (i === 0 ? '' : ',') + writeKey(v[i], into);
+        s += ']';
+        if (nested) tableKeys.set(v, s);
+        return s;
+      }
+      const o = v as Record<string, unknown>;
+      const reading = o.kind === 'reading';
+      if (reading) {
+        // Kept to the 15 digits a formula's number holds, as every literal of a rule is.
+        (into.readings ??= {})[readingRole(o.role as string)] = literalNumber(o.value as number);
+      }
+      let s = '{';
+      for (const k in o) {
+        const x = o[k];
+        if (x === undefined || (reading && k === 'value')) continue;
+        s += `${k}:${writeKey(x, into)},`;
+      }
+      return `${s}}`;
+    }
+    default: return '';
   }
+}
+
+/** The key rows of a shape share their rules under, and the row's readings of text cells by reading role. */
+function keyOf(shape: RowShape): ShapeKey {
+  const out: ShapeKey = { key: '', readings: undefined };
+  out.key = writeKey(shape, out);
   return out;
 }
 
@@ -66,16 +94,13 @@ function readingsOf(shape: RowShape): Record<string, number> | undefined {
  * rules are built once per shape; the row's readings travel beside them.
  */
 export function rowRules(shape: RowShape): RowBlock {
-  // Non-finite numbers never reach a shape (a rule cannot hold them), so JSON's "null" for them is never a key.
-  const json = JSON.stringify(shape);
-  const key = json.includes('"kind":"reading"') ? json.replace(READING_VALUE, '$1') : json;
+  const { key, readings } = keyOf(shape);
   let block = memo.get(key);
   if (block === undefined) {
     block = buildRowRules(shape);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(key, block);
   }
-  const readings = readingsOf(shape);
   return readings === undefined ? block : { ...block, readings };
 }
 
