@@ -18,8 +18,8 @@ import { TargetSpec } from './target';
 import { Candidate, formatNumber, NumberValue, ParsedCell, Unit } from './value';
 import { statusOfWord } from './vocabulary';
 import {
-  Band, BlockValues, BoundSource, BudgetRowShape, evaluateBlock, MarkCell, NoStatusKey, PeriodColumn, PeriodRowShape, RatingsRowShape,
-  RISK_BANDS, resumeBlock, RiskRowShape, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, RowBlock,
+  assertNever, Band, BlockValues, BoundSource, BudgetRowShape, evaluateBlock, MarkCell, NoStatusKey, PeriodColumn, PeriodRowShape, RatingsRowShape,
+  RISK_BANDS, resumeBlock, RiskRowShape, sharedShapePart, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, RowBlock,
 } from './rules';
 
 export { columnRole, roleColumn, toleranceKeyOf } from './interpret';
@@ -197,6 +197,8 @@ interface RowContext {
   readonly markWords: Omit<MarkCell, 'role'>;
   /** The tables of previous-value ranks the table's rows share, by their positions (see `sharedRanks`). */
   readonly ranks: Map<string, number[][]>;
+  /** The period and value columns the table's rows share, by how their cells are read (see `sharedColumns`). */
+  readonly columns: Map<string, readonly PeriodColumn[]>;
 }
 
 /** The text a cell of the table shows ('' outside the table's data rows and columns). */
@@ -451,10 +453,32 @@ function sharedRanks(ctx: RowContext, positions: ReadonlyArray<{ readonly col: n
   for (const p of positions) key += `${p.col}${p.usable ? 'u' : 'x'}${p.isValue ? 'v' : 'p'},`;
   let ranks = ctx.ranks.get(key);
   if (ranks === undefined) {
-    ranks = previousRanksOf(positions, kind);
+    ranks = sharedShapePart(previousRanksOf(positions, kind));
     ctx.ranks.set(key, ranks);
   }
   return ranks;
+}
+
+/**
+ * A row's period (or value) columns, the same array for every row of the table whose columns are read alike, so that
+ * the key of their rules is written once for them. Columns holding a reading stay the row's own.
+ */
+function sharedColumns(ctx: RowContext, columns: readonly PeriodColumn[]): readonly PeriodColumn[] {
+  let key = '';
+  for (const { term } of columns) {
+    switch (term.kind) {
+      case 'cell': key += `${term.role}/${term.divisor},`; break;
+      case 'mismatch': key += `${term.role}!${term.typed ? 1 : 0},`; break;
+      case 'reading': return columns;
+      default: return assertNever(term);
+    }
+  }
+  let shared = ctx.columns.get(key);
+  if (shared === undefined) {
+    shared = sharedShapePart(columns);
+    ctx.columns.set(key, shared);
+  }
+  return shared;
 }
 
 /** The published marks of a table (R / A / G, Met / Not met) as the exact words each status is written in. */
@@ -698,8 +722,8 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
           : 'noDirection';
   const baseShape: PeriodRowShape = {
     kind: table.kind === 'timeseries' ? 'series' : 'kpi',
-    periods: positions.filter((p) => !p.isValue).map(column),
-    ...(valueReads.length > 0 ? { values: positions.filter((p) => p.isValue).map(column) } : {}),
+    periods: sharedColumns(ctx, positions.filter((p) => !p.isValue).map(column)),
+    ...(valueReads.length > 0 ? { values: sharedColumns(ctx, positions.filter((p) => p.isValue).map(column)) } : {}),
     previousRanks: sharedRanks(ctx, positions.map((p) => ({ col: p.col.col, period: p.col.period ?? null, usable: p.read.obs !== undefined || p.read.mismatch === undefined, isValue: p.isValue })), table.kind),
     ...(markCols.length > 0 ? { marks: markCols.map((c) => markCellOf(ctx, c)) } : {}),
     polarity: polarity.polarity,
@@ -1164,6 +1188,7 @@ export function evaluateInterpretedTable(cells: InterpretedTable, settings: Eval
     stems: measureStems(cells, measureCol?.col ?? table.left),
     markWords: markWordsOf(cells),
     ranks: new Map(),
+    columns: new Map(),
     ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(cells) } : {}),
   };
   const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : table.kind === 'ratings' ? evaluateRatingsRow : evaluateKpiRow;

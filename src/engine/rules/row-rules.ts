@@ -31,15 +31,42 @@ export type RowShape = PeriodRowShape | BudgetRowShape | RiskRowShape | RatingsR
 const MEMO_LIMIT = 4096;
 const memo = new Map<string, RowBlock>();
 /**
- * Keys of the tables of numbers a shape holds (`previousRanks`), by identity: the rows of a table share one such
- * table, so it is written out once. Shapes are never changed once made.
+ * Parts of shapes that rows share (a table's previous-value ranks, its rows' period columns), registered with
+ * `sharedShapePart`, with their keys once written: the key of a part is written once however many rows hold it.
+ * Shapes and their parts are never changed once made.
  */
-const tableKeys = new WeakMap<object, string>();
+const sharedParts = new WeakMap<object, string | null>();
+
+/** Registers a part that the shapes of many rows hold (the same object), so that its key is written once; returns it. */
+export function sharedShapePart<T extends object>(part: T): T {
+  if (!sharedParts.has(part)) sharedParts.set(part, null);
+  return part;
+}
+
+/**
+ * Short stand-ins for the keys of shared parts ("#12"), one per distinct key, so that a shape's key stays short: two
+ * parts share a stand-in only when their keys are equal. Numbers are never reused, so a stand-in given before the
+ * list was emptied still stands for its part alone.
+ */
+const partTokens = new Map<string, string>();
+let partsSeen = 0;
+
+function partToken(key: string): string {
+  let token = partTokens.get(key);
+  if (token === undefined) {
+    token = `#${++partsSeen}`;
+    if (partTokens.size >= MEMO_LIMIT) partTokens.clear();
+    partTokens.set(key, token);
+  }
+  return token;
+}
 
 /** A shape's key and the readings of its text cells, made in one walk of the shape. */
 interface ShapeKey {
   key: string;
   readings: Record<string, number> | undefined;
+  /** Readings met so far: a shared part holding one is walked each time, for its reading. */
+  readingCount: number;
 }
 
 /**
@@ -53,37 +80,44 @@ function writeKey(v: unknown, into: ShapeKey): string {
     case 'boolean': return v ? 't' : 'f';
     case 'object': {
       if (v === null) return 'n';
-      if (Array.isArray(v)) {
-        const nested = v.length > 0 && Array.isArray(v[0]);
-        const known = nested ? tableKeys.get(v) : undefined;
-        if (known !== undefined) return known;
-        let s = '[';
-        for (let i = 0; i < v.length; i++) s += (i === 0 ? '' : ',') + writeKey(v[i], into);
-        s += ']';
-        if (nested) tableKeys.set(v, s);
-        return s;
-      }
-      const o = v as Record<string, unknown>;
-      const reading = o.kind === 'reading';
-      if (reading) {
-        // Kept to the 15 digits a formula's number holds, as every literal of a rule is.
-        (into.readings ??= {})[readingRole(o.role as string)] = literalNumber(o.value as number);
-      }
-      let s = '{';
-      for (const k in o) {
-        const x = o[k];
-        if (x === undefined || (reading && k === 'value')) continue;
-        s += `${k}:${writeKey(x, into)},`;
-      }
-      return `${s}}`;
+      const shared = sharedParts.get(v);
+      if (typeof shared === 'string') return shared;
+      const readingsBefore = into.readingCount;
+      const s = Array.isArray(v) ? writeArrayKey(v, into) : writeObjectKey(v as Record<string, unknown>, into);
+      if (shared !== null || into.readingCount !== readingsBefore) return s;
+      const token = partToken(s);
+      sharedParts.set(v, token);
+      return token;
     }
     default: return '';
   }
 }
 
+function writeArrayKey(v: readonly unknown[], into: ShapeKey): string {
+  let s = '[';
+  for (let i = 0; i < v.length; i++) s += (i === 0 ? '' : ',') + writeKey(v[i], into);
+  return `${s}]`;
+}
+
+function writeObjectKey(o: Record<string, unknown>, into: ShapeKey): string {
+  const reading = o.kind === 'reading';
+  if (reading) {
+    // Kept to the 15 digits a formula's number holds, as every literal of a rule is.
+    (into.readings ??= {})[readingRole(o.role as string)] = literalNumber(o.value as number);
+    into.readingCount++;
+  }
+  let s = '{';
+  for (const k in o) {
+    const x = o[k];
+    if (x === undefined || (reading && k === 'value')) continue;
+    s += `${k}:${writeKey(x, into)},`;
+  }
+  return `${s}}`;
+}
+
 /** The key rows of a shape share their rules under, and the row's readings of text cells by reading role. */
 function keyOf(shape: RowShape): ShapeKey {
-  const out: ShapeKey = { key: '', readings: undefined };
+  const out: ShapeKey = { key: '', readings: undefined, readingCount: 0 };
   out.key = writeKey(shape, out);
   return out;
 }
