@@ -313,35 +313,31 @@ export function displayUnits(x: Expr, decimals: number): Expr {
  * displayed, else improving / worsening by polarity; for a range, by the change in the distance from the range;
  * increasing / decreasing when polarity is unknown (or a range has no bounds). 0 when fewer than two values.
  */
-export function trendCodeRule(polarity: TrendPolarity, decimals: number, j: Judged | null, notComparable: Expr, noPrevious: Expr = FALSE): { expr: Expr; codes: TrendKey[] } {
+export function trendCodeRule(polarity: TrendPolarity, decimals: number, j: Judged | null, notComparable: Expr, noPrevious: Expr = FALSE): Expr {
   const L = ref('latest');
   const P = ref('previous');
   const c = (k: TrendKey): Expr => num(TREND_CODE[k]);
   const unknown = iff(gt(L, P), c('increasing'), c('decreasing'));
   const stableCode = num(TREND_CODE.stable);
   let direction: Expr;
-  let codes: TrendKey[] = ['improving', 'stable', 'worsening'];
   switch (polarity) {
     case 'higher': direction = sub(stableCode, call('SIGN', sub(L, P))); break;
     case 'lower': direction = add(stableCode, call('SIGN', sub(L, P))); break;
-    case 'unknown': direction = unknown; codes = ['stable', 'increasing', 'decreasing']; break;
+    case 'unknown': direction = unknown; break;
     case 'range': {
       const lo = j?.lo ?? null;
       const hi = j?.hi ?? null;
-      if (lo === null && hi === null) { direction = unknown; codes = ['stable', 'increasing', 'decreasing']; break; }
+      if (lo === null && hi === null) { direction = unknown; break; }
       // Inside a range the distance is 0; from a one-sided target (a point aimed at), the distance either side.
       const dist = (x: Expr): Expr => (lo !== null && hi !== null ? call('MAX', sub(lo.expr, x), sub(x, hi.expr), num(0)) : abs(sub(x, (lo ?? hi as Side).expr)));
       const nearer = add(stableCode, call('SIGN', sub(dist(L), dist(P))));
       const sides = [lo, hi].filter((s): s is Side => s !== null);
       direction = iff(and(...sides.map(has)), nearer, unknown);
-      codes = sides.some((s) => s.live) ? ['improving', 'stable', 'worsening', 'increasing', 'decreasing'] : ['improving', 'stable', 'worsening'];
       break;
     }
   }
   const body = iff(notComparable, c('notComparable'), iff(binaryEqExpr(displayUnits(L, decimals), displayUnits(P, decimals)), stableCode, direction));
-  const reachesNotComparable = !(notComparable.kind === 'boolean' && !notComparable.value) || !(noPrevious.kind === 'boolean' && !noPrevious.value);
-  if (reachesNotComparable) codes.push('notComparable');
-  return { expr: iff(allNumbers(L, P), body, iff(noPrevious, c('notComparable'), c('none'))), codes };
+  return iff(allNumbers(L, P), body, iff(noPrevious, c('notComparable'), c('none')));
 }
 
 export function binaryEqExpr(a: Expr, b: Expr): Expr {
@@ -351,9 +347,8 @@ export function binaryEqExpr(a: Expr, b: Expr): Expr {
 /**
  * Trend text: the word of the code, read from the workbook's trend table. A word that follows the value gets the arrow
  * of `movement`'s sign (up when it is positive, down otherwise); without a movement, every word shows its own arrow.
- * `codes` (the codes the row can reach) no longer shapes the formula: the table holds every word.
  */
-export function trendRule(_codes: readonly TrendKey[], movement: Expr | null): Expr {
+export function trendRule(movement: Expr | null): Expr {
   // Column 2 − (rose): "up" when the value rose, "down" otherwise. a − b > 0 is written a > b, which also reads a row
   // with no values (trend code 0, whose words are all "") without an error.
   const rose = movement === null ? null : movement.kind === 'binary' && movement.op === '-' ? gt(movement.left, movement.right) : gt(movement, num(0));

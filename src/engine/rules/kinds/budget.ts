@@ -139,7 +139,7 @@ export function budgetRowRules(shape: BudgetRowShape): RowBlock {
     ['statusCode', statusCodeRule(j)],
     ['status', statusRule('noBudget', true)],
     ['trendCode', trendCode],
-    ['trend', trendRule(['improving', 'stable', 'worsening'], CH)],
+    ['trend', trendRule(CH)],
   ], 'noBudget');
 }
 

@@ -260,7 +260,7 @@ export function periodRowRules(shape: PeriodRowShape): RowBlock {
     ['variancePct', variancePctRule(j)],
     ['statusCode', statusCode],
     ['status', statusRule(shape.noStatus, marks.length > 0 || reachesNoStatus(j))],
-    ['trendCode', trend.expr],
-    ['trend', trendRule(trend.codes, sub(ref('latest'), ref('previous')))],
+    ['trendCode', trend],
+    ['trend', trendRule(sub(ref('latest'), ref('previous')))],
   ], shape.noStatus);
 }

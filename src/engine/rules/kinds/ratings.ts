@@ -44,6 +44,6 @@ export function ratingsRowRules(shape: RatingsRowShape): RowBlock {
     ['statusCode', statusCode],
     ['status', statusRule('dataOnly', false)],
     ['trendCode', trendCode],
-    ['trend', trendRule(['improving', 'stable', 'worsening'], null)],
+    ['trend', trendRule(null)],
   ], 'dataOnly');
 }

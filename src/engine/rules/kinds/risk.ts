@@ -45,7 +45,7 @@ export function riskRowRules(shape: RiskRowShape): RowBlock {
     ['previous', previous],
     ['statusCode', iff(isNumber(L), band, num(STATUS_CODE.noData))],
     ['status', statusRule('dataOnly', false)],
-    ['trendCode', trend.expr],
-    ['trend', trendRule(trend.codes, sub(ref('latest'), ref('previous')))],
+    ['trendCode', trend],
+    ['trend', trendRule(sub(ref('latest'), ref('previous')))],
   ], 'dataOnly');
 }
