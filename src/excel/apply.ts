@@ -171,7 +171,7 @@ function formatPieces(formats: ReadonlyArray<ReadonlyArray<string | null>>, top:
  * formatted as Text ("@") as text, a formula included.
  */
 function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite | undefined): Step[] {
-  const rows: Array<{ inputs: Array<string | number | null>; formats: Array<string | null>; bytes: number }> = [];
+  const rows: Array<{ inputs: Array<string | number | null>; formats: Array<string | null>; inputBytes: number; bytes: number }> = [];
   for (let r = rect.top; r <= rect.bottom; r++) {
     const inputs: Array<string | number | null> = [];
     const formats: Array<string | null> = [];
@@ -180,10 +180,10 @@ function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite 
       inputs.push(w === undefined ? null : cellInput(w.value));
       formats.push(w === undefined ? null : w.numberFormat ?? GENERAL);
     }
-    rows.push({ inputs, formats, bytes: 0 });
+    // A row's share of a band: its inputs, and (at most) its formats.
+    const inputBytes = utf8Length(JSON.stringify(inputs)) + 1;
+    rows.push({ inputs, formats, inputBytes, bytes: inputBytes + utf8Length(JSON.stringify(formats)) });
   }
-  // A row's share of a band: its inputs, and (at most) its formats.
-  for (const row of rows) row.bytes = utf8Length(JSON.stringify(row.inputs)) + utf8Length(JSON.stringify(row.formats)) + 1;
   // Bands of rows, so that a block too long for one request fills each request it needs.
   const bandBudget = 64 * 1024;
   const steps: Step[] = [];
@@ -200,7 +200,7 @@ function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite 
     const bottom = top + band.length - 1;
     const inputs: Grid<string | number> = band.map((b) => b.inputs);
     const pieces = formatPieces(band.map((b) => b.formats), top, rect.left);
-    const payload = band.reduce((n, b) => n + utf8Length(JSON.stringify(b.inputs)) + 1, 0)
+    const payload = band.reduce((n, b) => n + b.inputBytes, 0)
       + pieces.reduce((n, p) => n + utf8Length(JSON.stringify(p.format)), 0);
     steps.push(step(rect.sheet, 2 + 2 * pieces.length, payload, (w) => {
       for (const p of pieces) w.rect({ sheet: rect.sheet, top: p.top, bottom: p.bottom, left: p.left, right: p.right }).numberFormat = p.format as unknown as Grid<string>;

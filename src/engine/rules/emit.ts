@@ -73,6 +73,11 @@ export function quoteText(value: string): string {
   return `"${value.replace(/"/g, '""')}"`;
 }
 
+/** A word table as an array constant, the way a defined name holds it: {"a","b";"c","d"} (rows split by ";"). */
+export function arrayConstant(rows: readonly (readonly string[])[]): string {
+  return `{${rows.map((row) => row.map(quoteText).join(',')).join(';')}}`;
+}
+
 function precedenceOf(e: Expr): number {
   switch (e.kind) {
     case 'binary': return PRECEDENCE[e.op];

@@ -145,10 +145,5 @@ export function noStatusColumn(key: NoStatusKey): number {
   return NO_STATUS_KEYS.indexOf(key) + 1;
 }
 
-/** A word table as an array constant, the way a defined name holds it: {"a","b";"c","d"} (rows split by ";"). */
-export function arrayConstant(rows: readonly (readonly string[])[]): string {
-  return `{${rows.map((row) => row.map((w) => `"${w.replace(/"/g, '""')}"`).join(',')).join(';')}}`;
-}
-
 /** Risk ratings on the usual 5 × 5 likelihood × impact scale: 15–25 red, 8–14 amber, below 8 green. */
 export const RISK_BANDS = { red: 15, amber: 8, top: 25 } as const;
