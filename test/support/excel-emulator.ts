@@ -37,7 +37,8 @@
  * `emulator.Office.context.requirements.isSetSupported` answers accordingly. Gated members:
  * conditional formats and suspendApiCalculationUntilNextSync (1.6); getRangeByIndexes,
  * NamedItem.formula, RangeFormat.useStandardWidth, Worksheet.onChanged and Workbook.protection (1.7);
- * Runtime.enableEvents (1.8); Worksheet.pageLayout (1.9); Range.getMergedAreasOrNullObject (1.13);
+ * Runtime.enableEvents (1.8); Worksheet.pageLayout, Worksheet.getRanges, RangeAreas.conditionalFormats and
+ * ConditionalFormat.getRanges (1.9); Range.getMergedAreasOrNullObject (1.13);
  * WorksheetChangedEventArgs.triggerSource (1.14, left out of the args below). Charts (Worksheet.charts) are ExcelApi 1.1.
  *
  * Browser-safe: no Node-only APIs (byte counts use TextEncoder).
@@ -129,7 +130,10 @@ export interface CellDump {
   verticalAlignment?: VerticalAlignmentName;
 }
 
-/** One conditional format in {@link WorkbookDump}; `range` is sheet-relative ("B2:B9"). */
+/**
+ * One conditional format in {@link WorkbookDump}; `range` is sheet-relative ("B2:B9"). A rule over several areas lists
+ * them in order, joined by one space ("X3:X5 X8:X9"), as the `sqref` of a workbook file does.
+ */
 export interface ConditionalFormatDump {
   range: string;
   type: string;
@@ -466,6 +470,11 @@ export interface EmulatedWorksheet extends EmulatedClientObject {
   getNextOrNullObject(visibleOnly?: boolean): EmulatedWorksheet;
   getRange(address?: string): EmulatedRange;
   getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): EmulatedRange;
+  /**
+   * ExcelApi 1.9. The areas of an address list, in order: A1 addresses separated by commas or by semicolons
+   * ("X3:X20, X25:X40"); without an address, the whole sheet. An area that is not an A1 address fails with InvalidArgument.
+   */
+  getRanges(address?: string): EmulatedRangeAreas;
   getUsedRange(valuesOnly?: boolean): EmulatedRange;
   getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange;
   load(propertyNames?: string | string[]): EmulatedWorksheet;
@@ -528,16 +537,24 @@ export interface EmulatedWorksheetProtection extends EmulatedClientObject {
   load(propertyNamesAndPaths?: SelectExpand): EmulatedWorksheetProtection;
 }
 
-/** Emulated Excel.Range. */
-/** Emulated Excel.RangeAreas: as returned by `Range.getMergedAreasOrNullObject` (ExcelApi 1.13). */
+/**
+ * Emulated Excel.RangeAreas (ExcelApi 1.9): one or more areas of a sheet, as returned by `Worksheet.getRanges`,
+ * `ConditionalFormat.getRanges` and `Range.getMergedAreasOrNullObject` (ExcelApi 1.13).
+ */
 export interface EmulatedRangeAreas extends EmulatedClientObject {
   readonly context: EmulatedRequestContext;
   /** "Sheet1!A1:B2, Sheet1!D4:F4". */
   readonly address: string;
   readonly areaCount: number;
+  /**
+   * ExcelApi 1.9. The conditional formats with a cell in any of the areas; `add` makes one rule over all the areas (its
+   * formula written against the top-left cell of the first), `clearAll` clears every area.
+   */
+  readonly conditionalFormats: EmulatedConditionalFormatCollection;
   load(option?: string | string[]): EmulatedRangeAreas;
 }
 
+/** Emulated Excel.Range. */
 export interface EmulatedRange extends EmulatedClientObject {
   readonly context: EmulatedRequestContext;
   readonly address: string;
@@ -613,7 +630,7 @@ export interface EmulatedRangeFont extends EmulatedClientObject {
   load(propertyNamesAndPaths?: SelectExpand): EmulatedRangeFont;
 }
 
-/** Emulated Excel.ConditionalFormatCollection (the formats overlapping a range). */
+/** Emulated Excel.ConditionalFormatCollection (the formats overlapping a range, or any area of a RangeAreas). */
 export interface EmulatedConditionalFormatCollection extends EmulatedClientObject {
   readonly context: EmulatedRequestContext;
   readonly items: EmulatedConditionalFormat[];
@@ -635,8 +652,12 @@ export interface EmulatedConditionalFormat extends EmulatedClientObject {
   stopIfTrue: boolean;
   readonly type: Excel.ConditionalFormatType | ConditionalFormatTypeName;
   delete(): void;
+  /** The range the rule applies to; fails with InvalidOperation when it applies to several areas. */
   getRange(): EmulatedRange;
+  /** The range the rule applies to; a null object when it applies to several areas. */
   getRangeOrNullObject(): EmulatedRange;
+  /** ExcelApi 1.9. The areas the rule applies to, in order. */
+  getRanges(): EmulatedRangeAreas;
   load(propertyNames?: string | string[]): EmulatedConditionalFormat;
   load(propertyNamesAndPaths?: SelectExpand): EmulatedConditionalFormat;
 }
@@ -1110,6 +1131,109 @@ function assertFormulaWithinLimits(formula: string, location: string, at: string
   if (nesting > MAX_FUNCTION_NESTING) throw invalidArgument(location, `formula ${at} nests functions ${nesting} deep; Excel allows ${MAX_FUNCTION_NESTING}`);
 }
 
+// An A1 reference in a formula, at a point no name or number continues into it: a cell ("B2", "$B$2"), whole columns
+// ("A:C") or whole rows ("2:4"). A cell-like word followed by "(" is a function (LOG10), one followed by "!" a sheet.
+const FORMULA_REFERENCE = new RegExp(
+  [
+    String.raw`(\$?)([A-Za-z]{1,3})(\$?)(\d{1,7})(?![A-Za-z0-9_.(!\\])`,
+    String.raw`(\$?)([A-Za-z]{1,3}):(\$?)([A-Za-z]{1,3})(?![A-Za-z0-9_.(!\\])`,
+    String.raw`(\$?)(\d{1,7}):(\$?)(\d{1,7})(?![A-Za-z0-9_.(!\\:])`,
+  ].join('|'),
+  'y',
+);
+
+/** One row or column part of a reference: its 0-based index and whether it is absolute ("$"). */
+type ReferencePart = { axis: 'row' | 'col'; index: number; absolute: boolean };
+
+/** The parts of a FORMULA_REFERENCE match, and whether they are two ends of a span ("A:C", "2:4"); null when off the grid. */
+function referenceParts(m: RegExpExecArray): { parts: ReferencePart[]; span: boolean } | null {
+  const col = (dollar: string | undefined, letters: string | undefined): ReferencePart | null => {
+    const index = columnIndexOf(letters ?? '');
+    return index < 0 ? null : { axis: 'col', index, absolute: dollar === '$' };
+  };
+  const row = (dollar: string | undefined, digits: string | undefined): ReferencePart | null => {
+    const index = Number(digits) - 1;
+    return index < 0 || index >= MAX_ROWS ? null : { axis: 'row', index, absolute: dollar === '$' };
+  };
+  const pick = (a: ReferencePart | null, b: ReferencePart | null, span: boolean): { parts: ReferencePart[]; span: boolean } | null =>
+    a && b ? { parts: [a, b], span } : null;
+  if (m[2] !== undefined) return pick(col(m[1], m[2]), row(m[3], m[4]), false);
+  if (m[6] !== undefined) return pick(col(m[5], m[6]), col(m[7], m[8]), true);
+  return pick(row(m[9], m[10]), row(m[11], m[12]), true);
+}
+
+/**
+ * Rewrites every A1 reference of a formula through `move`, which is given each relative row and column part and
+ * returns its new index, or null to give up (absolute parts stay). Text in double quotes, sheet names in single quotes
+ * and structured references in brackets are left alone. Null when `move` gave up.
+ */
+function mapFormulaReferences(formula: string, move: (part: ReferencePart) => number | null): string | null {
+  let out = '';
+  let i = 0;
+  while (i < formula.length) {
+    const ch = formula[i] as string;
+    if (ch === '"' || ch === "'") {
+      // A quote inside is doubled ("" or '').
+      let end = formula.indexOf(ch, i + 1);
+      while (end >= 0 && formula[end + 1] === ch) end = formula.indexOf(ch, end + 2);
+      const stop = end < 0 ? formula.length : end + 1;
+      out += formula.slice(i, stop);
+      i = stop;
+      continue;
+    }
+    if (ch === '[') {
+      let depth = 0;
+      let stop = i;
+      for (; stop < formula.length; stop++) {
+        if (formula[stop] === '[') depth++;
+        else if (formula[stop] === ']' && --depth === 0) break;
+      }
+      out += formula.slice(i, stop + 1);
+      i = stop + 1;
+      continue;
+    }
+    FORMULA_REFERENCE.lastIndex = i;
+    const m = /[A-Za-z0-9_.\\]/.test(formula[i - 1] ?? '') ? null : FORMULA_REFERENCE.exec(formula);
+    const ref = m ? referenceParts(m) : null;
+    if (!ref) {
+      out += ch;
+      i++;
+      continue;
+    }
+    const texts: string[] = [];
+    for (const p of ref.parts) {
+      const index = p.absolute ? p.index : move(p);
+      if (index === null) return null;
+      texts.push(`${p.absolute ? '$' : ''}${p.axis === 'col' ? columnLetters(index) : index + 1}`);
+    }
+    out += texts.join(ref.span ? ':' : '');
+    i = FORMULA_REFERENCE.lastIndex;
+  }
+  return out;
+}
+
+/** Whether a formula holds a relative reference (a row or column without "$"), whose cell depends on where it is read from. */
+function hasRelativeReference(formula: string): boolean {
+  let relative = false;
+  mapFormulaReferences(formula, (p) => {
+    relative = true;
+    return p.index;
+  });
+  return relative;
+}
+
+/**
+ * The formula with its relative references moved by `rows` and `columns` (absolute ones stay), or null when one would
+ * leave the grid (Excel would write #REF! there). Unchanged when there is nothing to move.
+ */
+function shiftFormula(formula: string, rows: number, columns: number): string | null {
+  if (rows === 0 && columns === 0) return formula;
+  return mapFormulaReferences(formula, (p) => {
+    const index = p.index + (p.axis === 'row' ? rows : columns);
+    return index < 0 || index >= (p.axis === 'row' ? MAX_ROWS : MAX_COLUMNS) ? null : index;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Workbook state and the undo journal that makes a sync atomic
 // ---------------------------------------------------------------------------------------------
@@ -1131,7 +1255,11 @@ interface CfState {
   readonly id: string;
   readonly type: 'Custom';
   readonly sheet: SheetState;
-  rect: Rect;
+  /**
+   * The areas the rule applies to, never empty, in the order they were given; replaced as a whole, never changed in
+   * place. The formula is written against the top-left cell of the first (see {@link anchorOf}).
+   */
+  areas: readonly Rect[];
   formula: string | null;
   fill: string | null;
   fontColor: string | null;
@@ -1575,16 +1703,43 @@ function uniformFormat<T>(sheet: SheetState, rect: Rect, pick: (cell: CellState)
   return null;
 }
 
-/** Remove `cut` from conditional formats on a sheet (used by clearAll and clear of formats). */
-function trimConditionalFormats(j: Journal, sheet: SheetState, cut: Rect, location: string): void {
-  for (let i = sheet.cfs.length - 1; i >= 0; i--) {
-    const cf = sheet.cfs[i];
-    if (!cf || !intersect(cf.rect, cut)) continue;
-    if (contains(cut, cf.rect)) {
-      j.splice(sheet.cfs, i, 1);
+/**
+ * The cell a conditional format's formula is written against: the top-left cell of its first area. For one area this is
+ * the top-left cell of the range it was added to; for several, the first area's, which is also the top-left cell of all
+ * of them wherever a formula with relative references is emulated (see {@link assertPlainAnchor}).
+ */
+function anchorOf(areas: readonly Rect[]): { r: number; c: number } {
+  const first = areas[0] as Rect;
+  return { r: first.r0, c: first.c0 };
+}
+
+/**
+ * Refuses, as not emulated, a formula with relative references on areas whose first one does not start at the top-left
+ * cell of them all ("C1:C3, A5:A6"): which cell Excel reads such a formula against is not documented, and a rule's formula
+ * is kept relative to one cell (office-js issue 5194; in a workbook file, the rule's `sqref`).
+ */
+function assertPlainAnchor(areas: readonly Rect[], formula: string, location: string): void {
+  const { r, c } = anchorOf(areas);
+  if (areas.every((a) => a.r0 >= r && a.c0 >= c) || !hasRelativeReference(formula)) return;
+  throw new EmulatorGapError(
+    `${location}: the relative references of ${JSON.stringify(formula)} over ${areas.map((a) => rectAddress(a)).join(', ')}, whose first area does not start at their top-left cell`,
+  );
+}
+
+/**
+ * `areas` less the cells of `cut`: an area inside it goes, an area partly in it is trimmed to what is left when that is
+ * one rectangle (splitting an area into several is not emulated), the others stay, in order. The same array when
+ * nothing is cut.
+ */
+function trimAreas(areas: readonly Rect[], cut: Rect, location: string): readonly Rect[] {
+  if (!areas.some((a) => intersect(a, cut))) return areas;
+  const out: Rect[] = [];
+  for (const a of areas) {
+    if (!intersect(a, cut)) {
+      out.push(a);
       continue;
     }
-    const a = cf.rect;
+    if (contains(cut, a)) continue;
     let rest: Rect | null = null;
     if (cut.c0 <= a.c0 && cut.c1 >= a.c1) {
       if (cut.r0 <= a.r0) rest = { ...a, r0: cut.r1 + 1 };
@@ -1594,7 +1749,39 @@ function trimConditionalFormats(j: Journal, sheet: SheetState, cut: Rect, locati
       else if (cut.c1 >= a.c1) rest = { ...a, c1: cut.c0 - 1 };
     }
     if (!rest) throw new EmulatorGapError(`${location} splitting a conditional format (${rectAddress(a)}) into several areas`);
-    j.assign(cf, 'rect', rest);
+    out.push(rest);
+  }
+  return out;
+}
+
+/**
+ * Remove the cells of `cuts` from the conditional formats of a sheet (used by clearAll and clear of formats): each area
+ * of a rule is trimmed (see {@link trimAreas}) and a rule left with no area is deleted. When the cell a rule's formula is
+ * written against moves (its first area went or lost its top rows or left columns), the formula's relative references
+ * move with it, so that every cell left keeps its test: Excel holds the test of each cell, and "When you get the formula
+ * from a conditional format, it retrieves the formula relative to the top-left cell of the range" (office-js issue
+ * 5194, answer of the Excel team, 2025-01-06). A move that would take a reference off the sheet is not emulated.
+ */
+function trimConditionalFormats(j: Journal, sheet: SheetState, cuts: readonly Rect[], location: string): void {
+  for (let i = sheet.cfs.length - 1; i >= 0; i--) {
+    const cf = sheet.cfs[i];
+    if (!cf) continue;
+    let areas = cf.areas;
+    for (const cut of cuts) areas = trimAreas(areas, cut, location);
+    if (areas === cf.areas) continue;
+    if (areas.length === 0) {
+      j.splice(sheet.cfs, i, 1);
+      continue;
+    }
+    if (cf.formula !== null) {
+      assertPlainAnchor(areas, cf.formula, location);
+      const from = anchorOf(cf.areas);
+      const to = anchorOf(areas);
+      const formula = shiftFormula(cf.formula, to.r - from.r, to.c - from.c);
+      if (formula === null) throw new EmulatorGapError(`${location} moving the references of ${JSON.stringify(cf.formula)} off the sheet (Excel writes #REF!)`);
+      if (formula !== cf.formula) j.assign(cf, 'formula', formula);
+    }
+    j.assign(cf, 'areas', areas);
   }
 }
 
@@ -2354,6 +2541,47 @@ class WorksheetEventsImpl implements EmulatedEventHandlers<EmulatedWorksheetChan
   }
 }
 
+/** The most areas, and the longest address, `Worksheet.getRanges` is emulated for (see there). */
+const MAX_RANGES_AREAS = 512;
+const MAX_RANGES_ADDRESS = 8_192;
+
+/**
+ * The rectangle of one address on `sheet`, as `Worksheet.getRange` reads it: A1 ("B2", "A1:C3", "A:C", "2:4"), maybe
+ * with this sheet's name; InvalidArgument otherwise. A defined name is not emulated.
+ */
+function locateAddress(run: SyncRun, sheet: SheetState, address: string, location: string): Rect {
+  const text = address.trim();
+  const split = splitSheetQualified(text);
+  if (split?.sheet !== undefined && split.sheet.toLowerCase() !== sheet.name.toLowerCase()) {
+    throw invalidArgument(location, `"${address}" refers to another sheet than '${sheet.name}'`);
+  }
+  const rect = split ? parseA1(split.address) : null;
+  if (rect) return rect;
+  if (run.state.names.some((n) => n.name.toLowerCase() === text.toLowerCase())) {
+    throw new EmulatorGapError(`${location} with a defined name ("${text}")`);
+  }
+  throw invalidArgument(location, `"${address}" is not an A1 address`);
+}
+
+/** The areas of an address list, split at its commas or at its semicolons outside quoted sheet names; 'mixed' when it has both. */
+function splitAreaList(address: string): string[] | 'mixed' {
+  const parts: string[] = [];
+  const separators = new Set<string>();
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < address.length; i++) {
+    const ch = address[i];
+    if (ch === "'") quoted = !quoted;
+    else if (!quoted && (ch === ',' || ch === ';')) {
+      separators.add(ch);
+      parts.push(address.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(address.slice(start));
+  return separators.size > 1 ? 'mixed' : parts;
+}
+
 class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWorksheet {
   _typeName(): string {
     return 'Worksheet';
@@ -2481,17 +2709,38 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
       const location = 'Worksheet.getRange';
       if (address === undefined || address === '') return { r0: 0, c0: 0, r1: MAX_ROWS - 1, c1: MAX_COLUMNS - 1 };
       if (typeof address !== 'string') throw invalidArgument(location, `address must be a string, got ${describeValue(address)}`);
-      const split = splitSheetQualified(address.trim());
-      if (split?.sheet !== undefined && split.sheet.toLowerCase() !== sheet.name.toLowerCase()) {
-        throw invalidArgument(location, `"${address}" refers to another sheet than '${sheet.name}'`);
-      }
-      const rect = split ? parseA1(split.address) : null;
-      if (rect) return rect;
-      if (run.state.names.some((n) => n.name.toLowerCase() === address.toLowerCase())) {
-        throw new EmulatorGapError(`Worksheet.getRange with a defined name ("${address}")`);
-      }
-      throw invalidArgument(location, `"${address}" is not an A1 address`);
+      return locateAddress(run, sheet, address, location);
     });
+  }
+
+  // "Gets the `RangeAreas` object, representing one or more blocks of rectangular ranges, specified by the address or
+  // name." address: "A string containing the comma-separated or semicolon-separated addresses or names of the
+  // individual ranges. For example, "A1:B2, A5:B5" or "A1:B2; A5:B5". If not specified, a `RangeAreas` object for the
+  // entire worksheet is returned." (Excel JavaScript API, Worksheet.getRanges, ExcelApi 1.9,
+  // https://learn.microsoft.com/javascript/api/excel/excel.worksheet#excel-excel-worksheet-getranges-member(1)).
+  // Each area is read as getRange reads its address (one that is not an A1 address fails with InvalidArgument); the
+  // areas keep their order. Defined names, and a list mixing commas and semicolons, are not emulated. Excel documents no
+  // limit, but has refused some addresses of 513 areas and 8,207 characters while taking others as long (office-js issue
+  // 5198): past MAX_RANGES_AREAS areas or MAX_RANGES_ADDRESS characters the emulator cannot say what Excel does.
+  getRanges(address?: string): EmulatedRangeAreas {
+    return new RangeAreasImpl(this._ctx, `${this._path}.getRanges(${address === undefined ? '' : JSON.stringify(address)})`, (run) => {
+      const location = 'Worksheet.getRanges';
+      requireApi(run, '1.9', location);
+      const sheet = this._resolve(run);
+      if (sheet === NULL_OBJECT) return NULL_OBJECT;
+      if (address === undefined || address === '') return { sheet, areas: [{ r0: 0, c0: 0, r1: MAX_ROWS - 1, c1: MAX_COLUMNS - 1 }] };
+      if (typeof address !== 'string') throw invalidArgument(location, `address must be a string, got ${describeValue(address)}`);
+      const parts = splitAreaList(address);
+      if (parts === 'mixed') throw new EmulatorGapError(`${location} with both commas and semicolons between areas (${describeValue(address)})`);
+      if (parts.length > MAX_RANGES_AREAS || address.length > MAX_RANGES_ADDRESS) {
+        throw new EmulatorGapError(`${location} with ${parts.length} areas in ${address.length} characters (Excel's limit is not documented; the emulator goes to ${MAX_RANGES_AREAS} areas and ${MAX_RANGES_ADDRESS} characters)`);
+      }
+      const areas = parts.map((part) => {
+        if (part.trim() === '') throw invalidArgument(location, `${describeValue(address)} has an empty area`);
+        return locateAddress(run, sheet, part, location);
+      });
+      return { sheet, areas };
+    }, true)._proxy;
   }
 
   getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): EmulatedRange {
@@ -2740,7 +2989,10 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
   get conditionalFormats(): EmulatedConditionalFormatCollection {
     return this._child(
       'conditionalFormats',
-      () => new ConditionalFormatCollectionImpl(this._ctx, `${this._path}.conditionalFormats`, (run) => this._resolve(run), true)._proxy,
+      () => new ConditionalFormatCollectionImpl(this._ctx, `${this._path}.conditionalFormats`, (run) => {
+        const ref = this._resolve(run);
+        return ref === NULL_OBJECT ? NULL_OBJECT : areasOfRange(ref);
+      }, true)._proxy,
     );
   }
 
@@ -2855,7 +3107,7 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
         wrapText: formats ? undefined : cell.wrapText,
         verticalAlignment: formats ? undefined : cell.verticalAlignment,
       }));
-      if (formats) trimConditionalFormats(run, ref.sheet, ref, location);
+      if (formats) trimConditionalFormats(run, ref.sheet, [ref], location);
       if (contents) {
         noteCalculationNeeded(run);
         run.noteChange(ref.sheet, ref);
@@ -2872,9 +3124,15 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
   }
 }
 
+/** One or more areas of a sheet: a RangeAreas, or a range seen as one (see {@link areasOfRange}). */
 interface AreasRef {
   readonly sheet: SheetState;
   readonly areas: readonly Rect[];
+}
+
+/** A range as the areas of a RangeAreas of one area. */
+function areasOfRange(ref: RangeRef): AreasRef {
+  return { sheet: ref.sheet, areas: [{ r0: ref.r0, c0: ref.c0, r1: ref.r1, c1: ref.c1 }] };
 }
 
 const RANGE_AREAS_SCALARS: Record<string, ScalarDef<AreasRef>> = {
@@ -2897,6 +3155,21 @@ class RangeAreasImpl extends ClientObjectImpl<AreasRef> implements EmulatedRange
 
   get areaCount(): number {
     return this._get('areaCount');
+  }
+
+  override _navs(): readonly string[] {
+    return ['conditionalFormats'];
+  }
+
+  // "Returns a collection of conditional formats that intersect with any cells in this `RangeAreas` object." (Excel
+  // JavaScript API, RangeAreas.conditionalFormats, ExcelApi 1.9,
+  // https://learn.microsoft.com/javascript/api/excel/excel.rangeareas#excel-excel-rangeareas-conditionalformats-member).
+  // `add` makes one rule over all the areas; `clearAll` clears every area.
+  get conditionalFormats(): EmulatedConditionalFormatCollection {
+    return this._child('conditionalFormats', () => new ConditionalFormatCollectionImpl(this._ctx, `${this._path}.conditionalFormats`, (run) => {
+      requireApi(run, '1.9', 'RangeAreas.conditionalFormats');
+      return this._resolve(run);
+    }, true)._proxy);
   }
 }
 
@@ -3481,9 +3754,13 @@ const CF_SCALARS: Record<string, ScalarDef<CfState>> = {
   },
 };
 
-/** The conditional formats of a sheet that a range's collection holds (those overlapping it), in priority order. */
-function cfsIn(scope: RangeRef): CfState[] {
-  return scope.sheet.cfs.filter((cf) => intersect(cf.rect, scope) !== null);
+/**
+ * The conditional formats of a sheet that the collection of a range, or of a RangeAreas, holds, in priority order:
+ * those with an area that overlaps one of its areas ("a collection of conditional formats that intersect with any cells
+ * in this `RangeAreas` object", RangeAreas.conditionalFormats, ExcelApi 1.9).
+ */
+function cfsIn(scope: AreasRef): CfState[] {
+  return scope.sheet.cfs.filter((cf) => cf.areas.some((a) => scope.areas.some((b) => intersect(a, b) !== null)));
 }
 
 /**
@@ -3496,10 +3773,10 @@ function cfsIn(scope: RangeRef): CfState[] {
  * So the index counts within the collection of the range the object was reached through, and after a change the
  * object stands for whatever rule now holds its old index there.
  */
-function priorityIn(scopeOf: (run: SyncRun) => Res<RangeRef>, self: ClientObjectImpl<CfState>): ScalarDef<CfState> {
-  const resolveScope = (run: SyncRun, cf: CfState): RangeRef => {
+function priorityIn(scopeOf: (run: SyncRun) => Res<AreasRef>, self: ClientObjectImpl<CfState>): ScalarDef<CfState> {
+  const resolveScope = (run: SyncRun, cf: CfState): AreasRef => {
     const scope = scopeOf(run);
-    return scope === NULL_OBJECT ? { sheet: cf.sheet, ...cf.rect } : scope;
+    return scope === NULL_OBJECT ? { sheet: cf.sheet, areas: cf.areas } : scope;
   };
   return {
     get: (run, cf) => cfsIn(resolveScope(run, cf)).indexOf(cf),
@@ -3524,19 +3801,26 @@ function priorityIn(scopeOf: (run: SyncRun) => Res<RangeRef>, self: ClientObject
 }
 
 abstract class CfPartImpl extends ClientObjectImpl<CfState> {
+  /**
+   * The range (or RangeAreas) whose collection this object was reached through, passed on to its parts (see
+   * {@link priorityIn} and {@link formulaIn}).
+   */
+  _scope: ((run: SyncRun) => Res<AreasRef>) | undefined = undefined;
+
   override _revalidate(value: CfState, location: string): void {
     cfExists(value, location);
   }
 
-  _part<C>(name: string, make: new (ctx: ContextImpl, path: string, resolver: (run: SyncRun) => Res<CfState>, instantiate: boolean) => ClientObjectImpl<CfState>): C {
-    return this._child(name, () => new make(this._ctx, `${this._path}.${name}`, (run) => this._resolve(run), true)._proxy as unknown as C);
+  _part<C>(name: string, make: new (ctx: ContextImpl, path: string, resolver: (run: SyncRun) => Res<CfState>, instantiate: boolean) => CfPartImpl): C {
+    return this._child(name, () => {
+      const part = new make(this._ctx, `${this._path}.${name}`, (run) => this._resolve(run), true);
+      part._scope = this._scope;
+      return part._proxy as unknown as C;
+    });
   }
 }
 
 class ConditionalFormatImpl extends CfPartImpl implements EmulatedConditionalFormat {
-  /** The range whose collection this object was reached through (see {@link priorityIn}). */
-  _scope: ((run: SyncRun) => Res<RangeRef>) | undefined = undefined;
-
   _typeName(): string {
     return 'ConditionalFormat';
   }
@@ -3585,18 +3869,41 @@ class ConditionalFormatImpl extends CfPartImpl implements EmulatedConditionalFor
     });
   }
 
+  // "Returns the range the conditonal format is applied to. Throws an error if the conditional format is applied to
+  // multiple ranges." (Excel JavaScript API, ConditionalFormat.getRange, ExcelApi 1.6,
+  // https://learn.microsoft.com/javascript/api/excel/excel.conditionalformat#excel-excel-conditionalformat-getrange-member(1)).
+  // The error's code is not documented; the emulator fails with InvalidOperation.
   getRange(): EmulatedRange {
-    return this._cfRange('getRange()');
+    return this._cfRange('getRange()', false);
   }
 
+  // "Returns the range to which the conditonal format is applied. If the conditional format is applied to multiple
+  // ranges, then this method returns an object with its `isNullObject` property set to `true`." (ConditionalFormat.
+  // getRangeOrNullObject, ExcelApi 1.6,
+  // https://learn.microsoft.com/javascript/api/excel/excel.conditionalformat#excel-excel-conditionalformat-getrangeornullobject-member(1)).
   getRangeOrNullObject(): EmulatedRange {
-    return this._cfRange('getRangeOrNullObject()');
+    return this._cfRange('getRangeOrNullObject()', true);
   }
 
-  _cfRange(call: string): EmulatedRange {
+  _cfRange(call: string, orNull: boolean): EmulatedRange {
     return new RangeImpl(this._ctx, `${this._path}.${call}`, (run) => {
       const cf = this._resolve(run);
-      return cf === NULL_OBJECT ? NULL_OBJECT : { sheet: cf.sheet, ...cf.rect };
+      if (cf === NULL_OBJECT) return NULL_OBJECT;
+      const [only, ...more] = cf.areas as [Rect, ...Rect[]];
+      if (more.length === 0) return { sheet: cf.sheet, ...only };
+      if (orNull) return NULL_OBJECT;
+      throw invalidOperation('ConditionalFormat.getRange', `the conditional format applies to ${cf.areas.length} areas (${cf.areas.map((a) => rectAddress(a)).join(', ')}); use getRanges()`);
+    }, true)._proxy;
+  }
+
+  // "Returns the `RangeAreas`, comprising one or more rectangular ranges, to which the conditonal format is applied."
+  // (ConditionalFormat.getRanges, ExcelApi 1.9,
+  // https://learn.microsoft.com/javascript/api/excel/excel.conditionalformat#excel-excel-conditionalformat-getranges-member(1)).
+  getRanges(): EmulatedRangeAreas {
+    return new RangeAreasImpl(this._ctx, `${this._path}.getRanges()`, (run) => {
+      requireApi(run, '1.9', 'ConditionalFormat.getRanges');
+      const cf = this._resolve(run);
+      return cf === NULL_OBJECT ? NULL_OBJECT : { sheet: cf.sheet, areas: cf.areas };
     }, true)._proxy;
   }
 }
@@ -3619,8 +3926,16 @@ class CustomConditionalFormatImpl extends CfPartImpl implements EmulatedCustomCo
   }
 }
 
-const CF_RULE_SCALARS: Record<string, ScalarDef<CfState>> = {
-  formula: {
+/**
+ * `formula` of a rule reached through the collection of `scopeOf` (the rule's own areas when undefined). A rule's
+ * formula is written against the top-left cell of the range it applies to (see {@link anchorOf}), and reads back so;
+ * but "when you set the formula, it applies the formula relative to the current range" (office-js issue 5194, answer of
+ * the Excel team, 2025-01-06, "by design"): the range whose collection the rule was reached through. Setting a formula
+ * with relative references through a range that does not start at the rule's top-left cell is therefore not emulated,
+ * nor is one on areas whose first does not start at their top-left cell (see {@link assertPlainAnchor}).
+ */
+function formulaIn(scopeOf: ((run: SyncRun) => Res<AreasRef>) | undefined): ScalarDef<CfState> {
+  return {
     get: (_run, cf) => cf.formula,
     set: (run, cf, v, location) => {
       if (typeof v !== 'string' || !v.startsWith('=') || v.length < 2) {
@@ -3628,10 +3943,24 @@ const CF_RULE_SCALARS: Record<string, ScalarDef<CfState>> = {
       }
       assertFormulaWithinLimits(v, location, 'of the conditional format');
       assertWritable(cf.sheet, location);
+      assertPlainAnchor(cf.areas, v, location);
+      const scope = scopeOf?.(run);
+      if (scope !== undefined && scope !== NULL_OBJECT && hasRelativeReference(v)) {
+        assertPlainAnchor(scope.areas, v, location);
+        const from = anchorOf(scope.areas);
+        const rule = anchorOf(cf.areas);
+        if (from.r !== rule.r || from.c !== rule.c) {
+          throw new EmulatorGapError(
+            `${location}: the relative references of ${JSON.stringify(v)} set through the conditional formats of ${rectAddress(scope.areas[0] as Rect)}, which does not start at the top-left cell of the rule's ${rectAddress(cf.areas[0] as Rect)} (Excel reads them from the range the rule was reached through)`,
+          );
+        }
+      }
       run.assign(cf, 'formula', v);
     },
-  },
-};
+  };
+}
+
+const CF_RULE_SCALARS: Record<string, ScalarDef<CfState>> = { formula: formulaIn(undefined) };
 
 class ConditionalFormatRuleImpl extends CfPartImpl implements EmulatedConditionalFormatRule {
   _typeName(): string {
@@ -3639,7 +3968,7 @@ class ConditionalFormatRuleImpl extends CfPartImpl implements EmulatedConditiona
   }
 
   override _scalars(): Record<string, ScalarDef<CfState>> {
-    return CF_RULE_SCALARS;
+    return this._scope === undefined ? CF_RULE_SCALARS : { formula: formulaIn(this._scope) };
   }
 
   get formula(): string {
@@ -3756,7 +4085,7 @@ class ConditionalRangeFontImpl extends CfPartImpl implements EmulatedConditional
 }
 
 class ConditionalFormatCollectionImpl
-  extends CollectionImpl<RangeRef, ConditionalFormatImpl, CfState>
+  extends CollectionImpl<AreasRef, ConditionalFormatImpl, CfState>
   implements EmulatedConditionalFormatCollection
 {
   _typeName(): string {
@@ -3764,11 +4093,18 @@ class ConditionalFormatCollectionImpl
   }
 
   _itemScalars(): Record<string, ScalarDef<CfState>> {
-    return CF_SCALARS;
+    // An item's priority counts within this collection, as it does when read from the item (see priorityIn).
+    const priority: ScalarDef<CfState> = {
+      get: (run, cf) => {
+        const scope = this._resolve(run);
+        return scope === NULL_OBJECT ? cf.sheet.cfs.indexOf(cf) : cfsIn(scope).indexOf(cf);
+      },
+    };
+    return { ...CF_SCALARS, priority };
   }
 
-  _listItems(_run: SyncRun, ref: RangeRef): CfState[] {
-    return ref.sheet.cfs.filter((cf) => intersect(cf.rect, ref) !== null);
+  _listItems(_run: SyncRun, ref: AreasRef): CfState[] {
+    return cfsIn(ref);
   }
 
   _makeItem(ref: CfState): ConditionalFormatImpl {
@@ -3777,6 +4113,9 @@ class ConditionalFormatCollectionImpl
     return item;
   }
 
+  // "Adds a new conditional format to the collection at the first/top priority." (ConditionalFormatCollection.add,
+  // ExcelApi 1.6.) Through a RangeAreas (ExcelApi 1.9) it makes one rule over all its areas, in their order; areas that
+  // overlap are not emulated (what Excel keeps of them is not documented).
   add(type: Excel.ConditionalFormatType | ConditionalFormatTypeName): EmulatedConditionalFormat {
     if (type !== 'Custom') throw new EmulatorGapError(`ConditionalFormatCollection.add(${describeValue(type)}) (only "Custom" is emulated)`);
     const cf = new ConditionalFormatImpl(this._ctx, `${this._path}.add("Custom")`, createdByAction('ConditionalFormat from ConditionalFormatCollection.add'), false);
@@ -3785,11 +4124,15 @@ class ConditionalFormatCollectionImpl
       requireApi(run, '1.6', 'ConditionalFormatCollection.add');
       const ref = this._resolveNonNull(run, 'add');
       assertWritable(ref.sheet, 'ConditionalFormatCollection.add');
+      for (const [i, a] of ref.areas.entries()) {
+        const b = ref.areas.slice(i + 1).find((o) => intersect(a, o) !== null);
+        if (b) throw new EmulatorGapError(`ConditionalFormatCollection.add over areas that overlap (${rectAddress(a)} and ${rectAddress(b)})`);
+      }
       const state: CfState = {
         id: run.core.newId('cf'),
         type: 'Custom',
         sheet: ref.sheet,
-        rect: { r0: ref.r0, c0: ref.c0, r1: ref.r1, c1: ref.c1 },
+        areas: ref.areas.map((a) => ({ r0: a.r0, c0: a.c0, r1: a.r1, c1: a.c1 })),
         formula: null,
         fill: null,
         fontColor: null,
@@ -3807,7 +4150,7 @@ class ConditionalFormatCollectionImpl
       requireApi(run, '1.6', 'ConditionalFormatCollection.clearAll');
       const ref = this._resolveNonNull(run, 'clearAll');
       assertWritable(ref.sheet, 'ConditionalFormatCollection.clearAll');
-      trimConditionalFormats(run, ref.sheet, ref, 'ConditionalFormatCollection.clearAll');
+      trimConditionalFormats(run, ref.sheet, ref.areas, 'ConditionalFormatCollection.clearAll');
     });
   }
 
@@ -4552,7 +4895,7 @@ class EmulatorCore {
         columnWidths,
         hiddenColumns: [...sheet.hiddenColumns].sort((a, b) => a - b).map(columnLetters),
         conditionalFormats: sheet.cfs.map((cf, priority) => ({
-          range: rectAddress(cf.rect),
+          range: cf.areas.map((a) => rectAddress(a)).join(' '),
           type: cf.type,
           formula: cf.formula,
           fill: cf.fill,
