@@ -2,7 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  BLOCK_COLUMNS, cellAddress, isWordListName, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, rangeRects, rectWithin, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
+  BLOCK_COLUMNS, cellAddress, isWordListName, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, rangeRects, rectWithin, shiftRuleRows, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
 } from '../src/engine';
 import { charsToPoints, needsTextPrefix, packSteps, SUMMARY_CHART_NAME, textInput, utf8Length } from '../src/excel/apply';
 import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
@@ -49,6 +49,19 @@ function emulatorOf(wb: ExcelJS.Workbook, options: ExcelEmulatorOptions = {}): E
 
 async function readWith(emulator: ExcelEmulator): Promise<WorkbookSnapshot> {
   return emulator.run(async (context: Excel.RequestContext) => (await readWorkbook(context, new SyncCounter(context))).snapshot);
+}
+
+/**
+ * What the conditional formats of a sheet do, area by area: each area with its colour and its test written against
+ * the area's own top row, sorted. Two sheets whose rules colour the same cells alike give the same list, however
+ * the rules are shared among areas.
+ */
+function rulesByArea(dump: WorkbookDump, sheet = 0): string[] {
+  return (dump.sheets[sheet]?.conditionalFormats ?? []).flatMap((cf) => {
+    const areas = rangeRects('S', cf.range) ?? [];
+    const top = areas[0]?.top ?? 0;
+    return areas.map((a) => `${cellAddress(a.top, a.left)}:${cellAddress(a.bottom, a.right)} ${cf.fill ?? ''} ${shiftRuleRows(cf.formula ?? '', a.top - top)}`);
+  }).sort();
 }
 
 /** The cell of a named block column on a given 1-based row, e.g. ('TargetAsRead', 29) → "J29". */
@@ -326,6 +339,26 @@ describe('idempotence and removal', () => {
     expect(emulator.dump()).toEqual(original);
   });
 
+  it('adds one rule per test over the areas of the tables stacked in the same columns (ExcelApi 1.9), one per table before 1.9, colouring the same cells alike', async () => {
+    const shared = emulatorOf(typedSeed(SEED_000));
+    await refreshScorecard(shared.run);
+    const sharedRules = shared.dump().sheets[0]?.conditionalFormats ?? [];
+    // Seed 000's four tables share the block's columns: 12 rules (4 on Status, 3 on Latest and on Variance, 2 on Trend).
+    expect(sharedRules).toHaveLength(12);
+    expect(sharedRules.every((cf) => cf.range.split(' ').length === 4)).toBe(true);
+    const apart = emulatorOf(typedSeed(SEED_000), { apiVersion: '1.8' });
+    await refreshScorecard(apart.run);
+    const apartRules = apart.dump().sheets[0]?.conditionalFormats ?? [];
+    expect(apartRules).toHaveLength(48);
+    expect(apartRules.every((cf) => cf.range.split(' ').length === 1)).toBe(true);
+    expect(rulesByArea(apart.dump())).toEqual(rulesByArea(shared.dump()));
+    // Latest of the Indicators table (T25:T32) is green where its status code (AD) is 1, read on its own rows.
+    expect(rulesByArea(shared.dump())).toContain('T25:T32 #C6EFCE =$AD25=1');
+    // Removal takes every area away, and with it every rule.
+    await removeScorecard(shared.run);
+    expect(shared.dump().sheets[0]?.conditionalFormats).toEqual([]);
+  });
+
   it('keeps the ledger very hidden, and deletes it on removal by hiding it plainly first (Excel refuses to delete a very hidden sheet)', async () => {
     const emulator = emulatorOf(typedSeed(SEED_004));
     await refreshScorecard(emulator.run);
@@ -586,6 +619,10 @@ describe('watching edits', () => {
     expect(dump.sheets[0]?.cells[blockCell(dump, 'TargetAsRead', 31)]?.value).toBe('≤ 310');
     expect(dump.sheets[0]?.cells[staffing]?.value).toBe('left alone');
     expect(dump.names).toEqual(first.names);
+    // The touched table's areas left the rules it shared and came back in rules of their own: every cell is coloured
+    // by the same test as before.
+    expect(dump.sheets[0]?.conditionalFormats.length).toBeGreaterThan(first.sheets[0]?.conditionalFormats.length ?? 0);
+    expect(rulesByArea(dump)).toEqual(rulesByArea(first));
     await stop();
     // A refresh asked for by the user writes the whole plan.
     await refreshScorecard(emulator.run);

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { cellAddress, EvaluatedRow, planPrint, planRefresh, STATUS_TEXT, TREND_TEXT, WritePlan } from '../src/engine';
-import { MOVEMENT_ARROWS } from '../src/engine/rules/vocabulary';
+import { MOVEMENT_ARROWS, STATUS_VOCABULARY, TREND_VOCABULARY, Verdict } from '../src/engine/rules/vocabulary';
 import { RuleValue } from '../src/engine/rules';
 import { applyPlanToWorkbook, snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook } from '../src/xlsx/refresh';
@@ -27,6 +27,7 @@ interface Case {
   readonly name: string;
   readonly plan: WritePlan;
   readonly recalculated: ExcelJS.Workbook;
+  readonly shown: ShownCell[][];
 }
 
 /** Removes every cached formula result, so only a recalculation can fill them. */
@@ -117,14 +118,31 @@ beforeAll(async () => {
   const outDir = join(work, 'out');
   mkdirSync(outDir, { recursive: true });
   convertWithLibreOffice([...inputs.map((i) => i.path), editedPath], 'xlsx', outDir);
+  const htmlDir = join(work, 'html');
+  mkdirSync(htmlDir, { recursive: true });
+  convertWithLibreOffice(inputs.map((i) => i.path), 'html', htmlDir);
   for (const i of inputs) {
     const out = new ExcelJS.Workbook();
     await out.xlsx.readFile(join(outDir, `${i.name}.xlsx`));
-    cases.push({ name: i.name, plan: i.plan, recalculated: out });
+    cases.push({ name: i.name, plan: i.plan, recalculated: out, shown: shownCells(readFileSync(join(htmlDir, `${i.name}.html`), 'utf8')) });
   }
   edited = new ExcelJS.Workbook();
   await edited.xlsx.readFile(join(outDir, 'edited.xlsx'));
 });
+
+/** A cell as LibreOffice shows it: its text and the fill its conditional formats gave it (RRGGBB, or null). */
+interface ShownCell {
+  readonly text: string;
+  readonly fill: string | null;
+}
+
+/** The visible cells of the first sheet of LibreOffice's HTML export, row by row. */
+function shownCells(html: string): ShownCell[][] {
+  const sheet = /<table[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+  const decode = (t: string): string => t.replace(/<[^>]+>/g, '').replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&').trim();
+  return [...sheet.matchAll(/<tr[\s\S]*?<\/tr>/g)].map(([row]) => [...row.matchAll(/<td([^>]*)>([\s\S]*?)<\/td>/g)]
+    .map((m) => ({ text: decode(m[2] ?? ''), fill: /bgcolor="#([0-9A-Fa-f]{6})"/.exec(m[1] ?? '')?.[1]?.toUpperCase() ?? null })));
+}
 
 function resultAt(wb: ExcelJS.Workbook, row: number, col: number, sheet = 'Report'): unknown {
   const cell = (wb.getWorksheet(sheet) as ExcelJS.Worksheet).getRow(row + 1).getCell(col + 1);
@@ -216,6 +234,35 @@ describe('LibreOffice recalculates the refreshed workbooks to the engine\'s verd
     const letter = String.fromCharCode(65 + (block?.columns.status ?? 0));
     const refs = rulesOf(c.recalculated.getWorksheet('Report') as ExcelJS.Worksheet).map((r) => r.ref);
     expect(refs.some((ref) => ref.includes(`${letter}25:${letter}32`))).toBe(true);
+  });
+
+  it.each([...SEEDS, 'example'])('colours the status and trend cells of every table of %s by their own row, through rules its stacked tables share', (name) => {
+    const c = cases.find((x) => x.name === name) as Case;
+    // The default traffic lights; grey for a status that is no verdict; a trend that is no verdict stays unfilled.
+    const fills: Record<Verdict, string | null> = { green: 'C6EFCE', amber: 'FFEB9C', red: 'FFC7CE', none: 'EDEDED' };
+    const statusWords = new Map(Object.values(STATUS_VOCABULARY).map((e) => [`${e.shape} ${e.word}`, e.verdict]));
+    const trendWords = new Map<string, Verdict>(Object.values(TREND_VOCABULARY).filter((e) => e.word !== '').flatMap((e) => ['↑', '↓', '→', '↔'].map((a) => [`${a} ${e.word}`, e.verdict] as const)));
+    const wrong: string[] = [];
+    let status = 0;
+    let trend = 0;
+    c.shown.forEach((row, r) => row.forEach((cell) => {
+      const s = statusWords.get(cell.text);
+      const t = trendWords.get(cell.text);
+      if (s !== undefined) {
+        status++;
+        if (cell.fill !== fills[s]) wrong.push(`row ${r + 1}: "${cell.text}" filled ${cell.fill ?? 'none'}`);
+      } else if (t !== undefined) {
+        trend++;
+        if (cell.fill !== (t === 'none' ? null : fills[t])) wrong.push(`row ${r + 1}: "${cell.text}" filled ${cell.fill ?? 'none'}`);
+      }
+    }));
+    const judged = c.plan.evaluation.tables.filter((t) => t.table.sheet === c.plan.blocks[0]?.sheet).reduce((n, t) => n + t.rows.length, 0);
+    expect(status).toBe(judged);
+    expect(trend).toBeGreaterThan(0);
+    expect(wrong).toEqual([]);
+    // The tables stacked in the block's columns share each rule: there are fewer rules than tables times tests.
+    const stacked = c.plan.blocks.filter((b) => b.sheet === c.plan.blocks[0]?.sheet && b.left === c.plan.blocks[0]?.left).length;
+    if (stacked > 1) expect(c.plan.rules.some((r) => r.range.split(' ').length === stacked)).toBe(true);
   });
 
   it('renders the refreshed seed 000 Indicators to a PNG kept as a test artefact', async () => {

@@ -2,7 +2,7 @@
 import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { narrowPlan, planRefresh, SheetRect, WritePlan } from '../src/engine';
+import { ConditionalRule, narrowPlan, planRefresh, rangeRects, SheetRect, WritePlan } from '../src/engine';
 import { snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook } from '../src/xlsx/refresh';
 import { FIXTURES, SEEDS } from './support/acceptance';
@@ -29,8 +29,21 @@ describe('narrowPlan', () => {
     expect(part.writes.length).toBeGreaterThan(0);
     expect(part.writes.every((w) => w.row >= (indicators?.top ?? 0) && w.row <= (indicators?.bottom ?? 0))).toBe(true);
     expect(part.writes.length).toBeLessThan(plan.writes.length);
-    expect(part.rules.length).toBeGreaterThan(0);
-    expect(part.rules.length).toBeLessThan(plan.rules.length);
+    // The tables are stacked in the same columns and share their rules: the part keeps each rule over the touched
+    // block's area alone, its formula written against that area's top row.
+    expect(part.rules).toHaveLength(plan.rules.length);
+    for (const [i, rule] of part.rules.entries()) {
+      const whole = plan.rules[i] as ConditionalRule;
+      const wholeAreas = rangeRects(whole.sheet, whole.range) ?? [];
+      const inBlock = wholeAreas.filter((a) => a.top >= (indicators?.top ?? 0) && a.bottom <= (indicators?.bottom ?? 0));
+      expect(wholeAreas.length).toBeGreaterThan(1);
+      expect(inBlock).toHaveLength(1);
+      expect(rangeRects(rule.sheet, rule.range)).toEqual(inBlock);
+      // "=$AD8=1" over T8:T12 T25:T32 …; "=$AD25=1" over T25:T32.
+      const [, code, row] = /^=\$([A-Z]+)(\d+)/.exec(whole.formula) ?? [];
+      expect(Number(row)).toBe((wholeAreas[0]?.top ?? 0) + 1);
+      expect(rule.formula).toBe(whole.formula.replace(`$${code}${row}`, `$${code}${(inBlock[0]?.top ?? 0) + 1}`));
+    }
     expect(part.names).toEqual([]);
     expect(part.summary).toEqual(plan.summary);
     expect(part.blocks).toEqual(plan.blocks);

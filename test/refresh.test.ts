@@ -1,7 +1,7 @@
 import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { buildReport, columnLetters, formatNumber, LEDGER_SHEET, parseReference, planRefresh, SUMMARY_NAME, SUMMARY_SHEET, WritePlan } from '../src/engine';
+import { buildReport, columnLetters, formatNumber, LEDGER_SHEET, parseReference, planRefresh, rangeRects, SUMMARY_NAME, SUMMARY_SHEET, WritePlan } from '../src/engine';
 import { arrayConstant, WORD_LISTS } from '../src/engine/rules';
 import { buildExampleWorkbook } from './support/example-workbook';
 import { snapshotWithNames } from '../src/xlsx/apply';
@@ -142,19 +142,21 @@ describe('refresh of typed .xlsx workbooks', () => {
   it('adds a fixed number of conditional-format rules per table, keyed on the Status and Trend cells', async () => {
     const { wb, plan } = await refreshed(typedSeed(SEEDS[0]));
     const ws = wb.getWorksheet('Report') as ExcelJS.Worksheet;
-    const letterOf = columnLetters;
-    const rulesPerColumn = plan.blocks.map((b) => (['status', 'latest', 'variance', 'trend'] as const).map((k) => plan.rules.filter((r) => {
-      const m = new RegExp(`^${letterOf(b.columns[k])}(\\d+):`).exec(r.range);
-      return m !== null && Number(m[1]) - 1 > b.top && Number(m[1]) - 1 <= b.bottom;
-    }).length));
+    const rulesPerColumn = plan.blocks.map((b) => (['status', 'latest', 'variance', 'trend'] as const).map((k) => plan.rules.filter((r) => (rangeRects(r.sheet, r.range) ?? [])
+      .some((a) => a.left === b.columns[k] && a.right === b.columns[k] && a.top > b.top && a.bottom <= b.bottom)).length));
     // Tables of 2 to 15 rows get the same rules: 4 on Status, 3 on Latest and Variance, 2 on Trend.
     expect(plan.blocks.map((b) => b.bottom - b.top)).toEqual([5, 10, 2, 15]);
     expect(rulesPerColumn).toEqual(plan.blocks.map(() => [4, 3, 3, 2]));
     const status = plan.blocks.find((b) => b.title === 'Indicators');
     const letter = columnLetters(status?.columns.status ?? 0);
     const code = columnLetters(status?.columns.statusCode ?? 0);
-    // Keyed on the status code, so that renaming a status word never stops the colours.
-    expect(rulesOf(ws).some((cf) => cf.ref === `${letter}25:${letter}32` && JSON.stringify(cf.rules).includes(`$${code}25=1`))).toBe(true);
+    // The four tables are stacked in the same columns: each test is one rule over their four areas, top first, its
+    // formula written against the first area's top row, and keyed on the status code, so that renaming a status word
+    // never stops the colours.
+    expect(plan.rules).toHaveLength(12);
+    const green = rulesOf(ws).find((cf) => cf.ref.split(' ').includes(`${letter}25:${letter}32`) && JSON.stringify(cf.rules).includes('=1"'));
+    expect(green?.ref).toBe(`${letter}8:${letter}12 ${letter}25:${letter}32 ${letter}37:${letter}38 ${letter}61:${letter}75`);
+    expect(JSON.stringify(green?.rules)).toContain(`"$${code}8=1"`);
   });
 
   it('names each table\'s roles and its block so that a second refresh replaces the block', async () => {

@@ -14,6 +14,7 @@ export * from './judge';
 export * from './evaluate';
 export * from './report';
 export * from './plan';
+export * from './rule-areas';
 export * from './display';
 export * from './summary';
 export * from './print';

@@ -6,7 +6,8 @@
  * as possible) untouched.
  */
 import { parseCellAddress } from './address';
-import { NAME_PREFIX, ownBlocks, rangeRects, rectsOverlap, rectWithin, sameRect, SheetRect, SUMMARY_NAME, WritePlan } from './plan';
+import { rangeRects, ruleOver } from './rule-areas';
+import { NAME_PREFIX, ownBlocks, rectsOverlap, rectWithin, sameRect, SheetRect, SUMMARY_NAME, WritePlan } from './plan';
 import { WorkbookSnapshot } from './snapshot';
 
 function contains(outer: SheetRect, sheet: string, row: number, col: number): boolean {
@@ -50,7 +51,8 @@ export function narrowPlan(plan: WritePlan, snapshot: WorkbookSnapshot, touched:
     removeNames: plan.removeNames.filter((n) => n.startsWith(SUMMARY_NAME)),
     names: [],
     writes: plan.writes.filter((w) => (w.purpose === 'normalise' ? inTables(w.sheet, w.row, w.col) : blocks.some((b) => contains(b, w.sheet, w.row, w.col)))),
-    rules: plan.rules.filter((r) => rangeRects(r.sheet, r.range)?.every((a) => blocks.some((b) => rectWithin(a, b))) ?? false),
+    // A rule shared with blocks that stay as they are keeps only the reached blocks' areas.
+    rules: plan.rules.flatMap((r) => ruleOver(r, (a) => blocks.some((b) => rectWithin(a, b))) ?? []),
     columns: plan.columns.filter((c) => blocks.some((b) => b.sheet === c.sheet && c.col >= b.left - 1 && c.col <= b.right)),
     ledger: plan.ledger.filter((e) => {
       const at = parseCellAddress(e.cell);

@@ -13,6 +13,7 @@ import {
   TREND_VOCABULARY, TrendKey, Verdict, WORD_LISTS, WordListName,
 } from './rules';
 import { losslessFormat, Normalisation } from './display';
+import { shareStackedRules } from './rule-areas';
 import { CellSnapshot, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { NumberValue, parseNumberText } from './value';
 
@@ -42,7 +43,10 @@ export interface CellWrite {
   readonly purpose: 'normalise' | 'block';
 }
 
-/** A conditional format: `formula` is written against the top-left cell of `range`. */
+/**
+ * A conditional format. `range` is one or more areas separated by spaces, listed top first, all in the same columns
+ * (the blocks stacked there share a rule); `formula` is written against the top-left cell of the first area.
+ */
 export interface ConditionalRule {
   readonly sheet: string;
   readonly range: string;
@@ -82,22 +86,6 @@ export function sameRect(a: SheetRect, b: SheetRect): boolean {
 /** True when every cell of `inner` lies in `outer`. */
 export function rectWithin(inner: SheetRect, outer: SheetRect): boolean {
   return inner.sheet === outer.sheet && inner.top >= outer.top && inner.bottom <= outer.bottom && inner.left >= outer.left && inner.right <= outer.right;
-}
-
-/**
- * The rectangles of a range on a sheet: areas of cells ("J25:J32 L25:L32", "$S$7"), separated by spaces or commas.
- * Undefined when a part is not an area of cells (whole columns or rows, "A:Z").
- */
-export function rangeRects(sheet: string, range: string): SheetRect[] | undefined {
-  const rects: SheetRect[] = [];
-  for (const area of range.split(/[ ,]+/).filter((a) => a !== '')) {
-    const [from = '', to = from] = area.split(':');
-    if (!/^\$?[A-Za-z]{1,3}\$?\d+$/.test(from) || !/^\$?[A-Za-z]{1,3}\$?\d+$/.test(to)) return undefined;
-    const p = parseCellAddress(from);
-    const q = parseCellAddress(to);
-    rects.push({ sheet, top: Math.min(p.row, q.row), left: Math.min(p.col, q.col), bottom: Math.max(p.row, q.row), right: Math.max(p.col, q.col) });
-  }
-  return rects;
 }
 
 /** Column layout for the block's columns. */
@@ -646,7 +634,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     columns: { statusCode: b.columns.statusCode, status: b.columns.status, latest: b.columns.latest, variance: b.columns.variance, target: b.columns.target },
   })), summaryName);
   return {
-    clear: previousBlocks, removeRulesIn: previousBlocks, removeNames, writes, rules, names, columns, ledger, blocks, notices, evaluation,
+    clear: previousBlocks, removeRulesIn: previousBlocks, removeNames, writes, rules: shareStackedRules(rules), names, columns, ledger, blocks, notices, evaluation,
     summary, replaceSummarySheet: ownSummarySheet(snapshot),
   };
 }

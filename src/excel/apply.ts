@@ -8,7 +8,7 @@
  * describes (see {@link applyPlan}), and the events switch is always put back.
  */
 import {
-  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, isWordListName, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, parseReference, PlanNotice,
+  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, isWordListName, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, parseReference, PlanNotice, splitRule,
   PlanValue, RemovalPlan, sameRect, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
@@ -313,16 +313,26 @@ function styleSteps(writes: readonly CellWrite[]): Step[] {
  * range's collection, so the rules are added last-first: the plan's first ends on top, above the user's own rules.
  * No priority is set: a priority counts within one range's collection, and a rule object whose priority changed
  * stands for another rule afterwards. `stopIfTrue` is set as the rule is made, before anything can move it.
+ *
+ * A rule shared by stacked blocks is added once over their areas, through `Worksheet.getRanges` ("Gets the RangeAreas
+ * object, representing one or more blocks of rectangular ranges, specified by the address or name"; its
+ * `conditionalFormats`, ExcelApi 1.9). Where Excel lacks 1.9, each area gets a rule of its own.
  */
 function ruleSteps(rules: readonly ConditionalRule[]): Step[] {
-  const lastFirst = [...rules].sort((a, b) => b.priority - a.priority);
-  return lastFirst.map((rule) => step(rule.sheet, 12, utf8Length(rule.formula) + 64, (w) => {
-    const cf = w.sheet(rule.sheet).getRange(rule.range).conditionalFormats.add('Custom');
-    cf.stopIfTrue = rule.stopIfTrue;
-    cf.custom.rule.formula = rule.formula;
-    cf.custom.format.fill.color = `#${rule.fill}`;
-    cf.custom.format.font.color = `#${rule.fontColor}`;
-  }));
+  const areasSupported = isExcelApiSupported('1.9');
+  const lastFirst = [...rules].sort((a, b) => b.priority - a.priority).flatMap((rule) => (areasSupported ? [rule] : splitRule(rule)));
+  return lastFirst.map((rule) => {
+    const areas = rule.range.split(' ');
+    // Each of the rule's actions names the range it was reached through, so a long address counts once per action.
+    return step(rule.sheet, 12, 12 * utf8Length(rule.range) + utf8Length(rule.formula) + 64, (w) => {
+      const target = areas.length === 1 ? w.sheet(rule.sheet).getRange(rule.range) : w.sheet(rule.sheet).getRanges(areas.join(','));
+      const cf = target.conditionalFormats.add('Custom');
+      cf.stopIfTrue = rule.stopIfTrue;
+      cf.custom.rule.formula = rule.formula;
+      cf.custom.format.fill.color = `#${rule.fill}`;
+      cf.custom.format.font.color = `#${rule.fontColor}`;
+    });
+  });
 }
 
 /** Groups adjacent columns of a sheet that get the same layout. */

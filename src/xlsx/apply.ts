@@ -90,17 +90,21 @@ function clearRect(wb: ExcelJS.Workbook, rect: SheetRect): void {
 }
 
 /** Returns true when every area of a rule's ref (e.g. "J25:J32 L25:L32") lies inside the rectangle. */
-function liesWithin(ref: string, rect: SheetRect): boolean {
-  // Whole columns or rows ("A:Z") are never ours.
-  return rangeRects(rect.sheet, ref)?.every((area) => rectWithin(area, rect)) ?? false;
+/** Whether every area of a rule's range lies in one of `rects` (whole columns or rows, "A:Z", are never ours). */
+function liesWithin(ref: string, sheet: string, rects: readonly SheetRect[]): boolean {
+  return rangeRects(sheet, ref)?.every((area) => rects.some((rect) => rectWithin(area, rect))) ?? false;
 }
 
-/** Removes the rules an earlier refresh added: those wholly inside one of its blocks. The user's own rules stay. */
+/**
+ * Removes the rules an earlier refresh added: those whose every area lies inside its blocks (a rule is shared by the
+ * blocks stacked in the same columns). The user's own rules stay.
+ */
 function removeRules(wb: ExcelJS.Workbook, rects: readonly SheetRect[]): void {
-  for (const rect of rects) {
-    const ws = wb.getWorksheet(rect.sheet);
+  for (const sheet of new Set(rects.map((r) => r.sheet))) {
+    const ws = wb.getWorksheet(sheet);
     if (!ws) continue;
-    ws.removeConditionalFormatting((cf: ExcelJS.ConditionalFormattingOptions) => !liesWithin(cf.ref, rect));
+    const mine = rects.filter((r) => r.sheet === sheet);
+    ws.removeConditionalFormatting((cf: ExcelJS.ConditionalFormattingOptions) => !liesWithin(cf.ref, sheet, mine));
   }
 }
 

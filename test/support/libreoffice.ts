@@ -27,8 +27,11 @@ ${item('ODFRecalcMode')}
   return dir;
 }
 
-/** Converts files with LibreOffice (`xlsx` recalculates and saves; `pdf` renders). Returns the output directory. */
-export function convertWithLibreOffice(files: readonly string[], to: 'xlsx' | 'pdf', outDir: string): string {
+/**
+ * Converts files with LibreOffice (`xlsx` recalculates and saves; `pdf` renders; `html` writes each sheet's visible
+ * cells as a table, with the fill its conditional formats give each cell). Returns the output directory.
+ */
+export function convertWithLibreOffice(files: readonly string[], to: 'xlsx' | 'pdf' | 'html', outDir: string): string {
   const soffice = requireSoffice();
   const profile = recalculatingProfile();
   execFileSync(soffice, [`-env:UserInstallation=file://${profile}`, '--headless', '--norestore', '--convert-to', to, '--outdir', outDir, ...files], {
