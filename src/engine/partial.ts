@@ -6,7 +6,7 @@
  * as possible) untouched.
  */
 import { parseCellAddress } from './address';
-import { rangeRects, ruleOver } from './rule-areas';
+import { ruleOver } from './rule-areas';
 import { NAME_PREFIX, ownBlocks, rectsOverlap, rectWithin, sameRect, SheetRect, SUMMARY_NAME, WritePlan } from './plan';
 import { WorkbookSnapshot } from './snapshot';
 
