@@ -86,16 +86,38 @@ export function normalisationsOf(sheet: SheetSnapshot, table: DetectedTable): No
       // Only what the engine reads as a number is typed: the rules read any other text as no value. (The engine's
       // reading of the cell is kept from the evaluation, so it is asked first.)
       if (parseCell(cell).kind !== 'number') continue;
-      const text = cell.value;
-      if (text !== text.trim() || text !== normaliseText(text)) continue;
-      const n = parseNumberText(text);
-      if (n === undefined) continue;
-      const format = losslessFormat(text, n);
-      if (format !== undefined) out.push({ row: r, col: col.col, value: n.value, format, original: cell });
+      const typed = typedFormOf(cell.value);
+      if (typed !== null) out.push({ row: r, col: col.col, value: typed.value, format: typed.format, original: cell });
     }
   }
   return out;
 }
+
+/**
+ * The number a figure printed as text is typed as, and the format that shows it exactly as printed; null when the text
+ * is not printed exactly as a number format shows a number. A pure reading of the text, kept for the texts seen last
+ * (a report repeats its figures; formatting each candidate is the slow part).
+ */
+function typedFormOf(text: string): { readonly value: number; readonly format: string } | null {
+  const known = TYPED_FORMS.get(text);
+  if (known !== undefined) return known;
+  const typed = readTypedForm(text);
+  if (TYPED_FORMS.size >= TYPED_FORMS_LIMIT) TYPED_FORMS.clear();
+  TYPED_FORMS.set(text, typed);
+  return typed;
+}
+
+function readTypedForm(text: string): { readonly value: number; readonly format: string } | null {
+  if (text !== text.trim() || text !== normaliseText(text)) return null;
+  const n = parseNumberText(text);
+  if (n === undefined) return null;
+  const format = losslessFormat(text, n);
+  return format === undefined ? null : { value: n.value, format };
+}
+
+/** Distinct texts whose typed form is kept. */
+const TYPED_FORMS_LIMIT = 16_384;
+const TYPED_FORMS = new Map<string, { readonly value: number; readonly format: string } | null>();
 
 /** Returns the sheet as a refresh leaves it: the table's normalised cells typed, showing the same text. */
 export function withNormalised(sheet: SheetSnapshot, norms: readonly Normalisation[]): SheetSnapshot {
