@@ -18,6 +18,9 @@ export const NUMERIC_CELL = named(
 /** Footnote marks at the end of a value: "13 ¹", "4.5% **", "3.8%***", "12†". */
 export const TRAILING_FOOTNOTE = named(String.raw`\s*(?<mark>[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\*+|[†‡§]+|\(\s*[a-z]\s*\))\s*$`);
 
+/** A stray mark after a percentage, not a trailing minus: "54%-" (negative rates are written -5% or (5%)). */
+export const STRAY_MARK_AFTER_PERCENT = named(String.raw`^(?<body>.*\d\s*%)\s*-$`);
+
 /** A note after an asterisk: "29.87% (1574/5269) *Jan-Oct", "32.6% (395/1221) *Q4 only". */
 export const STAR_NOTE = named(String.raw`\s+\*+\s*(?<note>[A-Za-z0-9].*)$`);
 

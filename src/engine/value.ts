@@ -1,11 +1,10 @@
 /**
  * Cell interpretation: what a scorecard cell means, with its unit and displayed precision kept.
  */
-import { named } from './regex';
 import { CellSnapshot, isCellError } from './snapshot';
 import {
   FRACTION_SUFFIX, LABELLED_NUMBER, MISSING_WORDS, MissingReason, NUMBER_BAND, NUMBER_WITH_WORD, NUMERIC_CELL,
-  ORDINAL, STAR_NOTE, SUPPRESSED, TRAILING_FOOTNOTE,
+  ORDINAL, STAR_NOTE, STRAY_MARK_AFTER_PERCENT, SUPPRESSED, TRAILING_FOOTNOTE,
 } from './patterns';
 
 /** The unit a number is shown in. Percentages are held as fractions (88% → 0.88). */
@@ -140,7 +139,7 @@ export function parseValueText(raw: string): ParsedCell {
   if (missing !== undefined) return { kind: 'missing', reason: missing, text };
 
   // "54%-": a stray mark after a percentage, not a trailing minus (negative rates are written -5% or (5%)).
-  const stray = named(String.raw`^(?<body>.*\d\s*%)\s*-$`).exec(text)?.groups?.body;
+  const stray = STRAY_MARK_AFTER_PERCENT.exec(text)?.groups?.body;
   if (stray !== undefined) {
     const n = parseNumberText(stray);
     if (n !== undefined) return { ...n, footnote: '-' };

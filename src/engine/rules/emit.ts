@@ -92,7 +92,6 @@ function precedenceOf(e: Expr): number {
 const ROW_HOLE = '\u0000';
 /** Around the role of a literal a template holds: "\u0001c4:reading\u0001". */
 const LITERAL_HOLE = '\u0001';
-const LITERAL_HOLES = new RegExp(`${LITERAL_HOLE}([^${LITERAL_HOLE}]*)${LITERAL_HOLE}`, 'g');
 
 /** Thrown (and caught) when a text literal holds a template's marks: such a rule is written without a template. */
 class HoleInTextError extends Error {}
@@ -145,11 +144,29 @@ function literalText(placement: Placement, role: string): string {
   return literal < 0 ? `(${plainNumber(literal)})` : plainNumber(literal);
 }
 
-/** A rule's formula text split at the row's number; `literals` when it holds literal holes too. */
+/** A rule's formula text split at its holes: `texts[i]` then hole i (the row's number, or a literal's role), and so on. */
 interface Template {
-  readonly parts: readonly string[];
-  readonly literals: boolean;
+  readonly texts: readonly string[];
+  /** What fills each hole: the row's number (null), or the literal of a role. */
+  readonly holes: ReadonlyArray<string | null>;
   readonly depth: number;
+}
+
+/** A hole of a template's text: the row's number, or a literal's role between marks. */
+const HOLES = new RegExp(`${ROW_HOLE}|${LITERAL_HOLE}([^${LITERAL_HOLE}]*)${LITERAL_HOLE}`, 'g');
+
+/** Splits formula text written with holes into a template. */
+function templateFrom(text: string, depth: number): Template {
+  const texts: string[] = [];
+  const holes: Array<string | null> = [];
+  let from = 0;
+  for (const m of text.matchAll(HOLES)) {
+    texts.push(text.slice(from, m.index));
+    holes.push(m[0] === ROW_HOLE ? null : m[1] ?? '');
+    from = m.index + m[0].length;
+  }
+  texts.push(text.slice(from));
+  return { texts, holes, depth };
 }
 
 /** Templates by placement columns (one object per table), sheet, and rule. */
@@ -164,8 +181,7 @@ function templateOf(expr: Expr, placement: Placement): Template | null {
   let template = byExpr.get(expr);
   if (template === undefined) {
     try {
-      const text = write(expr, placement);
-      template = { parts: text.split(ROW_HOLE), literals: text.includes(LITERAL_HOLE), depth: nestingDepth(expr) };
+      template = templateFrom(write(expr, placement), nestingDepth(expr));
     } catch (error) {
       if (!(error instanceof HoleInTextError)) throw error;
       template = null;
@@ -177,9 +193,14 @@ function templateOf(expr: Expr, placement: Placement): Template | null {
 
 /** The template's text at the placement's row, with its literals. */
 function fill(template: Template, placement: Placement): string {
-  const text = template.parts.length === 1 ? template.parts[0] ?? '' : template.parts.join(String(placement.row + 1));
-  if (!template.literals) return text;
-  return text.replace(LITERAL_HOLES, (_m, role: string) => literalText(placement, role));
+  const { texts, holes } = template;
+  const row = String(placement.row + 1);
+  let text = texts[0] ?? '';
+  for (let i = 0; i < holes.length; i++) {
+    const role = holes[i];
+    text += (role === null || role === undefined ? row : literalText(placement, role)) + (texts[i + 1] ?? '');
+  }
+  return text;
 }
 
 /**
