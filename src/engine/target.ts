@@ -101,6 +101,20 @@ function parseCore(text: string): { spec: 'bound'; value: NumberValue; comparato
  * `unparsed` when no form fits (the caller turns that into a finding).
  */
 export function parseTarget(raw: string): TargetSpec | null {
+  // A report repeats its targets ("N/A", "20% reduction", ">85%"): each text is read once while it is among the last seen.
+  const known = TARGETS.get(raw);
+  if (known !== undefined) return known;
+  const spec = readTarget(raw);
+  if (TARGETS.size >= TARGETS_LIMIT) TARGETS.clear();
+  TARGETS.set(raw, spec);
+  return spec;
+}
+
+/** Distinct target texts whose reading is kept. */
+const TARGETS_LIMIT = 16_384;
+const TARGETS = new Map<string, TargetSpec | null>();
+
+function readTarget(raw: string): TargetSpec | null {
   const text = normaliseText(raw);
   if (text === '') return null;
   const missing = missingReasonOf(text);

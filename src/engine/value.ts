@@ -281,8 +281,18 @@ function parseCellOnce(cell: CellSnapshot): ParsedCell {
     };
   }
   if (typeof raw === 'boolean') return { kind: 'text', text: cell.text };
-  return parseValueText(raw);
+  // A report repeats its texts ("N/A", "17%", "TBC"): each is read once while it is among the last seen.
+  const known = VALUE_TEXTS.get(raw);
+  if (known !== undefined) return known;
+  const parsed = parseValueText(raw);
+  if (VALUE_TEXTS.size >= VALUE_TEXTS_LIMIT) VALUE_TEXTS.clear();
+  VALUE_TEXTS.set(raw, parsed);
+  return parsed;
 }
+
+/** Distinct value texts whose reading is kept. */
+const VALUE_TEXTS_LIMIT = 16_384;
+const VALUE_TEXTS = new Map<string, ParsedCell>();
 
 /** Returns the displayed text of a number as the engine prints it in messages ("41.3%", "£240,000", "1,024"). */
 export function formatNumber(n: Pick<NumberValue, 'value' | 'unit' | 'decimals' | 'currency'>, decimals?: number): string {
