@@ -92,15 +92,17 @@ export function rulesPerOutputColumn(plan: WritePlan): number {
 
 /**
  * The bytes of the new cells alone: every planned cell's value or formula as JSON, with a separator each — the
- * least any request carrying those cells could weigh.
+ * least any request carrying those cells could weigh. The summary sheet's cells are new cells too: the request
+ * carries them (its exceptions list has a row per exception).
  */
 export function newCellBytes(plan: WritePlan): number {
   let bytes = 0;
-  for (const write of plan.writes) {
-    const v = write.value;
+  const count = (v: WritePlan['writes'][number]['value'] | NonNullable<WritePlan['summary']>['cells'][number]['value']): void => {
     const shown = v.kind === 'number' ? String(v.value) : JSON.stringify(v.kind === 'text' ? v.text : v.formula);
     bytes += Buffer.byteLength(shown, 'utf8') + 1;
-  }
+  };
+  for (const write of plan.writes) count(write.value);
+  for (const cell of plan.summary?.cells ?? []) count(cell.value);
   return bytes;
 }
 
