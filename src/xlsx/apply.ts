@@ -3,10 +3,11 @@
  */
 import * as ExcelJS from 'exceljs';
 import {
-  absoluteReference, CellStyle, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseReference,
+  absoluteReference, cellAddress, CellStyle, CellWrite, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseReference,
   PlanValue, rangeRects, rectWithin, RemovalPlan, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WorkbookSnapshot, WritePlan,
 } from '../engine';
 import { snapshotFromWorkbook } from './read';
+import { sharedRuns } from './shared-formulas';
 // Print areas and titles of sheets whose names hold an apostrophe are written quoted right.
 import './print-names';
 // Defined names holding constants or formulas (the status and trend words among them) are read and written too.
@@ -111,6 +112,30 @@ function removeRules(wb: ExcelJS.Workbook, rects: readonly SheetRect[]): void {
 function removeNames(wb: ExcelJS.Workbook, names: readonly string[]): void {
   const model = wb.definedNames.model as Array<{ name: string; ranges: string[] }>;
   wb.definedNames.model = model.filter((n) => !names.includes(n.name));
+}
+
+/**
+ * The block formulas a shared formula holds (see shared-formulas.ts), each with the address of its run's first cell,
+ * which holds the formula itself.
+ */
+function sharedFormulaClones(writes: readonly CellWrite[]): Map<CellWrite, string> {
+  const columns = new Map<string, Array<CellWrite & { readonly value: { readonly kind: 'formula'; readonly formula: string } }>>();
+  for (const w of writes) {
+    if (w.purpose !== 'block' || w.value.kind !== 'formula') continue;
+    const key = `${w.sheet}\u0000${w.col}`;
+    let column = columns.get(key);
+    if (column === undefined) columns.set(key, (column = []));
+    column.push(w as CellWrite & { readonly value: { readonly kind: 'formula'; readonly formula: string } });
+  }
+  const clones = new Map<CellWrite, string>();
+  for (const column of columns.values()) {
+    column.sort((a, b) => a.row - b.row);
+    for (const { start, length } of sharedRuns(column.map((w) => ({ row: w.row, formula: w.value.formula })))) {
+      const first = column[start] as CellWrite;
+      for (let k = start + 1; k < start + length; k++) clones.set(column[k] as CellWrite, cellAddress(first.row, first.col));
+    }
+  }
+  return clones;
 }
 
 function writeValue(cell: ExcelJS.Cell, value: PlanValue): void {
@@ -247,9 +272,13 @@ export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan, optio
   for (const rect of plan.clear) clearRect(wb, rect);
   removeRules(wb, plan.removeRulesIn);
   removeNames(wb, plan.removeNames);
+  const clones = sharedFormulaClones(plan.writes);
   for (const w of plan.writes) {
     const cell = sheetOf(wb, w.sheet).getRow(w.row + 1).getCell(w.col + 1);
-    writeValue(cell, w.value);
+    const master = clones.get(w);
+    if (master !== undefined && w.value.kind === 'formula') {
+      cell.value = { sharedFormula: master, result: w.value.cached === null ? undefined : w.value.cached } as ExcelJS.CellSharedFormulaValue;
+    } else writeValue(cell, w.value);
     if (w.numberFormat !== undefined) restyle(cell, { numFmt: w.numberFormat });
     if (w.style) applyStyle(cell, w.style);
   }
