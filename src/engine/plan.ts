@@ -464,11 +464,19 @@ function literalValue(e: Expr): PlanValue | undefined {
   return undefined;
 }
 
-/** Where a table's roles sit: each sheet column under its role, and the block's columns (one object per table). */
-function placedColumns(table: DetectedTable, colOf: Readonly<Record<BlockColumn, number>>): Placement['columns'] {
+/**
+ * Where a table's roles sit: each sheet column under its role, and the block's columns. Tables stacked in the same
+ * columns with their blocks at the same left are laid out alike: they get one object (from `layouts`, one refresh's),
+ * so that the formula templates the emitter keeps per layout serve all of them.
+ */
+function placedColumns(table: DetectedTable, colOf: Readonly<Record<BlockColumn, number>>, layouts: Map<string, Placement['columns']>): Placement['columns'] {
+  const key = `${table.right}:${colOf.target}`;
+  const known = layouts.get(key);
+  if (known !== undefined) return known;
   const columns: Record<string, number> = {};
   for (let c = 0; c <= table.right; c++) columns[columnRole(c)] = c;
   for (const k of BLOCK_COLUMNS) columns[k] = colOf[k];
+  layouts.set(key, columns);
   return columns;
 }
 
@@ -494,6 +502,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
   const notices: PlanNotice[] = [];
   const width = BLOCK_COLUMNS.length;
   const lefts = sharedLefts(evaluation.tables.map((et) => et.table), width);
+  const layouts = new Map<string, Placement['columns']>();
   let priority = 1;
 
   for (const et of evaluation.tables) {
@@ -533,7 +542,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     if (headerRow !== undefined) for (const k of BLOCK_COLUMNS) put(headerRow, k, { kind: 'text', text: HEADERS[k] }, undefined, { bold: true, fill: 'D9E1F2', wrap: true });
     if (table.headerRows.length > 1) put(table.headerRows[0] ?? table.top, 'target', { kind: 'text', text: 'Scorecard' }, undefined, { bold: true });
 
-    const columnsPlaced = placedColumns(table, colOf);
+    const columnsPlaced = placedColumns(table, colOf, layouts);
     for (const row of et.rows) {
       const latestSource = row.latest ? sheet.rows[row.latest.row]?.[row.latest.col] : undefined;
       const fmt = valueFormat(row.latest?.value ?? row.previous?.value, latestSource, row.latest ? normAt.get(`${row.latest.row}:${row.latest.col}`) : undefined);
