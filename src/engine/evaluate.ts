@@ -199,6 +199,8 @@ interface RowContext {
   readonly ranks: Map<string, number[][]>;
   /** The period and value columns the table's rows share, by how their cells are read (see `sharedColumns`). */
   readonly columns: Map<string, readonly PeriodColumn[]>;
+  /** The small parts of shapes the table's rows hold alike: cells read as typed, tolerance bands (see `sharedPart`). */
+  readonly parts: Map<string, ValueTerm | Band>;
 }
 
 /** The text a cell of the table shows ('' outside the table's data rows and columns). */
@@ -401,14 +403,14 @@ function partOfYear(p: Period | null, header: string): { share: number; label: s
  * 85%), text read as a number (a reading that stands until a number is typed, or the refresh types it), or a cell
  * the engine found no value in (`value` undefined), read if a number is typed there later.
  */
-function termOf(cells: InterpretedTable, r: number, col: number, value: number | undefined, emptyDivisor: 1 | 100): ValueTerm {
+function termOf(ctx: RowContext, r: number, col: number, value: number | undefined, emptyDivisor: 1 | 100): ValueTerm {
   const role = columnRole(col);
-  const cell = interpretedCell(cells, r, col);
-  if (value === undefined) return { kind: 'cell', role, divisor: emptyDivisor };
+  const cell = interpretedCell(ctx.cells, r, col);
+  if (value === undefined) return cellTerm(ctx, role, emptyDivisor);
   if (cell?.value.kind === 'number') {
     const raw = cell.value.value;
-    if (raw === value) return { kind: 'cell', role, divisor: 1 };
-    if (floatCmp(raw / 100, value) === 0) return { kind: 'cell', role, divisor: 100 };
+    if (raw === value) return cellTerm(ctx, role, 1);
+    if (floatCmp(raw / 100, value) === 0) return cellTerm(ctx, role, 100);
     return { kind: 'reading', role, value };
   }
   const n = cell?.exact;
@@ -416,10 +418,31 @@ function termOf(cells: InterpretedTable, r: number, col: number, value: number |
   return { kind: 'reading', role, value, divisor };
 }
 
-/** A tolerance in the numbers the rules compare (3 pp on a rate is 0.03). */
-function bandOf(t: Tolerance, unit: Unit): Band {
-  return t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) };
+/**
+ * One object for a small part of a shape that many of the table's rows hold alike, registered as shared
+ * (`sharedShapePart`): the key of their rules writes it once, as a short stand-in, instead of once a row.
+ */
+function sharedPart<T extends ValueTerm | Band>(ctx: RowContext, key: string, part: () => T): T {
+  let known = ctx.parts.get(key) as T | undefined;
+  if (known === undefined) {
+    known = sharedShapePart(part());
+    ctx.parts.set(key, known);
+  }
+  return known;
 }
+
+/** A cell the rules read as it is typed (over `divisor`), one object for the table's rows. */
+function cellTerm(ctx: RowContext, role: string, divisor: 1 | 100): ValueTerm {
+  return sharedPart(ctx, `${role}/${divisor}`, () => ({ kind: 'cell', role, divisor }));
+}
+
+/** A tolerance in the numbers the rules compare (3 pp on a rate is 0.03), one object for the table's rows. */
+function bandOf(ctx: RowContext, t: Tolerance, unit: Unit): Band {
+  return sharedPart(ctx, `${t.kind}:${t.value}:${unit}`, () => (t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) }));
+}
+
+/** A side of the target that is not set, one object for every row. */
+const NO_BOUND: BoundSource = sharedShapePart({ kind: 'none' });
 
 /**
  * Which earlier positions may be the previous value of each latest position, and in which order of preference
@@ -684,7 +707,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const emptyDivisor: 1 | 100 = bare ? 100 : 1;
   const termAt = (col: TableColumn, o: { obs?: Observation; mismatch?: Observation } | undefined): ValueTerm => {
     if (o?.mismatch) return { kind: 'mismatch', role: columnRole(col.col), typed: interpretedCell(cells, r, col.col)?.value.kind === 'number' };
-    return termOf(cells, r, col.col, o?.obs?.value.value, emptyDivisor);
+    return termOf(ctx, r, col.col, o?.obs?.value.value, emptyDivisor);
   };
   const positions: Array<{ col: TableColumn; read: { obs?: Observation; mismatch?: Observation }; isValue: boolean }> = [
     ...sortedPeriods.map((col) => ({ col, read: observed.get(col.col) ?? {}, isValue: false })),
@@ -699,9 +722,9 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   // The target's sides: a typed target (or one the refresh will type) stays live; text with a comparator, a range
   // or a target relative to a baseline is a constant of the rule (editing that text needs a refresh).
   const liveTarget = spec?.kind === 'bound' && spec.comparator === 'none' && targetCol !== undefined && targetCell === cellAddress(r, targetCol.col)
-    ? termOf(cells, r, targetCol.col, spec.value.value, 1) : undefined;
+    ? termOf(ctx, r, targetCol.col, spec.value.value, 1) : undefined;
   const sideOf = (v: number | null): BoundSource => {
-    if (v === null) return { kind: 'none' };
+    if (v === null) return NO_BOUND;
     if (liveTarget !== undefined && liveTarget.kind !== 'mismatch' && spec?.kind === 'bound' && floatCmp(v, spec.value.value) === 0) return { kind: 'cell', term: liveTarget };
     return { kind: 'constant', value: v };
   };
@@ -731,7 +754,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     accumulates: accumulates(measure, unitForRules),
     min: bound(interval?.min ?? null), max: bound(interval?.max ?? null),
     minInclusive: interval?.minInclusive ?? true, maxInclusive: interval?.maxInclusive ?? true,
-    green: bandOf(green, unitForRules), amber: bandOf(amber, unitForRules),
+    green: bandOf(ctx, green, unitForRules), amber: bandOf(ctx, amber, unitForRules),
     noStatus, scale: unitForRules === 'percent' ? 100 : 1,
   };
   const ruleCells = rowCells(cells, r);
@@ -934,7 +957,7 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     ? { min: null, max: budget.value.value, minInclusive: true, maxInclusive: true, unit: budget.value.unit, decimals: budget.value.decimals, ...(budget.value.currency ? { currency: budget.value.currency } : {}) }
     : null;
   const term = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): ValueTerm | null =>
-    col === undefined ? null : termOf(cells, r, col.col, n?.value.value, 1);
+    col === undefined ? null : termOf(ctx, r, col.col, n?.value.value, 1);
   const signedTerm = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined, c: TableColumn['signConvention']): SignedCell | null => {
     const t = term(n, col);
     return t === null ? null : { term: t, sign: c === 'under-positive' ? -1 : 1 };
@@ -945,7 +968,7 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     publishedVariance: signedTerm(published, varianceCol, convention),
     priorVariance: signedTerm(prior, priorCol, priorCol?.signConvention),
     movement: signedTerm(movement, movementCol, movementCol?.signConvention),
-    green: bandOf(ctx.green, unit), amber: bandOf(ctx.amber, unit),
+    green: bandOf(ctx, ctx.green, unit), amber: bandOf(ctx, ctx.amber, unit),
     decimals: budget?.value.decimals ?? forecast?.value.decimals ?? 0, scale: 1,
     ...(table.varianceOnly === true ? { varianceOnly: true } : {}),
   };
@@ -988,8 +1011,8 @@ function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
   const toObs = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): Observation | null =>
     n && col ? { value: n.value, period: null, periodLabel: col.header, row: r, col: col.col, cell: n.cell } : null;
   const shape: RiskRowShape = {
-    kind: 'risk', after: afterCol ? termOf(cells, r, afterCol.col, after?.value.value, 1) : null,
-    before: beforeCol ? termOf(cells, r, beforeCol.col, before?.value.value, 1) : null,
+    kind: 'risk', after: afterCol ? termOf(ctx, r, afterCol.col, after?.value.value, 1) : null,
+    before: beforeCol ? termOf(ctx, r, beforeCol.col, before?.value.value, 1) : null,
     displayDecimals: Math.max(after?.value.decimals ?? 0, before?.value.decimals ?? 0),
   };
   const rules = rowRules(shape);
@@ -1189,6 +1212,7 @@ export function evaluateInterpretedTable(cells: InterpretedTable, settings: Eval
     markWords: markWordsOf(cells),
     ranks: new Map(),
     columns: new Map(),
+    parts: new Map(),
     ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(cells) } : {}),
   };
   const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : table.kind === 'ratings' ? evaluateRatingsRow : evaluateKpiRow;
