@@ -1598,7 +1598,10 @@ interface PendingChange {
 }
 
 interface QueuedOp {
+  /** What the operation is, for error statements (the request bytes are counted by {@link WireRequest}). */
   wire: Record<string, unknown>;
+  /** The id office.js gives the last action queued with it. */
+  wireId?: number;
   location: string;
   apply(run: SyncRun): void;
 }
@@ -1625,8 +1628,12 @@ class SyncRun extends Journal {
     return this.core.state;
   }
 
+  /** The id of the action whose results are being written (see {@link respond}). */
+  actionId = 0;
+
+  /** An action's result, named by its action id as in office.js' response (`Results: [{ ActionId, Value }]`). */
   respond(data: unknown): void {
-    this.responses.push(data);
+    this.responses.push({ ActionId: this.actionId, Value: data });
   }
 
   onCommit(fn: () => void): void {
@@ -1901,6 +1908,322 @@ function settingFromJson(text: string): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The request body office.js sends
+// ---------------------------------------------------------------------------------------------
+//
+// A sync's request bytes are those of the JSON body office.js would send for the same calls. The model follows
+// @microsoft/office-js (dist/excel-web-16.00.debug.js, Microsoft's own serializer, shipped for development and tests):
+// ClientRequestBase.buildRequestMessageBodyAndRequestFlags builds `{ AutoKeepReference, Actions, ObjectPaths }`, which
+// RichApiMessageUtility.buildMessageArrayForIRequestExecutor sends as JSON.stringify(body).
+// - ObjectPaths maps each path id to its ObjectPathInfo `{ Id, ObjectPathType, Name, ParentObjectPathId, ArgumentInfo }`
+//   (ObjectPathFactory.createGlobalObjectObjectPath: type 1; createMethodObjectPath: 3, with the method's arguments;
+//   createPropertyObjectPath: 4; createIndexerObjectPath, e.g. `worksheets.getItem(key)`: 5). A request holds every
+//   path one of its actions references, with the parents and argument paths of each (addReferencedObjectPath), each
+//   once; a later request sends a path again only when it uses it.
+// - Actions: each has `{ Id, ActionType, Name, ObjectPathId }`: 1 Instantiate (no more), 2 Query (`QueryInfo`, from
+//   ClientRequestContextBase._parseQueryOption), 3 Method (ActionFactory.createMethodAction) and 4 SetProperty
+//   (CommonActionFactory.createSetPropertyAction), both with `ArgumentInfo: { Arguments }` (and
+//   `ReferencedObjectPathIds` when an argument is a client object, which goes as its path id: collectObjectPathInfos).
+//   Names are the API's, capitalised ("Formulas", "NumberFormat", "GetRangeByIndexes", "Add"; loads keep the names as
+//   written). Every client object made gets an Instantiate action as it is made (ClientObject's constructor,
+//   ActionFactory.createInstantiateAction), and a path made in an earlier request gets one in each later request that
+//   uses it, after its parents' (ClientRequestBase.ensureInstantiateObjectPath).
+// - Inside Excel.run (`_autoCleanup`), a Range or RangeAreas is tracked as it is made (TrackedObjects._autoAdd): a
+//   `_KeepReference` method action and a second Instantiate; `AutoKeepReference` is then true.
+// - ClientRequestBase._calculateLastUsedObjectPathIds gives the last action that uses each path an `L` list of ids.
+// - Ids come from one counter per context (ClientRequestContextBase._nextId), shared by paths and actions.
+// - Setting formulas, values or numberFormat of more than 1,500 cells (setRangePropertiesInBulk) sends
+//   `_ValidateArraySize` and then one SetProperty per block of rows, each on `getRow(i).getBoundingRect(getRow(j))`
+//   with both rows untracked (`D: true`, and their `_KeepReference` withdrawn: TrackedObjects._removeCommon).
+// - After a response, a worksheet's path becomes `worksheets[id]` (ObjectPath.updateUsingObjectData, through
+//   Worksheet._collectionPropertyPath), and a null object's path type 7.
+// Not modelled, so counted high: a Range's path becoming a reference id (`_ReferenceId`) after its first request.
+
+/** One office.js ObjectPath. */
+class WirePath {
+  /** ObjectPathInfo as JSON; '' when it must be written again. */
+  _json = '';
+  /** ParentObjectPathId as sent (a null object keeps it, though its parent is no longer walked). */
+  parentId: number | undefined;
+  /** `D: true`: untracked. */
+  dontKeep = false;
+
+  constructor(
+    readonly id: number,
+    public type: number,
+    public name: string,
+    public parent: WirePath | null,
+    /** ArgumentInfo.Arguments (client objects as their path ids); undefined for none. */
+    public args: readonly unknown[] | undefined,
+    public refIds: readonly unknown[] | undefined,
+    public argPaths: readonly WirePath[],
+    readonly owner: ClientObjectImpl<unknown> | null,
+  ) {
+    this.parentId = parent?.id;
+  }
+
+  json(): string {
+    if (this._json === '') {
+      const info: Record<string, unknown> = { Id: this.id, ObjectPathType: this.type, Name: this.name };
+      if (this.parentId !== undefined) info.ParentObjectPathId = this.parentId;
+      // Global (1) and property (4) paths have no ArgumentInfo; the others have one, maybe empty.
+      if (this.type !== 1 && this.type !== 4) {
+        info.ArgumentInfo = this.args === undefined ? {} : this.refIds ? { Arguments: this.args, ReferencedObjectPathIds: this.refIds } : { Arguments: this.args };
+      }
+      if (this.dontKeep) info.D = true;
+      this._json = JSON.stringify(info);
+    }
+    return this._json;
+  }
+
+  /** Rewrite after a response (ObjectPath.updateUsingObjectData / _updateAsNullObject). */
+  rewrite(type: number, parent: WirePath | null, args: readonly unknown[] | undefined): void {
+    this.type = type;
+    this.name = '';
+    if (type !== 7) this.parentId = parent?.id;
+    this.parent = parent;
+    this.args = args;
+    this.refIds = undefined;
+    this.argPaths = [];
+    this._json = '';
+  }
+}
+
+interface WireAction {
+  id: number;
+  type: 1 | 2 | 3 | 4;
+  name: string;
+  path: WirePath;
+  argPaths: readonly WirePath[];
+  /** UTF-8 bytes of the action's JSON without its `L` list. */
+  bytes: number;
+}
+
+/** What makes an object's path: its parent object and how it is reached from it. */
+interface WireStep {
+  parent: ClientObjectImpl<unknown> | null;
+  /** ObjectPathType: 1 global, 3 method, 4 property, 5 indexer. */
+  type: 1 | 3 | 4 | 5;
+  name: string;
+  args?: readonly unknown[];
+}
+
+const wireProperty = (parent: ClientObjectImpl<unknown>, name: string): WireStep => ({ parent, type: 4, name });
+const wireMethod = (parent: ClientObjectImpl<unknown>, name: string, args: readonly unknown[]): WireStep => ({ parent, type: 3, name, args });
+const wireIndexer = (parent: ClientObjectImpl<unknown>, args: readonly unknown[]): WireStep => ({ parent, type: 5, name: '', args });
+
+/** An API member's name as office.js sends it ("numberFormat" -> "NumberFormat"). */
+function wireName(member: string): string {
+  return member.charAt(0).toUpperCase() + member.slice(1);
+}
+
+/** Arguments as CommonUtility.setMethodArguments sends them: client objects become their path ids. */
+function wireArguments(args: readonly unknown[]): { args: unknown[]; refIds: unknown[] | undefined; argPaths: WirePath[] } {
+  const argPaths: WirePath[] = [];
+  let hasOne = false;
+  const refIds: unknown[] = [];
+  const out = args.map((a) => {
+    if (a instanceof ClientObjectImpl) {
+      const p = (a as ClientObjectImpl<unknown>)._wirePath;
+      argPaths.push(p);
+      refIds.push(p.id);
+      hasOne = true;
+      return p.id;
+    }
+    refIds.push(0);
+    return a;
+  });
+  return { args: out, refIds: hasOne ? refIds : undefined, argPaths };
+}
+
+/** QueryInfo of a load, as ClientRequestContextBase._parseQueryOption writes it. */
+function wireQueryInfo(option: unknown): Record<string, unknown> {
+  const parse = (text: string): string[] =>
+    text
+      .split(',')
+      .map((name) => {
+        const n = name.trim();
+        const lower = n.toLowerCase();
+        if (lower === 'items' || lower === 'items/') return '*';
+        const rest = lower.startsWith('items/') || lower.startsWith('items.') ? n.slice(6) : n;
+        return rest.replace(/[/.]items[/.]/gi, '/');
+      })
+      .filter((n) => n.length > 0);
+  if (typeof option === 'string') return { Select: parse(option) };
+  if (Array.isArray(option)) return { Select: option };
+  if (option !== null && typeof option === 'object') {
+    const o = option as Record<string, unknown>;
+    const q: Record<string, unknown> = {};
+    if (typeof o.select === 'string') q.Select = parse(o.select);
+    else if (Array.isArray(o.select)) q.Select = o.select;
+    if (typeof o.expand === 'string') q.Expand = parse(o.expand);
+    else if (Array.isArray(o.expand)) q.Expand = o.expand;
+    if (typeof o.top === 'number') q.Top = o.top;
+    if (typeof o.skip === 'number') q.Skip = o.skip;
+    return q;
+  }
+  return {};
+}
+
+/** Cells above which office.js splits a Range write into blocks of rows (setRangePropertiesInBulk). */
+const BULK_SET_CELLS = 1500;
+const BULK_SET_PROPERTIES = new Set(['formulas', 'formulasLocal', 'formulasR1C1', 'numberFormat', 'values']);
+
+/** The request office.js is building for a context (ClientRequest). */
+class WireRequest {
+  readonly actions: WireAction[] = [];
+  readonly paths = new Map<number, WirePath>();
+  readonly instantiated = new Set<number>();
+  /** The paths instantiated in this request, in order. */
+  readonly made: WirePath[] = [];
+  /** Why the body cannot be serialised, if it cannot. */
+  error: string | undefined;
+
+  constructor(readonly ctx: ContextImpl) {}
+
+  /** ClientRequestBase.ensureInstantiateObjectPath. */
+  ensure(path: WirePath | null): void {
+    if (!path || this.instantiated.has(path.id)) return;
+    this.ensure(path.parent);
+    for (const a of path.argPaths) this.ensure(a);
+    if (!this.instantiated.has(path.id)) this.instantiate(this.ctx._nextWireId(), path);
+  }
+
+  /** ClientRequestBase.addReferencedObjectPath. */
+  reference(path: WirePath | null): void {
+    if (!path || this.paths.has(path.id)) return;
+    for (let p: WirePath | null = path; p; p = p.parent) {
+      this.paths.set(p.id, p);
+      if (p.type === 3) for (const a of p.argPaths) this.reference(a);
+    }
+  }
+
+  push(action: WireAction): void {
+    this.actions.push(action);
+    if (action.type === 1 && !this.instantiated.has(action.path.id)) {
+      this.instantiated.add(action.path.id);
+      this.made.push(action.path);
+    }
+    this.reference(action.path);
+    for (const a of action.argPaths) this.reference(a);
+  }
+
+  instantiate(id: number, path: WirePath): void {
+    this.push({ id, type: 1, name: '', path, argPaths: [], bytes: utf8Length(JSON.stringify({ Id: id, ActionType: 1, Name: '', ObjectPathId: path.id })) });
+  }
+
+  /** ClientObject._addAction for a method (3) or set-property (4) action whose id was taken first. */
+  act(id: number, type: 3 | 4, path: WirePath, name: string, rawArgs: readonly unknown[]): void {
+    const { args, refIds, argPaths } = wireArguments(rawArgs);
+    this.ensure(path);
+    for (const a of argPaths) this.ensure(a);
+    const info = { Id: id, ActionType: type, Name: name, ObjectPathId: path.id, ArgumentInfo: refIds ? { Arguments: args, ReferencedObjectPathIds: refIds } : { Arguments: args } };
+    let bytes = 0;
+    try {
+      bytes = utf8Length(JSON.stringify(info));
+    } catch (e) {
+      // office.js fails as it sends the request; so does the emulator's sync.
+      this.error ??= (e as Error).message;
+    }
+    this.push({ id, type, name, path, argPaths, bytes });
+  }
+
+  query(path: WirePath, option: unknown): void {
+    const id = this.ctx._nextWireId();
+    this.ensure(path);
+    const text = JSON.stringify({ Id: id, ActionType: 2, Name: '', ObjectPathId: path.id, QueryInfo: wireQueryInfo(option) });
+    this.push({ id, type: 2, name: '', path, argPaths: [], bytes: utf8Length(text) });
+  }
+
+  /** A client object made: its Instantiate action, and inside Excel.run a Range's `_KeepReference` (see above). */
+  made_(path: WirePath, keepsReference: boolean): void {
+    this.ensure(path.parent);
+    for (const a of path.argPaths) this.ensure(a);
+    this.instantiate(this.ctx._nextWireId(), path);
+    if (keepsReference && this.ctx._open) {
+      this.act(this.ctx._nextWireId(), 3, path, '_KeepReference', []);
+      this.ensure(path.parent);
+      this.instantiate(this.ctx._nextWireId(), path);
+    }
+  }
+
+  /** TrackedObjects._removeCommon: `D: true`, and the path's last `_KeepReference` of this request withdrawn. */
+  untrack(path: WirePath): void {
+    path.dontKeep = true;
+    path._json = '';
+    for (let i = this.actions.length - 1; i >= 0; i--) {
+      const a = this.actions[i] as WireAction;
+      if (a.path === path && a.type === 3 && a.name === '_KeepReference') {
+        this.actions.splice(i, 1);
+        break;
+      }
+    }
+  }
+
+  /** A Range path made by office.js alone (the blocks of a bulk write). */
+  rangePath(parent: WirePath, name: string, rawArgs: readonly unknown[]): WirePath {
+    const id = this.ctx._nextWireId();
+    const { args, refIds, argPaths } = wireArguments(rawArgs);
+    const path = new WirePath(id, 3, name, parent, args, refIds, argPaths, null);
+    this.made_(path, true);
+    this.untrack(path);
+    return path;
+  }
+
+  /** A write of formulas, values or numberFormat to a range, split as setRangePropertiesInBulk splits it. */
+  setOnRange(path: WirePath, name: string, value: unknown): void {
+    const rows = Array.isArray(value) ? value.length : 0;
+    const first: unknown = rows > 0 ? (value as unknown[])[0] : undefined;
+    const cols = Array.isArray(first) ? first.length : 0;
+    if (rows * cols <= BULK_SET_CELLS) {
+      this.act(this.ctx._nextWireId(), 4, path, name, [value]);
+      return;
+    }
+    const values = value as unknown[];
+    this.act(this.ctx._nextWireId(), 3, path, '_ValidateArraySize', [rows, cols]);
+    const step = Math.max(1, Math.round(BULK_SET_CELLS / cols));
+    for (let start = 0; start < rows; start += step) {
+      const count = Math.min(step, rows - start);
+      const top = this.rangePath(path, 'GetRow', [start]);
+      const bottom = this.rangePath(path, 'GetRow', [start + count - 1]);
+      const id = this.ctx._nextWireId();
+      const block = new WirePath(id, 3, 'GetBoundingRect', top, [bottom.id], [bottom.id], [bottom], null);
+      this.made_(block, true);
+      this.untrack(block);
+      this.act(this.ctx._nextWireId(), 4, block, name, [values.slice(start, start + count)]);
+    }
+  }
+
+  /** UTF-8 bytes of `JSON.stringify(body)`, with each action's `L` list (_calculateLastUsedObjectPathIds). */
+  bytes(): number {
+    const lastUse = new Map<number, number>();
+    const mark = (path: WirePath | null, actionId: number): void => {
+      for (let p = path; p && !lastUse.has(p.id); p = p.parent) {
+        lastUse.set(p.id, actionId);
+        for (const a of p.argPaths) mark(a, actionId);
+      }
+    };
+    for (let i = this.actions.length - 1; i >= 0; i--) {
+      const a = this.actions[i] as WireAction;
+      mark(a.path, a.id);
+      for (const p of a.argPaths) mark(p, a.id);
+    }
+    const lists = new Map<number, number>();
+    for (const [pathId, actionId] of lastUse) lists.set(actionId, (lists.get(actionId) ?? 0) + (lists.has(actionId) ? 1 : 0) + String(pathId).length);
+    const keepReference = this.ctx._open && this.actions.some((a) => a.type === 3 && a.name === '_KeepReference');
+    let n = `{"AutoKeepReference":${keepReference},"Actions":[],"ObjectPaths":{}}`.length;
+    for (const a of this.actions) {
+      const list = lists.get(a.id);
+      n += a.bytes + 1 + (list === undefined ? 0 : ',"L":[]'.length + list);
+    }
+    if (this.actions.length > 0) n -= 1;
+    for (const p of this.paths.values()) n += `"${p.id}":`.length + utf8Length(p.json()) + 1;
+    if (this.paths.size > 0) n -= 1;
+    return n;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Proxy objects
 // ---------------------------------------------------------------------------------------------
 
@@ -1963,17 +2286,22 @@ abstract class ClientObjectImpl<R> {
   _memo: { run: SyncRun; value: Res<R> } | undefined = undefined;
   _children = new Map<string, unknown>();
   _proxy: this;
+  /** This object's path in the request body office.js sends (see {@link WireRequest}). */
+  readonly _wirePath: WirePath;
 
   constructor(
     readonly _ctx: ContextImpl,
     readonly _path: string,
     readonly _resolver: (run: SyncRun) => Res<R>,
     instantiate: boolean,
+    step: WireStep,
   ) {
     this._proxy = strict(this, this._typeName());
+    this._wirePath = _ctx._wireMake(this as ClientObjectImpl<unknown>, step);
     if (instantiate && _ctx._open) {
       _ctx._enqueue({
         wire: { a: 'instantiate', o: _path },
+        wireId: _ctx._wireId,
         location: this._typeName(),
         apply: (run) => {
           const value = this._resolve(run);
@@ -2038,8 +2366,39 @@ abstract class ClientObjectImpl<R> {
   }
 
   /** Queue an action on this object. */
-  _act(member: string, wire: Record<string, unknown>, apply: (run: SyncRun) => void): void {
-    this._ctx._enqueue({ wire: { a: member, o: this._path, ...wire }, location: `${this._typeName()}.${member}`, apply });
+  /**
+   * Queue an action on this object. `call` is the method action office.js sends for it (by default the member,
+   * capitalised, with `wire.args`); null when it sends none of its own (a write, counted by `_set`; an `add`, which is
+   * the Instantiate action of the object it makes).
+   */
+  _act(member: string, wire: Record<string, unknown>, apply: (run: SyncRun) => void, call?: { name: string; args: readonly unknown[] } | null): void {
+    if (call !== null && this._ctx._open) {
+      const c = call ?? { name: wireName(member), args: Array.isArray(wire.args) ? (wire.args as unknown[]) : [] };
+      this._ctx._wire.act(this._ctx._nextWireId(), 3, this._wirePath, c.name, c.args);
+    }
+    this._ctx._enqueue({ wire: { a: member, o: this._path, ...wire }, location: `${this._typeName()}.${member}`, apply, wireId: this._ctx._wireId });
+  }
+
+  /** Whether office.js tracks this object as it is made inside Excel.run (a Range or RangeAreas: `_KeepReference`). */
+  _keepsReference(): boolean {
+    return false;
+  }
+
+  /** A property object office.js makes under this one that the emulator does not model as a proxy (e.g. a chart series' format.fill). */
+  _wireChild(names: string): WirePath {
+    let path = this._wirePath;
+    let key = '@wire';
+    for (const name of names.split('/')) {
+      key += `/${name}`;
+      let child = this._children.get(key) as WirePath | undefined;
+      if (!child) {
+        child = new WirePath(this._ctx._nextWireId(), 4, name, path, undefined, undefined, [], null);
+        if (this._ctx._open) this._ctx._wire.made_(child, false);
+        this._children.set(key, child);
+      }
+      path = child;
+    }
+    return path;
   }
 
   /** Read a loaded scalar property (PropertyNotLoaded until loaded+synced or set in this batch). */
@@ -2055,7 +2414,11 @@ abstract class ClientObjectImpl<R> {
     const setter = def?.set;
     if (!setter) throw new EmulatorGapError(`${this._typeName()}.${name} (set)`);
     const location = `${this._typeName()}.${name}`;
-    this._act(name, { set: value }, (run) => setter(run, this._resolveNonNull(run, name), value, location));
+    if (this._ctx._open) {
+      if (this instanceof RangeImpl && BULK_SET_PROPERTIES.has(name)) this._ctx._wire.setOnRange(this._wirePath, wireName(name), value);
+      else this._ctx._wire.act(this._ctx._nextWireId(), 4, this._wirePath, wireName(name), [value]);
+    }
+    this._act(name, { set: value }, (run) => setter(run, this._resolveNonNull(run, name), value, location), null);
     this._loaded.set(name, value);
   }
 
@@ -2065,7 +2428,19 @@ abstract class ClientObjectImpl<R> {
     return this._children.get(name) as C;
   }
 
+  /** One Query action per load, however many of the emulator's loads it makes (navigation properties). */
   load(option?: unknown): this {
+    if (this._ctx._inLoad) return this._load(option);
+    if (this._ctx._open) this._ctx._wire.query(this._wirePath, option);
+    this._ctx._inLoad = true;
+    try {
+      return this._load(option);
+    } finally {
+      this._ctx._inLoad = false;
+    }
+  }
+
+  _load(option?: unknown): this {
     const names = parseLoadOption(option, this._typeName());
     const scalars = this._scalars();
     const selected: string[] = [];
@@ -2094,7 +2469,7 @@ abstract class ClientObjectImpl<R> {
     this._act('load', { select: selected }, (run) => {
       const ref = this._resolve(run, `${this._typeName()}.load`);
       if (ref === NULL_OBJECT) {
-        run.respond({ o: this._path, isNull: true });
+        run.respond({ isNull: true });
         run.onCommit(() => {
           this._isNull = true;
         });
@@ -2102,12 +2477,12 @@ abstract class ClientObjectImpl<R> {
       }
       const data: Record<string, unknown> = {};
       for (const k of selected) data[k] = scalars[k]?.get?.(run, ref);
-      run.respond({ o: this._path, d: data });
+      run.respond({ d: data });
       run.onCommit(() => {
         this._isNull = false;
         for (const [k, v] of Object.entries(data)) this._loaded.set(k, v);
       });
-    });
+    }, null);
   }
 
   track(): this {
@@ -2169,7 +2544,7 @@ abstract class CollectionImpl<R, I extends ClientObjectImpl<IR>, IR> extends Cli
     return this._get<I[]>('items');
   }
 
-  override load(option?: unknown): this {
+  override _load(option?: unknown): this {
     const names = parseLoadOption(option, this._typeName());
     const scalars = this._itemScalars();
     const all = Object.keys(scalars).filter((k) => scalars[k]?.get);
@@ -2192,7 +2567,7 @@ abstract class CollectionImpl<R, I extends ClientObjectImpl<IR>, IR> extends Cli
         for (const k of selected) d[k] = scalars[k]?.get?.(run, r);
         return d;
       });
-      run.respond({ o: this._path, items: rows });
+      run.respond({ items: rows });
       run.onCommit(() => {
         const items = refs.map((r, i) => {
           const item = this._makeItem(r);
@@ -2204,7 +2579,7 @@ abstract class CollectionImpl<R, I extends ClientObjectImpl<IR>, IR> extends Cli
         this._isNull = false;
         this._loaded.set('items', items);
       });
-    });
+    }, null);
     return this._proxy;
   }
 
@@ -2217,12 +2592,12 @@ abstract class CollectionImpl<R, I extends ClientObjectImpl<IR>, IR> extends Cli
     const result = new ClientResultImpl<number>();
     this._act('getCount', {}, (run) => {
       const n = this._count(run, this._resolveNonNull(run, 'getCount'));
-      run.respond({ o: this._path, value: n });
+      run.respond({ value: n });
       run.onCommit(() => {
         result._value = n;
         result._ready = true;
       });
-    });
+    }, { name: 'GetCount', args: this instanceof WorksheetCollectionImpl ? [null] : [] });
     return strict(result, 'ClientResult');
   }
 }
@@ -2257,33 +2632,33 @@ class WorkbookImpl extends ClientObjectImpl<WorkbookState> implements EmulatedWo
   }
 
   get worksheets(): EmulatedWorksheetCollection {
-    return this._child('worksheets', () => new WorksheetCollectionImpl(this._ctx, 'workbook.worksheets', (run) => this._resolve(run), false)._proxy);
+    return this._child('worksheets', () => new WorksheetCollectionImpl(this._ctx, 'workbook.worksheets', (run) => this._resolve(run), false, wireProperty(this as ClientObjectImpl<unknown>, 'Worksheets'))._proxy);
   }
 
   get names(): EmulatedNamedItemCollection {
-    return this._child('names', () => new NamedItemCollectionImpl(this._ctx, 'workbook.names', (run) => this._resolve(run), false)._proxy);
+    return this._child('names', () => new NamedItemCollectionImpl(this._ctx, 'workbook.names', (run) => this._resolve(run), false, wireProperty(this as ClientObjectImpl<unknown>, 'Names'))._proxy);
   }
 
   get settings(): EmulatedSettingCollection {
-    return this._child('settings', () => new SettingCollectionImpl(this._ctx, 'workbook.settings', (run) => this._resolve(run), false)._proxy);
+    return this._child('settings', () => new SettingCollectionImpl(this._ctx, 'workbook.settings', (run) => this._resolve(run), false, wireProperty(this as ClientObjectImpl<unknown>, 'Settings'))._proxy);
   }
 
   get application(): EmulatedApplication {
-    return this._child('application', () => new ApplicationImpl(this._ctx, 'application', (run) => this._resolve(run), false)._proxy);
+    return this._child('application', () => new ApplicationImpl(this._ctx, 'application', (run) => this._resolve(run), false, wireProperty(this as ClientObjectImpl<unknown>, 'Application'))._proxy);
   }
 
   get protection(): EmulatedWorkbookProtection {
     return this._child('protection', () => new WorkbookProtectionImpl(this._ctx, 'workbook.protection', (run) => {
       requireApi(run, '1.7', 'Workbook.protection');
       return this._resolve(run);
-    }, false)._proxy);
+    }, false, wireProperty(this as ClientObjectImpl<unknown>, 'Protection'))._proxy);
   }
 
   getSelectedRange(): EmulatedRange {
     return new RangeImpl(this._ctx, 'workbook.getSelectedRange()', (run) => {
       const sheet = run.state.active;
       return { sheet, ...sheet.selection };
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, 'GetSelectedRange', []))._proxy;
   }
 }
 
@@ -2433,7 +2808,7 @@ class WorksheetCollectionImpl extends CollectionImpl<WorkbookState, WorksheetImp
   }
 
   _makeItem(ref: SheetState): WorksheetImpl {
-    return new WorksheetImpl(this._ctx, `workbook.worksheets.getItem(${JSON.stringify(ref.id)})`, () => ref, false);
+    return new WorksheetImpl(this._ctx, `workbook.worksheets.getItem(${JSON.stringify(ref.id)})`, () => ref, false, wireIndexer(this as ClientObjectImpl<unknown>, [ref.id]));
   }
 
   getItem(key: string): EmulatedWorksheet {
@@ -2453,11 +2828,11 @@ class WorksheetCollectionImpl extends CollectionImpl<WorkbookState, WorksheetImp
       if (sheet) return sheet;
       if (orNull) return NULL_OBJECT;
       throw itemNotFound(`WorksheetCollection.${method}`, `no worksheet named ${describeValue(key)}`);
-    }, true)._proxy;
+    }, true, orNull ? wireMethod(this as ClientObjectImpl<unknown>, 'GetItemOrNullObject', [key]) : wireIndexer(this as ClientObjectImpl<unknown>, [key]))._proxy;
   }
 
   getActiveWorksheet(): EmulatedWorksheet {
-    return new WorksheetImpl(this._ctx, 'workbook.worksheets.getActiveWorksheet()', (run) => run.state.active, true)._proxy;
+    return new WorksheetImpl(this._ctx, 'workbook.worksheets.getActiveWorksheet()', (run) => run.state.active, true, wireMethod(this as ClientObjectImpl<unknown>, 'GetActiveWorksheet', []))._proxy;
   }
 
   getFirst(visibleOnly?: boolean): EmulatedWorksheet {
@@ -2466,11 +2841,11 @@ class WorksheetCollectionImpl extends CollectionImpl<WorkbookState, WorksheetImp
       const first = state.sheets.find((s) => visibleOnly !== true || s.visibility === 'Visible');
       if (!first) throw itemNotFound('WorksheetCollection.getFirst', 'no visible worksheet');
       return first;
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, 'GetFirst', [visibleOnly]))._proxy;
   }
 
   add(name?: string): EmulatedWorksheet {
-    const sheet = new WorksheetImpl(this._ctx, `workbook.worksheets.add(${JSON.stringify(name ?? null)})`, createdByAction('Worksheet from WorksheetCollection.add'), false);
+    const sheet = new WorksheetImpl(this._ctx, `workbook.worksheets.add(${JSON.stringify(name ?? null)})`, createdByAction('Worksheet from WorksheetCollection.add'), false, wireMethod(this as ClientObjectImpl<unknown>, 'Add', [name]));
     this._act('add', { args: [name ?? null] }, (run) => {
       const state = this._resolveNonNull(run, 'add');
       const location = 'WorksheetCollection.add';
@@ -2487,7 +2862,7 @@ class WorksheetCollectionImpl extends CollectionImpl<WorkbookState, WorksheetImp
       const created = run.core.newSheet(finalName);
       run.splice(state.sheets, state.sheets.length, 0, created);
       sheet._memoize(run, created);
-    });
+    }, null);
     return sheet._proxy;
   }
 }
@@ -2515,7 +2890,7 @@ class EventHandlerResultImpl implements EmulatedEventHandlerResult {
   remove(): void {
     this._sheet._act('onChanged.remove', {}, (run) => {
       run.onCommit(() => run.core.removeRegistrations((r) => r.owner._token === this._token));
-    });
+    }, { name: '_UnregisterDataChangedEvent', args: [] });
   }
 }
 
@@ -2529,7 +2904,7 @@ class WorksheetEventsImpl implements EmulatedEventHandlers<EmulatedWorksheetChan
       requireApi(run, '1.7', 'Worksheet.onChanged');
       const sheet = this._sheet._resolveNonNull(run, 'onChanged');
       run.onCommit(() => run.core.registrations.push({ sheet, handler, owner: result }));
-    });
+    }, { name: '_RegisterDataChangedEvent', args: [] });
     return strict(result, 'EventHandlerResult');
   }
 
@@ -2537,7 +2912,7 @@ class WorksheetEventsImpl implements EmulatedEventHandlers<EmulatedWorksheetChan
     this._sheet._act('onChanged.remove', {}, (run) => {
       const sheet = this._sheet._resolveNonNull(run, 'onChanged');
       run.onCommit(() => run.core.removeRegistrations((r) => r.sheet === sheet && r.handler === handler));
-    });
+    }, { name: '_UnregisterDataChangedEvent', args: [] });
   }
 }
 
@@ -2616,7 +2991,7 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
   }
 
   get protection(): EmulatedWorksheetProtection {
-    return this._child('protection', () => new WorksheetProtectionImpl(this._ctx, `${this._path}.protection`, (run) => this._resolve(run), true)._proxy);
+    return this._child('protection', () => new WorksheetProtectionImpl(this._ctx, `${this._path}.protection`, (run) => this._resolve(run), true, wireProperty(this as ClientObjectImpl<unknown>, 'Protection'))._proxy);
   }
 
   get onChanged(): EmulatedEventHandlers<EmulatedWorksheetChangedEventArgs> {
@@ -2624,14 +2999,14 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
   }
 
   get charts(): EmulatedChartCollection {
-    return this._child('charts', () => new ChartCollectionImpl(this._ctx, `${this._path}.charts`, (run) => this._resolve(run), false)._proxy);
+    return this._child('charts', () => new ChartCollectionImpl(this._ctx, `${this._path}.charts`, (run) => this._resolve(run), false, wireProperty(this as ClientObjectImpl<unknown>, 'Charts'))._proxy);
   }
 
   get pageLayout(): EmulatedPageLayout {
     return this._child('pageLayout', () => new PageLayoutImpl(this._ctx, `${this._path}.pageLayout`, (run) => {
       requireApi(run, '1.9', 'Worksheet.pageLayout');
       return this._resolve(run);
-    }, false)._proxy);
+    }, false, wireProperty(this as ClientObjectImpl<unknown>, 'PageLayout'))._proxy);
   }
 
   override _revalidate(value: SheetState, location: string): void {
@@ -2676,14 +3051,14 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
   }
 
   getNext(visibleOnly?: boolean): EmulatedWorksheet {
-    return this._next('getNext', visibleOnly === true, false);
+    return this._next('getNext', visibleOnly === true, false, visibleOnly);
   }
 
   getNextOrNullObject(visibleOnly?: boolean): EmulatedWorksheet {
-    return this._next('getNextOrNullObject', visibleOnly === true, true);
+    return this._next('getNextOrNullObject', visibleOnly === true, true, visibleOnly);
   }
 
-  _next(method: string, visibleOnly: boolean, orNull: boolean): EmulatedWorksheet {
+  _next(method: string, visibleOnly: boolean, orNull: boolean, visibleOnlyArg: unknown): EmulatedWorksheet {
     return new WorksheetImpl(this._ctx, `${this._path}.${method}(${visibleOnly})`, (run) => {
       const sheet = this._resolve(run);
       if (sheet === NULL_OBJECT) return NULL_OBJECT;
@@ -2692,20 +3067,22 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
       if (next) return next;
       if (orNull) return NULL_OBJECT;
       throw itemNotFound(`Worksheet.${method}`, `no worksheet after '${sheet.name}'`);
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, wireName(method), [visibleOnlyArg]))._proxy;
   }
 
-  _range(call: string, locate: (run: SyncRun, sheet: SheetState) => Rect | Null): EmulatedRange {
+  /** A range of this sheet got by `call`, a method office.js sends with `args`. */
+  _range(call: string, args: readonly unknown[], locate: (run: SyncRun, sheet: SheetState) => Rect | Null): EmulatedRange {
+    const step = wireMethod(this as ClientObjectImpl<unknown>, wireName(call.slice(0, call.indexOf('('))), args);
     return new RangeImpl(this._ctx, `${this._path}.${call}`, (run) => {
       const sheet = this._resolve(run);
       if (sheet === NULL_OBJECT) return NULL_OBJECT;
       const rect = locate(run, sheet);
       return rect === NULL_OBJECT ? NULL_OBJECT : { sheet, ...rect };
-    }, true)._proxy;
+    }, true, step)._proxy;
   }
 
   getRange(address?: string): EmulatedRange {
-    return this._range(`getRange(${address === undefined ? '' : JSON.stringify(address)})`, (run, sheet) => {
+    return this._range(`getRange(${address === undefined ? '' : JSON.stringify(address)})`, [address], (run, sheet) => {
       const location = 'Worksheet.getRange';
       if (address === undefined || address === '') return { r0: 0, c0: 0, r1: MAX_ROWS - 1, c1: MAX_COLUMNS - 1 };
       if (typeof address !== 'string') throw invalidArgument(location, `address must be a string, got ${describeValue(address)}`);
@@ -2740,11 +3117,11 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
         return locateAddress(run, sheet, part, location);
       });
       return { sheet, areas };
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, 'GetRanges', [address]))._proxy;
   }
 
   getRangeByIndexes(startRow: number, startColumn: number, rowCount: number, columnCount: number): EmulatedRange {
-    return this._range(`getRangeByIndexes(${startRow},${startColumn},${rowCount},${columnCount})`, (run) => {
+    return this._range(`getRangeByIndexes(${startRow},${startColumn},${rowCount},${columnCount})`, [startRow, startColumn, rowCount, columnCount], (run) => {
       const location = 'Worksheet.getRangeByIndexes';
       requireApi(run, '1.7', location);
       const r0 = checkIndex(startRow, location, 'startRow');
@@ -2756,7 +3133,7 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
   }
 
   getCell(row: number, column: number): EmulatedRange {
-    return this._range(`getCell(${row},${column})`, () => {
+    return this._range(`getCell(${row},${column})`, [row, column], () => {
       const location = 'Worksheet.getCell';
       const r = checkIndex(row, location, 'row');
       const c = checkIndex(column, location, 'column');
@@ -2765,11 +3142,11 @@ class WorksheetImpl extends ClientObjectImpl<SheetState> implements EmulatedWork
   }
 
   getUsedRange(valuesOnly?: boolean): EmulatedRange {
-    return this._range(`getUsedRange(${valuesOnly === true})`, (_run, sheet) => usedRect(sheet, valuesOnly === true) ?? { r0: 0, c0: 0, r1: 0, c1: 0 });
+    return this._range(`getUsedRange(${valuesOnly === true})`, [valuesOnly], (_run, sheet) => usedRect(sheet, valuesOnly === true) ?? { r0: 0, c0: 0, r1: 0, c1: 0 });
   }
 
   getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange {
-    return this._range(`getUsedRangeOrNullObject(${valuesOnly === true})`, (_run, sheet) => usedRect(sheet, valuesOnly === true) ?? NULL_OBJECT);
+    return this._range(`getUsedRangeOrNullObject(${valuesOnly === true})`, [valuesOnly], (_run, sheet) => usedRect(sheet, valuesOnly === true) ?? NULL_OBJECT);
   }
 }
 
@@ -2894,6 +3271,10 @@ const RANGE_SCALARS: Record<string, ScalarDef<RangeRef>> = {
 const CLEAR_MODES = new Set(['All', 'Formats', 'Contents']);
 
 class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
+  override _keepsReference(): boolean {
+    return true;
+  }
+
   _typeName(): string {
     return 'Range';
   }
@@ -2983,7 +3364,7 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
   }
 
   get format(): EmulatedRangeFormat {
-    return this._child('format', () => new RangeFormatImpl(this._ctx, `${this._path}.format`, (run) => this._resolve(run), true)._proxy);
+    return this._child('format', () => new RangeFormatImpl(this._ctx, `${this._path}.format`, (run) => this._resolve(run), true, wireProperty(this as ClientObjectImpl<unknown>, 'Format'))._proxy);
   }
 
   get conditionalFormats(): EmulatedConditionalFormatCollection {
@@ -2992,7 +3373,7 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
       () => new ConditionalFormatCollectionImpl(this._ctx, `${this._path}.conditionalFormats`, (run) => {
         const ref = this._resolve(run);
         return ref === NULL_OBJECT ? NULL_OBJECT : areasOfRange(ref);
-      }, true)._proxy,
+      }, true, wireProperty(this as ClientObjectImpl<unknown>, 'ConditionalFormats'))._proxy,
     );
   }
 
@@ -3000,21 +3381,23 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
     return this._child('worksheet', () => new WorksheetImpl(this._ctx, `${this._path}.worksheet`, (run) => {
       const r = this._resolve(run);
       return r === NULL_OBJECT ? NULL_OBJECT : r.sheet;
-    }, true)._proxy);
+    }, true, wireProperty(this as ClientObjectImpl<unknown>, 'Worksheet'))._proxy);
   }
 
-  _derived(call: string, locate: (ref: RangeRef, location: string) => Rect | Null): EmulatedRange {
+  /** A range got from this one by `call`, a method office.js sends with `args`. */
+  _derived(call: string, args: readonly unknown[], locate: (ref: RangeRef, location: string) => Rect | Null): EmulatedRange {
+    const step = wireMethod(this as ClientObjectImpl<unknown>, wireName(call.slice(0, call.indexOf('('))), args);
     const location = `Range.${call.slice(0, call.indexOf('('))}`;
     return new RangeImpl(this._ctx, `${this._path}.${call}`, (run) => {
       const ref = this._resolve(run);
       if (ref === NULL_OBJECT) return NULL_OBJECT;
       const rect = locate(ref, location);
       return rect === NULL_OBJECT ? NULL_OBJECT : { sheet: ref.sheet, ...checkInGrid(rect, location) };
-    }, true)._proxy;
+    }, true, step)._proxy;
   }
 
   getCell(row: number, column: number): EmulatedRange {
-    return this._derived(`getCell(${row},${column})`, (ref, location) => {
+    return this._derived(`getCell(${row},${column})`, [row, column], (ref, location) => {
       const r = ref.r0 + checkIndex(row, location, 'row');
       const c = ref.c0 + checkIndex(column, location, 'column');
       return { r0: r, c0: c, r1: r, c1: c };
@@ -3022,43 +3405,43 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
   }
 
   getRow(row: number): EmulatedRange {
-    return this._derived(`getRow(${row})`, (ref, location) => {
+    return this._derived(`getRow(${row})`, [row], (ref, location) => {
       const r = ref.r0 + checkIndex(row, location, 'row');
       return { r0: r, c0: ref.c0, r1: r, c1: ref.c1 };
     });
   }
 
   getColumn(column: number): EmulatedRange {
-    return this._derived(`getColumn(${column})`, (ref, location) => {
+    return this._derived(`getColumn(${column})`, [column], (ref, location) => {
       const c = ref.c0 + checkIndex(column, location, 'column');
       return { r0: ref.r0, c0: c, r1: ref.r1, c1: c };
     });
   }
 
   getEntireColumn(): EmulatedRange {
-    return this._derived('getEntireColumn()', (ref) => ({ r0: 0, c0: ref.c0, r1: MAX_ROWS - 1, c1: ref.c1 }));
+    return this._derived('getEntireColumn()', [], (ref) => ({ r0: 0, c0: ref.c0, r1: MAX_ROWS - 1, c1: ref.c1 }));
   }
 
   getEntireRow(): EmulatedRange {
-    return this._derived('getEntireRow()', (ref) => ({ r0: ref.r0, c0: 0, r1: ref.r1, c1: MAX_COLUMNS - 1 }));
+    return this._derived('getEntireRow()', [], (ref) => ({ r0: ref.r0, c0: 0, r1: ref.r1, c1: MAX_COLUMNS - 1 }));
   }
 
   getOffsetRange(rowOffset: number, columnOffset: number): EmulatedRange {
-    return this._derived(`getOffsetRange(${rowOffset},${columnOffset})`, (ref, location) => {
+    return this._derived(`getOffsetRange(${rowOffset},${columnOffset})`, [rowOffset, columnOffset], (ref, location) => {
       if (!Number.isInteger(rowOffset) || !Number.isInteger(columnOffset)) throw invalidArgument(location, 'offsets must be integers');
       return { r0: ref.r0 + rowOffset, c0: ref.c0 + columnOffset, r1: ref.r1 + rowOffset, c1: ref.c1 + columnOffset };
     });
   }
 
   getResizedRange(deltaRows: number, deltaColumns: number): EmulatedRange {
-    return this._derived(`getResizedRange(${deltaRows},${deltaColumns})`, (ref, location) => {
+    return this._derived(`getResizedRange(${deltaRows},${deltaColumns})`, [deltaRows, deltaColumns], (ref, location) => {
       if (!Number.isInteger(deltaRows) || !Number.isInteger(deltaColumns)) throw invalidArgument(location, 'deltas must be integers');
       return { r0: ref.r0, c0: ref.c0, r1: ref.r1 + deltaRows, c1: ref.c1 + deltaColumns };
     });
   }
 
   getUsedRange(valuesOnly?: boolean): EmulatedRange {
-    return this._derived(`getUsedRange(${valuesOnly === true})`, (ref, location) => {
+    return this._derived(`getUsedRange(${valuesOnly === true})`, [valuesOnly], (ref, location) => {
       const used = usedRect(ref.sheet, valuesOnly === true, ref);
       if (!used) throw itemNotFound(location, `no used cells within ${rectAddress(ref)}`);
       return used;
@@ -3066,7 +3449,7 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
   }
 
   getUsedRangeOrNullObject(valuesOnly?: boolean): EmulatedRange {
-    return this._derived(`getUsedRangeOrNullObject(${valuesOnly === true})`, (ref) => usedRect(ref.sheet, valuesOnly === true, ref) ?? NULL_OBJECT);
+    return this._derived(`getUsedRangeOrNullObject(${valuesOnly === true})`, [valuesOnly], (ref) => usedRect(ref.sheet, valuesOnly === true, ref) ?? NULL_OBJECT);
   }
 
   // "Returns a RangeAreas object that represents the merged areas in this range. If the merged areas count in this
@@ -3081,7 +3464,7 @@ class RangeImpl extends ClientObjectImpl<RangeRef> implements EmulatedRange {
       if (ref === NULL_OBJECT) return NULL_OBJECT;
       const areas = ref.sheet.merges.filter((m) => m.r0 >= ref.r0 && m.r0 <= ref.r1 && m.c0 >= ref.c0 && m.c0 <= ref.c1);
       return areas.length === 0 || areas.length > 512 ? NULL_OBJECT : { sheet: ref.sheet, areas };
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, 'GetMergedAreasOrNullObject', []))._proxy;
   }
 
   clear(applyTo?: Excel.ClearApplyTo | ClearApplyToName): void {
@@ -3141,6 +3524,10 @@ const RANGE_AREAS_SCALARS: Record<string, ScalarDef<AreasRef>> = {
 };
 
 class RangeAreasImpl extends ClientObjectImpl<AreasRef> implements EmulatedRangeAreas {
+  override _keepsReference(): boolean {
+    return true;
+  }
+
   _typeName(): string {
     return 'RangeAreas';
   }
@@ -3169,7 +3556,7 @@ class RangeAreasImpl extends ClientObjectImpl<AreasRef> implements EmulatedRange
     return this._child('conditionalFormats', () => new ConditionalFormatCollectionImpl(this._ctx, `${this._path}.conditionalFormats`, (run) => {
       requireApi(run, '1.9', 'RangeAreas.conditionalFormats');
       return this._resolve(run);
-    }, true)._proxy);
+    }, true, wireProperty(this as ClientObjectImpl<unknown>, 'ConditionalFormats'))._proxy);
   }
 }
 
@@ -3265,11 +3652,11 @@ class RangeFormatImpl extends ClientObjectImpl<RangeRef> implements EmulatedRang
   }
 
   get fill(): EmulatedRangeFill {
-    return this._child('fill', () => new RangeFillImpl(this._ctx, `${this._path}.fill`, (run) => this._resolve(run), true)._proxy);
+    return this._child('fill', () => new RangeFillImpl(this._ctx, `${this._path}.fill`, (run) => this._resolve(run), true, wireProperty(this as ClientObjectImpl<unknown>, 'Fill'))._proxy);
   }
 
   get font(): EmulatedRangeFont {
-    return this._child('font', () => new RangeFontImpl(this._ctx, `${this._path}.font`, (run) => this._resolve(run), true)._proxy);
+    return this._child('font', () => new RangeFontImpl(this._ctx, `${this._path}.font`, (run) => this._resolve(run), true, wireProperty(this as ClientObjectImpl<unknown>, 'Font'))._proxy);
   }
 }
 
@@ -3448,7 +3835,7 @@ class ChartCollectionImpl extends ClientObjectImpl<SheetState> implements Emulat
   }
 
   add(type: string, sourceData: Excel.Range | EmulatedRange, seriesBy?: string): EmulatedChart {
-    const chart = new ChartImpl(this._ctx, `${this._path}.add(${JSON.stringify(type)})`, createdByAction('Chart from ChartCollection.add'), false);
+    const chart = new ChartImpl(this._ctx, `${this._path}.add(${JSON.stringify(type)})`, createdByAction('Chart from ChartCollection.add'), false, wireMethod(this as ClientObjectImpl<unknown>, 'Add', [type, sourceData, seriesBy]));
     if (seriesBy === 'Auto' || seriesBy === undefined) throw new EmulatorGapError('ChartCollection.add with seriesBy "Auto" (pass "Columns" or "Rows")');
     this._act('add', { args: [type, seriesBy] }, (run) => {
       const location = 'ChartCollection.add';
@@ -3467,7 +3854,7 @@ class ChartCollectionImpl extends ClientObjectImpl<SheetState> implements Emulat
       };
       run.splice(sheet.charts, sheet.charts.length, 0, state);
       chart._memoize(run, state);
-    });
+    }, null);
     return chart._proxy;
   }
 }
@@ -3492,11 +3879,11 @@ class ChartImpl extends ChartPartImpl implements EmulatedChart {
   }
 
   get title(): EmulatedChartTitle {
-    return this._child('title', () => new ChartTitleImpl(this._ctx, `${this._path}.title`, (run) => this._resolve(run), false)._proxy);
+    return this._child('title', () => new ChartTitleImpl(this._ctx, `${this._path}.title`, (run) => this._resolve(run), false, wireProperty(this as ClientObjectImpl<unknown>, 'Title'))._proxy);
   }
 
   get series(): EmulatedChartSeriesCollection {
-    return this._child('series', () => new ChartSeriesCollectionImpl(this._ctx, `${this._path}.series`, (run) => this._resolve(run), false)._proxy);
+    return this._child('series', () => new ChartSeriesCollectionImpl(this._ctx, `${this._path}.series`, (run) => this._resolve(run), false, wireProperty(this as ClientObjectImpl<unknown>, 'Series'))._proxy);
   }
 
   // Chart.setPosition(startCell, endCell?): "Positions the chart relative to cells on the worksheet"; "endCell:
@@ -3511,7 +3898,7 @@ class ChartImpl extends ChartPartImpl implements EmulatedChart {
       if (end.r0 < start.r0 || end.c0 < start.c0) throw invalidArgument(location, 'the end cell must lie below and right of the start cell');
       assertWritable(chart.sheet, location);
       run.assign(chart, 'position', { start, end });
-    });
+    }, { name: 'SetPosition', args: [startCell, endCell] });
   }
 }
 
@@ -3560,7 +3947,7 @@ class ChartSeriesCollectionImpl extends ChartPartImpl implements EmulatedChartSe
       const series = Number.isInteger(index) ? chart.series[index] : undefined;
       if (series === undefined) throw invalidArgument('ChartSeriesCollection.getItemAt', `the chart has ${chart.series.length} series; no series at ${describeValue(index)}`);
       return { chart, series };
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, 'GetItemAt', [index]))._proxy;
   }
 }
 
@@ -3597,13 +3984,14 @@ class ChartSeriesImpl extends ClientObjectImpl<SeriesRef> implements EmulatedCha
     return this._child('format', () => strict({
       fill: strict({
         setSolidColor: (color: string): void => {
+          if (this._ctx._open) this._ctx._wire.act(this._ctx._nextWireId(), 3, this._wireChild('Format/Fill'), 'SetSolidColor', [color]);
           this._act('format.fill.setSolidColor', { args: [color] }, (run) => {
             const location = 'ChartFill.setSolidColor';
             const s = this._resolveNonNull(run, 'format');
             const c = normaliseColor(color, location);
             assertWritable(s.chart.sheet, location);
             run.assign(s.series, 'fill', c);
-          });
+          }, null);
         },
       }, 'ChartFill'),
     }, 'ChartSeriesFormat'));
@@ -3695,7 +4083,7 @@ class PageLayoutImpl extends ClientObjectImpl<SheetState> implements EmulatedPag
       const rect = this._areaOf(run, sheet, printArea, location);
       assertWritable(sheet, location);
       run.assign(sheet, 'printArea', rect);
-    });
+    }, { name: 'SetPrintArea', args: [printArea] });
   }
 
   setPrintTitleColumns(printTitleColumns: Excel.Range | string): void {
@@ -3711,7 +4099,7 @@ class PageLayoutImpl extends ClientObjectImpl<SheetState> implements EmulatedPag
       if (!isWholeColumns(rect)) throw invalidArgument(location, `${describeValue(printTitleColumns)} is not a range of whole columns`);
       assertWritable(sheet, location);
       run.assign(sheet, 'printTitleColumns', rect);
-    });
+    }, { name: 'SetPrintTitleColumns', args: [printTitleColumns] });
   }
 
   getPrintTitleColumnsOrNullObject(): EmulatedRange {
@@ -3719,7 +4107,7 @@ class PageLayoutImpl extends ClientObjectImpl<SheetState> implements EmulatedPag
       const sheet = this._resolve(run);
       if (sheet === NULL_OBJECT || sheet.printTitleColumns === null) return NULL_OBJECT;
       return { sheet, ...sheet.printTitleColumns };
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, 'GetPrintTitleColumnsOrNullObject', []))._proxy;
   }
 }
 
@@ -3811,9 +4199,9 @@ abstract class CfPartImpl extends ClientObjectImpl<CfState> {
     cfExists(value, location);
   }
 
-  _part<C>(name: string, make: new (ctx: ContextImpl, path: string, resolver: (run: SyncRun) => Res<CfState>, instantiate: boolean) => CfPartImpl): C {
+  _part<C>(name: string, make: new (ctx: ContextImpl, path: string, resolver: (run: SyncRun) => Res<CfState>, instantiate: boolean, step: WireStep) => CfPartImpl): C {
     return this._child(name, () => {
-      const part = new make(this._ctx, `${this._path}.${name}`, (run) => this._resolve(run), true);
+      const part = new make(this._ctx, `${this._path}.${name}`, (run) => this._resolve(run), true, wireProperty(this as ClientObjectImpl<unknown>, wireName(name)));
       part._scope = this._scope;
       return part._proxy as unknown as C;
     });
@@ -3893,7 +4281,7 @@ class ConditionalFormatImpl extends CfPartImpl implements EmulatedConditionalFor
       if (more.length === 0) return { sheet: cf.sheet, ...only };
       if (orNull) return NULL_OBJECT;
       throw invalidOperation('ConditionalFormat.getRange', `the conditional format applies to ${cf.areas.length} areas (${cf.areas.map((a) => rectAddress(a)).join(', ')}); use getRanges()`);
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, orNull ? 'GetRangeOrNullObject' : 'GetRange', []))._proxy;
   }
 
   // "Returns the `RangeAreas`, comprising one or more rectangular ranges, to which the conditonal format is applied."
@@ -3904,7 +4292,7 @@ class ConditionalFormatImpl extends CfPartImpl implements EmulatedConditionalFor
       requireApi(run, '1.9', 'ConditionalFormat.getRanges');
       const cf = this._resolve(run);
       return cf === NULL_OBJECT ? NULL_OBJECT : { sheet: cf.sheet, areas: cf.areas };
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, 'GetRanges', []))._proxy;
   }
 }
 
@@ -4108,7 +4496,7 @@ class ConditionalFormatCollectionImpl
   }
 
   _makeItem(ref: CfState): ConditionalFormatImpl {
-    const item = new ConditionalFormatImpl(this._ctx, `${this._path}.getItem(${JSON.stringify(ref.id)})`, () => ref, false);
+    const item = new ConditionalFormatImpl(this._ctx, `${this._path}.getItem(${JSON.stringify(ref.id)})`, () => ref, false, wireIndexer(this as ClientObjectImpl<unknown>, [ref.id]));
     item._scope = (run) => this._resolve(run);
     return item;
   }
@@ -4118,7 +4506,7 @@ class ConditionalFormatCollectionImpl
   // overlap are not emulated (what Excel keeps of them is not documented).
   add(type: Excel.ConditionalFormatType | ConditionalFormatTypeName): EmulatedConditionalFormat {
     if (type !== 'Custom') throw new EmulatorGapError(`ConditionalFormatCollection.add(${describeValue(type)}) (only "Custom" is emulated)`);
-    const cf = new ConditionalFormatImpl(this._ctx, `${this._path}.add("Custom")`, createdByAction('ConditionalFormat from ConditionalFormatCollection.add'), false);
+    const cf = new ConditionalFormatImpl(this._ctx, `${this._path}.add("Custom")`, createdByAction('ConditionalFormat from ConditionalFormatCollection.add'), false, wireMethod(this as ClientObjectImpl<unknown>, 'Add', [type]));
     cf._scope = (run) => this._resolve(run);
     this._act('add', { args: [type] }, (run) => {
       requireApi(run, '1.6', 'ConditionalFormatCollection.add');
@@ -4141,7 +4529,7 @@ class ConditionalFormatCollectionImpl
       };
       run.splice(ref.sheet.cfs, 0, 0, state);
       cf._memoize(run, state);
-    });
+    }, null);
     return cf._proxy;
   }
 
@@ -4161,7 +4549,7 @@ class ConditionalFormatCollectionImpl
       const cf = this._listItems(run, ref).find((c) => c.id === id);
       if (!cf) throw itemNotFound('ConditionalFormatCollection.getItem', `no conditional format ${describeValue(id)} on this range`);
       return cf;
-    }, true);
+    }, true, wireIndexer(this as ClientObjectImpl<unknown>, [id]));
     item._scope = (run) => this._resolve(run);
     return item._proxy;
   }
@@ -4287,7 +4675,7 @@ class NamedItemImpl extends ClientObjectImpl<NameState> implements EmulatedNamed
       if (ref && ref !== 'bad') return { sheet: ref.sheet, ...ref.rect };
       if (orNull) return NULL_OBJECT;
       throw invalidArgument('NamedItem.getRange', `name '${n.name}' does not refer to a range`);
-    }, true)._proxy;
+    }, true, wireMethod(this as ClientObjectImpl<unknown>, orNull ? 'GetRangeOrNullObject' : 'GetRange', []))._proxy;
   }
 }
 
@@ -4305,14 +4693,14 @@ class NamedItemCollectionImpl extends CollectionImpl<WorkbookState, NamedItemImp
   }
 
   _makeItem(ref: NameState): NamedItemImpl {
-    return new NamedItemImpl(this._ctx, `workbook.names.getItem(${JSON.stringify(ref.name)})`, () => ref, false);
+    return new NamedItemImpl(this._ctx, `workbook.names.getItem(${JSON.stringify(ref.name)})`, () => ref, false, wireIndexer(this as ClientObjectImpl<unknown>, [ref.name]));
   }
 
   add(name: string, reference: EmulatedRange | string, comment?: string): EmulatedNamedItem {
     if (reference instanceof RangeImpl && reference._ctx !== this._ctx) {
       throw new EmulatedOfficeError('InvalidRequestContext', 'Cannot use the object across different request contexts.', 'NamedItemCollection.add');
     }
-    const item = new NamedItemImpl(this._ctx, `workbook.names.add(${JSON.stringify(name)})`, createdByAction('NamedItem from NamedItemCollection.add'), false);
+    const item = new NamedItemImpl(this._ctx, `workbook.names.add(${JSON.stringify(name)})`, createdByAction('NamedItem from NamedItemCollection.add'), false, wireMethod(this as ClientObjectImpl<unknown>, 'Add', [name, reference, comment]));
     const wireRef = reference instanceof RangeImpl ? { range: reference._path } : reference;
     this._act('add', { args: [name, wireRef, comment ?? null] }, (run) => {
       const location = 'NamedItemCollection.add';
@@ -4330,7 +4718,7 @@ class NamedItemCollectionImpl extends CollectionImpl<WorkbookState, NamedItemImp
       const ns: NameState = { name: valid, formula, comment: comment ?? '', visible: true };
       run.splice(state.names, state.names.length, 0, ns);
       item._memoize(run, ns);
-    });
+    }, null);
     return item._proxy;
   }
 
@@ -4351,7 +4739,7 @@ class NamedItemCollectionImpl extends CollectionImpl<WorkbookState, NamedItemImp
       if (found) return found;
       if (orNull) return NULL_OBJECT;
       throw itemNotFound(`NamedItemCollection.${method}`, `no name ${describeValue(name)}`);
-    }, true)._proxy;
+    }, true, orNull ? wireMethod(this as ClientObjectImpl<unknown>, 'GetItemOrNullObject', [name]) : wireIndexer(this as ClientObjectImpl<unknown>, [name]))._proxy;
   }
 }
 
@@ -4410,18 +4798,18 @@ class SettingCollectionImpl extends CollectionImpl<WorkbookState, SettingImpl, s
   }
 
   _makeItem(key: string): SettingImpl {
-    return new SettingImpl(this._ctx, `workbook.settings.getItem(${JSON.stringify(key)})`, () => key, false);
+    return new SettingImpl(this._ctx, `workbook.settings.getItem(${JSON.stringify(key)})`, () => key, false, wireIndexer(this as ClientObjectImpl<unknown>, [key]));
   }
 
   add(key: string, value: AnyValue): EmulatedSetting {
     const json = settingToJson(value);
-    const item = new SettingImpl(this._ctx, `workbook.settings.add(${JSON.stringify(key)})`, createdByAction('Setting from SettingCollection.add'), false);
+    const item = new SettingImpl(this._ctx, `workbook.settings.add(${JSON.stringify(key)})`, createdByAction('Setting from SettingCollection.add'), false, wireMethod(this as ClientObjectImpl<unknown>, 'Add', [key, JSON.parse(json) as unknown]));
     this._act('add', { args: [key, JSON.parse(json) as unknown] }, (run) => {
       const state = this._resolveNonNull(run, 'add');
       if (typeof key !== 'string' || key.length === 0) throw invalidArgument('SettingCollection.add', `key must be a non-empty string, got ${describeValue(key)}`);
       run.mapSet(state.settings, key, json);
       item._memoize(run, key);
-    });
+    }, null);
     return item._proxy;
   }
 
@@ -4441,7 +4829,7 @@ class SettingCollectionImpl extends CollectionImpl<WorkbookState, SettingImpl, s
       if (state.settings.has(key)) return key;
       if (orNull) return NULL_OBJECT;
       throw itemNotFound(`SettingCollection.${method}`, `no setting ${describeValue(key)}`);
-    }, true)._proxy;
+    }, true, orNull ? wireMethod(this as ClientObjectImpl<unknown>, 'GetItemOrNullObject', [key]) : wireIndexer(this as ClientObjectImpl<unknown>, [key]))._proxy;
   }
 }
 
@@ -4452,16 +4840,64 @@ class SettingCollectionImpl extends CollectionImpl<WorkbookState, SettingImpl, s
 class ContextImpl implements EmulatedRequestContext {
   _queue: QueuedOp[] = [];
   _open = false;
+  /** The last id given to an object path or action (ClientRequestContextBase._nextId). */
+  _wireId = 0;
+  /** The request office.js is building. */
+  _wire: WireRequest = new WireRequest(this);
+  /** True while a response is being applied: objects made then get no Instantiate action. */
+  _processingResult = false;
+  /** True inside a load, whose loads of navigation properties are part of its one Query action. */
+  _inLoad = false;
   /** The raw object (also when reached through its strict proxy). */
   readonly _self: ContextImpl = this;
   readonly _proxy: ContextImpl;
   readonly _workbook: WorkbookImpl;
-  readonly _runtime: RuntimeImpl;
+  _runtimeImpl: RuntimeImpl | undefined;
 
   constructor(readonly _core: EmulatorCore) {
     this._proxy = strict(this, 'RequestContext');
-    this._workbook = new WorkbookImpl(this, 'workbook', (run) => run.state, false);
-    this._runtime = new RuntimeImpl(this, 'runtime', (run) => run.core, false);
+    this._workbook = new WorkbookImpl(this, 'workbook', (run) => run.state, false, { parent: null, type: 1, name: '' });
+  }
+
+  _nextWireId(): number {
+    return ++this._wireId;
+  }
+
+  /** The path of an object being made, and its Instantiate action (ClientObject's constructor). */
+  _wireMake(owner: ClientObjectImpl<unknown>, step: WireStep): WirePath {
+    const id = this._nextWireId();
+    let path: WirePath;
+    if (step.parent === null) path = new WirePath(id, step.type, step.name, null, undefined, undefined, [], owner);
+    else {
+      const w = step.args === undefined ? undefined : wireArguments(step.args);
+      path = new WirePath(id, step.type, step.name, step.parent._wirePath, w?.args, w?.refIds, w?.argPaths ?? [], owner);
+    }
+    if (!this._processingResult) this._wire.made_(path, owner._keepsReference());
+    return path;
+  }
+
+  /** After a response: a worksheet's path becomes `worksheets[id]`, a null object's type 7 (see {@link WireRequest}). */
+  _wireAfterResponse(request: WireRequest): void {
+    this._processingResult = true;
+    try {
+      for (const path of request.made) {
+        const owner = path.owner;
+        if (!owner || path.type === 7) continue;
+        if (owner._isNull === true) path.rewrite(7, null, undefined);
+        else if (owner instanceof WorksheetImpl && owner._stable && owner._stable.value !== NULL_OBJECT) {
+          const worksheets = (this._workbook.worksheets as unknown as ClientObjectImpl<unknown>)._wirePath;
+          const id = owner._stable.value.id;
+          if (path.parent !== worksheets || path.type !== 5 || path.args?.[0] !== id) path.rewrite(5, worksheets, [id]);
+        }
+      }
+    } finally {
+      this._processingResult = false;
+    }
+  }
+
+  get _runtime(): RuntimeImpl {
+    this._runtimeImpl ??= new RuntimeImpl(this, 'runtime', (run) => run.core, false, wireProperty(this._workbook as ClientObjectImpl<unknown>, '_Runtime'));
+    return this._runtimeImpl;
   }
 
   get workbook(): EmulatedWorkbook {
@@ -4689,6 +5125,7 @@ class EmulatorCore {
     } finally {
       ctx._open = false;
       ctx._queue = [];
+      ctx._wire = new WireRequest(ctx);
     }
   }
 
@@ -4698,15 +5135,14 @@ class EmulatorCore {
     }
     const ops = ctx._queue;
     ctx._queue = [];
+    // office.js starts a new request as it sends one (ClientRequestContext.syncPrivateMain).
+    const request = ctx._wire;
+    ctx._wire = new WireRequest(ctx);
     await Promise.resolve();
     this.syncCount++;
-    let requestText: string;
-    try {
-      requestText = JSON.stringify(ops.map((op) => op.wire));
-    } catch (e) {
-      throw invalidArgument('RequestContext.sync', `the request cannot be serialised: ${(e as Error).message}`);
-    }
-    const payload: SyncPayload = { requestBytes: utf8Length(requestText), responseBytes: 0, actions: ops.length, implicit };
+    if (request.error !== undefined) throw invalidArgument('RequestContext.sync', `the request cannot be serialised: ${request.error}`);
+    // The bytes of the body office.js sends: see WireRequest.
+    const payload: SyncPayload = { requestBytes: request.bytes(), responseBytes: 0, actions: ops.length, implicit };
     this.syncPayloads.push(payload);
     if (this.cellEditMode) {
       payload.error = 'InvalidOperationInCellEditMode';
@@ -4734,6 +5170,7 @@ class EmulatorCore {
         current = op;
         before = { journal: run.mark(), changes: run.changes.length, commits: run.commits.length };
         this.failIfInjected(op);
+        run.actionId = op.wireId ?? 0;
         op.apply(run);
       }
       current = undefined;
@@ -4762,6 +5199,7 @@ class EmulatorCore {
       throw e;
     }
     this.commit(run);
+    ctx._wireAfterResponse(request);
   }
 
   /** Makes what a sync did visible: resolved objects, loaded values, then change events. */
@@ -4836,7 +5274,7 @@ class EmulatorCore {
           throw itemNotFound(`WorksheetChangedEventArgs.${call}`, 'the sheet no longer exists');
         }
         return { sheet, ...rect };
-      }, true)._proxy;
+      }, true, wireMethod(impl._workbook as ClientObjectImpl<unknown>, orNull ? '_GetRangeOrNullObjectForEventByReferenceId' : '_GetRangeForEventByReferenceId', [`${sheet.id}${rectAddress(rect)}`]))._proxy;
     };
     const args = {
       address: rectAddress(rect),
