@@ -443,6 +443,19 @@ function isBracketed(format: string): boolean {
   return /^[^;]*;(\[[^\]]*\])?\(.*\)/.test(format);
 }
 
+/** The number format of the table's first typed figure (row by row) that shows negatives in brackets, if one does. */
+function bracketedFormatIn(sheet: SheetSnapshot, table: DetectedTable): string | undefined {
+  for (const r of table.dataRows) {
+    const row = sheet.rows[r];
+    if (row === undefined) continue;
+    for (let c = table.left; c <= table.right; c++) {
+      const cell = row[c];
+      if (typeof cell?.value === 'number' && isBracketed(cell.numberFormat ?? '')) return cell.numberFormat;
+    }
+  }
+  return undefined;
+}
+
 /** A rule's result as a planned formula's cached value ("" for an empty result; errors are left for the host). */
 function cachedOf(v: RuleValue | undefined): number | string | null {
   if (v === undefined) return '';
@@ -526,8 +539,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     }
 
     // The table's own format for money in brackets, if it has one ("0;(0)" on a printed "(284)").
-    const bracketed = [...normAt.values()].map((x) => x.format).find(isBracketed)
-      ?? table.dataRows.flatMap((r) => (sheet.rows[r] ?? []).slice(table.left, table.right + 1)).find((c) => typeof c?.value === 'number' && isBracketed(c.numberFormat ?? ''))?.numberFormat;
+    const bracketed = [...normAt.values()].map((x) => x.format).find(isBracketed) ?? bracketedFormatIn(sheet, table);
     const left = placement.left;
     const colOf = Object.fromEntries(BLOCK_COLUMNS.map((k, i) => [k, left + i])) as Record<BlockColumn, number>;
     const key = keyOf(table, new Set(blocks.map((b) => b.key.toLowerCase())));
