@@ -201,6 +201,52 @@ interface RowContext {
   readonly columns: Map<string, readonly PeriodColumn[]>;
   /** The small parts of shapes the table's rows hold alike: cells read as typed, tolerance bands (see `sharedPart`). */
   readonly parts: Map<string, ValueTerm | Band>;
+  /** The columns a KPI or series row reads, found once for the table. */
+  readonly kpiColumns: KpiColumns;
+}
+
+/** The columns a KPI or series row reads, by what they hold; the same for every row of the table. */
+interface KpiColumns {
+  /** The measure's column (the table's first when it has no measure column). */
+  readonly measure: number;
+  /** The target columns (the one the user chose, if they chose one), in the table's order. */
+  readonly targets: readonly TableColumn[];
+  readonly values: readonly TableColumn[];
+  readonly unit: TableColumn | undefined;
+  readonly polarity: TableColumn | undefined;
+  readonly tolerance: TableColumn | undefined;
+  /**
+   * The period columns besides a row's target column, by that column (-1 for none): in the table's order, and in
+   * period order (see `periodsBeside`).
+   */
+  readonly periods: Map<number, { readonly inTable: readonly TableColumn[]; readonly inOrder: readonly TableColumn[] }>;
+}
+
+function kpiColumnsOf(table: DetectedTable, override: TableOverride | undefined): KpiColumns {
+  return {
+    measure: (firstColumn(table, 'measure') ?? table.columns[0])?.col ?? table.left,
+    targets: override?.targetColumn !== undefined
+      ? table.columns.filter((c) => c.col === columnIndex(override.targetColumn as string))
+      : table.columns.filter((c) => c.role === 'target'),
+    values: table.columns.filter((c) => c.role === 'value'),
+    unit: firstColumn(table, 'unit'),
+    polarity: firstColumn(table, 'polarity'),
+    tolerance: firstColumn(table, 'tolerance'),
+    periods: new Map(),
+  };
+}
+
+/** The period columns of a row whose target is in `targetCol`, found once for each target column of the table. */
+function periodsBeside(ctx: RowContext, targetCol: TableColumn | undefined): { readonly inTable: readonly TableColumn[]; readonly inOrder: readonly TableColumn[] } {
+  const key = targetCol?.col ?? -1;
+  let periods = ctx.kpiColumns.periods.get(key);
+  if (periods === undefined) {
+    const inTable = ctx.table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
+    const inOrder = [...inTable].sort((x, y) => byPeriod({ period: x.period ?? null, col: x.col }, { period: y.period ?? null, col: y.col }));
+    periods = { inTable, inOrder };
+    ctx.kpiColumns.periods.set(key, periods);
+  }
+  return periods;
 }
 
 /** The text a cell of the table shows ('' outside the table's data rows and columns). */
@@ -555,14 +601,12 @@ function trendOfBlock(block: BlockValues): Trend {
 
 function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const { cells, table, override } = ctx;
+  const columns = ctx.kpiColumns;
   const findings: Finding[] = [];
-  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
-  const measureC = measureCol?.col ?? table.left;
+  const measureC = columns.measure;
   const measure = textIn(cells, r, measureC);
   const wording = ctx.stems.get(r) ?? measure;
-  const targetCols = override?.targetColumn !== undefined
-    ? table.columns.filter((c) => c.col === columnIndex(override.targetColumn as string))
-    : table.columns.filter((c) => c.role === 'target');
+  const targetCols = columns.targets;
   // Of several target columns ("FY23 Target", "Desired Level"), the first one with a value is the row's target;
   // targets set per period ("Q1 Target", "Q2 Target") go with the newest period that has a value.
   const targetCol = targetForNewestPeriod(cells, r, targetCols) ?? targetCols.find((c) => textIn(cells, r, c.col) !== '') ?? targetCols[0];
@@ -584,10 +628,10 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   }
   const otherTargets = targetCols.filter((c) => c !== targetCol).map((c) => interpretedCell(cells, r, c.col)?.target ?? null).filter((t): t is TargetSpec => t !== null);
 
-  const periodCols = table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
-  const valueCols = table.columns.filter((c) => c.role === 'value');
+  const { inTable: periodCols, inOrder: sortedPeriods } = periodsBeside(ctx, targetCol);
+  const valueCols = columns.values;
   // A Unit column ("%", "£", "days") says what the row's bare figures are.
-  const unitCol = firstColumn(table, 'unit');
+  const unitCol = columns.unit;
   const unitText = unitCol ? textIn(cells, r, unitCol.col) : '';
   const withUnit = (p: ParsedCell): ParsedCell => (p.kind === 'number' ? applyUnitColumn(p, unitText) : p);
   const parsedCells = periodCols.map((c) => ({ col: c, parsed: withUnit(meaningIn(cells, r, c.col)) }));
@@ -663,7 +707,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     return usable.find((o) => cols.some((c) => c.col === o.col)) ?? null;
   };
 
-  const polarityCol = firstColumn(table, 'polarity');
+  const polarityCol = columns.polarity;
   const columnText = polarityCol ? textIn(cells, r, polarityCol.col) : undefined;
   const rowOverride = override?.rowPolarity?.[String(r + 1)];
   const baselineForPolarity = spec?.kind === 'bound' && spec.comparator === 'none' && previous ? { target: spec.value.value, baseline: previous.value.value } : undefined;
@@ -691,12 +735,11 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const read = intervalOf(spec, intervalPolarity, baseline, targetCell ?? cellAddress(r, measureC), findings);
   const interval = read.interval;
   const readable = assumed ? `${read.readable} (assumed)` : read.readable;
-  const toleranceCol = firstColumn(table, 'tolerance');
+  const toleranceCol = columns.tolerance;
   const amber = (toleranceCol ? interpretedCell(cells, r, toleranceCol.col)?.tolerance : undefined) ?? ctx.amber;
   const green = ctx.green;
 
   // The positions a latest value can come from: the period columns in period order, then the value columns.
-  const sortedPeriods = [...periodCols].sort((x, y) => byPeriod({ period: x.period ?? null, col: x.col }, { period: y.period ?? null, col: y.col }));
   const valueReads = parsedValues.map(({ col, parsed }) => ({
     col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? {} : observed.get(col.col) ?? observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []),
   }));
@@ -1205,14 +1248,16 @@ export function evaluateInterpretedTable(cells: InterpretedTable, settings: Eval
   const { table } = cells;
   const key = settings.tolerancesChosen === true ? undefined : cells.toleranceKey;
   const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
+  const override = tableOverride(table, settings);
   const ctx: RowContext = {
-    cells, table, settings, override: tableOverride(table, settings),
+    cells, table, settings, override,
     green: settings.green, amber: key?.amber ?? settings.amber,
     stems: measureStems(cells, measureCol?.col ?? table.left),
     markWords: markWordsOf(cells),
     ranks: new Map(),
     columns: new Map(),
     parts: new Map(),
+    kpiColumns: kpiColumnsOf(table, override),
     ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(cells) } : {}),
   };
   const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : table.kind === 'ratings' ? evaluateRatingsRow : evaluateKpiRow;
