@@ -62,9 +62,27 @@ export function cellInput(value: PlanValue): string | number {
   }
 }
 
-/** Bytes of one queued action's envelope (action name and object path), an upper bound. */
-function actionBytes(sheet: string): number {
-  return 160 + 2 * utf8Length(sheet);
+/**
+ * What a step adds to office.js's request, besides the JSON of its values, as the Excel emulator counts the body
+ * office.js sends (each object path once per request, and ids that grow through the context's life): a new Range
+ * (its path, its Instantiate, and the _KeepReference that Excel.run tracks it with) is some 350 bytes with 4-digit
+ * ids; a property set, a method call or a property path reached on the way, some 95. The prices here leave room for
+ * longer ids and argument lists.
+ */
+const RANGE_BYTES = 420;
+const ACTION_BYTES = 130;
+
+/**
+ * office.js sends a write of `formulas`, `values` or `numberFormat` over more than 1,500 cells as blocks of rows
+ * (setRangePropertiesInBulk), each block reached through three more paths: some 600 bytes a block.
+ */
+const BULK_CELLS = 1_500;
+const BULK_BLOCK_BYTES = 720;
+
+/** The bytes office.js adds for splitting a 2-D write of `rows` × `cols` cells into blocks. */
+function bulkBytes(rows: number, cols: number): number {
+  if (rows * cols <= BULK_CELLS) return 0;
+  return ACTION_BYTES + Math.ceil(rows / Math.max(1, Math.round(BULK_CELLS / cols))) * BULK_BLOCK_BYTES;
 }
 
 /** Queues work on the context; proxies for sheets are made once per apply. */
@@ -103,8 +121,14 @@ interface Step {
   readonly queue: (w: Writer) => void;
 }
 
-function step(sheet: string, actions: number, payload: number, queue: (w: Writer) => void): Step {
-  return { bytes: payload + actions * actionBytes(sheet), queue };
+/** What a step queues: the Ranges (and other new objects) it makes, and its other actions. */
+interface StepCost {
+  readonly ranges: number;
+  readonly actions: number;
+}
+
+function step(sheet: string, cost: StepCost, payload: number, queue: (w: Writer) => void): Step {
+  return { bytes: payload + cost.ranges * RANGE_BYTES + cost.actions * ACTION_BYTES + 2 * utf8Length(sheet), queue };
 }
 
 // ----- cell writes ----------------------------------------------------------------------------
@@ -200,9 +224,10 @@ function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite 
     const bottom = top + band.length - 1;
     const inputs: Grid<string | number> = band.map((b) => b.inputs);
     const pieces = formatPieces(band.map((b) => b.formats), top, rect.left);
-    const payload = band.reduce((n, b) => n + b.inputBytes, 0)
-      + pieces.reduce((n, p) => n + utf8Length(JSON.stringify(p.format)), 0);
-    steps.push(step(rect.sheet, 2 + 2 * pieces.length, payload, (w) => {
+    const width = rect.right - rect.left + 1;
+    const payload = band.reduce((n, b) => n + b.inputBytes, 0) + bulkBytes(band.length, width)
+      + pieces.reduce((n, p) => n + utf8Length(JSON.stringify(p.format)) + (typeof p.format === 'string' ? 0 : bulkBytes(p.bottom - p.top + 1, p.right - p.left + 1)), 0);
+    steps.push(step(rect.sheet, { ranges: 1 + pieces.length, actions: 1 + pieces.length }, payload, (w) => {
       for (const p of pieces) w.rect({ sheet: rect.sheet, top: p.top, bottom: p.bottom, left: p.left, right: p.right }).numberFormat = p.format as unknown as Grid<string>;
       w.rect({ ...rect, top, bottom }).formulas = inputs;
     }));
@@ -304,7 +329,7 @@ function styleSteps(writes: readonly CellWrite[]): Step[] {
       merged[merged.length - 1] = { ...last, rect: { ...last.rect, bottom: run.rect.top } };
     } else merged.push(run);
   }
-  for (const { rect, style } of merged) steps.push(step(rect.sheet, 8, 64, (w) => applyStyle(w.rect(rect).format, style)));
+  for (const { rect, style } of merged) steps.push(step(rect.sheet, { ranges: 1, actions: 9 }, 64, (w) => applyStyle(w.rect(rect).format, style)));
   return steps;
 }
 
@@ -324,7 +349,7 @@ function ruleSteps(rules: readonly ConditionalRule[]): Step[] {
   return lastFirst.map((rule) => {
     const areas = rule.range.split(' ');
     // Each of the rule's actions names the range it was reached through, so a long address counts once per action.
-    return step(rule.sheet, 12, 12 * utf8Length(rule.range) + utf8Length(rule.formula) + 64, (w) => {
+    return step(rule.sheet, { ranges: 2, actions: 10 }, utf8Length(rule.range + rule.formula) + 64, (w) => {
       const target = areas.length === 1 ? w.sheet(rule.sheet).getRange(rule.range) : w.sheet(rule.sheet).getRanges(areas.join(','));
       const cf = target.conditionalFormats.add('Custom');
       cf.stopIfTrue = rule.stopIfTrue;
@@ -352,7 +377,7 @@ function columnSteps(plan: Pick<WritePlan, 'columns'>): Step[] {
   return columnRuns(plan.columns, (a, b) => a.width === b.width && a.hidden === b.hidden).map((run) => {
     const first = run[0] as WritePlan['columns'][number];
     const last = run[run.length - 1] as WritePlan['columns'][number];
-    return step(first.sheet, 4, 32, (w) => {
+    return step(first.sheet, { ranges: 1, actions: 3 }, 32, (w) => {
       const range = w.columns(first.sheet, first.col, last.col);
       // Width first: in Excel, giving a hidden column a width shows it again.
       range.format.columnWidth = charsToPoints(first.width);
@@ -369,7 +394,7 @@ function ledgerSteps(plan: WritePlan, read: WorkbookRead): Step[] {
   // Every ledger field is data: written as text, whatever it looks like.
   const inputs = lines.map((line) => line.map(textInput));
   const rect: SheetRect = { sheet: LEDGER_SHEET, top: start, left: 0, bottom: start + lines.length - 1, right: LEDGER_HEADER.length - 1 };
-  return [step(LEDGER_SHEET, 4, utf8Length(JSON.stringify(inputs)), (w) => {
+  return [step(LEDGER_SHEET, { ranges: 2, actions: 2 }, utf8Length(JSON.stringify(inputs)) + bulkBytes(inputs.length, LEDGER_HEADER.length), (w) => {
     if (existing === undefined) w.addSheet(LEDGER_SHEET).visibility = 'VeryHidden';
     w.rect(rect).formulas = inputs;
   })];
@@ -452,11 +477,11 @@ function summarySteps(plan: WritePlan, read: WorkbookRead, activeSheet: string |
     for (const n of ownNames) w.context.workbook.names.getItem(n).delete();
   };
   if (write.kind === 'none') {
-    if (ownNames.length > 0) steps.push(step('', 2 * ownNames.length, 64, dropNames));
+    if (ownNames.length > 0) steps.push(step('', { ranges: ownNames.length, actions: ownNames.length }, 64, dropNames));
     return steps;
   }
   if (write.kind === 'delete') {
-    steps.push(step(write.old, 2 + 2 * ownNames.length, 64, (w) => {
+    steps.push(step(write.old, { ranges: ownNames.length, actions: 2 + ownNames.length }, 64, (w) => {
       dropNames(w);
       w.sheet(write.old).delete();
     }));
@@ -469,7 +494,7 @@ function summarySteps(plan: WritePlan, read: WorkbookRead, activeSheet: string |
   const chart = summary.chart;
   const chartReference = chart === null ? '' : absoluteReference(chartRect(summary, chart));
   const chartComment = 'Scorecard Refresh: the cells the summary chart draws';
-  steps.push(step(name, 6 + 2 * ownNames.length, utf8Length(name + reference + chartReference) + 128, (w) => {
+  steps.push(step(name, { ranges: 2 + ownNames.length, actions: 6 + ownNames.length }, utf8Length(name + reference + chartReference) + 128, (w) => {
     dropNames(w);
     if (write.kind === 'rewrite') {
       w.sheet(name).getRange().clear();
@@ -489,19 +514,19 @@ function summarySteps(plan: WritePlan, read: WorkbookRead, activeSheet: string |
   steps.push(...styleSteps(writes));
   steps.push(...columnSteps({ columns: summary.widths.map((x) => ({ sheet: name, col: x.col, width: x.width, hidden: false, outlineLevel: 0 })) }));
   if (isExcelApiSupported('1.9')) {
-    steps.push(step(name, 3, utf8Length(summary.printArea) + 64, (w) => {
+    steps.push(step(name, { ranges: 0, actions: 4 }, utf8Length(summary.printArea) + 64, (w) => {
       const layout = w.sheet(name).pageLayout;
       layout.setPrintArea(summary.printArea);
       layout.zoom = { horizontalFitToPages: 1, verticalFitToPages: 0 };
     }));
   }
   if (chart !== null && write.kind !== 'rewrite') {
-    steps.push(step(name, 8 + 3 * chart.series.length, utf8Length(JSON.stringify(chart) + chartReference) + 64, (w) => {
+    steps.push(step(name, { ranges: 2 + chart.series.length, actions: 10 + 4 * chart.series.length }, utf8Length(JSON.stringify(chart) + chartReference) + 64, (w) => {
       addChart(w.sheet(name), chart);
       w.context.workbook.names.add(SUMMARY_CHART_NAME, `=${chartReference}`, chartComment);
     }));
   }
-  if (write.kind === 'replace' && activeSheet === write.old) steps.push(step(name, 1, 0, (w) => w.sheet(name).activate()));
+  if (write.kind === 'replace' && activeSheet === write.old) steps.push(step(name, { ranges: 0, actions: 1 }, 0, (w) => w.sheet(name).activate()));
   return steps;
 }
 
@@ -635,7 +660,7 @@ function isBlockName(name: string): boolean {
  */
 function printSteps(print: readonly SheetPrintPlan[]): Step[] {
   if (print.length === 0 || !isExcelApiSupported('1.9')) return [];
-  return print.map((p) => step(p.sheet, 4, utf8Length(p.titleColumns) + 96, (w) => {
+  return print.map((p) => step(p.sheet, { ranges: 0, actions: 5 }, utf8Length(p.titleColumns) + 96, (w) => {
     const layout = w.sheet(p.sheet).pageLayout;
     layout.setPrintTitleColumns(p.titleColumns);
     layout.orientation = p.orientation === 'landscape' ? 'Landscape' : 'Portrait';
@@ -679,15 +704,15 @@ export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, 
   assertUnprotected(sheetsChangedBy(plan), read, 'write the scorecard');
   const addsLedger = plan.ledger.length > 0 && !read.snapshot.sheets.some((s) => s.name === LEDGER_SHEET);
   assertStructureUnlocked(addsLedger, read, 'write the scorecard', 'it keeps the original text of the cells it tidies on a hidden sheet of its own, and Excel will not add that sheet.');
-  const nameStep = (n: WritePlan['names'][number]): Step => step('', 2, utf8Length(n.name + n.reference + n.comment), (w) => {
+  const nameStep = (n: WritePlan['names'][number]): Step => step('', { ranges: 1, actions: 2 }, utf8Length(n.name + n.reference + n.comment), (w) => {
     w.context.workbook.names.add(n.name, `=${n.reference}`, n.comment);
   });
   const steps: Step[] = [
-    ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
-    ...plan.removeRulesIn.map((r) => step(r.sheet, 3, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
+    ...plan.clear.map((r) => step(r.sheet, { ranges: 1, actions: 1 }, 0, (w) => w.rect(r).clear())),
+    ...plan.removeRulesIn.map((r) => step(r.sheet, { ranges: 1, actions: 2 }, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
     // The summary's names are taken away with what they mark (see summarySteps).
     ...plan.removeNames.filter((name) => name !== SUMMARY_NAME && name !== SUMMARY_CHART_NAME)
-      .map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
+      .map((name) => step('', { ranges: 1, actions: 1 }, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
     ...ledgerSteps(plan, read),
     // The words come before the formulas that read them, so that no formula is ever written reading a missing name.
     ...plan.names.filter((n) => isBlockName(n.name) || isWordListName(n.name)).map(nameStep),
@@ -711,31 +736,31 @@ export async function applyRemoval(context: Excel.RequestContext, plan: RemovalP
   assertStructureUnlocked(plan.removeLedgerSheet, read, 'remove the scorecard', 'it would delete the hidden sheet where it kept the original text of the cells it tidied, and Excel will not delete a sheet.');
   assertStructureUnlocked(plan.removeSummarySheet !== null, read, 'remove the scorecard', `it would delete the "${plan.removeSummarySheet ?? ''}" sheet, and Excel will not delete a sheet.`);
   const steps: Step[] = [
-    ...plan.clear.map((r) => step(r.sheet, 2, 0, (w) => w.rect(r).clear())),
+    ...plan.clear.map((r) => step(r.sheet, { ranges: 1, actions: 1 }, 0, (w) => w.rect(r).clear())),
     ...columnRuns(plan.resetColumns, () => true).map((run) => {
       const first = run[0] as RemovalPlan['resetColumns'][number];
       const last = run[run.length - 1] as RemovalPlan['resetColumns'][number];
-      return step(first.sheet, 4, 32, (w) => {
+      return step(first.sheet, { ranges: 1, actions: 3 }, 32, (w) => {
         const range = w.columns(first.sheet, first.col, last.col);
         range.format.useStandardWidth = true;
         range.columnHidden = false;
       });
     }),
-    ...plan.removeRulesIn.map((r) => step(r.sheet, 3, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
-    ...plan.removeNames.map((name) => step('', 2, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
-    ...plan.restore.map((e) => step(e.sheet, 3, utf8Length(e.text + e.numberFormat) + 8, (w) => {
+    ...plan.removeRulesIn.map((r) => step(r.sheet, { ranges: 1, actions: 2 }, 0, (w) => w.rect(r).conditionalFormats.clearAll())),
+    ...plan.removeNames.map((name) => step('', { ranges: 1, actions: 1 }, utf8Length(name), (w) => w.context.workbook.names.getItem(name).delete())),
+    ...plan.restore.map((e) => step(e.sheet, { ranges: 1, actions: 2 }, utf8Length(e.text + e.numberFormat) + 8, (w) => {
       const { row, col } = parseCellAddress(e.cell);
       const range = w.rect({ sheet: e.sheet, top: row, left: col, bottom: row, right: col });
       range.formulas = [[textInput(e.text)]];
       range.numberFormat = [[e.numberFormat]];
     })),
     // Last, once every original is back. Excel refuses to delete a very hidden sheet: hide it plainly first.
-    ...(plan.removeLedgerSheet ? [step(LEDGER_SHEET, 3, 0, (w) => {
+    ...(plan.removeLedgerSheet ? [step(LEDGER_SHEET, { ranges: 0, actions: 2 }, 0, (w) => {
       const ws = w.sheet(LEDGER_SHEET);
       ws.visibility = 'Hidden';
       ws.delete();
     })] : []),
-    ...(plan.removeSummarySheet !== null ? [step(plan.removeSummarySheet, 2, 0, (w) => w.sheet(plan.removeSummarySheet as string).delete())] : []),
+    ...(plan.removeSummarySheet !== null ? [step(plan.removeSummarySheet, { ranges: 0, actions: 1 }, 0, (w) => w.sheet(plan.removeSummarySheet as string).delete())] : []),
   ];
   await sendSteps(context, counter, steps, read);
 }
