@@ -54,7 +54,11 @@ export function polarityFromMeasureComparator(measure: string, target: TargetFig
     if (m) return { polarity: n.polarity, phrase: m[0].trim() };
   }
   for (const c of GLOBAL_COMPARATORS) {
-    for (const m of measure.matchAll(c.global)) {
+    // Every match, walked with exec over the one compiled pattern (matchAll would copy the pattern for each measure);
+    // no comparator matches empty text, so each exec moves on.
+    const pattern = c.global;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(measure); m !== null; m = pattern.exec(measure)) {
       // "No more than 20" holds "more than 20": a comparator after "no" or "not" is the other one.
       if (/\b(?:no|not)\s+$/i.test(measure.slice(0, m.index))) continue;
       const num = Number((m.groups?.num ?? '').replace(/,/g, ''));

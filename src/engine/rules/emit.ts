@@ -160,7 +160,9 @@ function templateFrom(text: string, depth: number): Template {
   const texts: string[] = [];
   const holes: Array<string | null> = [];
   let from = 0;
-  for (const m of text.matchAll(HOLES)) {
+  // exec over the one compiled pattern (matchAll would copy it for each template); a hole is never empty.
+  HOLES.lastIndex = 0;
+  for (let m = HOLES.exec(text); m !== null; m = HOLES.exec(text)) {
     texts.push(text.slice(from, m.index));
     holes.push(m[0] === ROW_HOLE ? null : m[1] ?? '');
     from = m.index + m[0].length;
