@@ -11,7 +11,7 @@ import {
   removeScorecard, runExclusive, saveOptions, ScorecardOptions, selectCell, startWatch,
 } from '../src/excel';
 import { parseOptions } from '../src/excel/settings';
-import { readWorkbook, SHEET_CELL_BUDGET } from '../src/excel/snapshot';
+import { MEASURED_SHEETS, readWorkbook, SHEET_CELL_BUDGET } from '../src/excel/snapshot';
 import { describeError } from '../src/ui/notify';
 import { applyPlanToWorkbook, snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook } from '../src/xlsx/refresh';
@@ -183,9 +183,9 @@ describe('reading the workbook', () => {
 
   it('reads a workbook of more sheets than the first sync measures in one more sync', async () => {
     const sheet = emulatorInitFromExcelJs(typedSeed(SEED_004)).sheets[0];
-    const emulator = createExcelEmulator({ sheets: Array.from({ length: 45 }, (_, i) => ({ name: `Team ${i + 1}`, cells: sheet?.cells ?? {} })) });
+    const emulator = createExcelEmulator({ sheets: Array.from({ length: MEASURED_SHEETS + 5 }, (_, i) => ({ name: `Team ${i + 1}`, cells: sheet?.cells ?? {} })) });
     const summary = await detectScorecard(emulator.run);
-    expect(summary.tables).toHaveLength(45);
+    expect(summary.tables).toHaveLength(MEASURED_SHEETS + 5);
     expect(summary.syncs).toBe(3);
   });
 

@@ -349,7 +349,7 @@ function ruleSteps(rules: readonly ConditionalRule[]): Step[] {
   return lastFirst.map((rule) => {
     const areas = rule.range.split(' ');
     // Each of the rule's actions names the range it was reached through, so a long address counts once per action.
-    return step(rule.sheet, { ranges: 2, actions: 10 }, utf8Length(rule.range + rule.formula) + 64, (w) => {
+    return step(rule.sheet, { ranges: 1, actions: 11 }, utf8Length(rule.range + rule.formula) + 64, (w) => {
       const target = areas.length === 1 ? w.sheet(rule.sheet).getRange(rule.range) : w.sheet(rule.sheet).getRanges(areas.join(','));
       const cf = target.conditionalFormats.add('Custom');
       cf.stopIfTrue = rule.stopIfTrue;
@@ -704,7 +704,7 @@ export async function applyPlan(context: Excel.RequestContext, plan: WritePlan, 
   assertUnprotected(sheetsChangedBy(plan), read, 'write the scorecard');
   const addsLedger = plan.ledger.length > 0 && !read.snapshot.sheets.some((s) => s.name === LEDGER_SHEET);
   assertStructureUnlocked(addsLedger, read, 'write the scorecard', 'it keeps the original text of the cells it tidies on a hidden sheet of its own, and Excel will not add that sheet.');
-  const nameStep = (n: WritePlan['names'][number]): Step => step('', { ranges: 1, actions: 2 }, utf8Length(n.name + n.reference + n.comment), (w) => {
+  const nameStep = (n: WritePlan['names'][number]): Step => step('', { ranges: 0, actions: 2 }, utf8Length(n.name + n.reference + n.comment), (w) => {
     w.context.workbook.names.add(n.name, `=${n.reference}`, n.comment);
   });
   const steps: Step[] = [
