@@ -713,7 +713,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   const baselineForPolarity = spec?.kind === 'bound' && spec.comparator === 'none' && previous ? { target: spec.value.value, baseline: previous.value.value } : undefined;
   let polarity: PolarityReading = rowOverride
     ? { polarity: rowOverride, source: 'column', reason: 'set for this row in the Scorecard pane' }
-    : resolvePolarity({ ...(columnText !== undefined && columnText !== '' ? { columnText } : {}), target: spec, otherTargets, isBudget: false, measure: wording, ...(baselineForPolarity ? { targetVsBaseline: baselineForPolarity } : {}) });
+    : resolvePolarity({ columnText: columnText === '' ? undefined : columnText, target: spec, otherTargets, isBudget: false, measure: wording, targetVsBaseline: baselineForPolarity });
   if (polarity.source === 'column' && spec !== null && targetCell !== null) {
     const fromTarget = resolvePolarity({ target: spec, isBudget: false, measure: '' });
     if (fromTarget.source === 'target' && fromTarget.polarity !== polarity.polarity && fromTarget.polarity !== 'range' && polarity.polarity !== 'range') {
@@ -756,10 +756,12 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     ...sortedPeriods.map((col) => ({ col, read: observed.get(col.col) ?? {}, isValue: false })),
     ...valueReads.map((v) => ({ ...v, isValue: true })),
   ];
-  const column = (p: (typeof positions)[number]): PeriodColumn => ({
-    term: termAt(p.col, p.read), start: p.col.period?.start ?? null, end: p.col.period?.end ?? null,
-    ...(p.col.period?.kind === 'year-to-date' ? { yearToDate: true } : {}),
-  });
+  const column = (p: (typeof positions)[number]): PeriodColumn => {
+    const term = termAt(p.col, p.read);
+    const start = p.col.period?.start ?? null;
+    const end = p.col.period?.end ?? null;
+    return p.col.period?.kind === 'year-to-date' ? { term, start, end, yearToDate: true } : { term, start, end };
+  };
   const unitForRules = interval?.unit ?? rowUnit ?? 'plain';
 
   // The target's sides: a typed target (or one the refresh will type) stays live; text with a comparator, a range

@@ -100,7 +100,7 @@ export function bandWidth(tolerance: Tolerance, bound: number, unit: Unit): numb
 }
 
 function show(value: number, iv: TargetInterval, decimals?: number): string {
-  return formatNumber({ value, unit: iv.unit, decimals: decimals ?? iv.decimals, ...(iv.currency !== undefined ? { currency: iv.currency } : {}) });
+  return formatNumber({ value, unit: iv.unit, decimals: decimals ?? iv.decimals, currency: iv.currency });
 }
 
 /** Returns the readable form of an interval: "≥ 88.0%", "> 85%", "≤ 287", "16 – 18". */

@@ -548,8 +548,13 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
 
     // A table with no header row (a list of variances under a title) gets no header cells: they would cover its first row's.
     const headerRow = table.headerRows[table.headerRows.length - 1];
+    // Each of the four forms written out (not spread in), as a refresh writes about twelve cells a row.
     const put = (row: number, k: BlockColumn, value: PlanValue, numberFormat?: string, style?: CellStyle): void => {
-      writes.push({ sheet: table.sheet, row, col: colOf[k], value, ...(numberFormat ? { numberFormat } : {}), ...(style ? { style } : {}), purpose: 'block' });
+      const sheet = table.sheet;
+      const col = colOf[k];
+      writes.push(numberFormat
+        ? (style ? { sheet, row, col, value, numberFormat, style, purpose: 'block' } : { sheet, row, col, value, numberFormat, purpose: 'block' })
+        : (style ? { sheet, row, col, value, style, purpose: 'block' } : { sheet, row, col, value, purpose: 'block' }));
     };
     if (headerRow !== undefined) for (const k of BLOCK_COLUMNS) put(headerRow, k, { kind: 'text', text: HEADERS[k] }, undefined, { bold: true, fill: 'D9E1F2', wrap: true });
     if (table.headerRows.length > 1) put(table.headerRows[0] ?? table.top, 'target', { kind: 'text', text: 'Scorecard' }, undefined, { bold: true });
