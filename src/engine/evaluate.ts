@@ -788,12 +788,13 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
       : spec.kind === 'multi-part' || spec.kind === 'unparsed' ? 'targetUnclear'
         : spec.kind === 'relative' ? (findings.some((f) => f.code === 'baseline-missing') ? 'noBaseline' : 'noDirection')
           : 'noDirection';
+  // A part the row does not have is left undefined, which its key and the plan's JSON leave out as if absent.
   const baseShape: PeriodRowShape = {
     kind: table.kind === 'timeseries' ? 'series' : 'kpi',
     periods: sharedColumns(ctx, positions.filter((p) => !p.isValue).map(column)),
-    ...(valueReads.length > 0 ? { values: sharedColumns(ctx, positions.filter((p) => p.isValue).map(column)) } : {}),
+    values: valueReads.length > 0 ? sharedColumns(ctx, positions.filter((p) => p.isValue).map(column)) : undefined,
     previousRanks: sharedRanks(ctx, positions.map((p) => ({ col: p.col.col, period: p.col.period ?? null, usable: p.read.obs !== undefined || p.read.mismatch === undefined, isValue: p.isValue })), table.kind),
-    ...(markCols.length > 0 ? { marks: markCols.map((c) => markCellOf(ctx, c)) } : {}),
+    marks: markCols.length > 0 ? markCols.map((c) => markCellOf(ctx, c)) : undefined,
     polarity: polarity.polarity,
     displayDecimals: 0,
     accumulates: accumulates(measure, unitForRules),
@@ -868,9 +869,9 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
 
   return {
     row: r, measure, measureCell: cellAddress(r, measureC), label: spec?.kind === 'bound' || spec?.kind === 'range' ? spec.label ?? null : null,
-    polarity, target: { spec, interval, readable, text: targetText, cell: targetCell, ...(proRata ? { proRata } : {}) },
+    polarity, target: { spec, interval, readable, text: targetText, cell: targetCell, proRata },
     latest: finalLatest, previous: finalPrevious, variance, variancePct, status, statusReason, trend, trendReason, green, amber, findings,
-    ...(stated !== undefined ? { statedStatus: stated } : {}),
+    statedStatus: stated,
     shape, block, rules,
   };
 }
