@@ -638,19 +638,28 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
     columns.push(layout);
   };
   const longest = longestTexts(writes);
+  // Whether a column is free depends only on the blocks that reach it (each block reaches its own columns and its
+  // spacer), never on which of them asks: found once a column rather than once for each block stacked there.
+  const freeColumns = new Map<string, boolean>();
+  const isFree = (sheet: SheetSnapshot, col: number, block: BlockPlacement, others: readonly BlockPlacement[]): boolean => {
+    const at = `${sheet.name}\u0000${col}`;
+    let free = freeColumns.get(at);
+    if (free === undefined) freeColumns.set(at, (free = isColumnFree(sheet, col, block, others)));
+    return free;
+  };
   for (const block of blocks) {
     const sheet = userBook.sheets.find((s) => s.name === block.sheet) as SheetSnapshot;
     const others = blocks.filter((b) => b !== block);
     BLOCK_COLUMNS.forEach((k, i) => {
       const col = block.columns[k];
-      if (!isColumnFree(sheet, col, block, others)) return;
+      if (!isFree(sheet, col, block, others)) return;
       const width = k === 'target' || k === 'status' || k === 'trend' ? fittedWidth(longest, block.sheet, col, WIDTHS[k] ?? 10) : WIDTHS[k] ?? 10;
       layOut({ sheet: block.sheet, col, width, hidden: i >= VISIBLE, outlineLevel: i >= VISIBLE ? 1 : 0 });
     });
     const spacer = block.left - 1;
     const stacked = [block, ...others.filter((b) => b.sheet === block.sheet && b.left === block.left)];
     const width = Math.max(0, ...stacked.map((b) => spacerWidth(sheet, b) ?? 0));
-    if (width > 0 && isColumnFree(sheet, spacer, block, others)) layOut({ sheet: block.sheet, col: spacer, width, hidden: false, outlineLevel: 0 });
+    if (width > 0 && isFree(sheet, spacer, block, others)) layOut({ sheet: block.sheet, col: spacer, width, hidden: false, outlineLevel: 0 });
   }
 
   const removeNames = (snapshot.names ?? []).filter((n) => n.name.startsWith(NAME_PREFIX)).map((n) => n.name);
