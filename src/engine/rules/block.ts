@@ -69,7 +69,9 @@ export function emitBlock(block: RowBlock, at: Placement): Readonly<Partial<Reco
 
 /** The placement with the row's readings, which the emitter writes as number literals. */
 function withReadings(block: RowBlock, placement: Placement): Placement {
-  return block.readings === undefined ? placement : { ...placement, literals: { ...placement.literals, ...block.readings } };
+  if (block.readings === undefined) return placement;
+  // The readings themselves where the placement has no literals of its own (a plan's never has): they are only read.
+  return { ...placement, literals: placement.literals === undefined ? block.readings : { ...placement.literals, ...block.readings } };
 }
 
 /** Sizes of a block's formulas: total UTF-8 bytes, longest formula in characters, deepest nesting. */
