@@ -6,6 +6,7 @@ import { format as formatWithNumfmt } from 'numfmt';
 import { DetectedTable } from './detect';
 import { CellSnapshot, RawValue, SheetSnapshot } from './snapshot';
 import { normaliseText, NumberValue, parseCell, parseNumberText } from './value';
+import { keptReadings } from './kept';
 
 /**
  * Built-in formats whose display depends on the user's locale. Files name them with their en-US pattern;
@@ -98,14 +99,7 @@ export function normalisationsOf(sheet: SheetSnapshot, table: DetectedTable): No
  * is not printed exactly as a number format shows a number. A pure reading of the text, kept for the texts seen last
  * (a report repeats its figures; formatting each candidate is the slow part).
  */
-function typedFormOf(text: string): { readonly value: number; readonly format: string } | null {
-  const known = TYPED_FORMS.get(text);
-  if (known !== undefined) return known;
-  const typed = readTypedForm(text);
-  if (TYPED_FORMS.size >= TYPED_FORMS_LIMIT) TYPED_FORMS.clear();
-  TYPED_FORMS.set(text, typed);
-  return typed;
-}
+const typedFormOf = keptReadings(readTypedForm);
 
 function readTypedForm(text: string): { readonly value: number; readonly format: string } | null {
   if (text !== text.trim() || text !== normaliseText(text)) return null;
@@ -114,10 +108,6 @@ function readTypedForm(text: string): { readonly value: number; readonly format:
   const format = losslessFormat(text, n);
   return format === undefined ? null : { value: n.value, format };
 }
-
-/** Distinct texts whose typed form is kept. */
-const TYPED_FORMS_LIMIT = 16_384;
-const TYPED_FORMS = new Map<string, { readonly value: number; readonly format: string } | null>();
 
 /** Returns the sheet as a refresh leaves it: the table's normalised cells typed, showing the same text. */
 export function withNormalised(sheet: SheetSnapshot, norms: readonly Normalisation[]): SheetSnapshot {

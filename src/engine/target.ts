@@ -4,6 +4,7 @@
  */
 import { MissingReason, SHARE_OF_SUFFIX, LEADING_COMPARATOR, MULTI_PART_TARGET, NUMBER_WITH_WORD, PERIOD_COMPARISON_TARGET, RANGE_TARGET, RELATIVE_TARGET, TRAILING_ANNOTATION, TRAILING_COMPARATOR, LABELLED_TARGET, FRACTION_SUFFIX } from './patterns';
 import { missingReasonOf, normaliseText, NumberValue, parseNumberText } from './value';
+import { keptReadings } from './kept';
 
 /** How a bound compares: ≥, >, ≤, <, or none printed (a bare value). */
 export type Comparator = 'ge' | 'gt' | 'le' | 'lt' | 'none';
@@ -98,21 +99,14 @@ function parseCore(text: string): { spec: 'bound'; value: NumberValue; comparato
 
 /**
  * Parses a target cell's text. Returns null for an empty cell; every other text yields a spec,
- * `unparsed` when no form fits (the caller turns that into a finding).
+ * `unparsed` when no form fits (the caller turns that into a finding). A report repeats its targets ("N/A",
+ * "20% reduction", ">85%"): each text is read once while it is among the last read (kept.ts).
  */
 export function parseTarget(raw: string): TargetSpec | null {
-  // A report repeats its targets ("N/A", "20% reduction", ">85%"): each text is read once while it is among the last seen.
-  const known = TARGETS.get(raw);
-  if (known !== undefined) return known;
-  const spec = readTarget(raw);
-  if (TARGETS.size >= TARGETS_LIMIT) TARGETS.clear();
-  TARGETS.set(raw, spec);
-  return spec;
+  return keptTarget(raw);
 }
 
-/** Distinct target texts whose reading is kept. */
-const TARGETS_LIMIT = 16_384;
-const TARGETS = new Map<string, TargetSpec | null>();
+const keptTarget = keptReadings(readTarget);
 
 function readTarget(raw: string): TargetSpec | null {
   const text = normaliseText(raw);

@@ -6,6 +6,7 @@ import {
   FRACTION_SUFFIX, LABELLED_NUMBER, MISSING_WORDS, MissingReason, NUMBER_BAND, NUMBER_WITH_WORD, NUMERIC_CELL,
   ORDINAL, STAR_NOTE, STRAY_MARK_AFTER_PERCENT, SUPPRESSED, TRAILING_FOOTNOTE,
 } from './patterns';
+import { keptReadings } from './kept';
 
 /** The unit a number is shown in. Percentages are held as fractions (88% → 0.88). */
 export type Unit = 'percent' | 'currency' | 'plain';
@@ -281,18 +282,11 @@ function parseCellOnce(cell: CellSnapshot): ParsedCell {
     };
   }
   if (typeof raw === 'boolean') return { kind: 'text', text: cell.text };
-  // A report repeats its texts ("N/A", "17%", "TBC"): each is read once while it is among the last seen.
-  const known = VALUE_TEXTS.get(raw);
-  if (known !== undefined) return known;
-  const parsed = parseValueText(raw);
-  if (VALUE_TEXTS.size >= VALUE_TEXTS_LIMIT) VALUE_TEXTS.clear();
-  VALUE_TEXTS.set(raw, parsed);
-  return parsed;
+  // A report repeats its texts: each is read once while it is among the last read (kept.ts).
+  return keptValueText(raw);
 }
 
-/** Distinct value texts whose reading is kept. */
-const VALUE_TEXTS_LIMIT = 16_384;
-const VALUE_TEXTS = new Map<string, ParsedCell>();
+const keptValueText = keptReadings(parseValueText);
 
 /** Returns the displayed text of a number as the engine prints it in messages ("41.3%", "£240,000", "1,024"). */
 export function formatNumber(n: Pick<NumberValue, 'value' | 'unit' | 'decimals' | 'currency'>, decimals?: number): string {
