@@ -2,7 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  BLOCK_COLUMNS, cellAddress, isWordListName, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, rangeRects, rectWithin, shiftRuleRows, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
+  BLOCK_COLUMNS, cellAddress, isWordListName, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, rangeRects, rectWithin, moveFormulaRows, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
 } from '../src/engine';
 import { charsToPoints, needsTextPrefix, packSteps, SUMMARY_CHART_NAME, textInput, utf8Length } from '../src/excel/apply';
 import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
@@ -60,7 +60,7 @@ function rulesByArea(dump: WorkbookDump, sheet = 0): string[] {
   return (dump.sheets[sheet]?.conditionalFormats ?? []).flatMap((cf) => {
     const areas = rangeRects('S', cf.range) ?? [];
     const top = areas[0]?.top ?? 0;
-    return areas.map((a) => `${cellAddress(a.top, a.left)}:${cellAddress(a.bottom, a.right)} ${cf.fill ?? ''} ${shiftRuleRows(cf.formula ?? '', a.top - top)}`);
+    return areas.map((a) => `${cellAddress(a.top, a.left)}:${cellAddress(a.bottom, a.right)} ${cf.fill ?? ''} ${moveFormulaRows(cf.formula ?? '', a.top - top) ?? 'off the sheet'}`);
   }).sort();
 }
 

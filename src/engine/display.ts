@@ -7,6 +7,7 @@ import { DetectedTable } from './detect';
 import { CellSnapshot, RawValue, SheetSnapshot } from './snapshot';
 import { normaliseText, NumberValue, parseCell, parseNumberText } from './value';
 import { keptReadings } from './kept';
+import type { ColumnRole } from './vocabulary';
 
 /**
  * Built-in formats whose display depends on the user's locale. Files name them with their en-US pattern;
@@ -72,15 +73,17 @@ export interface Normalisation {
   readonly original: CellSnapshot;
 }
 
+/** Roles whose text figures a refresh may type as numbers (a value column's cells stay as printed). */
+export const TYPED_ROLES: ReadonlySet<ColumnRole> = new Set<ColumnRole>(['target', 'period', 'budget', 'forecast', 'variance', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
+
 /**
  * Returns the text cells of a table that a refresh types as numbers: figures the engine reads as a number, printed
  * exactly as a number format shows them ("88.0%" → 0.88 with 0.0%).
  */
 export function normalisationsOf(sheet: SheetSnapshot, table: DetectedTable): Normalisation[] {
-  const figureRoles = new Set(['target', 'period', 'budget', 'forecast', 'variance', 'prior-variance', 'movement', 'risk-before', 'risk-after']);
   const out: Normalisation[] = [];
   for (const col of table.columns) {
-    if (!figureRoles.has(col.role)) continue;
+    if (!TYPED_ROLES.has(col.role)) continue;
     for (const r of table.dataRows) {
       const cell = sheet.rows[r]?.[col.col];
       if (cell === undefined || typeof cell.value !== 'string' || cell.formula !== undefined) continue;

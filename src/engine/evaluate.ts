@@ -22,7 +22,6 @@ import {
   RISK_BANDS, resumeBlock, RiskRowShape, sharedShapePart, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, RowBlock,
 } from './rules';
 
-export { columnRole, roleColumn, toleranceKeyOf } from './interpret';
 
 /** Per-table choices a user makes in the pane; they survive in the workbook's settings. */
 export interface TableOverride {

@@ -15,6 +15,7 @@ export * from './evaluate';
 export * from './report';
 export * from './plan';
 export * from './rule-areas';
+export * from './formula-rows';
 export * from './display';
 export * from './summary';
 export * from './print';

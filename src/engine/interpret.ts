@@ -6,7 +6,7 @@
  */
 import { cellAddress, columnLetters } from './address';
 import { DetectedTable, TableColumn } from './detect';
-import { Normalisation, normalisationsOf, withNormalised } from './display';
+import { Normalisation, normalisationsOf, TYPED_ROLES, withNormalised } from './display';
 import { parseTolerance, Tolerance } from './judge';
 import { named } from './regex';
 import { BLANK, booleanValue, ErrorCode, errorValue, numberValue, RowCells, RuleValue, textValue } from './rules';
@@ -85,10 +85,8 @@ export interface InterpretOptions {
   readonly parse?: (cell: CellSnapshot | undefined) => ParsedCell;
 }
 
-/** Roles whose cells hold figures: the cells whose meaning evaluation reads. */
-const FIGURE_ROLES: ReadonlySet<TableColumn['role']> = new Set([
-  'period', 'value', 'target', 'budget', 'forecast', 'variance', 'prior-variance', 'movement', 'risk-before', 'risk-after',
-]);
+/** Roles whose cells hold figures: the cells whose meaning evaluation reads (those a refresh may type, and values). */
+const FIGURE_ROLES: ReadonlySet<TableColumn['role']> = new Set([...TYPED_ROLES, 'value']);
 
 /** Columns of a worksheet (XFD). */
 const MAX_COLUMNS = 16_384;
@@ -174,12 +172,6 @@ export function columnRole(col: number): string {
 }
 const COLUMN_ROLES: string[] = [];
 
-/** Returns the sheet column a role names ("c4" → 4), or undefined for a block's own roles. */
-export function roleColumn(role: string): number | undefined {
-  const m = /^c(\d+)$/.exec(role);
-  return m ? Number(m[1]) : undefined;
-}
-
 const ERROR_CODES: readonly ErrorCode[] = ['#VALUE!', '#DIV/0!', '#N/A', '#NUM!', '#REF!', '#NAME?'];
 
 /** What a formula reading the cell sees. */
@@ -209,7 +201,7 @@ function sheetToleranceKey(sheet: SheetSnapshot): ToleranceKey | undefined {
 }
 
 /** Reads a tolerance key printed on the sheet ("Amber: within 10% of target", a met / not met key). */
-export function toleranceKeyOf(sheet: SheetSnapshot): ToleranceKey | undefined {
+function toleranceKeyOf(sheet: SheetSnapshot): ToleranceKey | undefined {
   for (let r = 0; r < sheet.rows.length; r++) {
     const row = sheet.rows[r] ?? [];
     for (let c = 0; c < row.length; c++) {

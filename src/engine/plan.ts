@@ -7,7 +7,8 @@ import { cellAddress, columnLetters, parseCellAddress, quoteSheetName } from './
 import { floatCmp } from './compare';
 import { DetectedTable } from './detect';
 import { planSummary, SUMMARY_SHEET, SummaryPlan } from './summary';
-import { columnRole, DEFAULT_SETTINGS, Evaluation, EvaluationSettings, evaluateWorkbook } from './evaluate';
+import { DEFAULT_SETTINGS, Evaluation, EvaluationSettings, evaluateWorkbook } from './evaluate';
+import { columnRole } from './interpret';
 import {
   arrayConstant, assertNever, emitBlock, Expr, Placement, RuleValue, STATUS_CODE, STATUS_VOCABULARY, statusOfCode, TREND_CODE,
   TREND_VOCABULARY, TrendKey, Verdict, WORD_LISTS, WordListName,

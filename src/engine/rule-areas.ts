@@ -10,6 +10,7 @@
  * areas' bounding box alike: a formula whose references are relative in the row reads each area's own rows.
  */
 import { cellAddress, parseCellAddress } from './address';
+import { moveFormulaRows } from './formula-rows';
 import type { ConditionalRule, SheetRect } from './plan';
 
 /**
@@ -37,13 +38,11 @@ export function areasAddress(areas: readonly SheetRect[]): string {
   return areas.map((a) => (a.top === a.bottom && a.left === a.right ? cellAddress(a.top, a.left) : `${cellAddress(a.top, a.left)}:${cellAddress(a.bottom, a.right)}`)).join(' ');
 }
 
-/**
- * Moves the rows a rule's formula reads by `delta`. The plan's rules read cells of their own row in a fixed column
- * (`$X3`): the row is relative, the column absolute, and nothing else in them looks like a reference.
- */
-export function shiftRuleRows(formula: string, delta: number): string {
-  if (delta === 0) return formula;
-  return formula.replace(/\$([A-Z]{1,3})(\d+)(?![\d(])/g, (_, col: string, row: string) => `$${col}${Number(row) + delta}`);
+/** A rule's formula moved by `delta` rows (its tests read cells of their own row: `$X3`). */
+function movedTest(formula: string, delta: number): string {
+  const moved = moveFormulaRows(formula, delta);
+  if (moved === null) throw new Error(`A planned rule's formula would leave the sheet: ${formula}`);
+  return moved;
 }
 
 function areasOf(rule: ConditionalRule): SheetRect[] {
@@ -59,7 +58,7 @@ export function ruleOver(rule: ConditionalRule, keep: (area: SheetRect) => boole
   const first = kept[0];
   if (first === undefined) return null;
   if (kept.length === areas.length) return rule;
-  return { ...rule, range: areasAddress(kept), formula: shiftRuleRows(rule.formula, first.top - (areas[0] as SheetRect).top) };
+  return { ...rule, range: areasAddress(kept), formula: movedTest(rule.formula, first.top - (areas[0] as SheetRect).top) };
 }
 
 /** The rule as one rule per area, each formula read from its own area (for hosts that cannot add a rule to several). */
@@ -67,7 +66,7 @@ export function splitRule(rule: ConditionalRule): ConditionalRule[] {
   const areas = areasOf(rule);
   if (areas.length === 1) return [rule];
   const top = (areas[0] as SheetRect).top;
-  return areas.map((a) => ({ ...rule, range: areasAddress([a]), formula: shiftRuleRows(rule.formula, a.top - top) }));
+  return areas.map((a) => ({ ...rule, range: areasAddress([a]), formula: movedTest(rule.formula, a.top - top) }));
 }
 
 /**
@@ -80,7 +79,7 @@ export function shareStackedRules(rules: readonly ConditionalRule[]): Conditiona
     const areas = areasOf(rule);
     if (areas.length !== 1) throw new Error(`Only rules of one area are shared: ${rule.range}`);
     const area = areas[0] as SheetRect;
-    const key = [rule.sheet, area.left, area.right, shiftRuleRows(rule.formula, -area.top), rule.fill, rule.fontColor, rule.stopIfTrue].join('\u0000');
+    const key = [rule.sheet, area.left, area.right, movedTest(rule.formula, -area.top), rule.fill, rule.fontColor, rule.stopIfTrue].join('\u0000');
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = []));
     group.push({ rule, area });
@@ -97,8 +96,15 @@ export function shareStackedRules(rules: readonly ConditionalRule[]): Conditiona
       out.push({ ...first.rule, range: areasAddress(chunk.map((m) => m.area)), priority: out.length + 1 });
       chunk = [];
     };
+    // The address grows by each area's own address and a space.
+    let length = 0;
     for (const m of members) {
-      if (chunk.length > 0 && areasAddress([...chunk.map((c) => c.area), m.area]).length > MAX_RULE_ADDRESS) flush();
+      const own = areasAddress([m.area]).length;
+      if (chunk.length > 0 && length + 1 + own > MAX_RULE_ADDRESS) {
+        flush();
+        length = 0;
+      }
+      length += (chunk.length > 0 ? 1 : 0) + own;
       chunk.push(m);
     }
     flush();

@@ -90,7 +90,6 @@ function clearRect(wb: ExcelJS.Workbook, rect: SheetRect): void {
   }
 }
 
-/** Returns true when every area of a rule's ref (e.g. "J25:J32 L25:L32") lies inside the rectangle. */
 /** Whether every area of a rule's range lies in one of `rects` (whole columns or rows, "A:Z", are never ours). */
 function liesWithin(ref: string, sheet: string, rects: readonly SheetRect[]): boolean {
   return rangeRects(sheet, ref)?.every((area) => rects.some((rect) => rectWithin(area, rect))) ?? false;
@@ -119,20 +118,20 @@ function removeNames(wb: ExcelJS.Workbook, names: readonly string[]): void {
  * which holds the formula itself.
  */
 function sharedFormulaClones(writes: readonly CellWrite[]): Map<CellWrite, string> {
-  const columns = new Map<string, Array<CellWrite & { readonly value: { readonly kind: 'formula'; readonly formula: string } }>>();
-  for (const w of writes) {
-    if (w.purpose !== 'block' || w.value.kind !== 'formula') continue;
-    const key = `${w.sheet}\u0000${w.col}`;
+  const columns = new Map<string, Array<{ readonly write: CellWrite; readonly row: number; readonly formula: string }>>();
+  for (const write of writes) {
+    if (write.purpose !== 'block' || write.value.kind !== 'formula') continue;
+    const key = `${write.sheet}\u0000${write.col}`;
     let column = columns.get(key);
     if (column === undefined) columns.set(key, (column = []));
-    column.push(w as CellWrite & { readonly value: { readonly kind: 'formula'; readonly formula: string } });
+    column.push({ write, row: write.row, formula: write.value.formula });
   }
   const clones = new Map<CellWrite, string>();
   for (const column of columns.values()) {
     column.sort((a, b) => a.row - b.row);
-    for (const { start, length } of sharedRuns(column.map((w) => ({ row: w.row, formula: w.value.formula })))) {
-      const first = column[start] as CellWrite;
-      for (let k = start + 1; k < start + length; k++) clones.set(column[k] as CellWrite, cellAddress(first.row, first.col));
+    for (const { start, length } of sharedRuns(column)) {
+      const first = (column[start] as { write: CellWrite }).write;
+      for (let k = start + 1; k < start + length; k++) clones.set((column[k] as { write: CellWrite }).write, cellAddress(first.row, first.col));
     }
   }
   return clones;

@@ -1,4 +1,4 @@
-import { ConditionalRule, MAX_RULE_ADDRESS, rangeRects, ruleOver, shareStackedRules, shiftRuleRows, splitRule } from '../../src/engine';
+import { ConditionalRule, MAX_RULE_ADDRESS, moveFormulaRows, rangeRects, ruleOver, shareStackedRules, splitRule } from '../../src/engine';
 
 const rule = (range: string, formula: string, priority: number, fill = 'C6EFCE', sheet = 'Report'): ConditionalRule => ({
   sheet, range, formula, fill, fontColor: '006100', priority, stopIfTrue: true,
@@ -6,10 +6,10 @@ const rule = (range: string, formula: string, priority: number, fill = 'C6EFCE',
 
 describe('rules shared by stacked tables', () => {
   it('moves only the relative rows of the cells a rule reads', () => {
-    expect(shiftRuleRows('=$AD8=1', 17)).toBe('=$AD25=1');
-    expect(shiftRuleRows('=$AD25>=4', -17)).toBe('=$AD8>=4');
-    expect(shiftRuleRows('=AND($A3=1,$B$2=2)', 2)).toBe('=AND($A5=1,$B$2=2)');
-    expect(shiftRuleRows('=$A3=1', 0)).toBe('=$A3=1');
+    expect(moveFormulaRows('=$AD8=1', 17)).toBe('=$AD25=1');
+    expect(moveFormulaRows('=$AD25>=4', -17)).toBe('=$AD8>=4');
+    expect(moveFormulaRows('=AND($A3=1,$B$2=2)', 2)).toBe('=AND($A5=1,$B$2=2)');
+    expect(moveFormulaRows('=$A3=1', 0)).toBe('=$A3=1');
   });
 
   it('merges the same test in the same columns into one rule over the areas, top first, read from the first area', () => {

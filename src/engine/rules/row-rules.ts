@@ -16,6 +16,7 @@ import { periodRowRules, PeriodRowShape } from './kinds/period';
 import { ratingsRowRules, RatingsRowShape } from './kinds/ratings';
 import { budgetRowRules, BudgetRowShape } from './kinds/budget';
 import { riskRowRules, RiskRowShape } from './kinds/risk';
+import { keptReadings } from '../kept';
 
 export type { Band, BlockRole, BlockRule, BoundSource, JudgedShape, MarkCell, RowBlock, TrendPolarity, ValueTerm } from './common';
 export { readingRole } from './common';
@@ -48,18 +49,8 @@ export function sharedShapePart<T extends object>(part: T): T {
  * parts share a stand-in only when their keys are equal. Numbers are never reused, so a stand-in given before the
  * list was emptied still stands for its part alone.
  */
-const partTokens = new Map<string, string>();
 let partsSeen = 0;
-
-function partToken(key: string): string {
-  let token = partTokens.get(key);
-  if (token === undefined) {
-    token = `#${++partsSeen}`;
-    if (partTokens.size >= MEMO_LIMIT) partTokens.clear();
-    partTokens.set(key, token);
-  }
-  return token;
-}
+const partToken = keptReadings(() => `#${++partsSeen}`, MEMO_LIMIT);
 
 /** A shape's key and the readings of its text cells, made in one walk of the shape. */
 interface ShapeKey {

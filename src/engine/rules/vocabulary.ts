@@ -114,10 +114,10 @@ export function trendOfCode(code: number): TrendKey | undefined {
   return (Object.keys(TREND_CODE) as TrendKey[]).find((k) => TREND_CODE[k] === code);
 }
 
-/** The no-status words, in the order of their columns in the status table (`STATUS_WORDS`). */
+/** The no-status words, in the order of their columns in the status table (`WORD_LISTS.Scorecard_Status`). */
 export const NO_STATUS_KEYS: readonly NoStatusKey[] = ['dataOnly', 'noTarget', 'targetUnclear', 'noBaseline', 'noDirection', 'noBudget', 'noForecast'];
 
-/** Which way a trend word's arrow is chosen, as the column of the trend table (`TREND_WORDS`). */
+/** Which way a trend word's arrow is chosen, as the column of the trend table (`WORD_LISTS.Scorecard_Trend`). */
 export const TREND_COLUMN = { up: 1, down: 2, own: 3 } as const;
 
 /**
