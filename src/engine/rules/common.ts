@@ -344,15 +344,21 @@ export function binaryEqExpr(a: Expr, b: Expr): Expr {
   return { kind: 'binary', op: '=', left: a, right: b };
 }
 
+/** What a trend's arrow compares: the value it moved to, and the one it moved from. */
+export interface Movement {
+  readonly latest: Expr;
+  readonly previous: Expr;
+}
+
 /**
  * Trend text: the word of the code, read from the workbook's trend table. A word that follows the value gets the arrow
- * of `movement`'s sign (up when it is positive, down otherwise); without a movement, every word shows its own arrow.
+ * of the movement (up when `latest` is above `previous`, down otherwise); without a movement, every word shows its
+ * own arrow.
  */
-export function trendRule(movement: Expr | null): Expr {
-  // Column 2 − (rose): "up" when the value rose, "down" otherwise. a − b > 0 is written a > b, which also reads a row
-  // with no values (trend code 0, whose words are all "") without an error.
-  const rose = movement === null ? null : movement.kind === 'binary' && movement.op === '-' ? gt(movement.left, movement.right) : gt(movement, num(0));
-  const column = rose === null ? num(TREND_COLUMN.own) : sub(num(TREND_COLUMN.down), rose);
+export function trendRule(movement: Movement | null): Expr {
+  // Column 2 − (rose): "up" when the value rose, "down" otherwise. The rise is written latest > previous, not
+  // latest − previous > 0, which also reads a row with no values (trend code 0, whose words are all "") without an error.
+  const column = movement === null ? num(TREND_COLUMN.own) : sub(num(TREND_COLUMN.down), gt(movement.latest, movement.previous));
   return lookupWord('Scorecard_Trend', add(ref('trendCode'), num(1)), column);
 }
 

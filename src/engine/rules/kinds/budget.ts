@@ -139,7 +139,7 @@ export function budgetRowRules(shape: BudgetRowShape): RowBlock {
     ['statusCode', statusCodeRule(j)],
     ['status', statusRule('noBudget', true)],
     ['trendCode', trendCode],
-    ['trend', trendRule(CH)],
+    ['trend', trendRule({ latest: CH, previous: num(0) })],
   ], 'noBudget');
 }
 

@@ -5,7 +5,7 @@
  * against the target.
  */
 import {
-  add, and, assertNever, call, count, Expr, ge, gt, iff, isNumber, le, mul, ne, num, or, ref, sub,
+  add, and, assertNever, call, count, Expr, ge, gt, iff, isNumber, le, mul, ne, num, or, ref,
 } from '../expr';
 import { STATUS_CODE } from '../vocabulary';
 import {
@@ -261,6 +261,6 @@ export function periodRowRules(shape: PeriodRowShape): RowBlock {
     ['statusCode', statusCode],
     ['status', statusRule(shape.noStatus, marks.length > 0 || reachesNoStatus(j))],
     ['trendCode', trend],
-    ['trend', trendRule(sub(ref('latest'), ref('previous')))],
+    ['trend', trendRule({ latest: ref('latest'), previous: ref('previous') })],
   ], shape.noStatus);
 }

@@ -2,7 +2,7 @@
  * Risk registers: how detection recognises them (a risk header and rating columns before or after controls) and the
  * rules of their rows: the rating after controls (else before) in the risk bands; before → after as the trend.
  */
-import { and, ge, iff, isNumber, num, ref, sub } from '../expr';
+import { and, ge, iff, isNumber, num, ref } from '../expr';
 import { RISK_BANDS, STATUS_CODE } from '../vocabulary';
 import {
   EMPTY, FALSE, finish, presentOf, RowBlock, statusRule, termOrEmpty, trendCodeRule, trendRule, valueOf, ValueTerm,
@@ -46,6 +46,6 @@ export function riskRowRules(shape: RiskRowShape): RowBlock {
     ['statusCode', iff(isNumber(L), band, num(STATUS_CODE.noData))],
     ['status', statusRule('dataOnly', false)],
     ['trendCode', trend],
-    ['trend', trendRule(sub(ref('latest'), ref('previous')))],
+    ['trend', trendRule({ latest: ref('latest'), previous: ref('previous') })],
   ], 'dataOnly');
 }
