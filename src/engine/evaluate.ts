@@ -464,16 +464,22 @@ function termOf(ctx: RowContext, r: number, col: number, value: number | undefin
 }
 
 /**
- * One object for a small part of a shape that many of the table's rows hold alike, registered as shared
- * (`sharedShapePart`): the key of their rules writes it once, as a short stand-in, instead of once a row.
+ * One object for a part of a shape that many of the table's rows hold alike, kept in `store` under `key` and
+ * registered as shared (`sharedShapePart`): the key of their rules writes it once, as a short stand-in, instead of
+ * once a row. `make` builds it the first time the key is asked for.
  */
-function sharedPart<T extends ValueTerm | Band>(ctx: RowContext, key: string, part: () => T): T {
-  let known = ctx.parts.get(key) as T | undefined;
+function sharedIn<T extends object>(store: Map<string, T>, key: string, make: () => T): T {
+  let known = store.get(key);
   if (known === undefined) {
-    known = sharedShapePart(part());
-    ctx.parts.set(key, known);
+    known = sharedShapePart(make());
+    store.set(key, known);
   }
   return known;
+}
+
+/** A small part of a shape held alike by many of the table's rows (a cell read as typed, a tolerance band). */
+function sharedPart<T extends ValueTerm | Band>(ctx: RowContext, key: string, part: () => T): T {
+  return sharedIn(ctx.parts, key, part) as T;
 }
 
 /** A cell the rules read as it is typed (over `divisor`), one object for the table's rows. */
@@ -519,12 +525,7 @@ function previousRanksOf(positions: ReadonlyArray<{ readonly period: Period | nu
 function sharedRanks(ctx: RowContext, positions: ReadonlyArray<{ readonly col: number; readonly period: Period | null; readonly usable: boolean; readonly isValue: boolean }>, kind: DetectedTable['kind']): number[][] {
   let key = '';
   for (const p of positions) key += `${p.col}${p.usable ? 'u' : 'x'}${p.isValue ? 'v' : 'p'},`;
-  let ranks = ctx.ranks.get(key);
-  if (ranks === undefined) {
-    ranks = sharedShapePart(previousRanksOf(positions, kind));
-    ctx.ranks.set(key, ranks);
-  }
-  return ranks;
+  return sharedIn(ctx.ranks, key, () => previousRanksOf(positions, kind));
 }
 
 /**
@@ -541,12 +542,7 @@ function sharedColumns(ctx: RowContext, columns: readonly PeriodColumn[]): reado
       default: return assertNever(term);
     }
   }
-  let shared = ctx.columns.get(key);
-  if (shared === undefined) {
-    shared = sharedShapePart(columns);
-    ctx.columns.set(key, shared);
-  }
-  return shared;
+  return sharedIn(ctx.columns, key, () => columns);
 }
 
 /** The published marks of a table (R / A / G, Met / Not met) as the exact words each status is written in. */
