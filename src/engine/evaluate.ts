@@ -7,7 +7,7 @@ import { floatCmp, roundTo } from './compare';
 import { DetectedTable, detectTables, Detection, TableColumn } from './detect';
 import { Normalisation } from './display';
 import { Finding, makeFinding } from './findings';
-import { columnRole, firstColumn, interpretedCell, InterpretedTable, interpretTable } from './interpret';
+import { columnRole, firstColumn, interpretedCell, InterpretedTable, interpretTable, measureColumn } from './interpret';
 import { absoluteTolerance, describeInterval, equalAsDisplayed, judgeValue, RowVerdict, Status, TargetInterval, Tolerance, Trend, trendOf } from './judge';
 import { ARROW_DOWN, ARROW_FLAT, ARROW_UP } from './patterns';
 import { comparePeriods, financialYearKey, isWholeYear, Period, periodLength } from './period';
@@ -185,13 +185,13 @@ interface RowContext {
   readonly table: DetectedTable;
   readonly settings: EvaluationSettings;
   readonly override: TableOverride | undefined;
+  /** The measure's column (see `measureColumn`). */
+  readonly measureCol: number;
   /** The table's tolerances: the user's, else a key printed on the sheet, else the defaults. */
   readonly green: Tolerance;
   readonly amber: Tolerance;
   /** Measure text to read polarity from, for lettered sub-measures that share a stem. */
   readonly stems: ReadonlyMap<number, string>;
-  /** How the table's variance column signs its figures, read from the header or from the rows' arithmetic. */
-  readonly varianceConvention?: TableColumn['signConvention'];
   /** The words the table's published marks are written in. */
   readonly markWords: Omit<MarkCell, 'role'>;
   /** The tables of previous-value ranks the table's rows share, by their positions (see `sharedRanks`). */
@@ -200,20 +200,18 @@ interface RowContext {
   readonly columns: Map<string, readonly PeriodColumn[]>;
   /** The small parts of shapes the table's rows hold alike: cells read as typed, tolerance bands (see `sharedPart`). */
   readonly parts: Map<string, ValueTerm | Band>;
-  /** The columns a KPI or series row reads, found once for the table. */
-  readonly kpiColumns: KpiColumns;
 }
 
 /** The columns a KPI or series row reads, by what they hold; the same for every row of the table. */
 interface KpiColumns {
-  /** The measure's column (the table's first when it has no measure column). */
-  readonly measure: number;
   /** The target columns (the one the user chose, if they chose one), in the table's order. */
   readonly targets: readonly TableColumn[];
   readonly values: readonly TableColumn[];
   readonly unit: TableColumn | undefined;
   readonly polarity: TableColumn | undefined;
   readonly tolerance: TableColumn | undefined;
+  /** The publisher's own status column. */
+  readonly status: TableColumn | undefined;
   /**
    * The period columns besides a row's target column, by that column (-1 for none): in the table's order, and in
    * period order (see `periodsBeside`).
@@ -223,7 +221,6 @@ interface KpiColumns {
 
 function kpiColumnsOf(table: DetectedTable, override: TableOverride | undefined): KpiColumns {
   return {
-    measure: (firstColumn(table, 'measure') ?? table.columns[0])?.col ?? table.left,
     targets: override?.targetColumn !== undefined
       ? table.columns.filter((c) => c.col === columnIndex(override.targetColumn as string))
       : table.columns.filter((c) => c.role === 'target'),
@@ -231,19 +228,67 @@ function kpiColumnsOf(table: DetectedTable, override: TableOverride | undefined)
     unit: firstColumn(table, 'unit'),
     polarity: firstColumn(table, 'polarity'),
     tolerance: firstColumn(table, 'tolerance'),
+    status: firstColumn(table, 'status'),
     periods: new Map(),
   };
 }
 
+/** The columns a budget row reads; the same for every row of the table. */
+interface BudgetColumns {
+  readonly budget: TableColumn | undefined;
+  readonly forecast: TableColumn | undefined;
+  readonly variance: TableColumn | undefined;
+  readonly prior: TableColumn | undefined;
+  readonly movement: TableColumn | undefined;
+  /** How the variance column signs its figures, read from its header or from the rows' arithmetic. */
+  readonly varianceConvention: TableColumn['signConvention'];
+}
+
+function budgetColumnsOf(cells: InterpretedTable): BudgetColumns {
+  const { table } = cells;
+  const budget = firstColumn(table, 'budget');
+  const forecast = firstColumn(table, 'forecast');
+  const variance = firstColumn(table, 'variance');
+  return {
+    budget, forecast, variance, prior: firstColumn(table, 'prior-variance'), movement: firstColumn(table, 'movement'),
+    varianceConvention: inferVarianceConvention(cells, budget, forecast, variance),
+  };
+}
+
+/** The columns a risk row reads; the same for every row of the table. */
+interface RiskColumns {
+  readonly reference: TableColumn | undefined;
+  readonly before: TableColumn | undefined;
+  readonly after: TableColumn | undefined;
+}
+
+function riskColumnsOf(table: DetectedTable): RiskColumns {
+  return { reference: firstColumn(table, 'reference'), before: firstColumn(table, 'risk-before'), after: firstColumn(table, 'risk-after') };
+}
+
+/** The columns a row of ratings reads; the same for every row of the table. */
+interface RatingsColumns {
+  readonly reference: TableColumn | undefined;
+  /** The dated period columns, oldest first. */
+  readonly periods: readonly TableColumn[];
+}
+
+function ratingsColumnsOf(table: DetectedTable): RatingsColumns {
+  return {
+    reference: firstColumn(table, 'reference'),
+    periods: table.columns.filter((c) => c.role === 'period' && c.period).sort((a, b) => comparePeriods(a.period as Period, b.period as Period) || a.col - b.col),
+  };
+}
+
 /** The period columns of a row whose target is in `targetCol`, found once for each target column of the table. */
-function periodsBeside(ctx: RowContext, targetCol: TableColumn | undefined): { readonly inTable: readonly TableColumn[]; readonly inOrder: readonly TableColumn[] } {
+function periodsBeside(ctx: RowContext, columns: KpiColumns, targetCol: TableColumn | undefined): { readonly inTable: readonly TableColumn[]; readonly inOrder: readonly TableColumn[] } {
   const key = targetCol?.col ?? -1;
-  let periods = ctx.kpiColumns.periods.get(key);
+  let periods = columns.periods.get(key);
   if (periods === undefined) {
     const inTable = ctx.table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
     const inOrder = [...inTable].sort((x, y) => byPeriod({ period: x.period ?? null, col: x.col }, { period: y.period ?? null, col: y.col }));
     periods = { inTable, inOrder };
-    ctx.kpiColumns.periods.set(key, periods);
+    columns.periods.set(key, periods);
   }
   return periods;
 }
@@ -594,11 +639,10 @@ function trendOfBlock(block: BlockValues): Trend {
   return key === undefined ? 'none' : key === 'notComparable' ? 'not-comparable' : key;
 }
 
-function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
+function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): EvaluatedRow {
   const { cells, table, override } = ctx;
-  const columns = ctx.kpiColumns;
   const findings: Finding[] = [];
-  const measureC = columns.measure;
+  const measureC = ctx.measureCol;
   const measure = textIn(cells, r, measureC);
   const wording = ctx.stems.get(r) ?? measure;
   const targetCols = columns.targets;
@@ -623,7 +667,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
   }
   const otherTargets = targetCols.filter((c) => c !== targetCol).map((c) => interpretedCell(cells, r, c.col)?.target ?? null).filter((t): t is TargetSpec => t !== null);
 
-  const { inTable: periodCols, inOrder: sortedPeriods } = periodsBeside(ctx, targetCol);
+  const { inTable: periodCols, inOrder: sortedPeriods } = periodsBeside(ctx, columns, targetCol);
   const valueCols = columns.values;
   // A Unit column ("%", "£", "days") says what the row's bare figures are.
   const unitCol = columns.unit;
@@ -856,7 +900,7 @@ function evaluateKpiRow(ctx: RowContext, r: number): EvaluatedRow {
     trendReason = 'No trend: a year-to-date figure with no figure for the same point a year earlier';
   }
 
-  const statusCol = firstColumn(table, 'status');
+  const statusCol = columns.status;
   const stated = statusCol ? statusOfWord(textIn(cells, r, statusCol.col)) : undefined;
   if (stated !== undefined && statusCol && stated !== 'none' && status !== 'none' && stated !== status) {
     findings.push(makeFinding('status-conflict', cellAddress(r, statusCol.col), { published: textIn(cells, r, statusCol.col), ours: status === 'green' ? 'Green' : status === 'amber' ? 'Amber' : 'Red', reason: statusReason.replace(/^\w+: /, '') }));
@@ -929,13 +973,10 @@ function numberAt(cells: InterpretedTable, r: number, col: TableColumn | undefin
  * How a variance column with a silent header signs its figures, read from the rows' arithmetic: do most rows agree
  * with forecast − budget (overspend positive) or with budget − forecast? Undefined when the rows cannot tell.
  */
-function inferVarianceConvention(cells: InterpretedTable): TableColumn['signConvention'] {
+function inferVarianceConvention(cells: InterpretedTable, budgetCol: TableColumn | undefined, forecastCol: TableColumn | undefined, varianceCol: TableColumn | undefined): TableColumn['signConvention'] {
   const { table } = cells;
-  const varianceCol = firstColumn(table, 'variance');
   if (!varianceCol) return undefined;
   if (varianceCol.signConvention !== undefined) return varianceCol.signConvention;
-  const budgetCol = firstColumn(table, 'budget');
-  const forecastCol = firstColumn(table, 'forecast');
   let over = 0;
   let under = 0;
   for (const r of table.dataRows) {
@@ -950,17 +991,12 @@ function inferVarianceConvention(cells: InterpretedTable): TableColumn['signConv
   return under > over ? 'under-positive' : over > 0 ? 'over-positive' : undefined;
 }
 
-function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
+function evaluateBudgetRow(ctx: RowContext, columns: BudgetColumns, r: number): EvaluatedRow {
   const { cells, table } = ctx;
   const findings: Finding[] = [];
-  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
-  const measureC = measureCol?.col ?? table.left;
+  const measureC = ctx.measureCol;
   const measure = textIn(cells, r, measureC);
-  const budgetCol = firstColumn(table, 'budget');
-  const forecastCol = firstColumn(table, 'forecast');
-  const varianceCol = firstColumn(table, 'variance');
-  const priorCol = firstColumn(table, 'prior-variance');
-  const movementCol = firstColumn(table, 'movement');
+  const { budget: budgetCol, forecast: forecastCol, variance: varianceCol, prior: priorCol, movement: movementCol } = columns;
   const anyFigure = [budgetCol, forecastCol, varianceCol].some((c) => numberAt(cells, r, c) !== undefined);
   const budget = numberAt(cells, r, budgetCol, anyFigure);
   const forecast = numberAt(cells, r, forecastCol, anyFigure);
@@ -972,7 +1008,7 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
     n && col ? { value: n.value, period: col.period ?? null, periodLabel: col.header, row: r, col: col.col, cell: n.cell } : null;
   const budgetObs = obs(budget, budgetCol);
   const forecastObs = obs(forecast, forecastCol);
-  const convention = ctx.varianceConvention ?? varianceCol?.signConvention;
+  const convention = columns.varianceConvention;
   const publishedVariance = signed(published?.value.value, convention);
   const priorVariance = signed(prior?.value.value, priorCol?.signConvention);
   const movementValue = signed(movement?.value.value, movementCol?.signConvention);
@@ -1040,13 +1076,10 @@ function evaluateBudgetRow(ctx: RowContext, r: number): EvaluatedRow {
   };
 }
 
-function evaluateRiskRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { cells, table } = ctx;
-  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
-  const measureC = measureCol?.col ?? table.left;
-  const refCol = firstColumn(table, 'reference');
-  const beforeCol = firstColumn(table, 'risk-before');
-  const afterCol = firstColumn(table, 'risk-after');
+function evaluateRiskRow(ctx: RowContext, columns: RiskColumns, r: number): EvaluatedRow {
+  const { cells } = ctx;
+  const measureC = ctx.measureCol;
+  const { reference: refCol, before: beforeCol, after: afterCol } = columns;
   const before = numberAt(cells, r, beforeCol);
   const after = numberAt(cells, r, afterCol);
   const toObs = (n: { value: NumberValue; cell: string } | undefined, col: TableColumn | undefined): Observation | null =>
@@ -1088,13 +1121,14 @@ const RATING_WORD: Record<'green' | 'amber' | 'red', string> = { green: 'Green',
  * A row of published ratings per period (a RAG history): the rating in the newest period is the status, and the
  * rating before it gives the trend. A row not rated in the newest period has no current status.
  */
-function evaluateRatingsRow(ctx: RowContext, r: number): EvaluatedRow {
-  const { cells, table } = ctx;
-  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
-  const measureC = measureCol?.col ?? table.left;
-  const refCol = firstColumn(table, 'reference');
-  const periods = table.columns.filter((c) => c.role === 'period' && c.period).sort((a, b) => comparePeriods(a.period as Period, b.period as Period) || a.col - b.col);
-  const ratings = periods.map((c) => ({ c, text: textIn(cells, r, c.col), rating: statusOfWord(textIn(cells, r, c.col)) }));
+function evaluateRatingsRow(ctx: RowContext, columns: RatingsColumns, r: number): EvaluatedRow {
+  const { cells } = ctx;
+  const measureC = ctx.measureCol;
+  const { reference: refCol, periods } = columns;
+  const ratings = periods.map((c) => {
+    const text = textIn(cells, r, c.col);
+    return { c, text, rating: statusOfWord(text) };
+  });
   const newest = ratings[ratings.length - 1];
   const rated = ratings.filter((x) => x.rating !== undefined && x.rating !== 'none');
   const shape: RatingsRowShape = { kind: 'ratings', periods: periods.map((c) => markCellOf(ctx, c)) };
@@ -1232,6 +1266,30 @@ function checkSubtotals(cells: InterpretedTable, rows: EvaluatedRow[]): Evaluate
   return rows.map((row, i) => (extra.has(i) ? { ...row, findings: [...row.findings, ...(extra.get(i) ?? [])] } : row));
 }
 
+/** Evaluates the rows of the context's table by its kind, with the columns they read found once for the table. */
+function rowEvaluator(ctx: RowContext): (r: number) => EvaluatedRow {
+  const { cells, table } = ctx;
+  switch (table.kind) {
+    case 'budget': {
+      const columns = budgetColumnsOf(cells);
+      return (r) => evaluateBudgetRow(ctx, columns, r);
+    }
+    case 'risk': {
+      const columns = riskColumnsOf(table);
+      return (r) => evaluateRiskRow(ctx, columns, r);
+    }
+    case 'ratings': {
+      const columns = ratingsColumnsOf(table);
+      return (r) => evaluateRatingsRow(ctx, columns, r);
+    }
+    case 'kpi': case 'timeseries': {
+      const columns = kpiColumnsOf(table, ctx.override);
+      return (r) => evaluateKpiRow(ctx, columns, r);
+    }
+    default: return assertNever(table.kind);
+  }
+}
+
 /** Evaluates one detected table: reads its cells once (`interpretTable`), then judges its rows. */
 export function evaluateTable(printed: SheetSnapshot, table: DetectedTable, settings: EvaluationSettings = DEFAULT_SETTINGS): EvaluatedTable {
   const targetColumn = tableOverride(table, settings)?.targetColumn;
@@ -1245,21 +1303,19 @@ export function evaluateTable(printed: SheetSnapshot, table: DetectedTable, sett
 export function evaluateInterpretedTable(cells: InterpretedTable, settings: EvaluationSettings = DEFAULT_SETTINGS): EvaluatedTable {
   const { table } = cells;
   const key = settings.tolerancesChosen === true ? undefined : cells.toleranceKey;
-  const measureCol = firstColumn(table, 'measure') ?? table.columns[0];
+  const measureCol = measureColumn(table);
   const override = tableOverride(table, settings);
   const ctx: RowContext = {
-    cells, table, settings, override,
+    cells, table, settings, override, measureCol,
     green: settings.green, amber: key?.amber ?? settings.amber,
-    stems: measureStems(cells, measureCol?.col ?? table.left),
+    stems: measureStems(cells, measureCol),
     markWords: markWordsOf(cells),
     ranks: new Map(),
     columns: new Map(),
     parts: new Map(),
-    kpiColumns: kpiColumnsOf(table, override),
-    ...(table.kind === 'budget' ? { varianceConvention: inferVarianceConvention(cells) } : {}),
   };
-  const evaluateRow = table.kind === 'budget' ? evaluateBudgetRow : table.kind === 'risk' ? evaluateRiskRow : table.kind === 'ratings' ? evaluateRatingsRow : evaluateKpiRow;
-  let rows: EvaluatedRow[] = table.dataRows.map((r) => evaluateRow(ctx, r));
+  const evaluateRow = rowEvaluator(ctx);
+  let rows: EvaluatedRow[] = table.dataRows.map(evaluateRow);
   let convention: 'improving' | 'increasing' | undefined;
   if (table.kind === 'kpi' || table.kind === 'timeseries') ({ convention, rows } = checkDirections(cells, rows));
   if (table.kind === 'budget') rows = checkSubtotals(cells, rows);

@@ -114,7 +114,7 @@ export function interpretTable(printed: SheetSnapshot, table: DetectedTable, opt
   const sheet = withNormalised(printed, normalisations);
   const typedByRefresh = new Set(normalisations.map((x) => x.row * MAX_COLUMNS + x.col));
   const extraTargets = new Set(options.targetColumns ?? []);
-  const measureCol = (firstColumn(table, 'measure') ?? table.columns[0])?.col ?? table.left;
+  const measureCol = measureColumn(table);
   const readings: ColumnReading[] = [];
   for (let c = table.left; c <= table.right; c++) {
     const roles = table.columns.filter((x) => x.col === c).map((x) => x.role);
@@ -163,6 +163,11 @@ export function interpretedCell(t: InterpretedTable, row: number, col: number): 
 /** The first column of a role, preferring columns outside a to-date group (the year-end figures are judged). */
 export function firstColumn(table: DetectedTable, role: TableColumn['role']): TableColumn | undefined {
   return table.columns.find((c) => c.role === role && c.group === undefined) ?? table.columns.find((c) => c.role === role);
+}
+
+/** The 0-based sheet column of a table's measures: its measure column, else its first column. */
+export function measureColumn(table: DetectedTable): number {
+  return (firstColumn(table, 'measure') ?? table.columns[0])?.col ?? table.left;
 }
 
 /** The role of a sheet column in a row's rules: "c4" for column E. Plans place each such role at its column. */
