@@ -4,6 +4,9 @@
  * never written. This module, imported wherever the command line reads or writes a workbook, keeps such names as
  * their text: read from the file, held beside the names of cells, and written back as they were.
  */
+// Names of cells are kept as their ranges (name-ranges.ts): its `model` setter is the one this module's setter calls.
+import './name-ranges';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const DefinedNamesXform = require('exceljs/lib/xlsx/xform/book/defined-name-xform') as { prototype: ParsingXform };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
