@@ -1,10 +1,10 @@
 /**
  * Interpretation, between detection and evaluation: every cell of a detected table read once, as a refresh leaves
- * it. Each cell keeps its address, the text it shows, what a formula reading it sees, and what it means with its unit;
+ * it. Each cell keeps its position, the text it shows, what a formula reading it sees, and what it means with its unit;
  * cells of target and tolerance columns also carry the target or tolerance they state. Evaluation reads these
  * readings and parses nothing again.
  */
-import { cellAddress, columnLetters } from './address';
+import { cellAddress } from './address';
 import { DetectedTable, TableColumn } from './detect';
 import { Normalisation, normalisationsOf, TYPED_ROLES, withNormalised } from './display';
 import { parseTolerance, Tolerance } from './judge';
@@ -20,16 +20,10 @@ export interface InterpretedCell {
   /** 0-based sheet row and column. */
   readonly row: number;
   readonly col: number;
-  /** "C5". */
-  readonly address: string;
   /** The text the cell shows, trimmed ('' for an empty cell): the same before and after a refresh. */
   readonly text: string;
   /** What a formula reading the cell sees once the refresh has typed the table's figures. */
   readonly value: RuleValue;
-  /** True when the cell was printed as a typed number; false for text, an empty cell, TRUE / FALSE or an error. */
-  readonly typed: boolean;
-  /** True when the cell was printed as text that the refresh types as a number (`value` is that number). */
-  readonly normalised: boolean;
   /**
    * For a cell of a figure column (periods, values, targets, budgets, risk ratings): what it means, with its unit and
    * displayed precision ("88.0%" is a percent 0.88 with one decimal). Cells of word columns (measures, commentary,
@@ -88,12 +82,8 @@ export interface InterpretOptions {
 /** Roles whose cells hold figures: the cells whose meaning evaluation reads (those a refresh may type, and values). */
 const FIGURE_ROLES: ReadonlySet<TableColumn['role']> = new Set([...TYPED_ROLES, 'value']);
 
-/** Columns of a worksheet (XFD). */
-const MAX_COLUMNS = 16_384;
-
 /** How a column's cells are read. */
 interface ColumnReading {
-  readonly letters: string;
   readonly role: string;
   readonly figure: boolean;
   readonly target: boolean;
@@ -112,7 +102,6 @@ export function interpretTable(printed: SheetSnapshot, table: DetectedTable, opt
   // The rows are read as a refresh leaves them, so that the formulas written, and a later refresh of the refreshed
   // sheet, read the same cells the same way.
   const sheet = withNormalised(printed, normalisations);
-  const typedByRefresh = new Set(normalisations.map((x) => x.row * MAX_COLUMNS + x.col));
   const extraTargets = new Set(options.targetColumns ?? []);
   const measureCol = measureColumn(table);
   const readings: ColumnReading[] = [];
@@ -120,7 +109,7 @@ export function interpretTable(printed: SheetSnapshot, table: DetectedTable, opt
     const roles = table.columns.filter((x) => x.col === c).map((x) => x.role);
     const target = roles.includes('target') || extraTargets.has(c);
     readings.push({
-      letters: columnLetters(c), role: columnRole(c), target, figure: target || roles.some((x) => FIGURE_ROLES.has(x)),
+      role: columnRole(c), target, figure: target || roles.some((x) => FIGURE_ROLES.has(x)),
       tolerance: roles.includes('tolerance'), measure: c === measureCol,
     });
   }
@@ -128,7 +117,6 @@ export function interpretTable(printed: SheetSnapshot, table: DetectedTable, opt
   for (const r of table.dataRows) {
     const cells: InterpretedCell[] = [];
     const ruleCells: Record<string, RuleValue> = {};
-    const printedRow = printed.rows[r];
     const row = sheet.rows[r];
     for (let c = table.left; c <= table.right; c++) {
       const how = readings[c - table.left] as ColumnReading;
@@ -138,10 +126,7 @@ export function interpretTable(printed: SheetSnapshot, table: DetectedTable, opt
       const value = ruleValueOf(snapshot);
       const meaning = how.figure ? parse(snapshot) : undefined;
       cells.push({
-        row: r, col: c, address: `${how.letters}${r + 1}`, text, value,
-        typed: typeof printedRow?.[c]?.value === 'number',
-        normalised: typedByRefresh.has(r * MAX_COLUMNS + c),
-        meaning,
+        row: r, col: c, text, value, meaning,
         exact: typeof raw === 'string' && meaning?.kind === 'number' ? parseNumberText(raw) : undefined,
         target: how.target ? parseTarget(text) : undefined,
         tolerance: how.tolerance && text !== '' ? parseTolerance(text) : undefined,

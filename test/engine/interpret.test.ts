@@ -30,6 +30,15 @@ function at(t: InterpretedTable, address: string): InterpretedCell {
   return read;
 }
 
+/** Whether a cell was printed as a typed number, and whether the refresh types it (one of the table's normalisations). */
+function printedAs(t: InterpretedTable, address: string, rows: readonly GridRow[] = scorecard): { typed: boolean; normalised: boolean } {
+  const { row, col } = cell(address);
+  return {
+    typed: typeof grid(rows).sheets[0]?.rows[row]?.[col]?.value === 'number',
+    normalised: t.normalisations.some((x) => x.row === row && x.col === col),
+  };
+}
+
 afterEach(() => jest.restoreAllMocks());
 
 describe('interpretTable', () => {
@@ -45,9 +54,10 @@ describe('interpretTable', () => {
     ['D3', '(284)', { kind: 'number', value: -284, unit: 'plain', decimals: 0, bracketed: true }, { typed: false, normalised: true }],
     ['D4', '£240k', { kind: 'number', value: 240_000, unit: 'currency', currency: '£', decimals: 0 }, { typed: false, normalised: true }],
     ['D5', '13 ¹', { kind: 'number', value: 13, unit: 'plain', decimals: 0, footnote: '¹' }, { typed: false, normalised: false }],
-  ])('reads %s ("%s") once, with its address and unit', (address, text, meaning, how) => {
-    const read = at(interpreted(), address);
-    expect(read).toEqual(expect.objectContaining({ address, text, meaning: expect.objectContaining(meaning), ...how }));
+  ])('reads %s ("%s") once, with its position and unit', (address, text, meaning, how) => {
+    const t = interpreted();
+    expect(at(t, address)).toEqual(expect.objectContaining({ ...cell(address), text, meaning: expect.objectContaining(meaning) }));
+    expect(printedAs(t, address)).toEqual(how);
   });
 
   it('gives a figure the refresh types the value a formula will read, and keeps marked text as text', () => {
@@ -59,10 +69,13 @@ describe('interpretTable', () => {
     expect(t.normalisations.map((x) => x.original.text)).not.toContain('13 ¹');
   });
 
-  const withLatest = (text: string): InterpretedCell => at(interpreted([...scorecard.slice(0, 4), ['Households in temporary accommodation', '10', '12', text, '']]), 'D5');
+  const withLatestRows = (text: string): GridRow[] => [...scorecard.slice(0, 4), ['Households in temporary accommodation', '10', '12', text, '']];
+  const withLatest = (text: string): InterpretedCell => at(interpreted(withLatestRows(text)), 'D5');
 
   it('reads text that the refresh leaves as text ("85.0 %") as exactly one number, which a formula reads once it is typed', () => {
-    expect(withLatest('85.0 %')).toEqual(expect.objectContaining({ normalised: false, exact: expect.objectContaining({ value: 0.85, unit: 'percent' }) }));
+    const t = interpreted(withLatestRows('85.0 %'));
+    expect(at(t, 'D5')).toEqual(expect.objectContaining({ exact: expect.objectContaining({ value: 0.85, unit: 'percent' }) }));
+    expect(printedAs(t, 'D5', withLatestRows('85.0 %')).normalised).toBe(false);
   });
 
   it.each(['13 ¹', '0.6 years'])('reads no exact number in "%s", whose mark or word stands beside the number', (text) => {
