@@ -73,6 +73,11 @@ describe('P1: round trips of a whole-workbook refresh', () => {
     expect(refresh.reads.maxResponseBytes).toBeLessThanOrEqual(PAYLOAD_LIMIT_BYTES);
   });
 
+  it('refreshes one sheet of 20,000 rows in 3 syncs plus one per 5 MB, none over 5 MB', async () => {
+    // Its writes (some 24 MB) fill each request: a long block is cut wherever a request has room left.
+    await expectWithinSyncGoal(1, 20_000);
+  }, 120_000);
+
   it('allows one more sync for every whole 5 MB', () => {
     expect([0, 4_999_999, 5_000_000, 12_000_000].map(syncGoal)).toEqual([3, 3, 4, 5]);
   });
@@ -107,8 +112,9 @@ describe('P6: bytes a refresh writes', () => {
   });
 
   it('sends a column\'s number format once per run of rows, and the tidied cells of a column in few writes', () => {
-    // Formats cell by cell and a write per tidied cell came to 2.71× the new cells' bytes on this workbook.
-    expect(writeOverhead(refresh)).toBeLessThanOrEqual(2.5);
+    // Formats cell by cell and a write per tidied cell came to 2.71× the new cells' bytes on this workbook; runs of
+    // rows in bands of 64 KB, 1.70×; a block in one write, each column's common format in one piece, 1.59×.
+    expect(writeOverhead(refresh)).toBeLessThanOrEqual(1.6);
   });
 
   // A known miss: besides the cells' values and formulas, the write request carries the conditional formats of every

@@ -4,8 +4,8 @@ import { join } from 'path';
 import {
   BLOCK_COLUMNS, cellAddress, isWordListName, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, rangeRects, rectWithin, moveFormulaRows, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
 } from '../src/engine';
-import { charsToPoints, needsTextPrefix, packSteps, SUMMARY_CHART_NAME, textInput, utf8Length } from '../src/excel/apply';
-import { PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
+import { charsToPoints, FormatPiece, formatPieces, needsTextPrefix, packSteps, SUMMARY_CHART_NAME, textInput, utf8Length } from '../src/excel/apply';
+import { MIN_SPLIT_ROOM, PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
 import {
   checkRequirements, DEFAULT_OPTIONS, detectScorecard, loadOptions, OPTIONS_KEY, RefreshError, RefreshSummary, refreshScorecard,
   removeScorecard, runExclusive, saveOptions, ScorecardOptions, selectCell, startWatch,
@@ -306,6 +306,65 @@ describe('round trips', () => {
   it('packs steps into requests under the budget, in order', () => {
     const steps = [3, 3, 3, 5, 1].map((bytes, i) => ({ bytes, i }));
     expect(packSteps(steps, 6).map((b) => b.map((s) => s.i))).toEqual([[0, 1], [2], [3, 4]]);
+  });
+
+  it('cuts a step that can be cut (a write of many rows) to fill the room a request has left', () => {
+    interface Piece { readonly bytes: number; readonly name: string; readonly split?: (room: number) => readonly [Piece, Piece] | undefined }
+    // A write of `n` rows of 1,000 bytes each, cut between rows.
+    const rows = (n: number): Piece => ({
+      bytes: n * 1_000, name: `${n} rows`,
+      split: (room) => {
+        const k = Math.floor(room / 1_000);
+        return k >= 1 && k < n ? [{ bytes: k * 1_000, name: `${k} rows` }, rows(n - k)] : undefined;
+      },
+    });
+    const named = (batches: Piece[][]): string[][] => batches.map((b) => b.map((s) => s.name));
+    expect(named(packSteps([{ bytes: 100_000, name: 'names' }, rows(250), { bytes: 120_000, name: 'ledger' }], 200_000)))
+      .toEqual([['names', '100 rows'], ['150 rows'], ['ledger']]);
+    // Longer than two requests: cut twice.
+    expect(named(packSteps([rows(450)], 200_000))).toEqual([['200 rows'], ['200 rows'], ['50 rows']]);
+    // Too little room left to be worth the ranges a cut repeats: the step starts the next request.
+    expect(named(packSteps([{ bytes: 200_000 - MIN_SPLIT_ROOM + 1, name: 'names' }, rows(100)], 200_000))).toEqual([['names'], ['100 rows']]);
+  });
+});
+
+describe('number formats of a written rectangle', () => {
+  const G = 'General';
+  const P = '0.0%';
+  const M = '"£"#,##0';
+  /** The format each cell ends with when the pieces are set in order (undefined: never set). */
+  function applied(pieces: readonly FormatPiece[], rows: number, cols: number): Array<Array<string | undefined>> {
+    const grid: Array<Array<string | undefined>> = Array.from({ length: rows }, () => new Array<string | undefined>(cols).fill(undefined));
+    for (const p of pieces) {
+      for (let r = p.top; r <= p.bottom; r++) {
+        for (let c = p.left; c <= p.right; c++) {
+          const f = typeof p.format === 'string' ? p.format : p.format[r - p.top]?.[c - p.left];
+          if (f !== null && f !== undefined) (grid[r] as Array<string | undefined>)[c] = f;
+        }
+      }
+    }
+    return grid;
+  }
+  // A header, then figures whose unit differs by row, with rows the write leaves alone (null) between them.
+  const formats: Array<Array<string | null>> = [[G, G, G], ...Array.from({ length: 40 }, (_, i) => [i % 10 === 3 && i < 30 ? M : P, i % 2 === 0 ? P : null, i % 7 === 0 ? null : G])];
+
+  it('gives every written cell its format, in a rectangle the add-in owns, and a column of one format under its header one piece', () => {
+    const pieces = formatPieces(formats, 0, 0, true);
+    const grid = applied(pieces, formats.length, 3);
+    formats.forEach((row, r) => row.forEach((f, c) => {
+      if (f !== null) expect(grid[r]?.[c]).toBe(f);
+    }));
+    // A and B take 0.0% in one piece, C General in one, gaps included; then A's header and its three rows of money,
+    // and B's header.
+    expect(pieces.map((p) => [p.left, p.right, p.top, p.bottom, p.format])).toEqual([
+      [0, 1, 0, 40, P], [2, 2, 0, 40, G], [0, 0, 0, 0, G], [0, 0, 4, 4, M], [0, 0, 14, 14, M], [0, 0, 24, 24, M], [1, 1, 0, 0, G],
+    ]);
+  });
+
+  it('leaves alone every cell it does not write, in a rectangle of the user\'s', () => {
+    const pieces = formatPieces(formats, 5, 2, false);
+    const grid = applied(pieces.map((p) => ({ ...p, top: p.top - 5, bottom: p.bottom - 5, left: p.left - 2, right: p.right - 2 })), formats.length, 3);
+    formats.forEach((row, r) => row.forEach((f, c) => expect(grid[r]?.[c]).toBe(f ?? undefined)));
   });
 });
 

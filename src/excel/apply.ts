@@ -12,14 +12,17 @@ import {
   PlanValue, RemovalPlan, sameRect, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
-import { packSteps, PAYLOAD_LIMIT_BYTES, SyncCounter, utf8Length } from './host';
+import { PackableStep, packSteps, PAYLOAD_LIMIT_BYTES, SyncCounter, utf8Length } from './host';
 import { isExcelApiSupported } from './requirements';
 
 export { packSteps, utf8Length };
 import { WorkbookRead } from './snapshot';
 
-/** What one request may carry: the limit less room for the calculation and events switches. */
-const REQUEST_BUDGET = PAYLOAD_LIMIT_BYTES - 16_384;
+/**
+ * What one request may carry: the limit less room for the calculation and events switches and for what the prices
+ * below miss (ids grow longer as a context lives; requests filled to the budget came out up to 0.15% over it).
+ */
+const REQUEST_BUDGET = PAYLOAD_LIMIT_BYTES - 64 * 1024;
 
 /**
  * Converts a column width in characters (the plan's and the .xlsx file's unit) to points (Office.js's unit):
@@ -115,9 +118,8 @@ class Writer {
   }
 }
 
-/** One piece of queued work and the request bytes it adds. */
-interface Step {
-  readonly bytes: number;
+/** One piece of queued work and the request bytes it adds (a write of many rows can be cut: see {@link packSteps}). */
+interface Step extends PackableStep<Step> {
   readonly queue: (w: Writer) => void;
 }
 
@@ -139,7 +141,7 @@ type Grid<T> = Array<Array<T | null>>;
 const GENERAL = 'General';
 
 /** A part of a band's number formats: one format for every cell of the part, or a 2-D array (null = leave alone). */
-interface FormatPiece {
+export interface FormatPiece {
   readonly top: number;
   readonly bottom: number;
   readonly left: number;
@@ -150,37 +152,80 @@ interface FormatPiece {
 /** Runs of rows of one format in a column beyond which the column is written as an array. */
 const MAX_FORMAT_RUNS = 4;
 
+/** The format most cells of a column take (the first seen of those tied); null when none has one. */
+function commonFormat(formats: ReadonlyArray<ReadonlyArray<string | null>>, j: number): string | null {
+  const counts = new Map<string, number>();
+  let best: string | null = null;
+  let most = 0;
+  for (const row of formats) {
+    const f = row[j] ?? null;
+    if (f === null) continue;
+    const n = (counts.get(f) ?? 0) + 1;
+    counts.set(f, n);
+    if (n > most) {
+      best = f;
+      most = n;
+    }
+  }
+  return best;
+}
+
 /**
- * The number formats of a band of rows in few pieces: where a column's cells take a few runs of one format (a header,
+ * The number formats of a band of rows in few pieces. Where a column's cells take a few runs of one format (a header,
  * then one format all the way down), each run gets its format as one value, which Office.js applies to every cell of
  * the range ("When setting number format to a range, the value argument can be either a single value (string) or a
  * two-dimensional array. If the argument is a single value, it will be applied to all cells in the range": Excel
  * JavaScript API reference, Range.numberFormat, ExcelApi 1.1). Adjacent columns with the same runs share pieces;
- * other columns are written as a 2-D array.
+ * other columns are written as a 2-D array (null = leave alone).
+ *
+ * In a rectangle the add-in owns (`owned`: a block, the summary sheet), a cell it does not write is empty and its
+ * format free: each column first gets the format most of its cells take, as one value over the whole band (adjacent
+ * columns with the same one share it), and only the cells that differ are written on top, as runs or in an array
+ * where the others are null. A column of figures under a header is then one piece, however its rows are spread.
  */
-function formatPieces(formats: ReadonlyArray<ReadonlyArray<string | null>>, top: number, left: number): FormatPiece[] {
+export function formatPieces(formats: ReadonlyArray<ReadonlyArray<string | null>>, top: number, left: number, owned: boolean): FormatPiece[] {
   const width = formats[0]?.length ?? 0;
+  const bottom = top + formats.length - 1;
+  const bases = Array.from({ length: width }, (_, j) => (owned ? commonFormat(formats, j) : null));
+  // The runs of rows whose format is not the column's base; null when there are too many to write as pieces.
   const runsOf = (j: number): Array<[number, number, string]> | null => {
     const runs: Array<[number, number, string]> = [];
+    let open = false;
     formats.forEach((row, i) => {
       const f = row[j] ?? null;
-      if (f === null) return;
+      // A cell left alone ends a run, except in an owned rectangle, where it is empty and may take any format.
+      if (f === null) {
+        open = open && owned;
+        return;
+      }
+      if (f === bases[j]) {
+        open = false;
+        return;
+      }
       const last = runs[runs.length - 1];
-      if (last !== undefined && last[1] === i - 1 && last[2] === f) last[1] = i;
+      if (open && last !== undefined && last[2] === f) last[1] = i;
       else runs.push([i, i, f]);
+      open = true;
     });
     return runs.length <= MAX_FORMAT_RUNS ? runs : null;
   };
+  const pieces: FormatPiece[] = [];
+  for (let j = 0; j < width; ) {
+    let k = j;
+    while (k + 1 < width && bases[k + 1] === bases[j]) k += 1;
+    const base = bases[j];
+    if (base !== null && base !== undefined) pieces.push({ top, bottom, left: left + j, right: left + k, format: base });
+    j = k + 1;
+  }
   const columns = Array.from({ length: width }, (_, j) => runsOf(j));
   const keys = columns.map((runs) => (runs === null ? null : JSON.stringify(runs)));
-  const pieces: FormatPiece[] = [];
-  let j = 0;
-  while (j < width) {
+  for (let j = 0; j < width; ) {
     let k = j;
     while (k + 1 < width && keys[k + 1] === keys[j]) k += 1;
     const runs = columns[j];
     if (runs === null || runs === undefined) {
-      pieces.push({ top, bottom: top + formats.length - 1, left: left + j, right: left + k, format: formats.map((row) => row.slice(j, k + 1) as Array<string | null>) });
+      const grid = formats.map((row) => row.slice(j, k + 1).map((f, d) => (f === bases[j + d] ? null : f)));
+      pieces.push({ top, bottom, left: left + j, right: left + k, format: grid });
     } else {
       for (const [from, to, f] of runs) pieces.push({ top: top + from, bottom: top + to, left: left + j, right: left + k, format: f });
     }
@@ -189,13 +234,70 @@ function formatPieces(formats: ReadonlyArray<ReadonlyArray<string | null>>, top:
   return pieces;
 }
 
+/** A row of a rectangle to write: its inputs and formats (null = leave the cell alone), and their bytes. */
+interface RectRow {
+  readonly inputs: Array<string | number | null>;
+  readonly formats: Array<string | null>;
+  readonly inputBytes: number;
+  readonly bytes: number;
+}
+
+/**
+ * The most cells one step writes. office.js sends a large write in blocks of rows anyway (see {@link bulkBytes});
+ * the bound keeps the 2-D arrays built for one write, and the work of one action in Excel, a modest size.
+ */
+const MAX_STEP_CELLS = 100_000;
+
+/**
+ * The step writing rows `start`..`end` of `rows` (the rectangle's rows from `rect.top`): the band's number formats
+ * in few pieces, then its inputs. It can be cut between rows, so that a long block fills each request it needs.
+ */
+function bandStep(rect: SheetRect, owned: boolean, rows: readonly RectRow[], start: number, end: number): Step {
+  const band = rows.slice(start, end + 1);
+  const top = rect.top + start;
+  const bottom = top + band.length - 1;
+  const inputs: Grid<string | number> = band.map((b) => b.inputs);
+  const pieces = formatPieces(band.map((b) => b.formats), top, rect.left, owned);
+  const width = rect.right - rect.left + 1;
+  const payload = band.reduce((n, b) => n + b.inputBytes, 0) + bulkBytes(band.length, width)
+    + pieces.reduce((n, p) => n + utf8Length(JSON.stringify(p.format)) + (typeof p.format === 'string' ? 0 : bulkBytes(p.bottom - p.top + 1, p.right - p.left + 1)), 0);
+  const made = step(rect.sheet, { ranges: 1 + pieces.length, actions: 1 + pieces.length }, payload, (w) => {
+    for (const p of pieces) w.rect({ sheet: rect.sheet, top: p.top, bottom: p.bottom, left: p.left, right: p.right }).numberFormat = p.format as unknown as Grid<string>;
+    w.rect({ ...rect, top, bottom }).formulas = inputs;
+  });
+  const split = (room: number): readonly [Step, Step] | undefined => {
+    // A first guess from the rows' own bytes, then a few guesses in proportion to what the band so far weighed (its
+    // formats cost less than the rows' arrays of them where they run down a column, its ranges more).
+    let guess = start - 1;
+    for (let used = made.bytes - payload; guess < end && used + (rows[guess + 1]?.bytes ?? 0) <= room; guess++) used += rows[guess + 1]?.bytes ?? 0;
+    let best: Step | undefined;
+    let bestCut = start - 1;
+    for (let tries = 0; tries < 6 && guess >= start && guess < end; tries++) {
+      const first = bandStep(rect, owned, rows, start, guess);
+      if (first.bytes <= room && guess > bestCut) {
+        best = first;
+        bestCut = guess;
+      }
+      const next = Math.min(end - 1, start + Math.floor(((guess - start + 1) * room) / first.bytes) - 1);
+      // Within a fiftieth of the room: close enough.
+      if ((first.bytes <= room && room - first.bytes < room / 50) || next === guess) break;
+      guess = first.bytes > room ? Math.min(next, guess - 1) : Math.max(next, guess + 1);
+      if (guess <= bestCut) break;
+    }
+    return best === undefined ? undefined : [best, bandStep(rect, owned, rows, bestCut + 1, end)];
+  };
+  return { ...made, split };
+}
+
 /**
  * Writes of one rectangle, as the 2-D arrays Office.js takes (null = leave the cell alone). Every written cell gets
  * a number format, the planned one or "General", set before its input: Excel stores whatever is written to a cell
- * formatted as Text ("@") as text, a formula included.
+ * formatted as Text ("@") as text, a formula included. The rectangle is one step (or a few, past
+ * {@link MAX_STEP_CELLS}), cut between rows where a request has room for only part of it: fewer, longer bands
+ * repeat fewer format pieces and ranges than bands of a fixed size would.
  */
-function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite | undefined): Step[] {
-  const rows: Array<{ inputs: Array<string | number | null>; formats: Array<string | null>; inputBytes: number; bytes: number }> = [];
+function rectSteps(rect: SheetRect, owned: boolean, at: (row: number, col: number) => CellWrite | undefined): Step[] {
+  const rows: RectRow[] = [];
   for (let r = rect.top; r <= rect.bottom; r++) {
     const inputs: Array<string | number | null> = [];
     const formats: Array<string | null> = [];
@@ -208,31 +310,9 @@ function rectSteps(rect: SheetRect, at: (row: number, col: number) => CellWrite 
     const inputBytes = utf8Length(JSON.stringify(inputs)) + 1;
     rows.push({ inputs, formats, inputBytes, bytes: inputBytes + utf8Length(JSON.stringify(formats)) });
   }
-  // Bands of rows, so that a block too long for one request fills each request it needs.
-  const bandBudget = 64 * 1024;
+  const rowsPerStep = Math.max(1, Math.floor(MAX_STEP_CELLS / (rect.right - rect.left + 1)));
   const steps: Step[] = [];
-  let start = 0;
-  while (start < rows.length) {
-    let end = start;
-    let bytes = rows[start]?.bytes ?? 0;
-    while (end + 1 < rows.length && bytes + (rows[end + 1]?.bytes ?? 0) <= bandBudget) {
-      end += 1;
-      bytes += rows[end]?.bytes ?? 0;
-    }
-    const band = rows.slice(start, end + 1);
-    const top = rect.top + start;
-    const bottom = top + band.length - 1;
-    const inputs: Grid<string | number> = band.map((b) => b.inputs);
-    const pieces = formatPieces(band.map((b) => b.formats), top, rect.left);
-    const width = rect.right - rect.left + 1;
-    const payload = band.reduce((n, b) => n + b.inputBytes, 0) + bulkBytes(band.length, width)
-      + pieces.reduce((n, p) => n + utf8Length(JSON.stringify(p.format)) + (typeof p.format === 'string' ? 0 : bulkBytes(p.bottom - p.top + 1, p.right - p.left + 1)), 0);
-    steps.push(step(rect.sheet, { ranges: 1 + pieces.length, actions: 1 + pieces.length }, payload, (w) => {
-      for (const p of pieces) w.rect({ sheet: rect.sheet, top: p.top, bottom: p.bottom, left: p.left, right: p.right }).numberFormat = p.format as unknown as Grid<string>;
-      w.rect({ ...rect, top, bottom }).formulas = inputs;
-    }));
-    start = end + 1;
-  }
+  for (let start = 0; start < rows.length; start += rowsPerStep) steps.push(bandStep(rect, owned, rows, start, Math.min(rows.length, start + rowsPerStep) - 1));
   return steps;
 }
 
@@ -266,7 +346,7 @@ function writeSteps(plan: WritePlan): Step[] {
       (r, w) => ({ ...r, top: Math.min(r.top, w.row), bottom: Math.max(r.bottom, w.row), left: Math.min(r.left, w.col), right: Math.max(r.right, w.col) }),
       { sheet: block.sheet, top: Infinity, bottom: -Infinity, left: Infinity, right: -Infinity },
     );
-    steps.push(...rectSteps(rect, (r, c) => cells.get(keyOf(r, c))));
+    steps.push(...rectSteps(rect, true, (r, c) => cells.get(keyOf(r, c))));
   }
   // Cells outside blocks (lossless normalisations inside tables): one step per stretch of a column, the rows between
   // them left alone (null) where that costs less than another step.
@@ -277,7 +357,7 @@ function writeSteps(plan: WritePlan): Step[] {
     const last = run[run.length - 1];
     if (first === undefined || last === undefined) return;
     const cells = new Map(run.map((w) => [keyOf(w.row, w.col), w]));
-    steps.push(...rectSteps({ sheet: first.sheet, top: first.row, bottom: last.row, left: first.col, right: first.col }, (r, c) => cells.get(keyOf(r, c))));
+    steps.push(...rectSteps({ sheet: first.sheet, top: first.row, bottom: last.row, left: first.col, right: first.col }, false, (r, c) => cells.get(keyOf(r, c))));
     run = [];
   };
   for (const w of rest) {
@@ -510,7 +590,7 @@ function summarySteps(plan: WritePlan, read: WorkbookRead, activeSheet: string |
   const at = new Map(writes.map((c) => [keyOf(c.row, c.col), c]));
   const bottom = Math.max(...writes.map((c) => c.row));
   const right = Math.max(...writes.map((c) => c.col));
-  steps.push(...rectSteps({ sheet: name, top: 0, left: 0, bottom, right }, (r, c) => at.get(keyOf(r, c))));
+  steps.push(...rectSteps({ sheet: name, top: 0, left: 0, bottom, right }, true, (r, c) => at.get(keyOf(r, c))));
   steps.push(...styleSteps(writes));
   steps.push(...columnSteps({ columns: summary.widths.map((x) => ({ sheet: name, col: x.col, width: x.width, hidden: false, outlineLevel: 0 })) }));
   if (isExcelApiSupported('1.9')) {

@@ -23,19 +23,56 @@ export function utf8Length(text: string): number {
   return n;
 }
 
-/** Groups steps (writes or reads) into requests that each stay under the budget, in order. */
-export function packSteps<S extends { readonly bytes: number }>(steps: readonly S[], budget: number): S[][] {
+/** A step of a request: its bytes, and (for a step that can be cut, such as a write of many rows) how to cut it. */
+export interface PackableStep<S> {
+  readonly bytes: number;
+  /**
+   * The step cut in two, the first part within `room` bytes; undefined when no useful first part fits. A step that
+   * can be cut fills the room the request has left instead of starting a new request.
+   */
+  readonly split?: (room: number) => readonly [S, S] | undefined;
+}
+
+/**
+ * Room a request must have left before a step is cut to fill it: a part smaller than this would cost more in
+ * repeated paths and ranges than the room it fills.
+ */
+export const MIN_SPLIT_ROOM = 32 * 1024;
+
+/**
+ * Groups steps (writes or reads) into requests that each stay under the budget, in order. A step that would pass
+ * the budget is cut where it can be, so that its first part fills the request and the rest starts the next.
+ */
+export function packSteps<S extends PackableStep<S>>(steps: readonly S[], budget: number): S[][] {
   const batches: S[][] = [];
   let current: S[] = [];
   let size = 0;
-  for (const s of steps) {
-    if (current.length > 0 && size + s.bytes > budget) {
-      batches.push(current);
-      current = [];
-      size = 0;
+  const close = (): void => {
+    batches.push(current);
+    current = [];
+    size = 0;
+  };
+  // Steps still to place, the next last.
+  const pending = [...steps].reverse();
+  for (let s = pending.pop(); s !== undefined; s = pending.pop()) {
+    if (size + s.bytes <= budget) {
+      current.push(s);
+      size += s.bytes;
+      continue;
     }
-    current.push(s);
-    size += s.bytes;
+    const parts = budget - size >= MIN_SPLIT_ROOM ? s.split?.(budget - size) : undefined;
+    if (parts !== undefined) {
+      current.push(parts[0]);
+      pending.push(parts[1]);
+      close();
+    } else if (current.length > 0) {
+      close();
+      pending.push(s);
+    } else {
+      // Larger than a request on its own and cannot be cut: sent alone, for the host to accept or refuse.
+      current.push(s);
+      close();
+    }
   }
   if (current.length > 0) batches.push(current);
   return batches;

@@ -14,10 +14,13 @@
  * - font name/size and outline levels are not compared (the emulator has none of them);
  * - charts are not compared: ExcelJS cannot write one (the summary's in-cell bars stand in for it in a file);
  * - page setup: ExcelJS's printArea / printTitlesColumn / fitToPage with fitToWidth × fitToHeight, and Office.js's
- *   setPrintArea / setPrintTitleColumns / zoom {horizontalFitToPages, verticalFitToPages}, compared as one shape.
+ *   setPrintArea / setPrintTitleColumns / zoom {horizontalFitToPages, verticalFitToPages}, compared as one shape;
+ * - the number format of an empty cell in the add-in's own areas (its blocks, its summary sheet): Office.js gives a
+ *   column of a block its format in one piece, over the empty cells between its figures too, where a file has no
+ *   cell to carry one. An empty cell anywhere else is compared with its format: the user's cells must keep theirs.
  */
 import * as ExcelJS from 'exceljs';
-import { absoluteReference, parseReference } from '../../src/engine';
+import { absoluteReference, ownBlocks, parseCellAddress, parseReference, SheetRect, SUMMARY_SHEET } from '../../src/engine';
 import { charsToPoints } from '../../src/excel/apply';
 import { emulatedValue } from './emulator-from-exceljs';
 import { columnLetters, EmulatedCellValue, WorkbookDump } from './excel-emulator';
@@ -66,8 +69,18 @@ export interface ComparableWorkbook {
   readonly names: ReadonlyArray<{ readonly name: string; readonly reference: string }>;
 }
 
-function isBlank(c: ComparableCell): boolean {
-  return c.value === null && c.formula === null && c.numberFormat === 'General' && !c.bold && !c.italic && !c.wrap && c.vertical === null && c.fill === null && c.fontColor === null;
+function isBlank(c: ComparableCell, formatFree = false): boolean {
+  return c.value === null && c.formula === null && (formatFree || c.numberFormat === 'General') && !c.bold && !c.italic && !c.wrap && c.vertical === null && c.fill === null && c.fontColor === null;
+}
+
+/** Whether an empty cell's format is the add-in's to set (see the list above): it lies in a block or on the summary sheet. */
+function formatFreeIn(sheet: string, blocks: readonly SheetRect[]): (address: string) => boolean {
+  if (sheet === SUMMARY_SHEET) return () => true;
+  const mine = blocks.filter((b) => b.sheet === sheet);
+  return (address) => {
+    const { row, col } = parseCellAddress(address);
+    return mine.some((b) => row >= b.top && row <= b.bottom && col >= b.left && col <= b.right);
+  };
 }
 
 function normalisedCell(c: ComparableCell): ComparableCell {
@@ -94,8 +107,11 @@ function reference(ref: string): string {
 
 /** The comparable shape of an ExcelJS workbook. */
 export function comparableFromExcelJs(wb: ExcelJS.Workbook): ComparableWorkbook {
+  const model = wb.definedNames.model as Array<{ name: string; ranges: string[] }>;
+  const blocks = ownBlocks({ sheets: [], names: model.map((n) => ({ name: n.name, reference: n.ranges.join(',') })) });
   const sheets = wb.worksheets.map((ws) => {
     const cells: Record<string, ComparableCell> = {};
+    const formatFree = formatFreeIn(ws.name, blocks);
     ws.eachRow({ includeEmpty: false }, (row) => {
       row.eachCell({ includeEmpty: false }, (cell) => {
         if (cell.type === ExcelJS.ValueType.Merge) return;
@@ -107,7 +123,7 @@ export function comparableFromExcelJs(wb: ExcelJS.Workbook): ComparableWorkbook 
           bold: cell.font?.bold === true, italic: cell.font?.italic === true, wrap: cell.alignment?.wrapText === true,
           vertical: vertical(cell.alignment?.vertical), fill, fontColor: fontColor === '#000000' ? null : fontColor,
         });
-        if (!isBlank(c)) cells[cell.address] = c;
+        if (!isBlank(c, formatFree(cell.address))) cells[cell.address] = c;
       });
     });
     const rules = rulesOf(ws)
@@ -135,21 +151,22 @@ export function comparableFromExcelJs(wb: ExcelJS.Workbook): ComparableWorkbook 
     };
     return { name: ws.name, cells, rules, columnWidths, hiddenColumns, page };
   });
-  const model = wb.definedNames.model as Array<{ name: string; ranges: string[] }>;
   const names = model.map((n) => ({ name: n.name, reference: reference(n.ranges.join(',')) })).sort((a, b) => a.name.localeCompare(b.name));
   return { sheets, names };
 }
 
 /** The comparable shape of an emulator dump. */
 export function comparableFromEmulator(dump: WorkbookDump): ComparableWorkbook {
+  const blocks = ownBlocks({ sheets: [], names: dump.names.map((n) => ({ name: n.name, reference: n.reference.replace(/^=/, '') })) });
   const sheets = dump.sheets.map((s) => {
     const cells: Record<string, ComparableCell> = {};
+    const formatFree = formatFreeIn(s.name, blocks);
     for (const [address, cell] of Object.entries(s.cells)) {
       const c = normalisedCell({
         value: cell.value, formula: cell.formula, numberFormat: cell.numberFormat, bold: cell.bold, italic: cell.italic === true,
         wrap: cell.wrapText === true, vertical: vertical(cell.verticalAlignment), fill: cell.fill, fontColor: cell.fontColor,
       });
-      if (!isBlank(c)) cells[address] = c;
+      if (!isBlank(c, formatFree(address))) cells[address] = c;
     }
     const rules = s.conditionalFormats.map((cf) => ({ range: cf.range, formula: cf.formula ?? '', fill: cf.fill, fontColor: cf.fontColor, stopIfTrue: cf.stopIfTrue }));
     const zoom = s.pageLayout?.zoom;
