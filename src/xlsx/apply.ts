@@ -77,7 +77,49 @@ function argb(hex: string): string {
   return `FF${hex.toUpperCase()}`;
 }
 
-function clearRect(wb: ExcelJS.Workbook, rect: SheetRect): void {
+/**
+ * The styles a plan gives cells, made once per style the cells had before and shared among them, as ExcelJS shares the
+ * styles it reads: one style object per distinct style rather than one per cell, which ExcelJS writes as one entry
+ * (it knows a style object it has seen) instead of comparing every cell's style afresh. A style object is never
+ * changed once a cell holds it: a new style is always a new object.
+ */
+class Styles {
+  /** The style of a cell without one. */
+  readonly empty: Partial<ExcelJS.Style> = {};
+  private readonly made = new WeakMap<Partial<ExcelJS.Style>, Map<string, Partial<ExcelJS.Style>>>();
+
+  /**
+   * Gives the cell its style with `patch(old style)` laid over it; `key` names the patch, the same key always giving
+   * the same patch of the same style.
+   */
+  restyle(cell: ExcelJS.Cell, key: string, patch: (style: Partial<ExcelJS.Style>) => Partial<ExcelJS.Style>): void {
+    const own = cell.style as Partial<ExcelJS.Style> | undefined;
+    // A cell without a style has one object of its own, which no other cell shares: such cells share `empty`.
+    const base = own === undefined || Object.keys(own).length === 0 ? this.empty : own;
+    let byKey = this.made.get(base);
+    if (byKey === undefined) this.made.set(base, (byKey = new Map()));
+    let style = byKey.get(key);
+    if (style === undefined) byKey.set(key, (style = { ...base, ...patch(base) }));
+    cell.style = style;
+  }
+
+  /** Gives a cell without a style the shared empty style (its own is one object per cell). */
+  share(cell: ExcelJS.Cell): void {
+    const own = cell.style as Partial<ExcelJS.Style> | undefined;
+    if (own !== this.empty && (own === undefined || Object.keys(own).length === 0)) cell.style = this.empty;
+  }
+
+  numberFormat(cell: ExcelJS.Cell, numFmt: string): void {
+    this.restyle(cell, `n\u0000${numFmt}`, () => ({ numFmt }));
+  }
+
+  apply(cell: ExcelJS.Cell, style: CellStyle): void {
+    const key = `s\u0000${style.bold ? 1 : 0}${style.italic ? 1 : 0}${style.wrap ? 1 : 0}\u0000${style.fontColor ?? ''}\u0000${style.fill ?? ''}`;
+    this.restyle(cell, key, (base) => stylePatch(base, style));
+  }
+}
+
+function clearRect(wb: ExcelJS.Workbook, rect: SheetRect, styles: Styles): void {
   const ws = wb.getWorksheet(rect.sheet);
   if (!ws) return;
   for (let r = rect.top; r <= rect.bottom; r++) {
@@ -85,7 +127,7 @@ function clearRect(wb: ExcelJS.Workbook, rect: SheetRect): void {
     for (let c = rect.left; c <= rect.right; c++) {
       const cell = row.getCell(c + 1);
       cell.value = null;
-      cell.style = {};
+      cell.style = styles.empty;
     }
   }
 }
@@ -153,18 +195,14 @@ function writeValue(cell: ExcelJS.Cell, value: PlanValue): void {
 }
 
 /**
- * Sets part of a cell's style. ExcelJS shares one style object among cells loaded with the same style,
- * and its setters mutate it: the cell gets its own copy first, so no other cell changes with it.
+ * The part of a style a plan's cell style changes. ExcelJS shares one style object among cells loaded with the same
+ * style, and its setters (cell.font = …) change that object: styles are only ever replaced whole ({@link Styles}).
  */
-function restyle(cell: ExcelJS.Cell, patch: Partial<ExcelJS.Style>): void {
-  cell.style = { ...cell.style, ...patch };
-}
-
-function applyStyle(cell: ExcelJS.Cell, style: CellStyle): void {
+function stylePatch(base: Partial<ExcelJS.Style>, style: CellStyle): Partial<ExcelJS.Style> {
   const patch: Partial<ExcelJS.Style> = {};
   if (style.bold || style.italic || style.fontColor) {
     // Keep the cell's font (or the workbook default) and change only what the plan asks.
-    const font = cell.font ?? {};
+    const font = base.font ?? {};
     patch.font = {
       ...font, name: font.name ?? 'Calibri', size: font.size ?? 11,
       ...(style.bold ? { bold: true } : {}), ...(style.italic ? { italic: true } : {}), ...(style.fontColor ? { color: { argb: argb(style.fontColor) } } : {}),
@@ -172,7 +210,7 @@ function applyStyle(cell: ExcelJS.Cell, style: CellStyle): void {
   }
   if (style.fill) patch.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: argb(style.fill) } };
   if (style.wrap) patch.alignment = { wrapText: true, vertical: 'top' };
-  restyle(cell, patch);
+  return patch;
 }
 
 function addRule(ws: ExcelJS.Worksheet, rule: ConditionalRule): void {
@@ -196,13 +234,14 @@ function ledgerSheet(wb: ExcelJS.Workbook): ExcelJS.Worksheet {
   return ws;
 }
 
-function appendLedger(wb: ExcelJS.Workbook, entries: readonly LedgerEntry[]): void {
+function appendLedger(wb: ExcelJS.Workbook, entries: readonly LedgerEntry[], styles: Styles): void {
   if (entries.length === 0) return;
   const ws = ledgerSheet(wb);
   for (const e of entries) {
     const row = ws.addRow([e.sheet, e.cell, e.text, e.numberFormat]);
     // The original text is data: keep it a string even if it looks like a number or a formula.
     row.getCell(3).value = e.text;
+    row.eachCell((cell) => styles.share(cell));
   }
 }
 
@@ -216,14 +255,14 @@ function removeSheet(wb: ExcelJS.Workbook, name: string | null): void {
  * column widths and print area (one page wide), then the defined name that marks it as ours. The chart of the counts
  * has no ExcelJS form: the in-cell bars in the Bar column draw the same counts in any spreadsheet program.
  */
-function writeSummary(wb: ExcelJS.Workbook, summary: SummaryPlan): void {
+function writeSummary(wb: ExcelJS.Workbook, summary: SummaryPlan, styles: Styles): void {
   const ws = wb.addWorksheet(summary.sheet);
   for (const c of summary.cells) {
     const cell = ws.getRow(c.row + 1).getCell(c.col + 1);
     writeValue(cell, c.value.kind === 'formula' ? { kind: 'formula', formula: c.value.formula, cached: c.value.cached } : c.value);
-    if (c.numberFormat !== undefined) restyle(cell, { numFmt: c.numberFormat });
+    if (c.numberFormat !== undefined) styles.numberFormat(cell, c.numberFormat);
     const style: CellStyle = { ...(c.bold ? { bold: true } : {}), ...(c.wrap ? { wrap: true } : {}), ...(c.fontColor !== undefined ? { fontColor: c.fontColor } : {}) };
-    if (Object.keys(style).length > 0) applyStyle(cell, style);
+    if (Object.keys(style).length > 0) styles.apply(cell, style);
   }
   for (const w of summary.widths) ws.getColumn(w.col + 1).width = w.width;
   // A file keeps no heights for rows nobody sized, and not every program grows them for wrapped text: give each row
@@ -268,7 +307,8 @@ export interface ApplyOptions {
 /** Applies a refresh plan to the workbook it was planned from. */
 export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan, options: ApplyOptions = {}): void {
   quoteDefinedNames(wb);
-  for (const rect of plan.clear) clearRect(wb, rect);
+  const styles = new Styles();
+  for (const rect of plan.clear) clearRect(wb, rect, styles);
   removeRules(wb, plan.removeRulesIn);
   removeNames(wb, plan.removeNames);
   const clones = sharedFormulaClones(plan.writes);
@@ -278,12 +318,13 @@ export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan, optio
     if (master !== undefined && w.value.kind === 'formula') {
       cell.value = { sharedFormula: master, result: w.value.cached === null ? undefined : w.value.cached } as ExcelJS.CellSharedFormulaValue;
     } else writeValue(cell, w.value);
-    if (w.numberFormat !== undefined) restyle(cell, { numFmt: w.numberFormat });
-    if (w.style) applyStyle(cell, w.style);
+    if (w.numberFormat !== undefined) styles.numberFormat(cell, w.numberFormat);
+    if (w.style) styles.apply(cell, w.style);
+    if (w.numberFormat === undefined && !w.style) styles.share(cell);
   }
   for (const rule of plan.rules) addRule(sheetOf(wb, rule.sheet), rule);
   // Set through the model in one go: `definedNames.add` expands a range into every one of its cells (a name per
-  // block column of 10,000 rows is 10,000 entries), the model keeps it as one range.
+  // block column of 10,000 rows is 10,000 entries), the model keeps it as one range (name-ranges.ts).
   if (plan.names.length > 0) {
     const model = wb.definedNames.model as NameModel;
     wb.definedNames.model = [...model, ...plan.names.map((n) => ({ name: n.name, ranges: [n.reference] }))];
@@ -295,15 +336,16 @@ export function applyPlanToWorkbook(wb: ExcelJS.Workbook, plan: WritePlan, optio
     col.outlineLevel = c.outlineLevel;
   }
   applyPrint(wb, options.print ?? []);
-  appendLedger(wb, plan.ledger);
+  appendLedger(wb, plan.ledger, styles);
   // After the ledger, so that the summary is the last sheet however often the workbook is refreshed.
   removeSheet(wb, plan.replaceSummarySheet);
-  if (plan.summary !== null) writeSummary(wb, plan.summary);
+  if (plan.summary !== null) writeSummary(wb, plan.summary, styles);
 }
 
 /** Applies a removal plan: the workbook goes back to how it was before the first refresh. */
 export function applyRemovalToWorkbook(wb: ExcelJS.Workbook, plan: RemovalPlan): void {
-  for (const rect of plan.clear) clearRect(wb, rect);
+  const styles = new Styles();
+  for (const rect of plan.clear) clearRect(wb, rect, styles);
   for (const { sheet, col: c } of plan.resetColumns) {
     const ws = wb.getWorksheet(sheet);
     if (!ws) continue;
@@ -319,7 +361,7 @@ export function applyRemovalToWorkbook(wb: ExcelJS.Workbook, plan: RemovalPlan):
     if (!ws) continue;
     const cell = ws.getCell(e.cell);
     cell.value = e.text;
-    restyle(cell, { numFmt: e.numberFormat });
+    styles.numberFormat(cell, e.numberFormat);
   }
   if (plan.removeLedgerSheet) removeSheet(wb, LEDGER_SHEET);
   removeSheet(wb, plan.removeSummarySheet);
