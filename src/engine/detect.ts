@@ -82,8 +82,15 @@ interface Block {
 /** Words that head a group of period columns ("Outturn" over "2015/16 | 2016/17"), not a period themselves. */
 const GROUP_WORDS = /^(?:outturn|actual|actuals|performance|result|results|value|values|data|position|current|previous|period)$/i;
 /** Words that open a header cell of any table: "Performance Measure", "Comments", "Ref". The kinds add their own. */
-const HEADER_KEYWORDS = /^(?:performance measure|measure|indicator|kpi|narrative|comments?|service|ref(?:erence)?\b)/i;
-const KIND_HEADER_KEYWORDS: readonly RegExp[] = TABLE_KINDS.flatMap((k) => (k.headerWords === undefined ? [] : [k.headerWords]));
+const ANY_TABLE_HEADER_WORDS = /^(?:performance measure|measure|indicator|kpi|narrative|comments?|service|ref(?:erence)?\b)/i;
+/**
+ * The header words of any table and of every kind as one pattern, which matches where any of them does: each is
+ * case-insensitive and captures nothing (see `KindDetection.headerWords`), so their alternation answers alike.
+ */
+const HEADER_KEYWORDS = new RegExp(
+  [ANY_TABLE_HEADER_WORDS, ...TABLE_KINDS.flatMap((k) => (k.headerWords === undefined ? [] : [k.headerWords]))].map((p) => `(?:${p.source})`).join('|'),
+  'i',
+);
 /** Roles whose columns must hold figures, as the kinds declare them. */
 const FIGURE_ROLES = rolesOfKinds('figureRoles');
 /** Roles a header states firmly enough that the values beneath cannot overrule them: any table's, then the kinds'. */
@@ -191,7 +198,7 @@ function isDataLike(sheet: SheetSnapshot, r: number, b: Block): boolean {
 function isHeaderLike(sheet: SheetSnapshot, r: number, b: Block): boolean {
   for (let c = b.left; c <= b.right; c++) {
     const t = textAt(sheet, r, c);
-    if (HEADER_KEYWORDS.test(t) || KIND_HEADER_KEYWORDS.some((words) => words.test(t))) return true;
+    if (HEADER_KEYWORDS.test(t)) return true;
   }
   return false;
 }

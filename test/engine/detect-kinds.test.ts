@@ -145,6 +145,14 @@ describe('column hints of a kind', () => {
     expect(kpi?.columns.map((c) => c.role)).toEqual(['measure', 'target', 'value', 'value']);
     expect(budget?.columns.map((c) => c.role)).toEqual(['measure', 'budget', 'target', 'other', 'other']);
   });
+
+  it.each(TABLE_KINDS.filter((k) => k.headerWords !== undefined).map((k) => [k.kind, k.headerWords as RegExp] as const))(
+    'writes the header words of %s tables case-insensitive and capturing nothing, so that they are tested as one pattern with the others',
+    (_kind, words) => {
+      expect(words.flags).toBe('i');
+      expect(new RegExp(`${words.source}|`).exec('')?.length).toBe(1);
+    },
+  );
 });
 
 describe('rejects', () => {

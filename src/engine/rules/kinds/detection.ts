@@ -59,7 +59,10 @@ export interface HeaderlessReading {
 /** A kind of table's detection hints. Every hint but `recognise` is optional: a kind declares only what it reads. */
 export interface KindDetection<K extends string> {
   readonly kind: K;
-  /** Words that open a header cell of this kind's tables: a row holding one is a header, never a row of data. */
+  /**
+   * Words that open a header cell of this kind's tables: a row holding one is a header, never a row of data.
+   * Case-insensitive (flag `i` alone) and without capturing groups: detection tests the kinds' words as one pattern.
+   */
   readonly headerWords?: RegExp;
   /** Roles a header states firmly enough that the values beneath cannot overrule them. */
   readonly headerRoles?: readonly ColumnRole[];
