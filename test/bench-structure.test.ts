@@ -113,8 +113,9 @@ describe('P6: bytes a refresh writes', () => {
 
   it('sends a column\'s number format once per run of rows, and the tidied cells of a column in few writes', () => {
     // Formats cell by cell and a write per tidied cell came to 2.71× the new cells' bytes on this workbook; runs of
-    // rows in bands of 64 KB, 1.70×; a block in one write, each column's common format in one piece, 1.59×.
-    expect(writeOverhead(refresh)).toBeLessThanOrEqual(1.6);
+    // rows in bands of 64 KB, 1.70×; a block in one write, each column's common format in one piece, 1.59×; the
+    // ledger a row per run of cells down a column, 1.54×.
+    expect(writeOverhead(refresh)).toBeLessThanOrEqual(1.55);
   });
 
   // A known miss: besides the cells' values and formulas, the write request carries the conditional formats of every

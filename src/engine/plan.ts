@@ -505,7 +505,7 @@ export function planRefresh(snapshot: WorkbookSnapshot, options: RefreshOptions 
   const userBook = withoutOwnBlocks(snapshot);
   const evaluation = evaluateWorkbook(userBook, settings);
   const ledgerSheet = snapshot.sheets.find((s) => s.name === LEDGER_SHEET);
-  const ledgered = new Set((ledgerSheet?.rows ?? []).map((row) => `${row[0]?.text ?? ''}!${row[1]?.text ?? ''}`));
+  const ledgered = new Set(ledgerEntries(ledgerSheet).map((e) => `${e.sheet}!${e.cell}`));
 
   const writes: CellWrite[] = [];
   const rules: ConditionalRule[] = [];
@@ -703,13 +703,8 @@ function stillNormalised(snapshot: WorkbookSnapshot, sheetName: string, address:
 export function planRemoval(snapshot: WorkbookSnapshot): RemovalPlan {
   const blocks = ownBlocks(snapshot);
   const ledgerSheet = snapshot.sheets.find((s) => s.name === LEDGER_SHEET);
-  const restore: LedgerEntry[] = (ledgerSheet?.rows ?? []).slice(1).flatMap((row) => {
-    const [sheet, cell, text, fmt] = [row[0]?.text, row[1]?.text, row[2], row[3]?.text];
-    if (!sheet || !cell || !text) return [];
-    const original = typeof text.value === 'string' ? text.value : text.text;
-    // Put the text back only where the cell still holds what the refresh typed: a later edit by the user stays.
-    return stillNormalised(snapshot, sheet, cell, original) ? [{ sheet, cell, text: original, numberFormat: fmt ?? 'General' }] : [];
-  });
+  // Put the text back only where the cell still holds what the refresh typed: a later edit by the user stays.
+  const restore = ledgerEntries(ledgerSheet).filter((e) => stillNormalised(snapshot, e.sheet, e.cell, e.text));
   const userBook = withoutOwnBlocks(snapshot);
   const seen = new Set<string>();
   const resetColumns = blocks.flatMap((b) => {
@@ -734,7 +729,86 @@ export function planRemoval(snapshot: WorkbookSnapshot): RemovalPlan {
 }
 
 /** The ledger sheet's header row. */
-export const LEDGER_HEADER = ['Sheet', 'Cell', 'Original text', 'Original number format'] as const;
+export const LEDGER_HEADER = ['Sheet', 'Cells', 'Original text', 'Original number format'] as const;
+
+/** The longest text a ledger cell is given: Excel's limit for a cell is 32,767 characters. */
+const LEDGER_CELL_CHARS = 30_000;
+
+/** A run of cells down a column, as the ledger names it ("D3:D40"). */
+const RUN_ADDRESS = /^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$/;
+
+/**
+ * The ledger's rows for `entries`: one row per run of tidied cells down a column, so that a column of figures typed
+ * from text costs one row, not one a cell. A lone cell's row is [sheet, "D12", text, number format]; a run's is
+ * [sheet, "D3:D40", its texts as a JSON list, its number format as a JSON string, or a JSON list where they differ].
+ * A run is cut where its texts would pass what a cell holds.
+ */
+export function ledgerRows(entries: readonly LedgerEntry[]): string[][] {
+  const sorted = entries.map((e) => ({ e, at: parseCellAddress(e.cell) }))
+    .sort((a, b) => (a.e.sheet < b.e.sheet ? -1 : a.e.sheet > b.e.sheet ? 1 : a.at.col - b.at.col || a.at.row - b.at.row));
+  const rows: string[][] = [];
+  let run: typeof sorted = [];
+  let chars = 0;
+  const flush = (): void => {
+    const first = run[0];
+    const last = run[run.length - 1];
+    if (first === undefined || last === undefined) return;
+    if (run.length === 1) rows.push([first.e.sheet, first.e.cell, first.e.text, first.e.numberFormat]);
+    else {
+      const formats = [...new Set(run.map((x) => x.e.numberFormat))];
+      rows.push([
+        first.e.sheet, `${first.e.cell}:${last.e.cell}`, JSON.stringify(run.map((x) => x.e.text)),
+        JSON.stringify(formats.length === 1 ? formats[0] : run.map((x) => x.e.numberFormat)),
+      ]);
+    }
+    run = [];
+    chars = 0;
+  };
+  for (const x of sorted) {
+    const prev = run[run.length - 1];
+    const size = JSON.stringify(x.e.text).length + JSON.stringify(x.e.numberFormat).length + 1;
+    if (prev !== undefined && !(prev.e.sheet === x.e.sheet && prev.at.col === x.at.col && prev.at.row + 1 === x.at.row && chars + size <= LEDGER_CELL_CHARS)) flush();
+    run.push(x);
+    chars += size;
+  }
+  flush();
+  return rows;
+}
+
+function ledgerText(cell: CellSnapshot | undefined): string | undefined {
+  if (cell === undefined) return undefined;
+  return typeof cell.value === 'string' ? cell.value : cell.text;
+}
+
+/**
+ * The entries the ledger sheet holds, from rows of one cell or of a run (see {@link ledgerRows}); a row that does
+ * not read as either (edited by hand) is passed over, its cells left as they are.
+ */
+export function ledgerEntries(ledger: SheetSnapshot | undefined): LedgerEntry[] {
+  return (ledger?.rows ?? []).slice(1).flatMap((row): LedgerEntry[] => {
+    const sheet = row[0]?.text;
+    const cell = row[1]?.text;
+    const text = ledgerText(row[2]);
+    const format = ledgerText(row[3]);
+    if (!sheet || !cell || !text) return [];
+    const span = RUN_ADDRESS.exec(cell);
+    if (span === null) return [{ sheet, cell, text, numberFormat: format || 'General' }];
+    const [, fromCol, fromRow, toCol, toRow] = span;
+    const top = Number(fromRow);
+    const count = Number(toRow) - top + 1;
+    let texts: unknown;
+    let formats: unknown;
+    try {
+      texts = JSON.parse(text);
+      formats = JSON.parse(format ?? '"General"');
+    } catch {
+      return [];
+    }
+    const isTexts = (v: unknown): v is string[] => Array.isArray(v) && v.length === count && v.every((t) => typeof t === 'string');
+    if (fromCol !== toCol || !isTexts(texts) || !(typeof formats === 'string' || isTexts(formats))) return [];
+    return texts.map((t, i) => ({ sheet, cell: `${fromCol}${top + i}`, text: t, numberFormat: typeof formats === 'string' ? formats : formats[i] as string }));
+  });
+}
 
 /** Re-exported for adapters that need the settings type. */
 export type { EvaluationSettings };

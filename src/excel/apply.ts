@@ -8,7 +8,7 @@
  * describes (see {@link applyPlan}), and the events switch is always put back.
  */
 import {
-  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, isWordListName, LEDGER_HEADER, LEDGER_SHEET, parseCellAddress, parseReference, PlanNotice, splitRule,
+  absoluteReference, CellStyle, CellWrite, columnLetters, ConditionalRule, isWordListName, LEDGER_HEADER, LEDGER_SHEET, ledgerRows, parseCellAddress, parseReference, PlanNotice, splitRule,
   PlanValue, RemovalPlan, sameRect, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WritePlan,
 } from '../engine';
 import { RefreshError } from './contract';
@@ -470,7 +470,7 @@ function ledgerSteps(plan: WritePlan, read: WorkbookRead): Step[] {
   if (plan.ledger.length === 0) return [];
   const existing = read.snapshot.sheets.find((s) => s.name === LEDGER_SHEET);
   const start = existing?.rows.length ?? 0;
-  const lines: string[][] = [...(start === 0 ? [[...LEDGER_HEADER]] : []), ...plan.ledger.map((e) => [e.sheet, e.cell, e.text, e.numberFormat])];
+  const lines: string[][] = [...(start === 0 ? [[...LEDGER_HEADER]] : []), ...ledgerRows(plan.ledger)];
   // Every ledger field is data: written as text, whatever it looks like.
   const inputs = lines.map((line) => line.map(textInput));
   const rect: SheetRect = { sheet: LEDGER_SHEET, top: start, left: 0, bottom: start + lines.length - 1, right: LEDGER_HEADER.length - 1 };

@@ -3,7 +3,7 @@
  */
 import * as ExcelJS from 'exceljs';
 import {
-  absoluteReference, cellAddress, CellStyle, CellWrite, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, NAME_PREFIX, parseReference,
+  absoluteReference, cellAddress, CellStyle, CellWrite, ConditionalRule, LEDGER_HEADER, LEDGER_SHEET, LedgerEntry, ledgerRows, NAME_PREFIX, parseReference,
   PlanValue, rangeRects, rectWithin, RemovalPlan, SheetPrintPlan, SheetRect, SUMMARY_NAME, SummaryPlan, WorkbookSnapshot, WritePlan,
 } from '../engine';
 import { snapshotFromWorkbook } from './read';
@@ -237,10 +237,10 @@ function ledgerSheet(wb: ExcelJS.Workbook): ExcelJS.Worksheet {
 function appendLedger(wb: ExcelJS.Workbook, entries: readonly LedgerEntry[], styles: Styles): void {
   if (entries.length === 0) return;
   const ws = ledgerSheet(wb);
-  for (const e of entries) {
-    const row = ws.addRow([e.sheet, e.cell, e.text, e.numberFormat]);
-    // The original text is data: keep it a string even if it looks like a number or a formula.
-    row.getCell(3).value = e.text;
+  for (const line of ledgerRows(entries)) {
+    // Every field is data: a string, even where it looks like a number or a formula.
+    const row = ws.addRow(line);
+    line.forEach((field, i) => (row.getCell(i + 1).value = field));
     row.eachCell((cell) => styles.share(cell));
   }
 }
