@@ -5,6 +5,7 @@ import { basename, dirname, extname, join } from 'path';
 import { buildReport, evaluateWorkbook, formatNumber, PaletteName, planPrint, planRefresh, withoutOwnBlocks } from '../engine';
 import { applyPlanToWorkbook, snapshotWithNames } from '../xlsx/apply';
 import { removeFromWorkbook } from '../xlsx/refresh';
+import { writeXlsxFile } from '../xlsx/write';
 import { InputError, openWorkbookToRewrite, readInput, requireTables, writeOutput } from './input';
 import { OptionError, settingsFrom } from './options';
 import { renderReport, summaryLine } from './format';
@@ -61,7 +62,7 @@ export function buildProgram(io: Io): Command {
       const print = opts.fitToWidth ? planPrint(plan) : [];
       applyPlanToWorkbook(wb, plan, { print });
       if (opts.inPlace) await writeOutput(backupOf(input), '-o', (path) => fs.copyFile(input, path));
-      await writeOutput(output, '-o', (path) => wb.xlsx.writeFile(path));
+      await writeOutput(output, '-o', (path) => writeXlsxFile(wb, path));
       const report = buildReport(input, plan.evaluation, (o) => formatNumber(o.value));
       const json = opts.json;
       if (json !== undefined) {
@@ -88,7 +89,7 @@ export function buildProgram(io: Io): Command {
       removeFromWorkbook(wb);
       const output = opts.output ?? input;
       if (output === input) await writeOutput(backupOf(input), '-o', (path) => fs.copyFile(input, path));
-      await writeOutput(output, '-o', (path) => wb.xlsx.writeFile(path));
+      await writeOutput(output, '-o', (path) => writeXlsxFile(wb, path));
       io.out(`Removed the scorecard from ${input} → ${output}`);
     });
   return program;

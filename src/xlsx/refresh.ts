@@ -2,6 +2,7 @@
 import * as ExcelJS from 'exceljs';
 import { planRefresh, planRemoval, RefreshOptions, WritePlan } from '../engine';
 import { applyPlanToWorkbook, applyRemovalToWorkbook, snapshotWithNames } from './apply';
+import { writeXlsxFile } from './write';
 
 /** Loads an .xlsx workbook; rejects with a message naming the file when it cannot be read. */
 export async function loadWorkbook(path: string): Promise<ExcelJS.Workbook> {
@@ -30,7 +31,7 @@ export function removeFromWorkbook(wb: ExcelJS.Workbook): void {
 export async function refreshXlsxFile(input: string, output: string, options: RefreshOptions = {}): Promise<WritePlan> {
   const wb = await loadWorkbook(input);
   const plan = refreshWorkbook(wb, options);
-  await wb.xlsx.writeFile(output);
+  await writeXlsxFile(wb, output);
   return plan;
 }
 
@@ -38,5 +39,5 @@ export async function refreshXlsxFile(input: string, output: string, options: Re
 export async function removeXlsxFile(input: string, output: string): Promise<void> {
   const wb = await loadWorkbook(input);
   removeFromWorkbook(wb);
-  await wb.xlsx.writeFile(output);
+  await writeXlsxFile(wb, output);
 }
