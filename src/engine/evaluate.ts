@@ -198,8 +198,10 @@ interface RowContext {
   readonly ranks: Map<string, number[][]>;
   /** The period and value columns the table's rows share, by how their cells are read (see `sharedColumns`). */
   readonly columns: Map<string, readonly PeriodColumn[]>;
-  /** The small parts of shapes the table's rows hold alike: cells read as typed, tolerance bands (see `sharedPart`). */
-  readonly parts: Map<string, ValueTerm | Band>;
+  /** The cells the table's rows read as typed, by role: as they are, and over 100 (see `cellTerm`). */
+  readonly cellTerms: { readonly 1: Map<string, ValueTerm>; readonly 100: Map<string, ValueTerm> };
+  /** The tolerance bands the table's rows are judged by (see `bandOf`). */
+  readonly bands: Map<string, Band>;
 }
 
 /** The columns a KPI or series row reads, by what they hold; the same for every row of the table. */
@@ -216,7 +218,18 @@ interface KpiColumns {
    * The period columns besides a row's target column, by that column (-1 for none): in the table's order, and in
    * period order (see `periodsBeside`).
    */
-  readonly periods: Map<number, { readonly inTable: readonly TableColumn[]; readonly inOrder: readonly TableColumn[] }>;
+  readonly periods: Map<number, PeriodsBeside>;
+}
+
+/** The period columns of a row whose target is in a given column. */
+interface PeriodsBeside {
+  readonly inTable: readonly TableColumn[];
+  readonly inOrder: readonly TableColumn[];
+  /**
+   * The share of the year each position of the row covers (the periods in order, then the value columns), for an
+   * annual target judged pro rata; 1 for a whole year (see `partOfYear`).
+   */
+  readonly shares: readonly number[];
 }
 
 function kpiColumnsOf(table: DetectedTable, override: TableOverride | undefined): KpiColumns {
@@ -281,13 +294,14 @@ function ratingsColumnsOf(table: DetectedTable): RatingsColumns {
 }
 
 /** The period columns of a row whose target is in `targetCol`, found once for each target column of the table. */
-function periodsBeside(ctx: RowContext, columns: KpiColumns, targetCol: TableColumn | undefined): { readonly inTable: readonly TableColumn[]; readonly inOrder: readonly TableColumn[] } {
+function periodsBeside(ctx: RowContext, columns: KpiColumns, targetCol: TableColumn | undefined): PeriodsBeside {
   const key = targetCol?.col ?? -1;
   let periods = columns.periods.get(key);
   if (periods === undefined) {
     const inTable = ctx.table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
     const inOrder = [...inTable].sort((x, y) => byPeriod({ period: x.period ?? null, col: x.col }, { period: y.period ?? null, col: y.col }));
-    periods = { inTable, inOrder };
+    const shares = [...inOrder, ...columns.values].map((c) => partOfYear(c.period ?? null, c.header)?.share ?? 1);
+    periods = { inTable, inOrder, shares };
     columns.periods.set(key, periods);
   }
   return periods;
@@ -378,8 +392,22 @@ function intervalOf(spec: TargetSpec | null, polarity: Polarity, baseline: (peri
   }
 }
 
+/** What a row's figure cell was read as: a value, a value in a unit the target does not use, or neither. */
+interface Observed {
+  readonly obs?: Observation;
+  readonly mismatch?: Observation;
+}
+
+/** A cell read as neither, one object for every such cell. */
+const NOT_OBSERVED: Observed = {};
+
+/** The observation of `value` in the cell of column `col` on row `r`. */
+function observationAt(col: TableColumn, r: number, cell: string, value: NumberValue): Observation {
+  return { period: col.period ?? null, periodLabel: col.period?.label ?? col.header, row: r, col: col.col, cell, value };
+}
+
 /** Reads the observation of one period cell, resolving units and several-number cells; records findings. */
-function observe(ctx: RowContext, r: number, col: TableColumn, parsed: ParsedCell, measure: string, rowUnit: Unit | undefined, targetSpec: TargetSpec | null, references: number[], findings: Finding[]): { obs?: Observation; mismatch?: Observation } {
+function observe(ctx: RowContext, r: number, col: TableColumn, parsed: ParsedCell, measure: string, rowUnit: Unit | undefined, targetSpec: TargetSpec | null, references: number[], findings: Finding[]): Observed {
   const cell = cellAddress(r, col.col);
   const text = textIn(ctx.cells, r, col.col);
   let v: NumberValue | undefined;
@@ -391,7 +419,7 @@ function observe(ctx: RowContext, r: number, col: TableColumn, parsed: ParsedCel
       const chosen = chooseCandidate(parsed.candidates, measure, references);
       if (chosen === undefined) {
         findings.push(makeFinding('unparsed-value', cell, { text }));
-        return {};
+        return NOT_OBSERVED;
       }
       v = chosen.value;
       findings.push(makeFinding('extracted-value', cell, { value: formatNumber(v), text, label: chosen.label }));
@@ -399,33 +427,50 @@ function observe(ctx: RowContext, r: number, col: TableColumn, parsed: ParsedCel
     }
     case 'band':
       findings.push(makeFinding('value-is-band', cell, { text }));
-      return {};
+      return NOT_OBSERVED;
     case 'text':
       findings.push(makeFinding('unparsed-value', cell, { text }));
-      return {};
+      return NOT_OBSERVED;
     case 'missing':
       if (parsed.reason === 'suppressed') findings.push(makeFinding('suppressed-value', cell, { text }));
-      return {};
+      return NOT_OBSERVED;
   }
   const ff = fractionFinding(v, cell);
   if (ff) findings.push(ff);
-  const base = { period: col.period ?? null, periodLabel: col.period?.label ?? col.header, row: r, col: col.col, cell };
   const hasTarget = targetSpec !== null && (targetSpec.kind === 'bound' || targetSpec.kind === 'range');
   const targetWord = targetSpec?.kind === 'bound' ? targetSpec.value.unitWord : undefined;
   if (v.unitWord !== undefined && v.unitWord !== 'rank' && hasTarget && targetWord !== v.unitWord) {
     findings.push(makeFinding('unit-mismatch', cell, { value: text, targetText: targetSpec?.text ?? '' }));
-    return { mismatch: { ...base, value: v } };
+    return { mismatch: observationAt(col, r, cell, v) };
   }
   if (hasTarget && rowUnit === 'percent' && v.unit === 'plain') {
     const readAs: NumberValue = { ...v, unit: 'percent', value: v.value > 1 ? v.value / 100 : v.value, decimals: v.value > 1 ? v.decimals : Math.max(0, v.decimals - 2) };
     findings.push(makeFinding('unit-assumed', cell, { text, readAs: formatNumber(readAs) }));
-    return { obs: { ...base, value: readAs } };
+    return { obs: observationAt(col, r, cell, readAs) };
   }
   if (hasTarget && rowUnit !== undefined && rowUnit !== 'percent' && v.unit === 'percent') {
     findings.push(makeFinding('unit-mismatch', cell, { value: text, targetText: targetSpec?.text ?? '' }));
-    return { mismatch: { ...base, value: v } };
+    return { mismatch: observationAt(col, r, cell, v) };
   }
-  return { obs: { ...base, value: v } };
+  return { obs: observationAt(col, r, cell, v) };
+}
+
+/**
+ * The newest of a row's period readings, usable or in a unit the target does not use. `readings` (in the table's
+ * order) is needed only when some are in such a unit: otherwise the newest is the last of `usable`, sorted.
+ */
+function newestObserved(usable: readonly Observation[], readings: Iterable<Observed> | undefined): { obs: Observation; mismatch: boolean } | undefined {
+  if (readings === undefined) {
+    const last = usable[usable.length - 1];
+    return last === undefined ? undefined : { obs: last, mismatch: false };
+  }
+  const all: Array<{ obs: Observation; mismatch: boolean }> = [];
+  for (const o of readings) {
+    if (o.obs) all.push({ obs: o.obs, mismatch: false });
+    if (o.mismatch) all.push({ obs: o.mismatch, mismatch: true });
+  }
+  all.sort((a, b) => byPeriod(a.obs, b.obs));
+  return all[all.length - 1];
 }
 
 function byPeriod(a: { period: Period | null; col: number }, b: { period: Period | null; col: number }): number {
@@ -522,19 +567,16 @@ function sharedIn<T extends object>(store: Map<string, T>, key: string, make: ()
   return known;
 }
 
-/** A small part of a shape held alike by many of the table's rows (a cell read as typed, a tolerance band). */
-function sharedPart<T extends ValueTerm | Band>(ctx: RowContext, key: string, part: () => T): T {
-  return sharedIn(ctx.parts, key, part) as T;
-}
 
 /** A cell the rules read as it is typed (over `divisor`), one object for the table's rows. */
 function cellTerm(ctx: RowContext, role: string, divisor: 1 | 100): ValueTerm {
-  return sharedPart(ctx, `${role}/${divisor}`, () => ({ kind: 'cell', role, divisor }));
+  const terms = ctx.cellTerms[divisor];
+  return terms.get(role) ?? sharedIn(terms, role, () => ({ kind: 'cell', role, divisor }));
 }
 
 /** A tolerance in the numbers the rules compare (3 pp on a rate is 0.03), one object for the table's rows. */
 function bandOf(ctx: RowContext, t: Tolerance, unit: Unit): Band {
-  return sharedPart(ctx, `${t.kind}:${t.value}:${unit}`, () => (t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) }));
+  return sharedIn(ctx.bands, `${t.kind}:${t.value}:${unit}`, () => (t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) }));
 }
 
 /** A side of the target that is not set, one object for every row. */
@@ -573,21 +615,40 @@ function sharedRanks(ctx: RowContext, positions: ReadonlyArray<{ readonly col: n
   return sharedIn(ctx.ranks, key, () => previousRanksOf(positions, kind));
 }
 
+/** A position a KPI or series row's latest value can come from: a period or value column, and its cell's reading. */
+interface Position {
+  readonly col: TableColumn;
+  readonly read: Observed;
+  readonly isValue: boolean;
+}
+
+/** The period column of the rules at a position, reading its cell by `term`. */
+function periodColumnOf(p: Position, term: ValueTerm): PeriodColumn {
+  const start = p.col.period?.start ?? null;
+  const end = p.col.period?.end ?? null;
+  return p.col.period?.kind === 'year-to-date' ? { term, start, end, yearToDate: true } : { term, start, end };
+}
+
 /**
- * A row's period (or value) columns, the same array for every row of the table whose columns are read alike, so that
- * the key of their rules is written once for them. Columns holding a reading stay the row's own.
+ * A row's period (or value) columns, positions `from` to `to` with the terms that read them: the same array for every
+ * row of the table whose columns are read alike, so that the key of their rules is written once for them (and the
+ * columns are made once). Columns holding a reading stay the row's own.
  */
-function sharedColumns(ctx: RowContext, columns: readonly PeriodColumn[]): readonly PeriodColumn[] {
-  let key = '';
-  for (const { term } of columns) {
+function sharedColumns(ctx: RowContext, positions: readonly Position[], from: number, to: number, termAt: (p: Position) => ValueTerm): readonly PeriodColumn[] {
+  const terms: ValueTerm[] = [];
+  let key: string | undefined = '';
+  for (let i = from; i < to; i++) {
+    const term = termAt(positions[i] as Position);
+    terms.push(term);
     switch (term.kind) {
-      case 'cell': key += `${term.role}/${term.divisor},`; break;
-      case 'mismatch': key += `${term.role}!${term.typed ? 1 : 0},`; break;
-      case 'reading': return columns;
+      case 'cell': if (key !== undefined) key += `${term.role}/${term.divisor},`; break;
+      case 'mismatch': if (key !== undefined) key += `${term.role}!${term.typed ? 1 : 0},`; break;
+      case 'reading': key = undefined; break;
       default: return assertNever(term);
     }
   }
-  return sharedIn(ctx.columns, key, () => columns);
+  const made = (): PeriodColumn[] => terms.map((term, k) => periodColumnOf(positions[from + k] as Position, term));
+  return key === undefined ? made() : sharedIn(ctx.columns, key, made);
 }
 
 /** The published marks of a table (R / A / G, Met / Not met) as the exact words each status is written in. */
@@ -667,7 +728,7 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
   }
   const otherTargets = targetCols.filter((c) => c !== targetCol).map((c) => interpretedCell(cells, r, c.col)?.target ?? null).filter((t): t is TargetSpec => t !== null);
 
-  const { inTable: periodCols, inOrder: sortedPeriods } = periodsBeside(ctx, columns, targetCol);
+  const { inTable: periodCols, inOrder: sortedPeriods, shares } = periodsBeside(ctx, columns, targetCol);
   const valueCols = columns.values;
   // A Unit column ("%", "£", "days") says what the row's bare figures are.
   const unitCol = columns.unit;
@@ -711,26 +772,26 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
   for (const p of rowParsed) if (p.parsed.kind === 'number') references.push(p.parsed.value);
 
   const usable: Observation[] = [];
-  const all: Array<{ obs: Observation; mismatch: boolean }> = [];
+  let mismatched = false;
   // Each cell is observed once (its findings said once); the rules' positions below reuse the readings.
-  const observed = new Map<number, { obs?: Observation; mismatch?: Observation }>();
+  const observed = new Map<number, Observed>();
   for (const { col, parsed } of parsedCells) {
     const o = observe(ctx, r, col, parsed, measure, rowUnit, spec, references, findings);
     observed.set(col.col, o);
-    if (o.obs) { usable.push(o.obs); all.push({ obs: o.obs, mismatch: false }); }
-    if (o.mismatch) all.push({ obs: o.mismatch, mismatch: true });
+    if (o.obs) usable.push(o.obs);
+    if (o.mismatch) mismatched = true;
   }
   usable.sort(byPeriod);
-  all.sort((a, b) => byPeriod(a.obs, b.obs));
+  const newestPeriod = newestObserved(usable, mismatched ? observed.values() : undefined);
   // A value column ("Result", or one column per entity) holds the reported value; periods beside it are earlier.
-  let valueObs: { obs?: Observation; mismatch?: Observation } | undefined;
+  let valueObs: Observed | undefined;
   for (const { col, parsed } of parsedValues) {
     if (parsed.kind === 'missing' && parsed.reason === 'blank') continue;
     valueObs = observe(ctx, r, col, parsed, measure, rowUnit, spec, references, findings);
     observed.set(col.col, valueObs);
     break;
   }
-  const newest = valueObs?.obs ? { obs: valueObs.obs, mismatch: false } : valueObs?.mismatch ? { obs: valueObs.mismatch, mismatch: true } : all[all.length - 1];
+  const newest = valueObs?.obs ? { obs: valueObs.obs, mismatch: false } : valueObs?.mismatch ? { obs: valueObs.mismatch, mismatch: true } : newestPeriod;
   const latest = newest && !newest.mismatch ? newest.obs : null;
   const previous = valueObs !== undefined ? usable[usable.length - 1] ?? null : newest ? previousOf(newest.obs, usable, table.kind) : null;
 
@@ -780,32 +841,27 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
 
   // The positions a latest value can come from: the period columns in period order, then the value columns.
   const valueReads = parsedValues.map(({ col, parsed }) => ({
-    col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? {} : observed.get(col.col) ?? observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []),
+    col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? NOT_OBSERVED : observed.get(col.col) ?? observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []),
   }));
   const bare = [...observed.values(), ...valueReads.map((v) => v.read)].some((o) => {
     const raw = o.obs ? interpretedCell(cells, r, o.obs.col)?.value : undefined;
     return o.obs !== undefined && raw?.kind === 'number' && floatCmp(raw.value, o.obs.value.value) !== 0;
   });
   const emptyDivisor: 1 | 100 = bare ? 100 : 1;
-  const termAt = (col: TableColumn, o: { obs?: Observation; mismatch?: Observation } | undefined): ValueTerm => {
-    if (o?.mismatch) return { kind: 'mismatch', role: columnRole(col.col), typed: interpretedCell(cells, r, col.col)?.value.kind === 'number' };
-    return termOf(ctx, r, col.col, o?.obs?.value.value, emptyDivisor);
+  const termAt = ({ col, read }: Position): ValueTerm => {
+    if (read.mismatch) return { kind: 'mismatch', role: columnRole(col.col), typed: interpretedCell(cells, r, col.col)?.value.kind === 'number' };
+    return termOf(ctx, r, col.col, read.obs?.value.value, emptyDivisor);
   };
-  const positions: Array<{ col: TableColumn; read: { obs?: Observation; mismatch?: Observation }; isValue: boolean }> = [
-    ...sortedPeriods.map((col) => ({ col, read: observed.get(col.col) ?? {}, isValue: false })),
-    ...valueReads.map((v) => ({ ...v, isValue: true })),
+  const positions: Position[] = [
+    ...sortedPeriods.map((col) => ({ col, read: observed.get(col.col) ?? NOT_OBSERVED, isValue: false })),
+    ...valueReads.map((v) => ({ col: v.col, read: v.read, isValue: true })),
   ];
-  const column = (p: (typeof positions)[number]): PeriodColumn => {
-    const term = termAt(p.col, p.read);
-    const start = p.col.period?.start ?? null;
-    const end = p.col.period?.end ?? null;
-    return p.col.period?.kind === 'year-to-date' ? { term, start, end, yearToDate: true } : { term, start, end };
-  };
   const unitForRules = interval?.unit ?? rowUnit ?? 'plain';
 
   // The target's sides: a typed target (or one the refresh will type) stays live; text with a comparator, a range
   // or a target relative to a baseline is a constant of the rule (editing that text needs a refresh).
-  const liveTarget = spec?.kind === 'bound' && spec.comparator === 'none' && targetCol !== undefined && targetCell === cellAddress(r, targetCol.col)
+  // (A row with a target column has its target there: only a row without one takes a target from its measure.)
+  const liveTarget = spec?.kind === 'bound' && spec.comparator === 'none' && targetCol !== undefined
     ? termOf(ctx, r, targetCol.col, spec.value.value, 1) : undefined;
   const sideOf = (v: number | null): BoundSource => {
     if (v === null) return NO_BOUND;
@@ -814,7 +870,6 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
   };
   // An annual target set against part of the year, for a measure that accumulates, is judged pro rata: the share
   // of the year each position covers, chosen by the latest position.
-  const shares = positions.map((p) => partOfYear(p.col.period ?? null, p.col.header)?.share ?? 1);
   const proRataRow = !perPeriodTarget && interval !== null && (spec?.kind === 'bound' || spec?.kind === 'range') && accumulates(measure, unitForRules) && shares.some((x) => x !== 1);
   const bound = (v: number | null): BoundSource => {
     const side = sideOf(v);
@@ -830,8 +885,8 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
   // A part the row does not have is left undefined, which its key and the plan's JSON leave out as if absent.
   const baseShape: PeriodRowShape = {
     kind: table.kind === 'timeseries' ? 'series' : 'kpi',
-    periods: sharedColumns(ctx, positions.filter((p) => !p.isValue).map(column)),
-    values: valueReads.length > 0 ? sharedColumns(ctx, positions.filter((p) => p.isValue).map(column)) : undefined,
+    periods: sharedColumns(ctx, positions, 0, sortedPeriods.length, termAt),
+    values: valueReads.length > 0 ? sharedColumns(ctx, positions, sortedPeriods.length, positions.length, termAt) : undefined,
     previousRanks: sharedRanks(ctx, positions.map((p) => ({ col: p.col.col, period: p.col.period ?? null, usable: p.read.obs !== undefined || p.read.mismatch === undefined, isValue: p.isValue })), table.kind),
     marks: markCols.length > 0 ? markCols.map((c) => markCellOf(ctx, c)) : undefined,
     polarity: polarity.polarity,
@@ -1312,7 +1367,8 @@ export function evaluateInterpretedTable(cells: InterpretedTable, settings: Eval
     markWords: markWordsOf(cells),
     ranks: new Map(),
     columns: new Map(),
-    parts: new Map(),
+    cellTerms: { 1: new Map(), 100: new Map() },
+    bands: new Map(),
   };
   const evaluateRow = rowEvaluator(ctx);
   let rows: EvaluatedRow[] = table.dataRows.map(evaluateRow);

@@ -52,7 +52,10 @@ export function cellAt(sheet: SheetSnapshot, row: number, col: number): CellSnap
 /** Returns the trimmed displayed text of a cell ('' for empty cells). */
 export function textAt(sheet: SheetSnapshot, row: number, col: number): string {
   const cell = cellAt(sheet, row, col);
-  return cell === undefined ? '' : cell.text.replace(/\u00a0/g, ' ').trim();
+  if (cell === undefined) return '';
+  // Most texts hold no non-breaking space: they are trimmed as they are, with no copy made to replace none.
+  const text = cell.text;
+  return (text.includes('\u00a0') ? text.replace(/\u00a0/g, ' ') : text).trim();
 }
 
 /** Builds a snapshot cell from a plain string as a text file holds it (CSV/TSV). */

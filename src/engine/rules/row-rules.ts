@@ -52,6 +52,9 @@ export function sharedShapePart<T extends object>(part: T): T {
 let partsSeen = 0;
 const partToken = keptReadings(() => `#${++partsSeen}`, MEMO_LIMIT);
 
+/** A string of a shape as JSON quotes it; shapes hold few (kinds, roles, polarities, mark words), quoted once each. */
+const quoted = keptReadings((text) => JSON.stringify(text), MEMO_LIMIT);
+
 /** A shape's key and the readings of its text cells, made in one walk of the shape. */
 interface ShapeKey {
   key: string;
@@ -66,7 +69,7 @@ interface ShapeKey {
  */
 function writeKey(v: unknown, into: ShapeKey): string {
   switch (typeof v) {
-    case 'string': return JSON.stringify(v);
+    case 'string': return quoted(v);
     case 'number': return String(v);
     case 'boolean': return v ? 't' : 'f';
     case 'object': {
