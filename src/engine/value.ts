@@ -208,7 +208,7 @@ export function labelledNumbers(text: string): Candidate[] {
 
 /** Reads the unit and decimals a number format gives a typed number ("0.0%" → percent, 1). */
 export function describeNumberFormat(format: string | undefined, value: number): { unit: Unit; decimals: number; currency?: string } {
-  const fmt = (format ?? 'General').split(';')[0] ?? 'General';
+  const fmt = formatOf(format ?? 'General').first;
   // Only "General" depends on the value; every other format is described once.
   if (!/general/i.test(fmt)) {
     const known = FORMATS.get(fmt);
@@ -223,13 +223,9 @@ export function describeNumberFormat(format: string | undefined, value: number):
 const FORMATS = new Map<string, { unit: Unit; decimals: number; currency?: string }>();
 
 function describeFormat(fmt: string, value: number): { unit: Unit; decimals: number; currency?: string } {
-  // "[$£-809]" is a currency symbol with its locale; other brackets are colours and conditions.
-  const unquoted = fmt.replace(/"[^"]*"/g, (q) => q.replace(/[0#.%]/g, ''))
-    .replace(/\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]/g, '$1').replace(/\[[^\]]*\]/g, '');
-  const currencyMatch = /[£$€]/.exec(unquoted);
-  const isPercent = unquoted.includes('%');
+  const { unquoted, currency, isPercent, general } = formatSectionOf(fmt);
   let decimals: number;
-  if (/general/i.test(fmt)) {
+  if (general) {
     const s = String(Number((isPercent ? value * 100 : value).toPrecision(15)));
     decimals = s.includes('e') ? 0 : writtenDecimals(s);
   } else {
@@ -237,18 +233,36 @@ function describeFormat(fmt: string, value: number): { unit: Unit; decimals: num
     decimals = dec?.[1] !== undefined ? dec[1].length : 0;
   }
   return {
-    unit: isPercent ? 'percent' : currencyMatch ? 'currency' : 'plain',
+    unit: isPercent ? 'percent' : currency !== undefined ? 'currency' : 'plain',
     decimals,
-    ...(currencyMatch ? { currency: currencyMatch[0] } : {}),
+    ...(currency !== undefined ? { currency } : {}),
   };
 }
 
+/** What a section of a number format shows whatever the value: its symbols outside quotes and brackets, read once. */
+const formatSectionOf = keptReadings((fmt: string) => {
+  // "[$£-809]" is a currency symbol with its locale; other brackets are colours and conditions.
+  const unquoted = fmt.replace(/"[^"]*"/g, (q) => q.replace(/[0#.%]/g, ''))
+    .replace(/\[\$([^\]-]*)(?:-[0-9A-Fa-f]+)?\]/g, '$1').replace(/\[[^\]]*\]/g, '');
+  return { unquoted, currency: /[£$€]/.exec(unquoted)?.[0], isPercent: unquoted.includes('%'), general: /general/i.test(fmt) };
+}, 1024);
+
+/** What a whole number format says, read once: its first section, and whether it shows negatives in brackets. */
+const formatOf = keptReadings((format: string) => {
+  const sections = format.split(';');
+  return { first: sections[0] ?? 'General', bracketsNegatives: /\(/.test(sections[1] ?? '') };
+}, 1024);
+
 /** Returns true when a number format is a date or time format. */
 export function isDateFormat(format: string | undefined): boolean {
-  if (format === undefined) return false;
+  return format !== undefined && isDateFormatText(format);
+}
+
+/** `isDateFormat` of a format, read once for each of the formats seen last. */
+const isDateFormatText = keptReadings((format: string) => {
   const unquoted = format.replace(/"[^"]*"/g, '').replace(/\[[^\]]*\]/g, '');
   return /[dmyhs]/i.test(unquoted) && !/^general$/i.test(unquoted.trim());
-}
+}, 1024);
 
 /**
  * Interprets a snapshot cell. Typed numbers take their unit and precision from the number format;
@@ -278,7 +292,7 @@ function parseCellOnce(cell: CellSnapshot): ParsedCell {
     return {
       kind: 'number', value: raw, unit, decimals,
       ...(currency !== undefined ? { currency } : {}),
-      ...(/\(/.test(cell.numberFormat?.split(';')[1] ?? '') && raw < 0 ? { bracketed: true } : {}),
+      ...(raw < 0 && cell.numberFormat !== undefined && formatOf(cell.numberFormat).bracketsNegatives ? { bracketed: true } : {}),
     };
   }
   if (typeof raw === 'boolean') return { kind: 'text', text: cell.text };
