@@ -160,20 +160,26 @@ function removeNames(wb: ExcelJS.Workbook, names: readonly string[]): void {
  * which holds the formula itself.
  */
 function sharedFormulaClones(writes: readonly CellWrite[]): Map<CellWrite, string> {
-  const columns = new Map<string, Array<{ readonly write: CellWrite; readonly row: number; readonly formula: string }>>();
+  // Sheet, then column: a map of maps rather than a key string made for every write.
+  const sheets = new Map<string, Map<number, Array<{ readonly write: CellWrite; readonly row: number; readonly formula: string }>>>();
   for (const write of writes) {
     if (write.purpose !== 'block' || write.value.kind !== 'formula') continue;
-    const key = `${write.sheet}\u0000${write.col}`;
-    let column = columns.get(key);
-    if (column === undefined) columns.set(key, (column = []));
+    let columns = sheets.get(write.sheet);
+    if (columns === undefined) sheets.set(write.sheet, (columns = new Map()));
+    let column = columns.get(write.col);
+    if (column === undefined) columns.set(write.col, (column = []));
     column.push({ write, row: write.row, formula: write.value.formula });
   }
   const clones = new Map<CellWrite, string>();
-  for (const column of columns.values()) {
-    column.sort((a, b) => a.row - b.row);
-    for (const { start, length } of sharedRuns(column)) {
-      const first = (column[start] as { write: CellWrite }).write;
-      for (let k = start + 1; k < start + length; k++) clones.set((column[k] as { write: CellWrite }).write, cellAddress(first.row, first.col));
+  for (const columns of sheets.values()) {
+    for (const column of columns.values()) {
+      column.sort((a, b) => a.row - b.row);
+      for (const { start, length } of sharedRuns(column)) {
+        if (length === 1) continue;
+        const first = (column[start] as { write: CellWrite }).write;
+        const master = cellAddress(first.row, first.col);
+        for (let k = start + 1; k < start + length; k++) clones.set((column[k] as { write: CellWrite }).write, master);
+      }
     }
   }
   return clones;

@@ -8,12 +8,55 @@
  * A cell joins a run only when its own formula is, character for character, the run's first formula with every
  * relative row moved by the distance between them, so that what the file holds reads exactly as the plan wrote it.
  */
-import { fillRows, rowTemplate } from '../engine/formula-rows';
+import { RowTemplate, rowTemplate } from '../engine/formula-rows';
 
 /** A formula cell of a column, 0-based row. */
 export interface ColumnFormula {
   readonly row: number;
   readonly formula: string;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/**
+ * Whether two formulas are the same but for their runs of digits. Moving a formula's rows only rewrites runs of
+ * digits (a row number is never next to another digit), so a formula that differs elsewhere is not another's moved.
+ */
+function sameOutsideDigits(a: string, b: string): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(j);
+    if (isDigit(x) && isDigit(y)) {
+      while (i < a.length && isDigit(a.charCodeAt(i))) i += 1;
+      while (j < b.length && isDigit(b.charCodeAt(j))) j += 1;
+      continue;
+    }
+    if (x !== y) return false;
+    i += 1;
+    j += 1;
+  }
+  return i === a.length && j === b.length;
+}
+
+/** Whether `formula` is the template's formula with its relative rows moved by `delta` (fillRows(t, delta) === formula, without building it). */
+function isMoved(t: RowTemplate, delta: number, formula: string): boolean {
+  let at = 0;
+  for (let k = 0; k < t.texts.length; k++) {
+    const text = t.texts[k] as string;
+    if (!formula.startsWith(text, at)) return false;
+    at += text.length;
+    if (k === t.rows.length) break;
+    const moved = (t.rows[k] as number) + delta;
+    if (moved < 1 || moved > 1_048_576) return false;
+    const digits = String(moved);
+    if (!formula.startsWith(digits, at)) return false;
+    at += digits.length;
+  }
+  return at === formula.length;
 }
 
 /**
@@ -25,11 +68,14 @@ export function sharedRuns(cells: readonly ColumnFormula[]): Array<{ readonly st
   let start = 0;
   while (start < cells.length) {
     const first = cells[start] as ColumnFormula;
-    const template = rowTemplate(first.formula);
+    // Split into its rows only when a next cell may be it moved (most runs on generated workbooks are one cell).
+    let template: RowTemplate | undefined;
     let end = start;
     while (end + 1 < cells.length) {
       const next = cells[end + 1] as ColumnFormula;
-      if (next.row !== (cells[end] as ColumnFormula).row + 1 || fillRows(template, next.row - first.row) !== next.formula) break;
+      if (next.row !== (cells[end] as ColumnFormula).row + 1 || !sameOutsideDigits(first.formula, next.formula)) break;
+      template ??= rowTemplate(first.formula);
+      if (!isMoved(template, next.row - first.row, next.formula)) break;
       end += 1;
     }
     runs.push({ start, length: end - start + 1 });
