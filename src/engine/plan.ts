@@ -738,10 +738,16 @@ const LEDGER_CELL_CHARS = 30_000;
 const RUN_ADDRESS = /^([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$/;
 
 /**
+ * Rows left out between two tidied cells of a column that still share a ledger row: each costs a null in its list
+ * (5 characters), a row of its own some 30 more.
+ */
+const LEDGER_GAP_ROWS = 6;
+
+/**
  * The ledger's rows for `entries`: one row per run of tidied cells down a column, so that a column of figures typed
  * from text costs one row, not one a cell. A lone cell's row is [sheet, "D12", text, number format]; a run's is
- * [sheet, "D3:D40", its texts as a JSON list, its number format as a JSON string, or a JSON list where they differ].
- * A run is cut where its texts would pass what a cell holds.
+ * [sheet, "D3:D40", its texts as a JSON list (null for a cell between that was not tidied), its number format as a
+ * JSON string, or a JSON list where they differ]. A run is cut where its texts would pass what a cell holds.
  */
 export function ledgerRows(entries: readonly LedgerEntry[]): string[][] {
   const sorted = entries.map((e) => ({ e, at: parseCellAddress(e.cell) }))
@@ -755,10 +761,16 @@ export function ledgerRows(entries: readonly LedgerEntry[]): string[][] {
     if (first === undefined || last === undefined) return;
     if (run.length === 1) rows.push([first.e.sheet, first.e.cell, first.e.text, first.e.numberFormat]);
     else {
-      const formats = [...new Set(run.map((x) => x.e.numberFormat))];
+      const texts: Array<string | null> = new Array<string | null>(last.at.row - first.at.row + 1).fill(null);
+      const formats = texts.slice();
+      for (const x of run) {
+        texts[x.at.row - first.at.row] = x.e.text;
+        formats[x.at.row - first.at.row] = x.e.numberFormat;
+      }
+      const distinct = new Set(run.map((x) => x.e.numberFormat));
       rows.push([
-        first.e.sheet, `${first.e.cell}:${last.e.cell}`, JSON.stringify(run.map((x) => x.e.text)),
-        JSON.stringify(formats.length === 1 ? formats[0] : run.map((x) => x.e.numberFormat)),
+        first.e.sheet, `${first.e.cell}:${last.e.cell}`, JSON.stringify(texts),
+        JSON.stringify(distinct.size === 1 ? first.e.numberFormat : formats),
       ]);
     }
     run = [];
@@ -766,8 +778,9 @@ export function ledgerRows(entries: readonly LedgerEntry[]): string[][] {
   };
   for (const x of sorted) {
     const prev = run[run.length - 1];
-    const size = JSON.stringify(x.e.text).length + JSON.stringify(x.e.numberFormat).length + 1;
-    if (prev !== undefined && !(prev.e.sheet === x.e.sheet && prev.at.col === x.at.col && prev.at.row + 1 === x.at.row && chars + size <= LEDGER_CELL_CHARS)) flush();
+    const gap = prev === undefined ? 0 : x.at.row - prev.at.row - 1;
+    const size = JSON.stringify(x.e.text).length + JSON.stringify(x.e.numberFormat).length + 1 + 5 * gap;
+    if (prev !== undefined && !(prev.e.sheet === x.e.sheet && prev.at.col === x.at.col && gap <= LEDGER_GAP_ROWS && chars + size <= LEDGER_CELL_CHARS)) flush();
     run.push(x);
     chars += size;
   }
@@ -804,9 +817,12 @@ export function ledgerEntries(ledger: SheetSnapshot | undefined): LedgerEntry[] 
     } catch {
       return [];
     }
-    const isTexts = (v: unknown): v is string[] => Array.isArray(v) && v.length === count && v.every((t) => typeof t === 'string');
-    if (fromCol !== toCol || !isTexts(texts) || !(typeof formats === 'string' || isTexts(formats))) return [];
-    return texts.map((t, i) => ({ sheet, cell: `${fromCol}${top + i}`, text: t, numberFormat: typeof formats === 'string' ? formats : formats[i] as string }));
+    const isList = (v: unknown): v is Array<string | null> => Array.isArray(v) && v.length === count && v.every((t) => typeof t === 'string' || t === null);
+    if (fromCol !== toCol || !isList(texts) || !(typeof formats === 'string' || isList(formats))) return [];
+    return texts.flatMap((t, i) => {
+      const numberFormat = typeof formats === 'string' ? formats : formats[i];
+      return t === null || t === '' ? [] : [{ sheet, cell: `${fromCol}${top + i}`, text: t, numberFormat: numberFormat ?? 'General' }];
+    });
   });
 }
 

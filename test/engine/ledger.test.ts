@@ -9,14 +9,16 @@ function ledgerSheet(rows: ReadonlyArray<readonly string[]>): SheetSnapshot {
 const entry = (sheet: string, cell: string, text: string, numberFormat = 'General'): LedgerEntry => ({ sheet, cell, text, numberFormat });
 
 describe('the ledger of tidied cells', () => {
-  it('keeps a run of cells down a column in one row, and a lone cell in a row of its own', () => {
+  it('keeps a run of cells down a column in one row, gaps of a few rows included, and a lone cell in a row of its own', () => {
     const entries = [
-      entry('KPIs', 'C4', '88.0%'), entry('KPIs', 'C3', '91.2%'), entry('KPIs', 'C5', '(284)'),
-      entry('KPIs', 'E9', '£240k'), entry('Budget', 'D2', '1,200'), entry('Budget', 'D3', '"quoted", and\nsplit'),
+      entry('KPIs', 'C4', '88.0%'), entry('KPIs', 'C3', '91.2%'), entry('KPIs', 'C5', '(284)'), entry('KPIs', 'C7', '12.5%', '0.0%'),
+      entry('KPIs', 'C20', '3,100'), entry('KPIs', 'E9', '£240k'), entry('Budget', 'D2', '1,200'), entry('Budget', 'D3', '"quoted", and\nsplit'),
     ];
     expect(ledgerRows(entries)).toEqual([
       ['Budget', 'D2:D3', '["1,200","\\"quoted\\", and\\nsplit"]', '"General"'],
-      ['KPIs', 'C3:C5', '["91.2%","88.0%","(284)"]', '"General"'],
+      // C6 was not tidied: null. Past six rows of gap, C20 takes a row of its own.
+      ['KPIs', 'C3:C7', '["91.2%","88.0%","(284)",null,"12.5%"]', '["General","General","General",null,"0.0%"]'],
+      ['KPIs', 'C20', '3,100', 'General'],
       ['KPIs', 'E9', '£240k', 'General'],
     ]);
   });
@@ -24,7 +26,7 @@ describe('the ledger of tidied cells', () => {
   it('reads back every entry it wrote, whatever the texts and formats hold', () => {
     const entries = [
       entry('Team 1', 'B2', '[note] 12', '[Red]0.0'), entry('Team 1', 'B3', '=not a formula', '@'), entry('Team 1', 'B4', '13 ¹', '[Red]0.0'),
-      entry('Team 1', 'B6', '7'), entry("O'Brien's", 'AA10', '£1.2m', '"£"#,##0.0,,"m"'), entry("O'Brien's", 'AA11', '£0.9m', '"£"#,##0.0,,"m"'),
+      entry('Team 1', 'B6', '7'), entry('Team 1', 'B9', '8 %', '0%'), entry("O'Brien's", 'AA10', '£1.2m', '"£"#,##0.0,,"m"'), entry("O'Brien's", 'AA11', '£0.9m', '"£"#,##0.0,,"m"'),
     ];
     const back = ledgerEntries(ledgerSheet(ledgerRows(entries)));
     const key = (e: LedgerEntry): string => `${e.sheet}!${e.cell}`;
