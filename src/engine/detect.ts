@@ -654,7 +654,7 @@ export function detectTables(workbook: WorkbookSnapshot): Detection {
       for (let r = (headerRows[headerRows.length - 1] as number) + 1; r <= b.bottom; r++) {
         // A row with only its first cell filled is a section heading; a repeated header row starts a new section.
         if (filledCount(sheet, r, b.left, b.right) <= 1) continue;
-        if (headerTexts.includes(rowText(sheet, r, b))) continue;
+        if (repeatsHeader(sheet, r, b, headerTexts)) continue;
         dataRows.push(r);
       }
       const entry: Assembly = { block: { ...b, top: headerTop as number }, title, headerRows, dataRows };
@@ -685,6 +685,16 @@ function firstText(sheet: SheetSnapshot, r: number, b: Block): { text: string; c
     if (t !== '') return { text: t, col: c };
   }
   return { text: '', col: b.left };
+}
+
+/** True when a row's text (`rowText`) is one of `headerTexts`, the header rows' texts: a repeated header row. */
+function repeatsHeader(sheet: SheetSnapshot, r: number, b: Block, headerTexts: readonly string[]): boolean {
+  // A row's text begins with its first cell's, then a tab or the end (unless the cell holds a tab): a row whose
+  // first cell begins no header's text that way is no header, and its whole text need not be made.
+  const first = textAt(sheet, r, b.left).toLowerCase();
+  const n = first.length;
+  if (!first.includes('\t') && !headerTexts.some((h) => h.startsWith(first) && (h.length === n || h[n] === '\t'))) return false;
+  return headerTexts.includes(rowText(sheet, r, b));
 }
 
 function rowText(sheet: SheetSnapshot, r: number, b: Block): string {

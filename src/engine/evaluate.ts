@@ -200,8 +200,9 @@ interface RowContext {
   readonly columns: Map<string, readonly PeriodColumn[]>;
   /** The cells the table's rows read as typed, by role: as they are, and over 100 (see `cellTerm`). */
   readonly cellTerms: { readonly 1: Map<string, ValueTerm>; readonly 100: Map<string, ValueTerm> };
-  /** The tolerance bands the table's rows are judged by (see `bandOf`). */
+  /** The tolerance bands the table's rows are judged by, by what they hold and by the tolerance (see `bandOf`). */
   readonly bands: Map<string, Band>;
+  readonly bandsOf: Map<Tolerance, Map<Unit, Band>>;
 }
 
 /** The columns a KPI or series row reads, by what they hold; the same for every row of the table. */
@@ -576,7 +577,18 @@ function cellTerm(ctx: RowContext, role: string, divisor: 1 | 100): ValueTerm {
 
 /** A tolerance in the numbers the rules compare (3 pp on a rate is 0.03), one object for the table's rows. */
 function bandOf(ctx: RowContext, t: Tolerance, unit: Unit): Band {
-  return sharedIn(ctx.bands, `${t.kind}:${t.value}:${unit}`, () => (t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) }));
+  // Most rows ask for the table's own tolerances: each tolerance's bands are kept with it, found without a key.
+  let byUnit = ctx.bandsOf.get(t);
+  if (byUnit === undefined) {
+    byUnit = new Map();
+    ctx.bandsOf.set(t, byUnit);
+  }
+  let band = byUnit.get(unit);
+  if (band === undefined) {
+    band = sharedIn(ctx.bands, `${t.kind}:${t.value}:${unit}`, () => (t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) }));
+    byUnit.set(unit, band);
+  }
+  return band;
 }
 
 /** A side of the target that is not set, one object for every row. */
@@ -609,10 +621,15 @@ function previousRanksOf(positions: ReadonlyArray<{ readonly period: Period | nu
  * `previousRanksOf` for one row, the same table for every row whose positions are the same columns, equally usable:
  * the rows of a table share it (and the key of their rules writes it once).
  */
-function sharedRanks(ctx: RowContext, positions: ReadonlyArray<{ readonly col: number; readonly period: Period | null; readonly usable: boolean; readonly isValue: boolean }>, kind: DetectedTable['kind']): number[][] {
+function sharedRanks(ctx: RowContext, positions: readonly Position[], kind: DetectedTable['kind']): number[][] {
   let key = '';
-  for (const p of positions) key += `${p.col}${p.usable ? 'u' : 'x'}${p.isValue ? 'v' : 'p'},`;
-  return sharedIn(ctx.ranks, key, () => previousRanksOf(positions, kind));
+  for (const p of positions) key += `${p.col.col}${isUsable(p) ? 'u' : 'x'}${p.isValue ? 'v' : 'p'},`;
+  return sharedIn(ctx.ranks, key, () => previousRanksOf(positions.map((p) => ({ period: p.col.period ?? null, usable: isUsable(p), isValue: p.isValue })), kind));
+}
+
+/** A position whose cell may hold the previous value: one read as a value, or as nothing (a number typed later). */
+function isUsable(p: Position): boolean {
+  return p.read.obs !== undefined || p.read.mismatch === undefined;
 }
 
 /** A position a KPI or series row's latest value can come from: a period or value column, and its cell's reading. */
@@ -765,7 +782,7 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
   }
   // The row's unit: the target's, else the unit most of its figures are in (the first seen of equals).
   let mostUsed: Unit | undefined;
-  for (const [u, n] of unitCounts) if (mostUsed === undefined || n > (unitCounts.get(mostUsed) ?? 0)) mostUsed = u;
+  unitCounts.forEach((n, u) => { if (mostUsed === undefined || n > (unitCounts.get(mostUsed) ?? 0)) mostUsed = u; });
   const rowUnit: Unit | undefined = spec?.kind === 'bound' ? spec.value.unit : spec?.kind === 'range' ? spec.max.unit : mostUsed;
   const references: number[] = [];
   if (spec?.kind === 'bound') references.push(spec.value.value);
@@ -843,10 +860,13 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
   const valueReads = parsedValues.map(({ col, parsed }) => ({
     col, read: parsed.kind === 'missing' && parsed.reason === 'blank' ? NOT_OBSERVED : observed.get(col.col) ?? observe(ctx, r, col, parsed, measure, rowUnit, spec, references, []),
   }));
-  const bare = [...observed.values(), ...valueReads.map((v) => v.read)].some((o) => {
+  // A typed number read as another (85 read as 85%): a number typed later in an empty cell is read the same way.
+  const isBare = (o: Observed): boolean => {
     const raw = o.obs ? interpretedCell(cells, r, o.obs.col)?.value : undefined;
     return o.obs !== undefined && raw?.kind === 'number' && floatCmp(raw.value, o.obs.value.value) !== 0;
-  });
+  };
+  let bare = valueReads.some((v) => isBare(v.read));
+  observed.forEach((o) => { if (!bare && isBare(o)) bare = true; });
   const emptyDivisor: 1 | 100 = bare ? 100 : 1;
   const termAt = ({ col, read }: Position): ValueTerm => {
     if (read.mismatch) return { kind: 'mismatch', role: columnRole(col.col), typed: interpretedCell(cells, r, col.col)?.value.kind === 'number' };
@@ -887,7 +907,7 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
     kind: table.kind === 'timeseries' ? 'series' : 'kpi',
     periods: sharedColumns(ctx, positions, 0, sortedPeriods.length, termAt),
     values: valueReads.length > 0 ? sharedColumns(ctx, positions, sortedPeriods.length, positions.length, termAt) : undefined,
-    previousRanks: sharedRanks(ctx, positions.map((p) => ({ col: p.col.col, period: p.col.period ?? null, usable: p.read.obs !== undefined || p.read.mismatch === undefined, isValue: p.isValue })), table.kind),
+    previousRanks: sharedRanks(ctx, positions, table.kind),
     marks: markCols.length > 0 ? markCols.map((c) => markCellOf(ctx, c)) : undefined,
     polarity: polarity.polarity,
     displayDecimals: 0,
@@ -1369,6 +1389,7 @@ export function evaluateInterpretedTable(cells: InterpretedTable, settings: Eval
     columns: new Map(),
     cellTerms: { 1: new Map(), 100: new Map() },
     bands: new Map(),
+    bandsOf: new Map(),
   };
   const evaluateRow = rowEvaluator(ctx);
   let rows: EvaluatedRow[] = table.dataRows.map(evaluateRow);
