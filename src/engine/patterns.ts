@@ -44,8 +44,42 @@ export const NUMBER_BAND = named(
   'i',
 );
 
-/** A labelled number inside a longer text: "Attainment GAP = 10.4", "Progress 8 = 0.02". */
-export const LABELLED_NUMBER = named(String.raw`(?<label>[^=:;,()]+?)\s*=\s*(?<num>-?${NUMBER_BODY}\s*%?)`, 'g');
+/**
+ * A labelled number inside a longer text: "Attainment GAP = 10.4", "Progress 8 = 0.02". What
+ * `(?<label>[^=:;,()]+?)\s*=\s*(?<num>-?NUMBER\s*%?)` finds, searched globally, found in one pass: a regular expression
+ * with a lazy label tries every start and reads on to the next "=" from each, which takes time in the square of a
+ * long text's length (minutes for a page of narrative).
+ */
+export function labelledNumberMatches(text: string): Array<{ readonly label: string; readonly num: string }> {
+  const out: Array<{ label: string; num: string }> = [];
+  // Where the earliest label may start: after the last match, and after the last character a label cannot hold.
+  let matchEnd = 0;
+  let labelStart = 0;
+  for (let i = text.indexOf('=') === -1 ? text.length : 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 61 /* = */) {
+      const start = Math.max(matchEnd, labelStart);
+      if (start < i) {
+        NUMBER_AFTER_EQUALS.lastIndex = i + 1;
+        const m = NUMBER_AFTER_EQUALS.exec(text);
+        if (m?.groups?.num !== undefined) {
+          // The label is lazy: the spaces before "=" are not its own, though it keeps one character.
+          let end = i;
+          while (end > start + 1 && /\s/.test(text.charAt(end - 1))) end -= 1;
+          out.push({ label: text.slice(start, end), num: m.groups.num });
+          matchEnd = NUMBER_AFTER_EQUALS.lastIndex;
+        }
+      }
+      labelStart = i + 1;
+    } else if (ch === 58 /* : */ || ch === 59 /* ; */ || ch === 44 /* , */ || ch === 40 /* ( */ || ch === 41 /* ) */) {
+      labelStart = i + 1;
+    }
+  }
+  return out;
+}
+
+/** The number after a label's "=" (see {@link labelledNumberMatches}), read from where it is set to start. */
+const NUMBER_AFTER_EQUALS = named(String.raw`\s*(?<num>-?${NUMBER_BODY}\s*%?)`, 'y');
 
 /** A suppressed small number in published statistics: "<5", "< 5", "*". */
 export const SUPPRESSED = /^(?:<\s*\d{1,2}|\*|c|x|supp(?:ressed)?\.?)$/i;

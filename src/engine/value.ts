@@ -3,7 +3,7 @@
  */
 import { CellSnapshot, isCellError } from './snapshot';
 import {
-  FRACTION_SUFFIX, LABELLED_NUMBER, MISSING_WORDS, MissingReason, NUMBER_BAND, NUMBER_WITH_WORD, NUMERIC_CELL,
+  FRACTION_SUFFIX, labelledNumberMatches, MISSING_WORDS, MissingReason, NUMBER_BAND, NUMBER_WITH_WORD, NUMERIC_CELL,
   ORDINAL, STAR_NOTE, STRAY_MARK_AFTER_PERCENT, SUPPRESSED, TRAILING_FOOTNOTE,
 } from './patterns';
 import { keptReadings } from './kept';
@@ -195,9 +195,7 @@ export function parseValueText(raw: string): ParsedCell {
 /** Finds "label = number" pairs in a text, in order. */
 export function labelledNumbers(text: string): Candidate[] {
   const out: Candidate[] = [];
-  for (const m of text.matchAll(LABELLED_NUMBER)) {
-    const g = m.groups;
-    if (g?.num === undefined) continue;
+  for (const g of labelledNumberMatches(text)) {
     const value = parseNumberText(g.num);
     if (value === undefined) continue;
     const label = (g.label ?? '').replace(/^[\s:;,.-]+|[\s:;,.-]+$/g, '');
