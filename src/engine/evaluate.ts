@@ -18,7 +18,7 @@ import { TargetSpec } from './target';
 import { Candidate, formatNumber, NumberValue, ParsedCell, Unit } from './value';
 import { statusOfWord } from './vocabulary';
 import {
-  assertNever, Band, BlockValues, BoundSource, BudgetRowShape, evaluateBlock, MarkCell, NoStatusKey, PeriodColumn, PeriodRowShape, RatingsRowShape,
+  assertNever, Band, BlockRule, BlockValues, BoundSource, BudgetRowShape, evaluateBlock, MarkCell, NoStatusKey, PeriodColumn, PeriodRowShape, RatingsRowShape,
   RISK_BANDS, resumeBlock, RiskRowShape, sharedShapePart, RowCells, RowShape, rowRules, RuleValue, SignedCell, statusOfCode, trendOfCode, ValueTerm, RowBlock,
 } from './rules';
 
@@ -203,6 +203,8 @@ interface RowContext {
   /** The tolerance bands the table's rows are judged by, by what they hold and by the tolerance (see `bandOf`). */
   readonly bands: Map<string, Band>;
   readonly bandsOf: Map<Tolerance, Map<Unit, Band>>;
+  /** The rules of rows shown at other decimals than their first shape's, by those rules (see `rulesShownAt`). */
+  readonly shownAt: Map<readonly BlockRule[], Map<number, RowBlock>>;
 }
 
 /** The columns a KPI or series row reads, by what they hold; the same for every row of the table. */
@@ -928,7 +930,7 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
   const found = evaluateBlock(rules, ruleCells, 'previousIndex');
   const d = decimalsOf(obsAt(found.latestIndex), obsAt(found.previousIndex));
   const shape: PeriodRowShape = d === baseShape.displayDecimals ? baseShape : { ...baseShape, displayDecimals: d };
-  if (shape !== baseShape) rules = rowRules(shape);
+  if (shape !== baseShape) rules = rulesShownAt(ctx, rules, shape);
   // Where the shape stands, its rules are the ones already part-evaluated: the rest of them follow on.
   const block = shape === baseShape ? resumeBlock(rules, ruleCells, found) : evaluateBlock(rules, ruleCells);
   const finalLatest = obsAt(block.latestIndex);
@@ -988,6 +990,26 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
     statedStatus: stated,
     shape, block, rules,
   };
+}
+
+/**
+ * `rowRules(shape)` for a shape that differs from the one `base` was made for only in its display decimals: found once
+ * for the table for each set of rules and decimals, without writing the key of a second shape for every row. Rules
+ * are shared by shapes alike but for their readings, which the row's own travel beside (as `base`'s do).
+ */
+function rulesShownAt(ctx: RowContext, base: RowBlock, shape: PeriodRowShape): RowBlock {
+  let byDecimals = ctx.shownAt.get(base.rules);
+  if (byDecimals === undefined) {
+    byDecimals = new Map();
+    ctx.shownAt.set(base.rules, byDecimals);
+  }
+  const known = byDecimals.get(shape.displayDecimals);
+  if (known === undefined) {
+    const made = rowRules(shape);
+    byDecimals.set(shape.displayDecimals, made);
+    return made;
+  }
+  return base.readings === undefined ? known : { ...known, readings: base.readings };
 }
 
 /** The newest published Met / Not met (Y / N, Achieved) among the row's value and period cells. */
@@ -1390,6 +1412,7 @@ export function evaluateInterpretedTable(cells: InterpretedTable, settings: Eval
     cellTerms: { 1: new Map(), 100: new Map() },
     bands: new Map(),
     bandsOf: new Map(),
+    shownAt: new Map(),
   };
   const evaluateRow = rowEvaluator(ctx);
   let rows: EvaluatedRow[] = table.dataRows.map(evaluateRow);
