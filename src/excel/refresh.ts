@@ -1,5 +1,5 @@
 /**
- * The add-in's commands: refresh (read in two syncs, plan, write in one), detect (read and evaluate only),
+ * The add-in's commands: refresh (read in one or two syncs, plan, write in one), detect (read and evaluate only),
  * remove, and select a finding's cell. Each is one `Excel.run`; failures become RefreshErrors naming the sheet.
  * Refreshes and removals wait their turn in one queue ({@link runExclusive}), so that a Refresh click and the
  * watch's refresh never run at the same time.
@@ -121,7 +121,7 @@ export function refreshWithPlan(run: ExcelRun, hooks: RefreshHooks = {}): Promis
 }
 
 /**
- * Refreshes every scorecard in the workbook with the options stored in it: two syncs to read, one to write
+ * Refreshes every scorecard in the workbook with the options stored in it: one or two syncs to read, one to write
  * (more only when the writes pass Excel's 5 MB request limit). Rejects with a RefreshError naming the sheet.
  * A refresh asked for while another (or a removal, or the watch's) is under way starts when that one ends.
  */
@@ -129,7 +129,7 @@ export async function refreshScorecard(run: ExcelRun, onProgress?: (step: Refres
   return (await refreshWithPlan(run, onProgress !== undefined ? { onProgress } : {})).summary;
 }
 
-/** Reads and evaluates the workbook without writing anything (two syncs). */
+/** Reads and evaluates the workbook without writing anything (one or two syncs). */
 export async function detectScorecard(run: ExcelRun): Promise<RefreshSummary> {
   try {
     return await run(async (context) => {

@@ -1,9 +1,10 @@
 /**
- * Reads the open workbook into the engine's snapshot, budgeting each response by bytes: the first round trip learns
- * the sheets, the defined names, the stored options, the protections and how far each sheet's used range reaches;
- * the next loads the cells, small sheets packed together and large ones by their first rows, each response under
- * Excel on the web's 5 MB; a large sheet whose first rows hold a table is then read in row bands. A workbook of
- * small sheets is read in two round trips. Only loads are queued here; what they mean is worked out after the syncs.
+ * Reads the open workbook into the engine's snapshot, budgeting each response by bytes. The first round trip learns
+ * the sheets, the defined names, the stored options, the protections and how far each sheet's used range reaches, and
+ * reads the active sheet's first rows: a scorecard that fits there is read in that one round trip. The next loads the
+ * cells, small sheets packed together and large ones by their first rows, each response under Excel on the web's 5 MB;
+ * a large sheet whose first rows hold a table is then read in row bands. A workbook of small sheets is read in two
+ * round trips at most. Only loads are queued here; what they mean is worked out after the syncs.
  */
 import {
   CellSnapshot, cellAddress, DefinedNameSnapshot, detectTables, displayText, LEDGER_SHEET, ownBlocks, PlanNotice, RawValue, SheetRect, SheetSnapshot,
@@ -151,6 +152,8 @@ interface SheetLoad {
   readonly parts: LoadedPart[];
   /** Merged areas ("B2:D2"), when the host can tell (ExcelApi 1.13); undefined otherwise. */
   merges?: readonly string[];
+  /** Whether the sheet's head was read with the first round trip (the active sheet's, see {@link HEAD_COLUMNS}). */
+  readonly headRead?: boolean;
 }
 
 /** The notice for a sheet whose used range is past {@link SHEET_CELL_BUDGET}. */
@@ -216,6 +219,39 @@ export const ESTIMATED_CELL_BYTES = 32;
  * rows and enough data for the table to be recognised. The rest of the sheet is read only when a table is found there.
  */
 export const HEAD_ROWS = 60;
+
+/**
+ * Columns of the active sheet's first {@link HEAD_ROWS} rows read with the first round trip, before any extent is
+ * known: the sheet the user refreshes from is the likeliest to hold the scorecard. A small one is then read whole in
+ * that round trip; a large one goes on to its rest without a round trip for its head.
+ */
+export const HEAD_COLUMNS = 64;
+
+/** The active sheet's first rows and columns, as read with the first round trip. */
+const ACTIVE_HEAD: Omit<SheetRect, 'sheet'> = { top: 0, left: 0, bottom: HEAD_ROWS - 1, right: HEAD_COLUMNS - 1 };
+
+/** `rect` less the active sheet's head: what is right of it in its rows, and everything below it. */
+export function outsideHead(rect: SheetRect): SheetRect[] {
+  const head = ACTIVE_HEAD;
+  const out: SheetRect[] = [];
+  if (rect.top <= head.bottom && rect.right > head.right) out.push({ ...rect, bottom: Math.min(rect.bottom, head.bottom), left: Math.max(rect.left, head.right + 1) });
+  if (rect.bottom > head.bottom) out.push({ ...rect, top: Math.max(rect.top, head.bottom + 1) });
+  return out;
+}
+
+/** The cells of `part` inside `rect`, as a part of their own; undefined when none is. */
+function partWithin(part: LoadedPart, rect: SheetRect): LoadedPart | undefined {
+  const rows = part.values.length;
+  const cols = part.values[0]?.length ?? 0;
+  const top = Math.max(rect.top, part.rowIndex);
+  const bottom = Math.min(rect.bottom, part.rowIndex + rows - 1);
+  const left = Math.max(rect.left, part.columnIndex);
+  const right = Math.min(rect.right, part.columnIndex + cols - 1);
+  if (top > bottom || left > right) return undefined;
+  const cut = (grid: readonly (readonly unknown[])[]): unknown[][] =>
+    grid.slice(top - part.rowIndex, bottom - part.rowIndex + 1).map((line) => line.slice(left - part.columnIndex, right - part.columnIndex + 1));
+  return { rowIndex: top, columnIndex: left, values: cut(part.values), formulas: cut(part.formulas), numberFormat: cut(part.numberFormat) };
+}
 
 /** A range of one sheet to load, and the bytes its response is expected to take. */
 type ReadPiece =
@@ -389,11 +425,37 @@ export function apparentMerges(rows: ReadonlyArray<ReadonlyArray<CellSnapshot | 
   return out;
 }
 
+/** The active sheet's head and merged areas, as the first round trip loaded them. */
+interface ActiveHead {
+  readonly sheet: Excel.Worksheet;
+  readonly head: Excel.Range;
+  readonly merges: Excel.RangeAreas | undefined;
+}
+
+/**
+ * The active sheet's load with its head read: the cells read in its areas kept, the areas left to read less the head.
+ * The head stands in for the sheet's own first rows when the used range starts within its first half (rows and
+ * columns); otherwise the sheet's first rows are read as any large sheet's are.
+ */
+function withActiveHead(load: SheetLoad, active: ActiveHead): SheetLoad {
+  const head = active.head.isNullObject ? undefined : {
+    rowIndex: active.head.rowIndex, columnIndex: active.head.columnIndex, values: active.head.values, formulas: active.head.formulas, numberFormat: active.head.numberFormat,
+  };
+  const parts = head === undefined ? [] : load.areas.flatMap((a) => partWithin(head, a) ?? []);
+  const merges = active.merges === undefined ? load.merges : active.merges.isNullObject ? [] : mergedRanges(active.merges.address);
+  const extent = load.extent;
+  const headRead = extent !== null && extent.rowIndex <= HEAD_ROWS / 2 && extent.columnIndex < HEAD_COLUMNS / 2;
+  return { ...load, parts: [...load.parts, ...parts], areas: load.areas.flatMap(outsideHead), merges, headRead };
+}
+
 /**
  * Reads the workbook, each response under Excel on the web's 5 MB limit:
  * 1. sheets, names, options, the events switch, calculation mode, the workbook's protection and each sheet's extent
- *    and protection (one sync; a workbook of more than {@link MEASURED_SHEETS} sheets measures the rest in a second);
- * 2. the cells of every sheet, packed into responses of about {@link READ_BUDGET_BYTES} (usually one): whole sheets
+ *    and protection (one sync; a workbook of more than {@link MEASURED_SHEETS} sheets measures the rest in a second),
+ *    and with them the active sheet's first {@link HEAD_ROWS} rows of {@link HEAD_COLUMNS} columns and its merged
+ *    areas: a scorecard that fits there is read in this one round trip (asked for again without them should Excel
+ *    refuse the response as too large);
+ * 2. the cells of every other sheet and the rest of the active one, packed into responses of about {@link READ_BUDGET_BYTES} (usually one): whole sheets
  *    where they are small, only the first {@link HEAD_ROWS} rows of a sheet too large to share a response, and the
  *    merged areas where the host lists them (ExcelApi 1.13);
  * 3. the rest of each large sheet whose first rows hold a table, in row bands sized by what those rows weighed.
@@ -403,20 +465,41 @@ export function apparentMerges(rows: ReadonlyArray<ReadonlyArray<CellSnapshot | 
  */
 export async function readWorkbook(context: Excel.RequestContext, counter: SyncCounter): Promise<WorkbookRead> {
   const workbook = context.workbook;
-  const sheets = workbook.worksheets.load('items/name');
-  const names = workbook.names.load('items/name,items/formula');
-  const setting = queueOptionsLoad(context);
-  const structure = workbook.protection.load('protected');
-  const application = workbook.application.load('calculationMode');
-  const runtime = context.runtime;
+  const mergesListed = isExcelApiSupported('1.13');
   const eventsSwitch = isExcelApiSupported('1.8');
-  if (eventsSwitch) runtime.load('enableEvents');
-  const probes: Array<{ readonly sheet: Excel.Worksheet; readonly measure: Measure }> = [];
-  for (let sheet = workbook.worksheets.getFirst(); ; sheet = sheet.getNextOrNullObject()) {
-    probes.push({ sheet: sheet.load('name'), measure: queueMeasure(sheet) });
-    if (probes.length === MEASURED_SHEETS) break;
+  const queueFirst = (withActive: boolean) => {
+    const probes: Array<{ readonly sheet: Excel.Worksheet; readonly measure: Measure }> = [];
+    for (let sheet = workbook.worksheets.getFirst(); ; sheet = sheet.getNextOrNullObject()) {
+      probes.push({ sheet: sheet.load('name'), measure: queueMeasure(sheet) });
+      if (probes.length === MEASURED_SHEETS) break;
+    }
+    const active = withActive ? workbook.worksheets.getActiveWorksheet().load('name') : undefined;
+    if (eventsSwitch) context.runtime.load('enableEvents');
+    return {
+      sheets: workbook.worksheets.load('items/name'),
+      names: workbook.names.load('items/name,items/formula'),
+      setting: queueOptionsLoad(context),
+      structure: workbook.protection.load('protected'),
+      application: workbook.application.load('calculationMode'),
+      probes,
+      active: active === undefined ? undefined : {
+        sheet: active,
+        head: active.getRangeByIndexes(ACTIVE_HEAD.top, ACTIVE_HEAD.left, HEAD_ROWS, HEAD_COLUMNS).getUsedRangeOrNullObject(true).load(CELL_PROPERTIES),
+        merges: mergesListed ? active.getRange().getMergedAreasOrNullObject().load('address') : undefined,
+      },
+    };
+  };
+  let first = queueFirst(true);
+  try {
+    await counter.sync();
+  } catch (error) {
+    // The active sheet's head can only be too large when its cells hold very long texts: measured without it.
+    if (officeErrorCode(error) !== 'ResponsePayloadSizeLimitExceeded') throw error;
+    first = queueFirst(false);
+    await counter.sync();
   }
-  await counter.sync();
+  const { sheets, names, setting, structure, application, probes, active } = first;
+  const runtime = context.runtime;
 
   const defined: DefinedNameSnapshot[] = names.items.flatMap((n) => {
     const formula: unknown = n.formula;
@@ -432,7 +515,9 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
   }
   const loads = sheets.items.flatMap((sheet) => {
     const measure = measured.get(sheet.name);
-    return measure === undefined ? [] : [sheetLoadOf(sheet, sheet.name, measure, blocksOn(sheet.name))];
+    if (measure === undefined) return [];
+    const load = sheetLoadOf(sheet, sheet.name, measure, blocksOn(sheet.name));
+    return [active !== undefined && active.sheet.name === sheet.name ? withActiveHead(load, active) : load];
   });
 
   // Whole: small sheets, and those the add-in itself wrote to (its ledger, sheets holding its blocks), whatever
@@ -442,11 +527,10 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
   const readable = loads.filter((l) => l.areas.length > 0);
   const large = readable.filter((l) => !isWhole(l));
   const headRows = (l: SheetLoad): number => Math.min(HEAD_ROWS, Math.max(1, Math.floor(READ_BUDGET_BYTES / ((l.extent?.columnCount ?? 1) * ESTIMATED_CELL_BYTES))));
-  const headEnd = (l: SheetLoad): number => (l.extent?.rowIndex ?? 0) + headRows(l) - 1;
-  const mergesListed = isExcelApiSupported('1.13');
+  const headEnd = (l: SheetLoad): number => (l.headRead ? -1 : (l.extent?.rowIndex ?? 0) + headRows(l) - 1);
   await readPieces(counter, readable.flatMap((l) => [
     ...bandsOf(l, large.includes(l) ? l.areas.flatMap((a) => rowsOf(a, 0, headEnd(l)) ?? []) : l.areas, ESTIMATED_CELL_BYTES),
-    ...(mergesListed ? [{ kind: 'merges' as const, load: l, bytes: MERGES_BYTES }] : []),
+    ...(mergesListed && l.merges === undefined ? [{ kind: 'merges' as const, load: l, bytes: MERGES_BYTES }] : []),
   ]));
 
   const withTable = large.filter((l) => detectTables({ sheets: [sheetFrom(l)] }).tables.length > 0);
