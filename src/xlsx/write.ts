@@ -12,7 +12,7 @@
  */
 import type * as ExcelJS from 'exceljs';
 import { promises as fs } from 'fs';
-import { crc32, deflateRaw } from 'zlib';
+import { createDeflateRaw, crc32, deflateRaw } from 'zlib';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const Workbook = require('exceljs/lib/doc/workbook') as { prototype: object };
@@ -83,9 +83,25 @@ interface XlsxParts {
 /** XML pieces joined into a chunk (and encoded) once this many have gathered, outside any rollback ExcelJS may make. */
 const PIECES_PER_CHUNK = 1 << 16;
 
-/** An ExcelJS XmlStream that hands its text on in chunks as it grows, rather than holding every piece to the end. */
+/**
+ * An ExcelJS XmlStream that hands its text to a deflate stream in chunks as it grows, rather than holding every piece
+ * to the end: the part is packed from its chunks, never joined whole.
+ */
 class ChunkedXmlStream extends XmlStream {
-  readonly chunks: Buffer[] = [];
+  private readonly deflate = createDeflateRaw();
+  private readonly packed: Promise<Buffer>;
+  private size = 0;
+  private crc = 0;
+
+  constructor() {
+    super();
+    const out: Buffer[] = [];
+    this.deflate.on('data', (chunk: Buffer) => out.push(chunk));
+    this.packed = new Promise((resolve, reject) => {
+      this.deflate.on('end', () => resolve(Buffer.concat(out)));
+      this.deflate.on('error', reject);
+    });
+  }
 
   override openNode(name: string, attributes?: unknown): void {
     if (this._xml.length >= PIECES_PER_CHUNK && this._rollbacks.length === 0) this.flush();
@@ -93,15 +109,22 @@ class ChunkedXmlStream extends XmlStream {
   }
 
   private flush(): void {
-    this.chunks.push(Buffer.from(this._xml.join(''), 'utf8'));
+    this.push(this._xml.join(''));
     this._xml = [];
   }
 
-  /** All the text, closing the open nodes as ExcelJS's `xml` does. */
-  bytes(): Buffer {
-    const rest = this.xml;
-    this.chunks.push(Buffer.from(rest, 'utf8'));
-    return Buffer.concat(this.chunks.splice(0));
+  private push(text: string): void {
+    const bytes = Buffer.from(text, 'utf8');
+    this.size += bytes.length;
+    this.crc = crc32(bytes, this.crc);
+    this.deflate.write(bytes);
+  }
+
+  /** The part, whole: its text ends with the open nodes closed, as ExcelJS's `xml` does. */
+  entry(name: string): Entry {
+    this.push(this.xml);
+    this.deflate.end();
+    return { name, size: this.size, crc: this.crc, packed: this.packed };
   }
 }
 
@@ -120,6 +143,11 @@ function pack(data: Buffer): Promise<Buffer> {
 /** A zip package being filled; stands in for ExcelJS's ZipWriter (`append`) as its parts are rendered. */
 class Package {
   private readonly entries: Entry[] = [];
+
+  /** A part packed as it was written. */
+  add(entry: Entry): void {
+    this.entries.push(entry);
+  }
 
   append(data: string | Buffer | Uint8Array, options: { name: string; base64?: boolean }): void {
     const bytes = typeof data === 'string' ? Buffer.from(data, options.base64 ? 'base64' : 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -242,7 +270,7 @@ export async function xlsxBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
     prepareXform.prepare(sheet, sheetOptions);
     const xml = new ChunkedXmlStream();
     renderXform.render(xml, sheet);
-    zip.append(xml.bytes(), { name: `xl/worksheets/sheet${sheet.id}.xml` });
+    zip.add(xml.entry(`xl/worksheets/sheet${sheet.id}.xml`));
     if (sheet.rels && sheet.rels.length) {
       const rels = new XmlStream();
       relationships.render(rels, sheet.rels);
