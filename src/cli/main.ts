@@ -1,8 +1,9 @@
 /** The `scorecard` command line. */
 import { Command, CommanderError } from 'commander';
+import type { Workbook } from 'exceljs';
 import { promises as fs } from 'fs';
 import { basename, dirname, extname, join } from 'path';
-import { buildReport, evaluateWorkbook, formatNumber, PaletteName, planPrint, planRefresh, withoutOwnBlocks } from '../engine';
+import { buildReport, evaluateWorkbook, EvaluationSettings, formatNumber, PaletteName, planPrint, planRefresh, withoutOwnBlocks } from '../engine';
 import { applyPlanToWorkbook, snapshotWithNames } from '../xlsx/apply';
 import { removeFromWorkbook } from '../xlsx/refresh';
 import { writeXlsxFile } from '../xlsx/write';
@@ -56,27 +57,15 @@ export function buildProgram(io: Io): Command {
       const wb = await openWorkbookToRewrite(input, 'refresh', (snapshot) => evaluateWorkbook(snapshot, settings));
       const output = opts.inPlace ? input : opts.output ?? join(dirname(input), `${basename(input, extname(input))}-scorecard.xlsx`);
       if (!opts.inPlace && output === input) throw new OptionError('the output would overwrite the input: use --in-place (which keeps a backup) or another -o');
-      const snapshot = snapshotWithNames(wb);
-      const plan = planRefresh(snapshot, { settings, palette });
-      requireTables(input, snapshot, plan.evaluation);
-      const print = opts.fitToWidth ? planPrint(plan) : [];
-      applyPlanToWorkbook(wb, plan, { print });
+      // The snapshot and the plan are done with once applied: only the workbook, the report and the lines to print
+      // are held while the file is written.
+      const refreshed = refreshInMemory(input, wb, { settings, palette, fitToWidth: opts.fitToWidth === true, json: opts.json !== undefined });
       if (opts.inPlace) await writeOutput(backupOf(input), '-o', (path) => fs.copyFile(input, path));
       await writeOutput(output, '-o', (path) => writeXlsxFile(wb, path));
-      const report = buildReport(input, plan.evaluation, (o) => formatNumber(o.value));
       const json = opts.json;
-      if (json !== undefined) {
-        await writeOutput(json, '--json', (path) => fs.writeFile(path, `${JSON.stringify({ ...report, notices: plan.notices }, null, 2)}\n`));
-      }
+      if (json !== undefined) await writeOutput(json, '--json', (path) => fs.writeFile(path, refreshed.json));
       io.out(`Refreshed ${input} → ${output}`);
-      for (const t of report.tables) {
-        const written = plan.blocks.some((b) => b.sheet === t.sheet && b.tableRange === t.range);
-        io.out(`  ${summaryLine(t)}${written ? '' : ' (not written: see below)'}`);
-      }
-      for (const s of report.skipped) io.out(`  ${s.sheet} › ${s.title ?? s.range}: skipped — ${s.reason}`);
-      for (const n of plan.notices) io.out(`  ⚠ ${n.sheet}!${n.cell}: ${n.message}`);
-      for (const p of print) io.out(`  ${p.sheet}: prints ${p.orientation}, one page wide, columns ${p.titleColumns} repeated on every page`);
-      if (plan.ledger.length > 0) io.out(`  ${plan.ledger.length} text cell${plan.ledger.length === 1 ? '' : 's'} typed as numbers (same text shown; "scorecard remove" puts them back)`);
+      for (const line of refreshed.lines) io.out(line);
       if (opts.json) io.out(`  Report: ${opts.json}`);
     });
 
@@ -93,6 +82,29 @@ export function buildProgram(io: Io): Command {
       io.out(`Removed the scorecard from ${input} → ${output}`);
     });
   return program;
+}
+
+/**
+ * Plans the refresh of a workbook and applies it; gives what the command prints after writing the file (below its
+ * first line) and the report as the JSON --json writes.
+ */
+function refreshInMemory(input: string, wb: Workbook, how: { settings: EvaluationSettings; palette: PaletteName; fitToWidth: boolean; json: boolean }): { lines: string[]; json: string } {
+  const snapshot = snapshotWithNames(wb);
+  const plan = planRefresh(snapshot, { settings: how.settings, palette: how.palette });
+  requireTables(input, snapshot, plan.evaluation);
+  const print = how.fitToWidth ? planPrint(plan) : [];
+  applyPlanToWorkbook(wb, plan, { print });
+  const report = buildReport(input, plan.evaluation, (o) => formatNumber(o.value));
+  const lines: string[] = [];
+  for (const t of report.tables) {
+    const written = plan.blocks.some((b) => b.sheet === t.sheet && b.tableRange === t.range);
+    lines.push(`  ${summaryLine(t)}${written ? '' : ' (not written: see below)'}`);
+  }
+  for (const s of report.skipped) lines.push(`  ${s.sheet} › ${s.title ?? s.range}: skipped — ${s.reason}`);
+  for (const n of plan.notices) lines.push(`  ⚠ ${n.sheet}!${n.cell}: ${n.message}`);
+  for (const p of print) lines.push(`  ${p.sheet}: prints ${p.orientation}, one page wide, columns ${p.titleColumns} repeated on every page`);
+  if (plan.ledger.length > 0) lines.push(`  ${plan.ledger.length} text cell${plan.ledger.length === 1 ? '' : 's'} typed as numbers (same text shown; "scorecard remove" puts them back)`);
+  return { lines, json: how.json ? `${JSON.stringify({ ...report, notices: plan.notices }, null, 2)}\n` : '' };
 }
 
 function paletteOf(name: string | undefined): PaletteName {
