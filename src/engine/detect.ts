@@ -390,9 +390,22 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
   for (const kind of TABLE_KINDS) if (kind.completeRoles !== undefined) applyRoles(columns, kind.completeRoles(columns, context));
 
   const periodCols = columns.filter((k) => k.role === 'period');
-  const periodCells = periodCols.flatMap((k) => dataRows.map((r) => [r, k.col] as const)).filter(([r, c]) => !isEmpty(sheet, r, c));
-  const numericShare = periodCells.length === 0 ? 0 : periodCells.filter(([r, c]) => isNumericData(sheet, r, c)).length / periodCells.length;
-  const ratingShare = periodCells.length === 0 ? 0 : periodCells.filter(([r, c]) => { const s = statusOfWord(textAt(sheet, r, c)); return s !== undefined && s !== 'none'; }).length / periodCells.length;
+  // The filled cells of the period columns: how many hold figures, and how many published ratings (counted, not listed).
+  let periodCells = 0;
+  let numericCells = 0;
+  let ratedCells = 0;
+  for (const k of periodCols) {
+    for (const r of dataRows) {
+      const text = textAt(sheet, r, k.col);
+      if (text === '') continue;
+      periodCells++;
+      if (isNumericData(sheet, r, k.col)) numericCells++;
+      const s = statusOfWord(text);
+      if (s !== undefined && s !== 'none') ratedCells++;
+    }
+  }
+  const numericShare = periodCells === 0 ? 0 : numericCells / periodCells;
+  const ratingShare = periodCells === 0 ? 0 : ratedCells / periodCells;
   const evidence: TableEvidence = {
     headerText: headers.join(' ').toLowerCase(),
     has: (role) => hasRole(columns, role),

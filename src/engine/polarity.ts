@@ -2,7 +2,7 @@
  * Polarity: whether higher or lower is better, and where that was read from.
  */
 import { reflag } from './regex';
-import { MEASURE_COMPARATORS, MEASURE_POLARITY_NOTES, MEASURE_WORDING, NEGATION, POLARITY_PHRASES } from './vocabulary';
+import { MEASURE_COMPARATORS, MEASURE_POLARITY_NOTES, MEASURE_WORDING, NEGATION, POLARITY_PHRASES, singleSpaced, withoutFullStop } from './vocabulary';
 import { TargetSpec } from './target';
 
 /** Which way is better. `range` = inside the target range. */
@@ -23,7 +23,7 @@ export interface PolarityReading {
 
 /** Reads a Polarity column's cell ("Smaller is better", "High") or undefined when it says nothing known. */
 export function polarityFromPhrase(text: string): Exclude<Polarity, 'unknown'> | undefined {
-  const t = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  const t = withoutFullStop(singleSpaced(text).trim());
   for (const p of POLARITY_PHRASES) if (p.pattern.test(t)) return p.polarity;
   return undefined;
 }

@@ -208,9 +208,35 @@ export const TWO_STATE_KEY = /\btarget met\b[^.\n]*\b(?:not met|missed)\b|\bmet\
 /** Title words of a list of budget variances with no header: "Outturn Forecast", "Budget Monitoring". */
 export const BUDGET_TITLE = /\b(?:budget|outturn|forecast|over\s*spend|under\s*spend|overspend|underspend|variances?)\b/i;
 
+/** Whitespace that making each run of it one space would change: a run of two, or any whitespace but a space. */
+const UNEVEN_SPACE = /\s\s|[^\S ]/;
+/** A run of whitespace. Global, but `replace` starts it from the text's start on every call. */
+const WHITESPACE_RUN = /\s+/g;
+/** Footnote marks after a published status: "Green*", "Red†". */
+const TRAILING_MARKS = /[*†‡]+$/;
+
+/**
+ * The text with each run of whitespace made one space, as `text.replace(/\s+/g, ' ')` makes it. Most cell texts
+ * already are (a replace copies any text holding a space), so those are returned as they are, with no copy made.
+ */
+export function singleSpaced(text: string): string {
+  return UNEVEN_SPACE.test(text) ? text.replace(WHITESPACE_RUN, ' ') : text;
+}
+
+/** The text without its one closing full stop, if it has one, as `text.replace(/\.$/, '')` leaves it. */
+export function withoutFullStop(text: string): string {
+  return text.endsWith('.') ? text.slice(0, -1) : text;
+}
+
+/**
+ * The value words as one pattern, which matches where any of them does: each is case-insensitive, anchored to the
+ * whole cell and captures nothing, so their alternation answers alike.
+ */
+const ANY_VALUE_WORD = new RegExp(VALUE_WORDS.map((w) => `(?:${w.pattern.source})`).join('|'), 'i');
+
 /** Returns the role a header names, or undefined. */
 export function roleOfHeader(header: string): ColumnRole | undefined {
-  const h = header.replace(/\s+/g, ' ').trim();
+  const h = singleSpaced(header).trim();
   if (h === '') return undefined;
   for (const w of HEADER_WORDS) if (w.pattern.test(h)) return w.role;
   return undefined;
@@ -218,13 +244,12 @@ export function roleOfHeader(header: string): ColumnRole | undefined {
 
 /** Returns true when a header names the reported value without a period ("Result", "Actual"). */
 export function isValueHeader(header: string): boolean {
-  const h = header.replace(/\s+/g, ' ').trim();
-  return VALUE_WORDS.some((w) => w.pattern.test(h));
+  return ANY_VALUE_WORD.test(singleSpaced(header).trim());
 }
 
 /** Reads a published status cell, or undefined when it is not one. */
 export function statusOfWord(text: string): 'green' | 'amber' | 'red' | 'none' | undefined {
-  const t = text.replace(/\s+/g, ' ').replace(/[*†‡]+$/, '').trim();
+  const t = singleSpaced(text).replace(TRAILING_MARKS, '').trim();
   if (t === '') return undefined;
   for (const w of STATUS_WORDS) if (w.pattern.test(t)) return w.status;
   return undefined;
@@ -232,7 +257,7 @@ export function statusOfWord(text: string): 'green' | 'amber' | 'red' | 'none' |
 
 /** Reads a published trend in words, or undefined. */
 export function trendOfWord(text: string): 'improving' | 'worsening' | 'stable' | undefined {
-  const t = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  const t = withoutFullStop(singleSpaced(text).trim());
   for (const w of TREND_WORDS) if (w.pattern.test(t)) return w.trend;
   return undefined;
 }
