@@ -93,13 +93,21 @@ export function polarityFromWording(measure: string, target: TargetSpec | null):
     hits.push({ at: m.index, polarity, weight: w.weight, word: negated ? `${/\S+\s*$/.exec(before.replace(/\s+$/, ' '))?.[0]?.trim() ?? 'not'} ${m[0]}` : m[0] });
   }
   const pick = (weight: 'outcome' | 'subject'): { polarity: 'higher' | 'lower' | 'range'; word: string } | null | undefined => {
-    const of = hits.filter((h) => h.weight === weight).sort((a, b) => a.at - b.at);
-    if (of.length === 0) return undefined;
-    const sides = new Set(of.map((h) => h.polarity));
+    // The earliest word of this weight (the first found where two start alike), walked without a sorted copy.
+    let first: (typeof hits)[number] | undefined;
+    let mixed = false;
+    for (const h of hits) {
+      if (h.weight !== weight) continue;
+      if (first === undefined) first = h;
+      else {
+        if (h.polarity !== first.polarity) mixed = true;
+        if (h.at < first.at) first = h;
+      }
+    }
+    if (first === undefined) return undefined;
     // Words pulling both ways at the same weight do not say: leave it to other evidence.
-    if (sides.size > 1) return null;
-    const h = of[0] as (typeof of)[number];
-    return { polarity: h.polarity, word: h.word };
+    if (mixed) return null;
+    return { polarity: first.polarity, word: first.word };
   };
   const outcome = pick('outcome');
   if (outcome === null) return undefined;
