@@ -174,30 +174,25 @@ class Package {
       const data = await entry.packed;
       const name = Buffer.from(entry.name, 'utf8');
       if (data.length > 0xffffffff || entry.size > 0xffffffff || offset > 0xffffffff) throw new Error('The workbook is too large for a zip package without ZIP64');
+      // The fields a local header and its central directory entry share, from "version needed" to the name's length.
+      const common = (header: Buffer, at: number): void => {
+        header.writeUInt16LE(20, at); // version needed: 2.0 (deflate)
+        header.writeUInt16LE(0x0800, at + 2); // names in UTF-8
+        header.writeUInt16LE(8, at + 4); // deflate
+        header.writeUInt16LE(time, at + 6);
+        header.writeUInt16LE(date, at + 8);
+        header.writeUInt32LE(entry.crc, at + 10);
+        header.writeUInt32LE(data.length, at + 14);
+        header.writeUInt32LE(entry.size, at + 18);
+        header.writeUInt16LE(name.length, at + 22);
+      };
       const local = Buffer.alloc(30);
       local.writeUInt32LE(0x04034b50, 0);
-      local.writeUInt16LE(20, 4); // version needed: 2.0 (deflate)
-      local.writeUInt16LE(0x0800, 6); // names in UTF-8
-      local.writeUInt16LE(8, 8); // deflate
-      local.writeUInt16LE(time, 10);
-      local.writeUInt16LE(date, 12);
-      local.writeUInt32LE(entry.crc, 14);
-      local.writeUInt32LE(data.length, 18);
-      local.writeUInt32LE(entry.size, 22);
-      local.writeUInt16LE(name.length, 26);
-      local.writeUInt16LE(0, 28);
+      common(local, 4);
       const central = Buffer.alloc(46);
       central.writeUInt32LE(0x02014b50, 0);
       central.writeUInt16LE(20, 4); // made by: MS-DOS, 2.0
-      central.writeUInt16LE(20, 6);
-      central.writeUInt16LE(0x0800, 8);
-      central.writeUInt16LE(8, 10);
-      central.writeUInt16LE(time, 12);
-      central.writeUInt16LE(date, 14);
-      central.writeUInt32LE(entry.crc, 16);
-      central.writeUInt32LE(data.length, 20);
-      central.writeUInt32LE(entry.size, 24);
-      central.writeUInt16LE(name.length, 28);
+      common(central, 6);
       central.writeUInt32LE(offset, 42);
       parts.push(local, name, data);
       directory.push(central, name);
