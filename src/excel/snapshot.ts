@@ -455,9 +455,9 @@ function withActiveHead(load: SheetLoad, active: ActiveHead): SheetLoad {
  *    and with them the active sheet's first {@link HEAD_ROWS} rows of {@link HEAD_COLUMNS} columns and its merged
  *    areas: a scorecard that fits there is read in this one round trip (asked for again without them should Excel
  *    refuse the response as too large);
- * 2. the cells of every other sheet and the rest of the active one, packed into responses of about {@link READ_BUDGET_BYTES} (usually one): whole sheets
- *    where they are small, only the first {@link HEAD_ROWS} rows of a sheet too large to share a response, and the
- *    merged areas where the host lists them (ExcelApi 1.13);
+ * 2. the cells of every other sheet and the rest of the active one, packed into responses of about
+ *    {@link READ_BUDGET_BYTES} (usually one): whole sheets where they are small, only the first {@link HEAD_ROWS} rows
+ *    of a sheet too large to share a response, and the merged areas where the host lists them (ExcelApi 1.13);
  * 3. the rest of each large sheet whose first rows hold a table, in row bands sized by what those rows weighed.
  *    A large sheet without a table in its first rows is read no further.
  * The blocks an earlier refresh wrote are left out (see {@link areasToRead}), a sheet whose used range is past
