@@ -2,7 +2,7 @@ import * as ExcelJS from 'exceljs';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
-  BLOCK_COLUMNS, cellAddress, isWordListName, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, rangeRects, rectWithin, moveFormulaRows, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
+  BLOCK_COLUMNS, cellAddress, CellSnapshot, isWordListName, LEDGER_SHEET, parseCellAddress, parseReference, planPrint, planRefresh, rangeRects, rectWithin, moveFormulaRows, SUMMARY_NAME, SUMMARY_SHEET, WorkbookSnapshot, withoutOwnBlocks,
 } from '../src/engine';
 import { charsToPoints, FormatPiece, formatPieces, needsTextPrefix, packSteps, SUMMARY_CHART_NAME, textInput, utf8Length } from '../src/excel/apply';
 import { MIN_SPLIT_ROOM, PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
@@ -11,7 +11,7 @@ import {
   removeScorecard, runExclusive, saveOptions, ScorecardOptions, selectCell, startWatch,
 } from '../src/excel';
 import { parseOptions } from '../src/excel/settings';
-import { HEAD_COLUMNS, HEAD_ROWS, MEASURED_SHEETS, readWorkbook, SHEET_CELL_BUDGET } from '../src/excel/snapshot';
+import { apparentMerges, HEAD_COLUMNS, HEAD_ROWS, MEASURED_SHEETS, readWorkbook, SHEET_CELL_BUDGET } from '../src/excel/snapshot';
 import { describeError } from '../src/ui/notify';
 import { applyPlanToWorkbook, snapshotWithNames } from '../src/xlsx/apply';
 import { refreshWorkbook } from '../src/xlsx/refresh';
@@ -547,6 +547,12 @@ describe('merged cells', () => {
     expect(summary.notices).toEqual([expect.objectContaining({ sheet: 'S', cell: 'F6' })]);
     // No block, so no block names: only the summary sheet's, which lists the table with its counts, and its chart's.
     expect(emulator.dump().names.map((n) => n.name)).toEqual([SUMMARY_NAME, SUMMARY_CHART_NAME]);
+  });
+
+  it('finds the headings that may be merged in a run of 300,000 rows without a blank one (more than a call takes arguments)', () => {
+    const text = (value: string): CellSnapshot => ({ value, numberFormat: 'General', text: value });
+    const rows: Array<Array<CellSnapshot | undefined>> = Array.from({ length: 300_000 }, (_, r) => (r === 1 ? [text('Section')] : [text(`m${r}`), text('x'), text('y')]));
+    expect(apparentMerges(rows)).toEqual(['A2:C2']);
   });
 
   it('writes the block beside a table whose section heading stands alone within the table\'s width, whatever the host', async () => {

@@ -588,8 +588,9 @@ function summarySteps(plan: WritePlan, read: WorkbookRead, activeSheet: string |
   }));
   const writes = summaryWrites(summary);
   const at = new Map(writes.map((c) => [keyOf(c.row, c.col), c]));
-  const bottom = Math.max(...writes.map((c) => c.row));
-  const right = Math.max(...writes.map((c) => c.col));
+  // Not Math.max(...rows): a summary of a large workbook holds more cells than a call takes arguments.
+  const bottom = writes.reduce((n, c) => Math.max(n, c.row), 0);
+  const right = writes.reduce((n, c) => Math.max(n, c.col), 0);
   steps.push(...rectSteps({ sheet: name, top: 0, left: 0, bottom, right }, true, (r, c) => at.get(keyOf(r, c))));
   steps.push(...styleSteps(writes));
   steps.push(...columnSteps({ columns: summary.widths.map((x) => ({ sheet: name, col: x.col, width: x.width, hidden: false, outlineLevel: 0 })) }));

@@ -412,7 +412,9 @@ export function apparentMerges(rows: ReadonlyArray<ReadonlyArray<CellSnapshot | 
   for (let r = 0; r <= rows.length; r++) {
     if (r < rows.length && (filled[r]?.length ?? 0) > 0) continue;
     // Rows start..r-1 are a run without a blank row.
-    const right = Math.max(-1, ...filled.slice(start, r).map((cols) => cols[cols.length - 1] ?? -1));
+    // Not Math.max(...rows): a run of rows can hold more than a call takes arguments.
+    let right = -1;
+    for (let h = start; h < r; h++) right = Math.max(right, filled[h]?.[(filled[h]?.length ?? 0) - 1] ?? -1);
     for (let h = start; h < r; h++) {
       const cols = filled[h] ?? [];
       const only = cols[0];
