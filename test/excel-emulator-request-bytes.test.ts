@@ -23,6 +23,39 @@ async function firstRequest(emu: ExcelEmulator, batch: (ctx: EmulatedRequestCont
   return emu.syncPayloads[0]?.requestBytes ?? -1;
 }
 
+/**
+ * The JSON body office.js sends for one property set on `getItem(sheet).getRangeByIndexes(...)`: the Instantiate
+ * actions of the workbook, worksheets, sheet and range paths (ids 1, 3, 5 and `range.path`), the range's tracking by
+ * Excel.run (its _KeepReference and a second Instantiate), and the SetProperty, the last action to use every path.
+ */
+function rangeWriteBody(
+  ids: { readonly instantiate: readonly [number, number, number, number]; readonly keep: number; readonly again: number; readonly set: number },
+  sheet: unknown,
+  range: { readonly path: number; readonly args: readonly number[] },
+  property: string,
+  value: unknown,
+): string {
+  const [workbookId, worksheetsId, sheetId, rangeId] = ids.instantiate;
+  return JSON.stringify({
+    AutoKeepReference: true,
+    Actions: [
+      { Id: workbookId, ActionType: 1, Name: '', ObjectPathId: 1 },
+      { Id: worksheetsId, ActionType: 1, Name: '', ObjectPathId: 3 },
+      { Id: sheetId, ActionType: 1, Name: '', ObjectPathId: 5 },
+      { Id: rangeId, ActionType: 1, Name: '', ObjectPathId: range.path },
+      { Id: ids.keep, ActionType: 3, Name: '_KeepReference', ObjectPathId: range.path, ArgumentInfo: { Arguments: [] } },
+      { Id: ids.again, ActionType: 1, Name: '', ObjectPathId: range.path },
+      { Id: ids.set, ActionType: 4, Name: property, ObjectPathId: range.path, ArgumentInfo: { Arguments: [value] }, L: [1, 3, 5, range.path] },
+    ],
+    ObjectPaths: {
+      1: { Id: 1, ObjectPathType: 1, Name: '' },
+      3: { Id: 3, ObjectPathType: 4, Name: 'Worksheets', ParentObjectPathId: 1 },
+      5: { Id: 5, ObjectPathType: 5, Name: '', ParentObjectPathId: 3, ArgumentInfo: { Arguments: [sheet] } },
+      [range.path]: { Id: range.path, ObjectPathType: 3, Name: 'GetRangeByIndexes', ParentObjectPathId: 5, ArgumentInfo: { Arguments: range.args } },
+    },
+  });
+}
+
 describe('request bytes: the body office.js sends', () => {
   it('counts a write of formulas to one range as the JSON body office.js sends for it', async () => {
     const emu = workbook();
@@ -33,24 +66,7 @@ describe('request bytes: the body office.js sends', () => {
     // Ids 1 and 2: the workbook's path and its Instantiate, as the context is made. 3/4: workbook.worksheets; 5/6:
     // getItem("Data") (an indexer); 7/8: getRangeByIndexes, which Excel.run tracks (9: _KeepReference, 10: Instantiate
     // again); 11: the SetProperty, the last action to use paths 1, 3, 5 and 7 (its "L" list).
-    const body = JSON.stringify({
-      AutoKeepReference: true,
-      Actions: [
-        { Id: 2, ActionType: 1, Name: '', ObjectPathId: 1 },
-        { Id: 4, ActionType: 1, Name: '', ObjectPathId: 3 },
-        { Id: 6, ActionType: 1, Name: '', ObjectPathId: 5 },
-        { Id: 8, ActionType: 1, Name: '', ObjectPathId: 7 },
-        { Id: 9, ActionType: 3, Name: '_KeepReference', ObjectPathId: 7, ArgumentInfo: { Arguments: [] } },
-        { Id: 10, ActionType: 1, Name: '', ObjectPathId: 7 },
-        { Id: 11, ActionType: 4, Name: 'Formulas', ObjectPathId: 7, ArgumentInfo: { Arguments: [formulas] }, L: [1, 3, 5, 7] },
-      ],
-      ObjectPaths: {
-        1: { Id: 1, ObjectPathType: 1, Name: '' },
-        3: { Id: 3, ObjectPathType: 4, Name: 'Worksheets', ParentObjectPathId: 1 },
-        5: { Id: 5, ObjectPathType: 5, Name: '', ParentObjectPathId: 3, ArgumentInfo: { Arguments: ['Data'] } },
-        7: { Id: 7, ObjectPathType: 3, Name: 'GetRangeByIndexes', ParentObjectPathId: 5, ArgumentInfo: { Arguments: [0, 0, 2, 2] } },
-      },
-    });
+    const body = rangeWriteBody({ instantiate: [2, 4, 6, 8], keep: 9, again: 10, set: 11 }, 'Data', { path: 7, args: [0, 0, 2, 2] }, 'Formulas', formulas);
     expect(n).toBe(bytes(body));
   });
 
@@ -68,24 +84,7 @@ describe('request bytes: the body office.js sends', () => {
     // Query 7). After the first response the sheet's path is worksheets[id] (ObjectPath.updateUsingObjectData).
     const id = emu.dump().sheets[0]?.id;
     expect(typeof id).toBe('string');
-    const body = JSON.stringify({
-      AutoKeepReference: true,
-      Actions: [
-        { Id: 9, ActionType: 1, Name: '', ObjectPathId: 1 },
-        { Id: 10, ActionType: 1, Name: '', ObjectPathId: 3 },
-        { Id: 11, ActionType: 1, Name: '', ObjectPathId: 5 },
-        { Id: 12, ActionType: 1, Name: '', ObjectPathId: 8 },
-        { Id: 13, ActionType: 3, Name: '_KeepReference', ObjectPathId: 8, ArgumentInfo: { Arguments: [] } },
-        { Id: 14, ActionType: 1, Name: '', ObjectPathId: 8 },
-        { Id: 15, ActionType: 4, Name: 'NumberFormat', ObjectPathId: 8, ArgumentInfo: { Arguments: [[['0']]] }, L: [1, 3, 5, 8] },
-      ],
-      ObjectPaths: {
-        1: { Id: 1, ObjectPathType: 1, Name: '' },
-        3: { Id: 3, ObjectPathType: 4, Name: 'Worksheets', ParentObjectPathId: 1 },
-        5: { Id: 5, ObjectPathType: 5, Name: '', ParentObjectPathId: 3, ArgumentInfo: { Arguments: [id] } },
-        8: { Id: 8, ObjectPathType: 3, Name: 'GetRangeByIndexes', ParentObjectPathId: 5, ArgumentInfo: { Arguments: [0, 0, 1, 1] } },
-      },
-    });
+    const body = rangeWriteBody({ instantiate: [9, 10, 11, 12], keep: 13, again: 14, set: 15 }, id, { path: 8, args: [0, 0, 1, 1] }, 'NumberFormat', [['0']]);
     expect(emu.syncPayloads[1]?.requestBytes).toBe(bytes(body));
   });
 
