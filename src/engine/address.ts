@@ -65,3 +65,6 @@ export function quoteSheetName(name: string): string {
   const plain = PLAIN_SHEET_NAME.test(name) && !A1_LIKE_NAME.test(name) && !R1C1_LIKE_NAME.test(name) && !BOOLEAN_NAME.test(name);
   return plain ? name : `'${name.replace(/'/g, "''")}'`;
 }
+
+/** Rows of a worksheet (Excel's limit): a row reference past it, or before row 1, leaves the sheet. */
+export const SHEET_ROWS = 1_048_576;

@@ -298,16 +298,12 @@ function ratingsColumnsOf(table: DetectedTable): RatingsColumns {
 
 /** The period columns of a row whose target is in `targetCol`, found once for each target column of the table. */
 function periodsBeside(ctx: RowContext, columns: KpiColumns, targetCol: TableColumn | undefined): PeriodsBeside {
-  const key = targetCol?.col ?? -1;
-  let periods = columns.periods.get(key);
-  if (periods === undefined) {
+  return getOrMake(columns.periods, targetCol?.col ?? -1, () => {
     const inTable = ctx.table.columns.filter((c) => c.role === 'period' && (targetCol === undefined || c.col !== targetCol.col));
     const inOrder = [...inTable].sort((x, y) => byPeriod({ period: x.period ?? null, col: x.col }, { period: y.period ?? null, col: y.col }));
     const shares = [...inOrder, ...columns.values].map((c) => partOfYear(c.period ?? null, c.header)?.share ?? 1);
-    periods = { inTable, inOrder, shares };
-    columns.periods.set(key, periods);
-  }
-  return periods;
+    return { inTable, inOrder, shares };
+  });
 }
 
 /** The text a cell of the table shows ('' outside the table's data rows and columns). */
@@ -562,9 +558,14 @@ function termOf(ctx: RowContext, r: number, col: number, value: number | undefin
  * once a row. `make` builds it the first time the key is asked for.
  */
 function sharedIn<T extends object>(store: Map<string, T>, key: string, make: () => T): T {
+  return getOrMake(store, key, () => sharedShapePart(make()));
+}
+
+/** What `store` holds under `key`, made (and kept) the first time it is asked for. */
+function getOrMake<K, T>(store: Map<K, T>, key: K, make: () => T): T {
   let known = store.get(key);
   if (known === undefined) {
-    known = sharedShapePart(make());
+    known = make();
     store.set(key, known);
   }
   return known;
@@ -574,23 +575,14 @@ function sharedIn<T extends object>(store: Map<string, T>, key: string, make: ()
 /** A cell the rules read as it is typed (over `divisor`), one object for the table's rows. */
 function cellTerm(ctx: RowContext, role: string, divisor: 1 | 100): ValueTerm {
   const terms = ctx.cellTerms[divisor];
-  return terms.get(role) ?? sharedIn(terms, role, () => ({ kind: 'cell', role, divisor }));
+  return sharedIn(terms, role, () => ({ kind: 'cell', role, divisor }));
 }
 
 /** A tolerance in the numbers the rules compare (3 pp on a rate is 0.03), one object for the table's rows. */
 function bandOf(ctx: RowContext, t: Tolerance, unit: Unit): Band {
   // Most rows ask for the table's own tolerances: each tolerance's bands are kept with it, found without a key.
-  let byUnit = ctx.bandsOf.get(t);
-  if (byUnit === undefined) {
-    byUnit = new Map();
-    ctx.bandsOf.set(t, byUnit);
-  }
-  let band = byUnit.get(unit);
-  if (band === undefined) {
-    band = sharedIn(ctx.bands, `${t.kind}:${t.value}:${unit}`, () => (t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) }));
-    byUnit.set(unit, band);
-  }
-  return band;
+  const byUnit = getOrMake(ctx.bandsOf, t, () => new Map<Unit, Band>());
+  return getOrMake(byUnit, unit, () => sharedIn(ctx.bands, `${t.kind}:${t.value}:${unit}`, () => (t.kind === 'relative' ? { relative: t.value, absolute: 0 } : { relative: 0, absolute: absoluteTolerance(t, unit) })));
 }
 
 /** A side of the target that is not set, one object for every row. */
@@ -998,11 +990,7 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
  * are shared by shapes alike but for their readings, which the row's own travel beside (as `base`'s do).
  */
 function rulesShownAt(ctx: RowContext, base: RowBlock, shape: PeriodRowShape): RowBlock {
-  let byDecimals = ctx.shownAt.get(base.rules);
-  if (byDecimals === undefined) {
-    byDecimals = new Map();
-    ctx.shownAt.set(base.rules, byDecimals);
-  }
+  const byDecimals = getOrMake(ctx.shownAt, base.rules, () => new Map<number, RowBlock>());
   const known = byDecimals.get(shape.displayDecimals);
   if (known === undefined) {
     const made = rowRules(shape);

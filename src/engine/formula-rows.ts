@@ -4,6 +4,7 @@
  * conditional formats shared by stacked tables move their tests to each area's rows with it, and the file path checks
  * with it that a run of cells can be one shared formula.
  */
+import { SHEET_ROWS } from './address';
 
 const REFERENCE = /(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(.])/y;
 
@@ -58,7 +59,7 @@ export function fillRows(t: RowTemplate, delta: number): string | null {
   let out = t.texts[0] as string;
   for (let k = 0; k < t.rows.length; k++) {
     const moved = (t.rows[k] as number) + delta;
-    if (moved < 1 || moved > 1_048_576) return null;
+    if (moved < 1 || moved > SHEET_ROWS) return null;
     out += `${moved}${t.texts[k + 1] as string}`;
   }
   return out;
@@ -70,6 +71,8 @@ export function fillRows(t: RowTemplate, delta: number): string | null {
  * null when a reference would leave the sheet.
  */
 export function moveFormulaRows(formula: string, delta: number): string | null {
+  // Not moved: nothing to read (a shared rule's first area, most narrowed rules).
+  if (delta === 0) return formula;
   return fillRows(rowTemplate(formula), delta);
 }
 

@@ -170,6 +170,18 @@ function commonFormat(formats: ReadonlyArray<ReadonlyArray<string | null>>, j: n
   return best;
 }
 
+/** The spans [first, last] of adjacent positions holding the same key. */
+function equalSpans<K>(keys: readonly K[]): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (let j = 0; j < keys.length; ) {
+    let k = j;
+    while (k + 1 < keys.length && keys[k + 1] === keys[j]) k += 1;
+    spans.push([j, k]);
+    j = k + 1;
+  }
+  return spans;
+}
+
 /**
  * The number formats of a band of rows in few pieces. Where a column's cells take a few runs of one format (a header,
  * then one format all the way down), each run gets its format as one value, which Office.js applies to every cell of
@@ -210,18 +222,12 @@ export function formatPieces(formats: ReadonlyArray<ReadonlyArray<string | null>
     return runs.length <= MAX_FORMAT_RUNS ? runs : null;
   };
   const pieces: FormatPiece[] = [];
-  for (let j = 0; j < width; ) {
-    let k = j;
-    while (k + 1 < width && bases[k + 1] === bases[j]) k += 1;
+  for (const [j, k] of equalSpans(bases)) {
     const base = bases[j];
     if (base !== null && base !== undefined) pieces.push({ top, bottom, left: left + j, right: left + k, format: base });
-    j = k + 1;
   }
   const columns = Array.from({ length: width }, (_, j) => runsOf(j));
-  const keys = columns.map((runs) => (runs === null ? null : JSON.stringify(runs)));
-  for (let j = 0; j < width; ) {
-    let k = j;
-    while (k + 1 < width && keys[k + 1] === keys[j]) k += 1;
+  for (const [j, k] of equalSpans(columns.map((runs) => (runs === null ? null : JSON.stringify(runs))))) {
     const runs = columns[j];
     if (runs === null || runs === undefined) {
       const grid = formats.map((row) => row.slice(j, k + 1).map((f, d) => (f === bases[j + d] ? null : f)));
@@ -229,7 +235,6 @@ export function formatPieces(formats: ReadonlyArray<ReadonlyArray<string | null>
     } else {
       for (const [from, to, f] of runs) pieces.push({ top: top + from, bottom: top + to, left: left + j, right: left + k, format: f });
     }
-    j = k + 1;
   }
   return pieces;
 }

@@ -7,7 +7,7 @@
  * round trips at most. Only loads are queued here; what they mean is worked out after the syncs.
  */
 import {
-  CellSnapshot, cellAddress, DefinedNameSnapshot, detectTables, displayText, LEDGER_SHEET, ownBlocks, PlanNotice, RawValue, SheetRect, SheetSnapshot,
+  CellSnapshot, cellAddress, DefinedNameSnapshot, detectTables, displayText, LEDGER_SHEET, ownBlocks, PlanNotice, RawValue, SHEET_ROWS, SheetRect, SheetSnapshot,
   WorkbookSnapshot,
 } from '../engine';
 import { ScorecardOptions } from './contract';
@@ -16,7 +16,7 @@ import { isExcelApiSupported } from './requirements';
 import { optionsFrom, queueOptionsLoad } from './settings';
 
 /** Rows and columns of a worksheet. */
-export const SHEET_ROWS = 1_048_576;
+export { SHEET_ROWS };
 export const SHEET_COLUMNS = 16_384;
 
 /**

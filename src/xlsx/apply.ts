@@ -244,9 +244,8 @@ function appendLedger(wb: ExcelJS.Workbook, entries: readonly LedgerEntry[], sty
   if (entries.length === 0) return;
   const ws = ledgerSheet(wb);
   for (const line of ledgerRows(entries)) {
-    // Every field is data: a string, even where it looks like a number or a formula.
+    // Every field is data: a string (ExcelJS keeps a string a string, even one that looks like a number or a formula).
     const row = ws.addRow(line);
-    line.forEach((field, i) => (row.getCell(i + 1).value = field));
     row.eachCell((cell) => styles.share(cell));
   }
 }

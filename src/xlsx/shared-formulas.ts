@@ -8,6 +8,7 @@
  * A cell joins a run only when its own formula is, character for character, the run's first formula with every
  * relative row moved by the distance between them, so that what the file holds reads exactly as the plan wrote it.
  */
+import { SHEET_ROWS } from '../engine/address';
 import { RowTemplate, rowTemplate } from '../engine/formula-rows';
 
 /** A formula cell of a column, 0-based row. */
@@ -51,7 +52,7 @@ function isMoved(t: RowTemplate, delta: number, formula: string): boolean {
     at += text.length;
     if (k === t.rows.length) break;
     const moved = (t.rows[k] as number) + delta;
-    if (moved < 1 || moved > 1_048_576) return false;
+    if (moved < 1 || moved > SHEET_ROWS) return false;
     const digits = String(moved);
     if (!formula.startsWith(digits, at)) return false;
     at += digits.length;
