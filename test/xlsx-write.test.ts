@@ -44,6 +44,27 @@ function richWorkbook(): ExcelJS.Workbook {
   ws.addImage(wb.addImage({ buffer: png as unknown as ExcelJS.Buffer, extension: 'png' }), 'K2:L4');
   ws.pageSetup.printArea = 'A1:L10';
   wb.addWorksheet('Hidden', { state: 'hidden' }).getCell('A1').value = 42;
+  // Every kind of cell and row a sheet's rows are written with: each row of it is written as one string, or left to ExcelJS.
+  const kinds = wb.addWorksheet('Kinds');
+  kinds.addRow([true, false, 1e-7, -0.5, 'ties & <tags> "quoted" \'apostrophe\'']);
+  kinds.getCell('F1').value = { formula: 'A1&"<&>"', result: 'TRUE<&>' };
+  kinds.getCell('G1').value = { formula: 'NOT(A1)', result: false };
+  kinds.getCell('H1').value = { formula: '1/0', result: { error: '#DIV/0!' } } as unknown as ExcelJS.CellFormulaValue;
+  kinds.getCell('I1').value = { formula: 'C1*2' } as ExcelJS.CellFormulaValue;
+  kinds.getCell('J1').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFFFF00' } };
+  kinds.getRow(2).height = 30;
+  kinds.getCell('A2').value = 2;
+  kinds.getRow(3).hidden = true;
+  kinds.getCell('A3').value = 3;
+  kinds.getRow(4).outlineLevel = 1;
+  kinds.getCell('A4').value = 4;
+  kinds.getRow(5).font = { bold: true };
+  kinds.getCell('B5').value = 'bold row';
+  kinds.getCell('A6').value = { formula: 'B6*2', result: 2, shareType: 'shared', ref: 'A6:A8' } as ExcelJS.CellFormulaValue;
+  kinds.getCell('A7').value = { sharedFormula: 'A6', result: 4 } as ExcelJS.CellSharedFormulaValue;
+  kinds.getCell('A8').value = { sharedFormula: 'A6', result: 6 } as ExcelJS.CellSharedFormulaValue;
+  kinds.getCell('B9').value = { formula: 'SUM(A2:A4)', result: 9, shareType: 'array', ref: 'B9' } as ExcelJS.CellFormulaValue;
+  kinds.getCell('C9').value = { formula: 'TODAY()', result: new Date(Date.UTC(2024, 0, 2)) };
   // Enough cells that a sheet's XML is handed on in several chunks as it is rendered.
   const many = wb.addWorksheet('Many');
   for (let r = 1; r <= 3000; r++) many.addRow([`row ${r}`, r, r / 7, { formula: `B${r}*2`, result: r * 2 }, r % 3 === 0 ? 'fizz' : null]);

@@ -25,12 +25,14 @@ const WorksheetXform = require('exceljs/lib/xlsx/xform/sheet/worksheet-xform') a
 const RelationshipsXform = require('exceljs/lib/xlsx/xform/core/relationships-xform') as new () => { render(xml: XmlStreamLike, model: unknown): void };
 const CommentsXform = require('exceljs/lib/xlsx/xform/comment/comments-xform') as new () => { render(xml: XmlStreamLike, model: unknown): void };
 const VmlNotesXform = require('exceljs/lib/xlsx/xform/comment/vml-notes-xform') as new () => { render(xml: XmlStreamLike, model: unknown): void };
+const { xmlEncode } = require('exceljs/lib/utils/utils') as { xmlEncode(text: string): string };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface XmlStreamLike {
   _xml: string[];
   _rollbacks: unknown[];
   openNode(name: string, attributes?: unknown): void;
+  writeXml(xml: string): void;
   readonly xml: string;
 }
 
@@ -45,6 +47,131 @@ interface SheetModel {
 interface SheetXform {
   prepare(model: SheetModel, options: unknown): void;
   render(xml: XmlStreamLike, model: SheetModel): void;
+  /** The rows' list; its `childXform` renders each row (ExcelJS's RowXform). */
+  map: { sheetData: { childXform: RowRenderer } };
+}
+
+/** What renders a row of a sheet's model into the sheet's XML. */
+interface RowRenderer {
+  render(xml: XmlStreamLike, row: RowModel, index?: number): void;
+}
+
+/** A row of a sheet's model as ExcelJS prepares it (worksheet.model's rows, after WorksheetXform.prepare). */
+interface RowModel {
+  number: number;
+  height?: number;
+  hidden?: boolean;
+  min?: number;
+  max?: number;
+  styleId?: number;
+  outlineLevel?: number;
+  collapsed?: boolean;
+  cells: CellModel[];
+}
+
+/** A cell of a row's model, after CellXform.prepare. */
+interface CellModel {
+  address: string;
+  type: number;
+  styleId?: number;
+  value?: unknown;
+  ssId?: number;
+  formula?: string;
+  result?: unknown;
+  shareType?: string;
+  si?: number;
+  ref?: string;
+  range?: { range: string };
+}
+
+/** ExcelJS's Enums.ValueType, the cell types the fast path writes. */
+const NULL = 0;
+const NUMBER = 2;
+const STRING = 3;
+const FORMULA = 6;
+const RICH_TEXT = 8;
+const BOOLEAN = 9;
+const ERROR = 10;
+
+/** ` name="value"` as ExcelJS's XmlStream writes an attribute. */
+function attribute(name: string, value: unknown): string {
+  return ` ${name}="${xmlEncode(String(value))}"`;
+}
+
+/** A leaf element with text, as XmlStream.leafNode writes it: `<v>12</v>`. */
+function leaf(name: string, text: unknown): string {
+  return `<${name}>${xmlEncode(String(text))}</${name}>`;
+}
+
+/**
+ * A formula cell's attributes and children as CellXform.renderFormula writes them, or undefined for a result it
+ * writes otherwise (a date) or refuses: that row is left to ExcelJS.
+ */
+function formulaXml(cell: CellModel): { t: string; inner: string } | undefined {
+  let attrs = '';
+  if (cell.shareType === 'shared') attrs = `${attribute('t', 'shared')}${attribute('ref', cell.ref || cell.range?.range)}${cell.si === undefined ? '' : attribute('si', cell.si)}`;
+  else if (cell.shareType === 'array') attrs = `${attribute('t', 'array')}${cell.ref === undefined ? '' : attribute('ref', cell.ref)}`;
+  else if (cell.si !== undefined) attrs = `${attribute('t', 'shared')}${attribute('si', cell.si)}`;
+  if (cell.formula === null || (cell.shareType === 'shared' && (cell.ref || cell.range?.range) === undefined)) return undefined;
+  const f = cell.formula === undefined ? `<f${attrs}/>` : `<f${attrs}>${xmlEncode(String(cell.formula))}</f>`;
+  const result = cell.result;
+  if (result === null || result === undefined) return { t: '', inner: f };
+  if (typeof result === 'string' || result instanceof String) return { t: attribute('t', 'str'), inner: f + leaf('v', result) };
+  if (typeof result === 'number') return { t: '', inner: f + leaf('v', result) };
+  if (typeof result === 'boolean') return { t: attribute('t', 'b'), inner: f + leaf('v', result ? 1 : 0) };
+  if (typeof result === 'object' && !(result instanceof Date)) {
+    const r = result as { text?: unknown; hyperlink?: unknown; formula?: unknown; error?: unknown };
+    if (!(r.text && r.hyperlink) && !r.formula && r.error) return { t: attribute('t', 'e'), inner: f + leaf('v', r.error) };
+  }
+  return undefined;
+}
+
+/** A cell as CellXform.render writes it ('' for an empty cell without a style); undefined for a kind left to ExcelJS. */
+function cellXml(cell: CellModel): string | undefined {
+  if (cell.type === NULL && !cell.styleId) return '';
+  const open = `<c${attribute('r', cell.address)}${cell.styleId ? attribute('s', cell.styleId) : ''}`;
+  switch (cell.type) {
+    case NULL: return `${open}/>`;
+    case NUMBER: return `${open}>${leaf('v', cell.value)}</c>`;
+    case BOOLEAN: return `${open}${attribute('t', 'b')}>${leaf('v', cell.value ? '1' : '0')}</c>`;
+    case ERROR: return `${open}${attribute('t', 'e')}>${leaf('v', (cell.value as { error: unknown }).error)}</c>`;
+    case STRING: case RICH_TEXT: return cell.ssId === undefined ? undefined : `${open}${attribute('t', 's')}>${leaf('v', cell.ssId)}</c>`;
+    case FORMULA: {
+      const f = formulaXml(cell);
+      return f === undefined ? undefined : `${open}${f.t}>${f.inner}</c>`;
+    }
+    default: return undefined;
+  }
+}
+
+/**
+ * Renders rows as ExcelJS's RowXform does, character for character, but as one string a row rather than a piece per
+ * tag and attribute: on a refreshed 10,000-row workbook that was most of the time spent writing its sheets. A row
+ * holding a cell of a kind written otherwise (a date, a link, rich text, a merged cell) is left to ExcelJS's RowXform.
+ */
+class RowStrings implements RowRenderer {
+  constructor(private readonly exceljs: RowRenderer) {}
+
+  render(xml: XmlStreamLike, row: RowModel, index?: number): void {
+    let inner = '';
+    for (const cell of row.cells) {
+      const text = cellXml(cell);
+      if (text === undefined) {
+        this.exceljs.render(xml, row, index);
+        return;
+      }
+      inner += text;
+    }
+    let open = `<row${attribute('r', row.number)}`;
+    if (row.height) open += `${attribute('ht', row.height)}${attribute('customHeight', '1')}`;
+    if (row.hidden) open += attribute('hidden', '1');
+    if (row.min !== undefined && row.max !== undefined && row.min > 0 && row.max > 0 && row.min <= row.max) open += attribute('spans', `${row.min}:${row.max}`);
+    if (row.styleId) open += `${attribute('s', row.styleId)}${attribute('customFormat', '1')}`;
+    open += attribute('x14ac:dyDescent', '0.25');
+    if (row.outlineLevel) open += attribute('outlineLevel', row.outlineLevel);
+    if (row.collapsed) open += attribute('collapsed', '1');
+    xml.writeXml(inner === '' ? `${open}/>` : `${open}>${inner}</row>`);
+  }
 }
 
 interface BookModel {
@@ -82,6 +209,8 @@ interface XlsxParts {
 
 /** XML pieces joined into a chunk (and encoded) once this many have gathered, outside any rollback ExcelJS may make. */
 const PIECES_PER_CHUNK = 1 << 16;
+/** Or once the whole rows among them come to this many characters. */
+const CHARACTERS_PER_CHUNK = 1 << 20;
 
 /**
  * An ExcelJS XmlStream that hands its text to a deflate stream in chunks as it grows, rather than holding every piece
@@ -92,6 +221,8 @@ class ChunkedXmlStream extends XmlStream {
   private readonly packed: Promise<Buffer>;
   private size = 0;
   private crc = 0;
+  /** Characters of whole rows gathered since the last chunk. */
+  private pending = 0;
 
   constructor() {
     super();
@@ -108,9 +239,17 @@ class ChunkedXmlStream extends XmlStream {
     super.openNode(name, attributes);
   }
 
+  /** A row written whole (RowStrings): handed on by its characters, as it is a piece however long. */
+  override writeXml(xml: string): void {
+    if ((this._xml.length >= PIECES_PER_CHUNK || this.pending >= CHARACTERS_PER_CHUNK) && this._rollbacks.length === 0) this.flush();
+    this.pending += xml.length;
+    super.writeXml(xml);
+  }
+
   private flush(): void {
     this.push(this._xml.join(''));
     this._xml = [];
+    this.pending = 0;
   }
 
   private push(text: string): void {
@@ -209,6 +348,43 @@ class Package {
   }
 }
 
+/** ExcelJS's StylesXform: the style a cell's model gives is numbered (and, the first time, added) by `addStyleModel`. */
+interface Styles {
+  addStyleModel(model: object | undefined, cellType?: number): number;
+  /** The style objects it has seen, with their numbers. */
+  readonly weakMap: WeakMap<object, number>;
+}
+
+function isEmpty(o: object): boolean {
+  for (const key in o) if (Object.prototype.hasOwnProperty.call(o, key)) return false;
+  return true;
+}
+
+/**
+ * `styles`, numbering a cell without a style of its own (an empty style object, which ExcelJS gives each such cell
+ * afresh) by what it numbered the first such cell of the same type, rather than writing out and looking up its XML
+ * again: ExcelJS numbers a style by its XML, and an empty style's XML depends on the cell's type alone. The object is
+ * remembered as ExcelJS remembers it (a style object seen before keeps its first number, whatever the cell's type);
+ * other styles are numbered by ExcelJS itself.
+ */
+function withEmptyStylesKept(styles: Styles): Styles {
+  const add = styles.addStyleModel.bind(styles);
+  const seen = styles.weakMap;
+  const empty = new Map<number | undefined, number>();
+  styles.addStyleModel = (model, cellType) => {
+    if (model === undefined || seen.has(model) || !isEmpty(model)) return add(model, cellType);
+    const known = empty.get(cellType);
+    if (known === undefined) {
+      const id = add(model, cellType);
+      empty.set(cellType, id);
+      return id;
+    }
+    seen.set(model, known);
+    return known;
+  };
+  return styles;
+}
+
 /** The model ExcelJS's `model` getter gives for `target`, as if `hidden` were empty (no sheets / no rows). */
 function modelWithout<T>(proto: object, target: object, hidden: string): T {
   const get = Object.getOwnPropertyDescriptor(proto, 'model')?.get;
@@ -238,7 +414,7 @@ export async function xlsxBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
   model.useSharedStrings = true;
   model.useStyles = true;
   const sharedStrings = (model.sharedStrings = new SharedStringsXform());
-  const styles = (model.styles = new StylesXform(true));
+  const styles = (model.styles = withEmptyStylesKept(new StylesXform(true) as Styles));
   new WorkbookXform().prepare(model);
   const sheetOptions = {
     sharedStrings, styles, date1904: model.properties.date1904, drawingsCount: 0, media: model.media,
@@ -247,6 +423,8 @@ export async function xlsxBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
   const tables: unknown[] = (model.tables = []);
   const prepareXform = new WorksheetXform();
   const renderXform = new WorksheetXform();
+  const rows = renderXform.map.sheetData;
+  rows.childXform = new RowStrings(rows.childXform);
   const relationships = new RelationshipsXform();
   const comments = new CommentsXform();
   const notes = new VmlNotesXform();
