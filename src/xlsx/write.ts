@@ -9,6 +9,8 @@
  * itself holds, and the slowest part of a refresh's writing. Here the sheets are done one at a time: its rows' model
  * is built, prepared and rendered, its XML joined in chunks as it is rendered, handed to Node's zlib (a worker thread,
  * while the next sheet renders) and let go before the next sheet; the package is written once, when all is packed.
+ * A sheet's rows are rendered a string a row (`RowStrings`), and cells without a style of their own are numbered
+ * without writing their style's XML again (`withEmptyStylesKept`): the same text, in about a quarter less time.
  */
 import type * as ExcelJS from 'exceljs';
 import { promises as fs } from 'fs';
@@ -108,11 +110,12 @@ function leaf(name: string, text: unknown): string {
  * writes otherwise (a date) or refuses: that row is left to ExcelJS.
  */
 function formulaXml(cell: CellModel): { t: string; inner: string } | undefined {
+  const sharedRef = cell.ref || cell.range?.range;
+  if (cell.formula === null || (cell.shareType === 'shared' && sharedRef === undefined)) return undefined;
   let attrs = '';
-  if (cell.shareType === 'shared') attrs = `${attribute('t', 'shared')}${attribute('ref', cell.ref || cell.range?.range)}${cell.si === undefined ? '' : attribute('si', cell.si)}`;
+  if (cell.shareType === 'shared') attrs = `${attribute('t', 'shared')}${attribute('ref', sharedRef)}${cell.si === undefined ? '' : attribute('si', cell.si)}`;
   else if (cell.shareType === 'array') attrs = `${attribute('t', 'array')}${cell.ref === undefined ? '' : attribute('ref', cell.ref)}`;
   else if (cell.si !== undefined) attrs = `${attribute('t', 'shared')}${attribute('si', cell.si)}`;
-  if (cell.formula === null || (cell.shareType === 'shared' && (cell.ref || cell.range?.range) === undefined)) return undefined;
   const f = cell.formula === undefined ? `<f${attrs}/>` : `<f${attrs}>${xmlEncode(String(cell.formula))}</f>`;
   const result = cell.result;
   if (result === null || result === undefined) return { t: '', inner: f };
@@ -372,7 +375,7 @@ function withEmptyStylesKept(styles: Styles): Styles {
   const seen = styles.weakMap;
   const empty = new Map<number | undefined, number>();
   styles.addStyleModel = (model, cellType) => {
-    if (model === undefined || seen.has(model) || !isEmpty(model)) return add(model, cellType);
+    if (!model || seen.has(model) || !isEmpty(model)) return add(model, cellType);
     const known = empty.get(cellType);
     if (known === undefined) {
       const id = add(model, cellType);
