@@ -288,6 +288,19 @@ describe('task pane', () => {
     expect(errors).toEqual([]);
   });
 
+  it('opens with one read of the workbook: its saved options fill the form and the preview lists its tables', async () => {
+    const saved = { amber: { kind: 'relative', value: 0.1 }, palette: 'colour-blind', fitToWidth: true };
+    const { page, errors } = await openPage('taskpane.html', { workbook: { ...seedWorkbook(SEED, 'Report'), settings: { 'scorecard.options': JSON.stringify(saved) } } });
+    await waitUntilReady(page);
+    expect(await textOnceContains(page, '#tables-note', 'preview')).toContain('preview');
+    expect(await page.locator('.table-card', { has: page.locator('.table-title', { hasText: /^Indicators$/ }) }).count()).toBe(1);
+    expect(await page.getByLabel('Amber band amount').inputValue()).toBe('10');
+    expect(await page.getByLabel('Palette').inputValue()).toBe('colour-blind');
+    expect(await page.getByLabel(/Fit to page width/).isChecked()).toBe(true);
+    expect(await page.evaluate(() => window.__emulator?.runCount)).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it('saves quick option changes in order, each on top of the one before', async () => {
     // Every Excel.run starts 200 ms late, so the second save starts while the first is still under way.
     const { page, errors } = await openPage('taskpane.html', { runDelayMs: 200 });

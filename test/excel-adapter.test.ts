@@ -7,7 +7,7 @@ import {
 import { charsToPoints, FormatPiece, formatPieces, needsTextPrefix, packSteps, SUMMARY_CHART_NAME, textInput, utf8Length } from '../src/excel/apply';
 import { MIN_SPLIT_ROOM, PAYLOAD_LIMIT_BYTES, SyncCounter, toRefreshError } from '../src/excel/host';
 import {
-  checkRequirements, DEFAULT_OPTIONS, detectScorecard, loadOptions, OPTIONS_KEY, RefreshError, RefreshSummary, refreshScorecard,
+  checkRequirements, DEFAULT_OPTIONS, detectScorecard, loadOptions, openScorecard, OPTIONS_KEY, RefreshError, RefreshSummary, refreshScorecard,
   removeScorecard, runExclusive, saveOptions, ScorecardOptions, selectCell, startWatch,
 } from '../src/excel';
 import { parseOptions } from '../src/excel/settings';
@@ -649,6 +649,25 @@ describe('options', () => {
     expect(await loadOptions(createExcelEmulator({ sheets: [{ name: 'S', cells: {} }] }).run)).toEqual(DEFAULT_OPTIONS);
     expect(await loadOptions(createExcelEmulator({ sheets: [{ name: 'S', cells: {} }], settings: { [OPTIONS_KEY]: 'not json {' } }).run)).toEqual(DEFAULT_OPTIONS);
     expect(parseOptions({ amber: { kind: 'relative', value: -1 }, palette: 'neon', watch: 'yes' })).toEqual(DEFAULT_OPTIONS);
+  });
+
+  it('opens with the stored options and the preview from one run of the same syncs as a detection, judged by those options', async () => {
+    const options: ScorecardOptions = { ...DEFAULT_OPTIONS, amber: { kind: 'relative', value: 0.1 }, palette: 'colour-blind' };
+    const emulator = emulatorOf(typedSeed(SEED_000));
+    await saveOptions(emulator.run, options);
+    emulator.resetCounters();
+    const opened = await openScorecard(emulator.run);
+    expect(emulator.runCount).toBe(1);
+    const syncs = emulator.syncCount;
+    expect(opened.options).toEqual(options);
+    expect(rowOf(opened.preview, 'Indicators', 31)?.status).toBe('amber');
+    emulator.resetCounters();
+    expect(await detectScorecard(emulator.run)).toEqual(opened.preview);
+    expect(emulator.syncCount).toBe(syncs);
+    // Without stored options: the defaults, and the row red again.
+    const plain = await openScorecard(emulatorOf(typedSeed(SEED_000)).run);
+    expect(plain.options).toEqual(DEFAULT_OPTIONS);
+    expect(rowOf(plain.preview, 'Indicators', 31)?.status).toBe('red');
   });
 
   it('keeps saved options in the workbook, and the next refresh follows them: amber 10% turns a red row amber', async () => {

@@ -5,7 +5,7 @@
  * watch's refresh never run at the same time.
  */
 import { blocksInPlace, cellAddress, CellWrite, narrowPlan, planPrint, planRefresh, planRemoval, SheetRect, touchedBlocks, WritePlan } from '../engine';
-import { ExcelRun, RefreshAction, RefreshError, RefreshSummary } from './contract';
+import { ExcelRun, RefreshAction, RefreshError, RefreshSummary, ScorecardOptions } from './contract';
 import { applyPlan, applyRemoval, cellInput, printNotice, sheetsChangedBy, sheetsChangedByRemoval, summaryNotice } from './apply';
 import { runExclusive } from './exclusive';
 import { SyncCounter, toRefreshError } from './host';
@@ -129,17 +129,31 @@ export async function refreshScorecard(run: ExcelRun, onProgress?: (step: Refres
   return (await refreshWithPlan(run, onProgress !== undefined ? { onProgress } : {})).summary;
 }
 
-/** Reads and evaluates the workbook without writing anything (one or two syncs). */
-export async function detectScorecard(run: ExcelRun): Promise<RefreshSummary> {
+/** What the pane opens with: the workbook's stored options and what a refresh would find, from one read. */
+export interface OpenedScorecard {
+  readonly options: ScorecardOptions;
+  readonly preview: RefreshSummary;
+}
+
+/**
+ * Reads the workbook once (one or two syncs, as {@link detectScorecard}) and gives its stored options with the
+ * preview: the read loads the options anyway, so a pane opening needs no round trip of its own for them.
+ */
+export async function openScorecard(run: ExcelRun): Promise<OpenedScorecard> {
   try {
     return await run(async (context) => {
       const counter = new SyncCounter(context);
       const read = await readWorkbook(context, counter);
-      return summarise(planRefresh(read.snapshot, toRefreshOptions(read.options)), counter.count, read.notices);
+      return { options: read.options, preview: summarise(planRefresh(read.snapshot, toRefreshOptions(read.options)), counter.count, read.notices) };
     });
   } catch (error) {
     throw toRefreshError(error, 'read the workbook', [], { action: 'detect' });
   }
+}
+
+/** Reads and evaluates the workbook without writing anything (one or two syncs). */
+export async function detectScorecard(run: ExcelRun): Promise<RefreshSummary> {
+  return (await openScorecard(run)).preview;
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import {
   checkRequirements,
-  detectScorecard,
   loadOptions,
+  openScorecard,
   refreshScorecard,
   saveOptions,
   selectCell,
@@ -164,16 +164,11 @@ class ScorecardPane {
 
     ui.pane.setAttribute('aria-busy', 'true');
     this.announce('Reading the workbook…');
-    try {
-      this.saved = await loadOptions(this.run);
-      this.options = this.saved;
-      this.fillOptions(this.options);
-    } catch (error) {
-      await notifyError(error);
-    }
     const generation = this.generation;
     try {
-      const preview = await detectScorecard(this.run);
+      // One read gives the stored options and the preview: a round trip fewer as the pane opens.
+      const { options, preview } = await openScorecard(this.run);
+      this.useSavedOptions(options);
       if (generation === this.generation) {
         this.show(preview, 'preview');
         this.announce(`Found ${plural(preview.tables.length, 'scorecard table')}. Nothing written yet: select Refresh scorecard.`);
@@ -181,6 +176,14 @@ class ScorecardPane {
     } catch (error) {
       if (generation === this.generation) this.announce('Could not read the workbook.');
       await notifyError(error);
+      // The options on their own, so that they can still be seen and changed.
+      if (this.saved === null) {
+        try {
+          this.useSavedOptions(await loadOptions(this.run));
+        } catch (optionsError) {
+          await notifyError(optionsError);
+        }
+      }
     } finally {
       if (!this.busy) ui.pane.setAttribute('aria-busy', 'false');
     }
@@ -383,6 +386,13 @@ class ScorecardPane {
       this.drafts.set(key, draftOf(override));
       this.render();
     }
+  }
+
+  /** Takes the options read from the workbook as the saved ones and shows them. */
+  private useSavedOptions(options: ScorecardOptions): void {
+    this.saved = options;
+    this.options = options;
+    this.fillOptions(options);
   }
 
   private fillOptions(options: ScorecardOptions): void {
