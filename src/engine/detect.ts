@@ -15,7 +15,7 @@ import { cellAt, SheetSnapshot, textAt, WorkbookSnapshot } from './snapshot';
 import { isDateFormat, parseCell } from './value';
 import { ColumnContext, hasRole, HeaderlessReading, isTimetable, rolesOfKinds, TABLE_KINDS, TableEvidence, TableKind } from './rules/kinds';
 import {
-  ColumnRole, isValueHeader, roleOfHeader, SCALE_ROW, SignConvention, signConventionOfHeader, statusOfWord,
+  ColumnRole, isValueHeader, roleOfHeader, SCALE_ROW, SignConvention, signConventionOfHeader, singleSpaced, statusOfWord,
   TO_DATE_GROUP, trendOfWord,
 } from './vocabulary';
 
@@ -358,7 +358,7 @@ function describeTable(sheet: SheetSnapshot, t: Assembly): DetectedTable | Skipp
     }
     if (role === 'target') {
       // "Q2 Target", "Target 2023/24": a target for a period, matched to the value of that period.
-      period = parsePeriod(header.replace(/\btargets?\b/ig, ' ').replace(/\s+/g, ' ').trim(), reportingYear);
+      period = parsePeriod(singleSpaced(header.replace(/\btargets?\b/ig, ' ')).trim(), reportingYear);
     }
     for (const kind of TABLE_KINDS) role = kind.roleOfColumn?.({ col: c, header, role }, context) ?? role;
     const group = TO_DATE_GROUP.test(header) && FIGURE_ROLES.has(role) ? { group: 'to-date' as const } : {};

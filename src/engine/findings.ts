@@ -2,6 +2,7 @@
  * Findings: problems and facts worth a performance lead's attention, as data. The wording of every
  * finding lives here, in one place.
  */
+import { singleSpaced } from './vocabulary';
 
 /** Every finding code the engine raises. */
 export type FindingCode =
@@ -91,7 +92,7 @@ export interface FindingDetails {
 }
 
 function shorten(text: string, max = 60): string {
-  const t = text.replace(/\s+/g, ' ').trim();
+  const t = singleSpaced(text).trim();
   return t.length <= max ? t : `… ${t.slice(t.length - max + 2)}`;
 }
 

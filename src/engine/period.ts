@@ -3,7 +3,7 @@
  * Months are counted from year 0: month index = year * 12 + (month - 1). Financial years run April–March.
  */
 import { CALENDAR_YEAR, FINANCIAL_YEAR, FISCAL_MONTH, FY_ENDING, HALF, MONTH_ONLY, MONTH_PERIOD, MONTH_SPAN, QUARTER, SHORT_FINANCIAL_YEAR, YEAR_END, YEAR_TO_DATE } from './patterns';
-import { RELATIVE_PERIOD_WORDS, RelativePeriodWord } from './vocabulary';
+import { RELATIVE_PERIOD_WORDS, RelativePeriodWord, singleSpaced } from './vocabulary';
 
 /** What kind of span a period is. */
 export type PeriodKind = 'month' | 'quarter' | 'half' | 'year' | 'year-end' | 'year-to-date';
@@ -61,7 +61,7 @@ export function financialYearKey(text: string): string | undefined {
  * places a bare "Q3" or "End-of-year". Returns undefined when the label names no period.
  */
 export function parsePeriod(label: string, reportingYear?: number): Period | undefined {
-  const text = label.replace(/\s+/g, ' ').trim();
+  const text = singleSpaced(label).trim();
   if (text === '') return undefined;
 
   for (const w of RELATIVE_PERIOD_WORDS) {

@@ -7,6 +7,7 @@ import {
   ORDINAL, STAR_NOTE, STRAY_MARK_AFTER_PERCENT, SUPPRESSED, TRAILING_FOOTNOTE,
 } from './patterns';
 import { keptReadings } from './kept';
+import { singleSpaced } from './vocabulary';
 
 /** The unit a number is shown in. Percentages are held as fractions (88% → 0.88). */
 export type Unit = 'percent' | 'currency' | 'plain';
@@ -66,7 +67,7 @@ function writtenDecimals(body: string): number {
 
 /** Normalises spaces and minus signs so that the patterns see one spelling. */
 export function normaliseText(text: string): string {
-  return text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u2212\u2012]/g, '-').replace(/\s+/g, ' ').trim();
+  return singleSpaced(text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u2212\u2012]/g, '-')).trim();
 }
 
 /**
