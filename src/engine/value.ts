@@ -208,18 +208,12 @@ export function labelledNumbers(text: string): Candidate[] {
 /** Reads the unit and decimals a number format gives a typed number ("0.0%" → percent, 1). */
 export function describeNumberFormat(format: string | undefined, value: number): { unit: Unit; decimals: number; currency?: string } {
   const fmt = formatOf(format ?? 'General').first;
-  // Only "General" depends on the value; every other format is described once.
-  if (!/general/i.test(fmt)) {
-    const known = FORMATS.get(fmt);
-    if (known !== undefined) return known;
-    const described = describeFormat(fmt, value);
-    FORMATS.set(fmt, described);
-    return described;
-  }
-  return describeFormat(fmt, value);
+  // Only "General" depends on the value; every other format is described once while it is among those seen last.
+  return formatSectionOf(fmt).general ? describeFormat(fmt, value) : describedFormat(fmt);
 }
 
-const FORMATS = new Map<string, { unit: Unit; decimals: number; currency?: string }>();
+/** `describeFormat` of a format other than "General", whose description the value does not change. */
+const describedFormat = keptReadings((fmt: string) => describeFormat(fmt, 0), 1024);
 
 function describeFormat(fmt: string, value: number): { unit: Unit; decimals: number; currency?: string } {
   const { unquoted, currency, isPercent, general } = formatSectionOf(fmt);
