@@ -235,7 +235,8 @@ export function outsideHead(rect: SheetRect): SheetRect[] {
   const head = ACTIVE_HEAD;
   const out: SheetRect[] = [];
   if (rect.top <= head.bottom && rect.right > head.right) out.push({ ...rect, bottom: Math.min(rect.bottom, head.bottom), left: Math.max(rect.left, head.right + 1) });
-  if (rect.bottom > head.bottom) out.push({ ...rect, top: Math.max(rect.top, head.bottom + 1) });
+  const below = rowsOf(rect, head.bottom + 1, rect.bottom);
+  if (below !== undefined) out.push(below);
   return out;
 }
 
