@@ -93,9 +93,7 @@ class Styles {
    * the same patch of the same style.
    */
   restyle(cell: ExcelJS.Cell, key: string, patch: (style: Partial<ExcelJS.Style>) => Partial<ExcelJS.Style>): void {
-    const own = cell.style as Partial<ExcelJS.Style> | undefined;
-    // A cell without a style has one object of its own, which no other cell shares: such cells share `empty`.
-    const base = own === undefined || Object.keys(own).length === 0 ? this.empty : own;
+    const base = this.baseOf(cell);
     let byKey = this.made.get(base);
     if (byKey === undefined) this.made.set(base, (byKey = new Map()));
     let style = byKey.get(key);
@@ -105,8 +103,13 @@ class Styles {
 
   /** Gives a cell without a style the shared empty style (its own is one object per cell). */
   share(cell: ExcelJS.Cell): void {
+    if (this.baseOf(cell) === this.empty) cell.style = this.empty;
+  }
+
+  /** The cell's style, or `empty` for a cell without one: such a cell has an object of its own, which no other shares. */
+  private baseOf(cell: ExcelJS.Cell): Partial<ExcelJS.Style> {
     const own = cell.style as Partial<ExcelJS.Style> | undefined;
-    if (own !== this.empty && (own === undefined || Object.keys(own).length === 0)) cell.style = this.empty;
+    return own === undefined || Object.keys(own).length === 0 ? this.empty : own;
   }
 
   numberFormat(cell: ExcelJS.Cell, numFmt: string): void {
