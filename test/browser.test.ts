@@ -301,6 +301,22 @@ describe('task pane', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says the workbook could not be read as the pane opens, and still shows the saved options', async () => {
+    const saved = { amber: { kind: 'relative', value: 0.1 }, palette: 'colour-blind' };
+    const workbook = { ...seedWorkbook(SEED, 'Report'), settings: { 'scorecard.options': JSON.stringify(saved) } };
+    const { page, errors } = await openPage('taskpane.html', { workbook, failingRuns: 1 });
+    await waitUntilReady(page);
+    const bar = page.locator('.notification');
+    await bar.waitFor({ state: 'visible' });
+    expect(await bar.getAttribute('role')).toBe('alert');
+    expect(await bar.innerText()).toContain('The workbook could not be read');
+    expect(await page.getByLabel('Amber band amount').inputValue()).toBe('10');
+    expect(await page.getByLabel('Palette').inputValue()).toBe('colour-blind');
+    expect(await page.locator('.table-card').count()).toBe(0);
+    expect(await page.locator('#refresh').isEnabled()).toBe(true);
+    expect(errors.every((e) => e.startsWith('console: The workbook could not be read'))).toBe(true);
+  });
+
   it('saves quick option changes in order, each on top of the one before', async () => {
     // Every Excel.run starts 200 ms late, so the second save starts while the first is still under way.
     const { page, errors } = await openPage('taskpane.html', { runDelayMs: 200 });

@@ -7,7 +7,7 @@
  * runtimes (the pane and the ribbon command) over one workbook.
  */
 import { versionAtLeast } from '../../../src/excel/requirements';
-import { createExcelEmulator, EmulatedWorkbookInit, ExcelEmulator } from '../excel-emulator';
+import { createExcelEmulator, EmulatedOfficeError, EmulatedWorkbookInit, ExcelEmulator } from '../excel-emulator';
 
 /** What the test chooses about the host. */
 export interface ShimConfig {
@@ -31,6 +31,8 @@ export interface ShimConfig {
   readonly dialogApi?: boolean;
   /** Delay before each `Excel.run` batch starts, so that overlapping batches really overlap. Default 0. */
   readonly runDelayMs?: number;
+  /** How many of the first `Excel.run` calls fail (GeneralException) without running their batch. Default 0. */
+  readonly failingRuns?: number;
 }
 
 /** A ribbon command's event, as the test fakes it. */
@@ -164,12 +166,19 @@ function install(): void {
   if (host !== null) {
     emulator.installGlobals(window);
     const delay = config.runDelayMs ?? 0;
-    if (delay > 0) {
-      // Excel.run and Excel.run(context, batch), each starting `delay` ms later.
+    let failing = config.failingRuns ?? 0;
+    if (delay > 0 || failing > 0) {
+      // Excel.run and Excel.run(context, batch), each starting `delay` ms later; the first `failing` of them refused.
       const excel = target.Excel as { run: (...args: unknown[]) => Promise<unknown> };
       const run = excel.run.bind(excel);
       target.Excel = Object.assign(Object.create(excel) as object, {
-        run: (...args: unknown[]) => new Promise((wake) => setTimeout(wake, delay)).then(() => run(...args)),
+        run: (...args: unknown[]) => {
+          if (failing > 0) {
+            failing -= 1;
+            return Promise.reject(new EmulatedOfficeError('GeneralException', 'There was an internal error while processing the request.', 'Excel.run'));
+          }
+          return delay > 0 ? new Promise((wake) => setTimeout(wake, delay)).then(() => run(...args)) : run(...args);
+        },
       });
     }
   }
