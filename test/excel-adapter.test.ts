@@ -331,6 +331,21 @@ describe('round trips', () => {
     expect(maxResponseBytes(emulator)).toBeLessThan(PAYLOAD_LIMIT_BYTES);
   }, 300_000);
 
+  it('finds a large scorecard on the active sheet right of the columns read with the measures, under a title in A1', async () => {
+    // A title in A1 and 20,000 rows from column BU: the active sheet's first rows hold none of the table's columns.
+    const cells: Record<string, EmulatedCell> = { A1: { value: 'Quarterly scorecard' } };
+    for (const [address, cell] of Object.entries(kpiCells(20_000))) {
+      const { row, col } = parseCellAddress(address);
+      cells[cellAddress(row, col + 72)] = cell;
+    }
+    const emulator = createExcelEmulator({ sheets: [{ name: 'Wide', cells }] });
+    const detected = await detectScorecard(emulator.run);
+    expect(detected.notices).toEqual([]);
+    expect(detected.tables[0]?.rows).toHaveLength(20_000);
+    expect(detected.tables[0]?.range).toMatch(/^BU\d+:BY20002$/);
+    expect(maxResponseBytes(emulator)).toBeLessThan(PAYLOAD_LIMIT_BYTES);
+  }, 300_000);
+
   it('measures again without the active sheet\'s first rows when Excel refuses them as too large, and still reads every sheet', async () => {
     // 60 rows × 10 columns of 10,000-character notes on the active sheet: some 6 MB.
     const notes: Record<string, EmulatedCell> = {};

@@ -16,7 +16,6 @@ import { isExcelApiSupported } from './requirements';
 import { optionsFrom, queueOptionsLoad } from './settings';
 
 /** Rows and columns of a worksheet. */
-export { SHEET_ROWS };
 export const SHEET_COLUMNS = 16_384;
 
 /**
@@ -530,7 +529,9 @@ export async function readWorkbook(context: Excel.RequestContext, counter: SyncC
   const readable = loads.filter((l) => l.areas.length > 0);
   const large = readable.filter((l) => !isWhole(l));
   const headRows = (l: SheetLoad): number => Math.min(HEAD_ROWS, Math.max(1, Math.floor(READ_BUDGET_BYTES / ((l.extent?.columnCount ?? 1) * ESTIMATED_CELL_BYTES))));
-  const headEnd = (l: SheetLoad): number => (l.headRead ? -1 : (l.extent?.rowIndex ?? 0) + headRows(l) - 1);
+  // A head read with the first round trip was read to column HEAD_COLUMNS only: what its rows hold right of it (left
+  // in the sheet's areas) is read now, so that a table there is found; nothing is read twice.
+  const headEnd = (l: SheetLoad): number => (l.headRead ? Math.min(HEAD_ROWS, headRows(l)) - 1 : (l.extent?.rowIndex ?? 0) + headRows(l) - 1);
   await readPieces(counter, readable.flatMap((l) => [
     ...bandsOf(l, large.includes(l) ? l.areas.flatMap((a) => rowsOf(a, 0, headEnd(l)) ?? []) : l.areas, ESTIMATED_CELL_BYTES),
     ...(mergesListed && l.merges === undefined ? [{ kind: 'merges' as const, load: l, bytes: MERGES_BYTES }] : []),
