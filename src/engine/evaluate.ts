@@ -991,12 +991,7 @@ function evaluateKpiRow(ctx: RowContext, columns: KpiColumns, r: number): Evalua
  */
 function rulesShownAt(ctx: RowContext, base: RowBlock, shape: PeriodRowShape): RowBlock {
   const byDecimals = getOrMake(ctx.shownAt, base.rules, () => new Map<number, RowBlock>());
-  const known = byDecimals.get(shape.displayDecimals);
-  if (known === undefined) {
-    const made = rowRules(shape);
-    byDecimals.set(shape.displayDecimals, made);
-    return made;
-  }
+  const known = getOrMake(byDecimals, shape.displayDecimals, () => rowRules(shape));
   return base.readings === undefined ? known : { ...known, readings: base.readings };
 }
 

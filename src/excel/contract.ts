@@ -121,6 +121,7 @@ export interface WatchOptions {
  *   refreshScorecard(run: ExcelRun, onProgress?: (step: 'reading' | 'evaluating' | 'writing' | 'done') => void): Promise<RefreshSummary>
  *     (refreshes and removals, including the watch's, run one at a time: a call waits for the one before it)
  *   detectScorecard(run: ExcelRun): Promise<RefreshSummary>        // reads and evaluates; writes nothing
+ *   openScorecard(run: ExcelRun): Promise<OpenedScorecard>         // detectScorecard's preview with the stored options, one read
  *   removeScorecard(run: ExcelRun): Promise<void>
  *   selectCell(run: ExcelRun, sheet: string, cell: string): Promise<void>   // also opens the summary sheet: selectCell(run, summarySheet, 'A1')
  *   loadOptions(run: ExcelRun): Promise<ScorecardOptions>

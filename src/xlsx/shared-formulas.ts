@@ -74,8 +74,12 @@ export function sharedRuns(cells: readonly ColumnFormula[]): Array<{ readonly st
     let end = start;
     while (end + 1 < cells.length) {
       const next = cells[end + 1] as ColumnFormula;
-      if (next.row !== (cells[end] as ColumnFormula).row + 1 || !sameOutsideDigits(first.formula, next.formula)) break;
-      template ??= rowTemplate(first.formula);
+      if (next.row !== (cells[end] as ColumnFormula).row + 1) break;
+      // The quick test, until the first formula is split into its rows; then the exact one alone.
+      if (template === undefined) {
+        if (!sameOutsideDigits(first.formula, next.formula)) break;
+        template = rowTemplate(first.formula);
+      }
       if (!isMoved(template, next.row - first.row, next.formula)) break;
       end += 1;
     }

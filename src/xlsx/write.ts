@@ -7,8 +7,9 @@
  * per attribute and tag), keeps every part's text until the end and then packs them with a JavaScript deflate. On the
  * 10,000-row generated workbook, whose refresh writes 19 MB of sheet XML, that is about 400 MB above what the workbook
  * itself holds, and the slowest part of a refresh's writing. Here the sheets are done one at a time: its rows' model
- * is built, prepared and rendered, its XML joined in chunks as it is rendered, handed to Node's zlib (a worker thread,
- * while the next sheet renders) and let go before the next sheet; the package is written once, when all is packed.
+ * is built, prepared and rendered, its XML joined in chunks as it is rendered and handed to a Node zlib stream (which
+ * holds the chunks and packs them in its own threads as the event loop turns: the sheets render in one pass, so the
+ * packing mostly follows them), and let go before the next sheet; the package is written once, when all is packed.
  * A sheet's rows are rendered a string a row (`RowStrings`), and cells without a style of their own are numbered
  * without writing their style's XML again (`withEmptyStylesKept`): the same text, in about a quarter less time.
  */
@@ -238,15 +239,19 @@ class ChunkedXmlStream extends XmlStream {
   }
 
   override openNode(name: string, attributes?: unknown): void {
-    if (this._xml.length >= PIECES_PER_CHUNK && this._rollbacks.length === 0) this.flush();
+    this.flushIfFull();
     super.openNode(name, attributes);
   }
 
-  /** A row written whole (RowStrings): handed on by its characters, as it is a piece however long. */
+  /** A row written whole (RowStrings): counted by its characters too, as it is one piece however long. */
   override writeXml(xml: string): void {
-    if ((this._xml.length >= PIECES_PER_CHUNK || this.pending >= CHARACTERS_PER_CHUNK) && this._rollbacks.length === 0) this.flush();
+    this.flushIfFull();
     this.pending += xml.length;
     super.writeXml(xml);
+  }
+
+  private flushIfFull(): void {
+    if ((this._xml.length >= PIECES_PER_CHUNK || this.pending >= CHARACTERS_PER_CHUNK) && this._rollbacks.length === 0) this.flush();
   }
 
   private flush(): void {
